@@ -1,0 +1,120 @@
+// Merges OpenAPI fragments into one document. Pure: takes parsed fragments, returns a document or
+// throws SpecConflictError naming both files. Never renames anything to make a conflict go away.
+import { isDeepStrictEqual } from "node:util";
+
+/** The file whose name starts with "_" holds the one `info`, `servers` and global `security`. */
+export const BASE_PREFIX = "_";
+const API_KEY_HEADER = "x-api-key";
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+export class SpecConflictError extends Error {
+  name = "SpecConflictError";
+}
+
+/**
+ * @param {{ file: string, doc: any }[]} fragments in any order; the result does not depend on it
+ * @returns {any} the merged document, keys sorted so equal input gives equal bytes
+ */
+export function mergeFragments(fragments) {
+  const sorted = [...fragments].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const bases = sorted.filter((f) => basename(f.file).startsWith(BASE_PREFIX));
+  if (bases.length !== 1) {
+    throw new SpecConflictError(
+      `expected exactly one base fragment (a file named "${BASE_PREFIX}*.json"), found ${bases.length}: ${bases.map((b) => b.file).join(", ") || "none"}`,
+    );
+  }
+  const base = bases[0];
+  const merged = {
+    openapi: base.doc.openapi,
+    info: base.doc.info,
+    servers: base.doc.servers,
+    security: base.doc.security,
+    paths: {},
+    components: {},
+  };
+  const origin = new Map(); // "paths./x.get" or "components.schemas.X" or "operationId:foo" -> file
+
+  for (const { file, doc } of sorted) {
+    if (doc.openapi !== base.doc.openapi) {
+      throw new SpecConflictError(`${file} is OpenAPI ${doc.openapi} but ${base.file} is ${base.doc.openapi}`);
+    }
+    if (file !== base.file) checkSameServers(base, { file, doc });
+    if (doc.security !== undefined && !isDeepStrictEqual(doc.security, base.doc.security)) {
+      throw new SpecConflictError(`${file} declares a global security requirement that differs from ${base.file}`);
+    }
+    for (const [path, item] of Object.entries(doc.paths ?? {})) mergePathItem(merged, origin, file, path, item);
+    for (const [section, entries] of Object.entries(doc.components ?? {})) {
+      for (const [name, value] of Object.entries(entries ?? {})) {
+        const key = `components.${section}.${name}`;
+        merged.components[section] ??= {};
+        const existing = merged.components[section][name];
+        if (existing !== undefined && !isDeepStrictEqual(existing, value)) {
+          throw new SpecConflictError(`conflict: ${key} is defined differently in ${origin.get(key)} and ${file}`);
+        }
+        if (existing === undefined) origin.set(key, file);
+        merged.components[section][name] = value;
+      }
+    }
+  }
+  return sortDocument(merged);
+}
+
+function mergePathItem(merged, origin, file, path, item) {
+  const target = (merged.paths[path] ??= {});
+  for (const [key, value] of Object.entries(item)) {
+    const where = `${key.toUpperCase()} ${path}`;
+    if (!METHODS.includes(key)) {
+      // path-level fields (summary, parameters…): equal copies merge, different ones conflict
+      if (target[key] !== undefined && !isDeepStrictEqual(target[key], value)) {
+        throw new SpecConflictError(`conflict: "${key}" of path ${path} differs between ${origin.get(`${path}#${key}`)} and ${file}`);
+      }
+      origin.set(`${path}#${key}`, file);
+      target[key] = value;
+      continue;
+    }
+    if (target[key] !== undefined) {
+      throw new SpecConflictError(`conflict: ${where} is defined in ${origin.get(where)} and ${file}`);
+    }
+    const opId = value.operationId;
+    if (opId !== undefined && origin.has(`operationId:${opId}`)) {
+      throw new SpecConflictError(`conflict: operationId "${opId}" is used in ${origin.get(`operationId:${opId}`)} and ${file}`);
+    }
+    origin.set(where, file);
+    if (opId !== undefined) origin.set(`operationId:${opId}`, file);
+    target[key] = withoutApiKeyParameter(value);
+  }
+}
+
+/** The key travels through the global apiKey scheme, so no operation asks its caller for it. */
+function withoutApiKeyParameter(operation) {
+  if (!Array.isArray(operation.parameters)) return operation;
+  const parameters = operation.parameters.filter(
+    (p) => !(p.in === "header" && String(p.name).toLowerCase() === API_KEY_HEADER),
+  );
+  const { parameters: _dropped, ...rest } = operation;
+  return parameters.length ? { ...rest, parameters } : rest;
+}
+
+function checkSameServers(base, fragment) {
+  const urls = (d) => (d.servers ?? []).map((s) => s.url);
+  const mine = urls(fragment.doc);
+  if (mine.length && !isDeepStrictEqual(mine, urls(base.doc))) {
+    throw new SpecConflictError(`${fragment.file} names servers ${mine.join(", ")} but ${base.file} names ${urls(base.doc).join(", ")}`);
+  }
+}
+
+function sortDocument(doc) {
+  const sortKeys = (obj) => Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const paths = sortKeys(doc.paths);
+  for (const [p, item] of Object.entries(paths)) {
+    const methodOrder = (k) => (METHODS.includes(k) ? METHODS.indexOf(k) : -1);
+    paths[p] = Object.fromEntries(Object.entries(item).sort(([a], [b]) => methodOrder(a) - methodOrder(b) || (a < b ? -1 : 1)));
+  }
+  const components = sortKeys(doc.components);
+  for (const section of Object.keys(components)) components[section] = sortKeys(components[section]);
+  return { ...doc, paths, components };
+}
+
+function basename(file) {
+  return file.split(/[\\/]/).pop();
+}

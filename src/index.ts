@@ -1,0 +1,12 @@
+// enable3-client: the core entry. Runs wherever a global fetch exists (Node, Bun, Deno, browsers, workers).
+export { createEnable3Client } from "./wrappers/client.js";
+export type { Enable3Client, WidgetUrlOptions } from "./wrappers/client.js";
+export { DEFAULT_BASE_URL } from "./wrappers/options.js";
+export type { ClientOptions, RequestOptions } from "./wrappers/options.js";
+export type { RetryOptions } from "./wrappers/retry.js";
+export type { RetryBudgetOptions } from "./wrappers/budget.js";
+export type { Logger, LogLevel } from "./wrappers/log.js";
+export { formatApiDate } from "./wrappers/dates.js";
+export * from "./wrappers/errors.js";
+export type * from "./wrappers/types.js";
+export type { paths, components, operations } from "./generated/enable3.js";

@@ -1,0 +1,73 @@
+// Runs one operation: per-call settings, the openapi-fetch call over the retrying transport, and the
+// mapping of its result to data or a typed error.
+import { apiErrorFor, Enable3Error, Enable3InvalidResponseError } from "./errors.js";
+import { resolveCallSettings, type ClientConfig, type RequestOptions } from "./options.js";
+import type { Redactor } from "./redact.js";
+import type { Expectation } from "./responses.js";
+import type { CallContext } from "./transport.js";
+import type { OperationId } from "./types.js";
+
+/** What every openapi-fetch call receives from us. Bodies are read as text and parsed here. */
+export interface SendInit {
+  fetch: typeof fetch;
+  headers: Record<string, string> | undefined;
+  parseAs: "text";
+}
+
+interface FetchResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+export type Send = (init: SendInit) => Promise<FetchResult>;
+
+const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
+
+export function createCaller(config: ClientConfig, transport: (ctx: CallContext) => typeof fetch, redact: Redactor) {
+  async function call(operation: OperationId, options: RequestOptions | undefined, send: Send): Promise<void>;
+  async function call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, expect: Expectation<T>): Promise<T>;
+  async function call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, expect?: Expectation<T>) {
+    const settings = resolveCallSettings(config, options);
+    const ctx: CallContext = { operation, ...settings, attempts: 0 };
+    let result: FetchResult;
+    try {
+      result = await send({ fetch: transport(ctx), headers: settings.headers, parseAs: "text" });
+    } catch (e) {
+      if (e instanceof Enable3Error) throw e;
+      throw new Enable3Error(`${operation} failed before reaching the server: ${redact(String(e))}`, contextOf(ctx));
+    }
+    const { response } = result;
+    const context = { ...contextOf(ctx), requestId: requestIdOf(response.headers) };
+    if (!response.ok) throw apiErrorFor(response.status, redact(result.error === "" ? undefined : result.error), context);
+    if (!expect) return undefined;
+    const body = parseJson(result.data);
+    if (!expect.matches(body)) {
+      const what = `${operation} ${ctx.method} ${ctx.path} answered HTTP ${response.status} with a body that is not ${expect.describe}`;
+      throw new Enable3InvalidResponseError(what, response.status, redact(body ?? result.data), context);
+    }
+    return body;
+  }
+  return call;
+}
+
+function contextOf(ctx: CallContext) {
+  return { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts };
+}
+
+function requestIdOf(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== "string" || text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

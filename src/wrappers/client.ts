@@ -1,0 +1,140 @@
+// The public client: one method per operation of the spec. Each method checks its input, then calls
+// openapi-fetch, whose fetch is the retrying transport.
+import createClient, { type Client } from "openapi-fetch";
+import type { paths } from "../generated/enable3.js";
+import { createCaller } from "./call.js";
+import { Enable3ValidationError } from "./errors.js";
+import { createLog } from "./log.js";
+import { resolveCallSettings, resolveClientConfig, type ClientOptions, type RequestOptions } from "./options.js";
+import { eventBody, revenueBody, segmentsBody, websitesBody } from "./payloads.js";
+import { createRedactor } from "./redact.js";
+import { userBalanceResponse, userTokenResponse, widgetUrlResponse } from "./responses.js";
+import { createTransport } from "./transport.js";
+import type {
+  EventInput, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult, UserBalance,
+  UserTokenResponse, WidgetUrlQuery, WidgetUrlResponse,
+} from "./types.js";
+import * as check from "./validate.js";
+
+/** Options of {@link Enable3Client.getWidgetUrl}. */
+export interface WidgetUrlOptions extends RequestOptions {
+  /** Applied as if the user typed it. */
+  referralCode?: WidgetUrlQuery["referralCode"];
+  /** Extra deep-link query parameters, passed through untouched (their names are not published). */
+  params?: Record<string, string>;
+}
+
+export interface Enable3Client {
+  /**
+   * Sends an event for event-based missions. Returns the id it was sent with.
+   * @example const { id } = await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
+   */
+  sendEvent(event: EventInput, options?: RequestOptions): Promise<SendEventResult>;
+  /**
+   * A URL for the user's widget, with a token valid for one day. Creates the user if missing.
+   * @example const { url } = await enable3.getWidgetUrl("u1", { referralCode: "FRIEND10" });
+   */
+  getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrlResponse>;
+  /**
+   * A JWT for the native mobile SDK.
+   * @example const { token } = await enable3.getUserToken("u1");
+   */
+  getUserToken(operatorUserId: string, options?: RequestOptions): Promise<UserTokenResponse>;
+  /**
+   * Reports revenue in USDT for Hold to Earn. Returns the request id it was sent with.
+   * @example await enable3.sendRevenue({ revenue: 1250.5, date: new Date() });
+   */
+  sendRevenue(revenue: RevenueInput, options?: RequestOptions): Promise<SendRevenueResult>;
+  /**
+   * Adds users to segments.
+   * @example await enable3.assignSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+   */
+  assignSegments(assignments: SegmentAssignments, options?: RequestOptions): Promise<void>;
+  /**
+   * Removes users from segments.
+   * @example await enable3.removeSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+   */
+  removeSegments(assignments: SegmentAssignments, options?: RequestOptions): Promise<void>;
+  /**
+   * The user's token balance; `balance` is a decimal string, never a float.
+   * @example const { balance, userExists } = await enable3.getUserBalance("u1");
+   */
+  getUserBalance(operatorUserId: string, options?: RequestOptions): Promise<UserBalance>;
+  /**
+   * Registers websites for the operator. A duplicate answers 409 (Enable3ConflictError).
+   * @example await enable3.addWebsites(["https://casino.example"]);
+   */
+  addWebsites(websites: readonly string[], options?: RequestOptions): Promise<void>;
+  /** The underlying openapi-fetch client, typed by the generated `paths`, on the same transport. */
+  readonly raw: Client<paths>;
+}
+
+/**
+ * Creates a client. Throws Enable3ValidationError for a missing key or an unsafe base URL.
+ * @example
+ * import { createEnable3Client } from "enable3-client";
+ * const enable3 = createEnable3Client({ apiKey: process.env.ENABLE3_API_KEY! });
+ * await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
+ */
+export function createEnable3Client(options: ClientOptions): Enable3Client {
+  const config = resolveClientConfig(options);
+  const redact = createRedactor(config.apiKey);
+  const log = createLog(config.logger, config.logLevel, redact);
+  const transport = createTransport({ fetch: config.fetch, budget: config.budget, log });
+  const raw = createClient<paths>({
+    baseUrl: config.baseUrl,
+    headers: { ...config.headers, "X-API-KEY": config.apiKey },
+    // raw calls get the same retries, with settings of their own per request
+    fetch: (input) => transport({ operation: "raw", ...resolveCallSettings(config, undefined), attempts: 0 })(input),
+  });
+  const call = createCaller(config, transport, redact);
+  const pathOf = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
+
+  return {
+    raw,
+    async sendEvent(event, options) {
+      const body = eventBody(event);
+      await call("sendEvent", options, (init) => raw.POST("/api/v1/event", { body, ...init }));
+      return { id: body.id };
+    },
+    async getWidgetUrl(operatorUserId, options) {
+      const params = { ...pathOf(operatorUserId), query: widgetQuery(options) };
+      return call("getWidgetUrl", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponse);
+    },
+    async getUserToken(operatorUserId, options) {
+      const params = pathOf(operatorUserId);
+      return call("getUserToken", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponse);
+    },
+    async sendRevenue(revenue, options) {
+      const body = revenueBody(revenue);
+      await call("sendRevenue", options, (init) => raw.POST("/api/v1/revenue", { body, ...init }));
+      return { requestId: body.requestId };
+    },
+    async assignSegments(assignments, options) {
+      const body = segmentsBody(assignments);
+      await call("assignSegments", options, (init) => raw.POST("/api/v1/segment/users/", { body, ...init }));
+    },
+    async removeSegments(assignments, options) {
+      const body = segmentsBody(assignments);
+      await call("removeSegments", options, (init) => raw.DELETE("/api/v1/segment/users", { body, ...init }));
+    },
+    async getUserBalance(operatorUserId, options) {
+      const params = pathOf(operatorUserId);
+      return call("getUserBalance", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponse);
+    },
+    async addWebsites(websites, options) {
+      const body = websitesBody(websites);
+      await call("addWebsites", options, (init) => raw.POST("/api/v1/integration/websites", { body, ...init }));
+    },
+  };
+}
+
+/** `params` pass through untouched; a `referralCode` given both ways must agree, or nothing is sent. */
+function widgetQuery(options: WidgetUrlOptions | undefined): WidgetUrlQuery {
+  const params = options?.params === undefined ? {} : check.stringRecord(options.params, "options.params");
+  const referralCode = options?.referralCode === undefined ? undefined : check.nonBlankString(options.referralCode, "options.referralCode");
+  if (referralCode !== undefined && params.referralCode !== undefined && params.referralCode !== referralCode) {
+    throw new Enable3ValidationError("options.params.referralCode", "differs from options.referralCode");
+  }
+  return referralCode === undefined ? params : { ...params, referralCode };
+}

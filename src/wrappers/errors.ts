@@ -1,0 +1,153 @@
+// The error hierarchy. Every error the SDK throws is an Enable3Error; HTTP failures get one class per
+// status family so callers can `instanceof` instead of comparing numbers.
+
+/** Where an error happened: the operation and the request it was making. */
+export interface ErrorContext {
+  /** operationId from the spec, e.g. `"sendEvent"`. */
+  operation?: string;
+  method?: string;
+  /** Path actually requested (no query string, no host). */
+  path?: string;
+  /** Attempts made, retries included. */
+  attempts?: number;
+  /** The `x-request-id` (or similar) response header, when the server sent one. */
+  requestId?: string;
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error thrown by enable3-client.
+ *
+ * @example
+ * try { await enable3.getUserBalance("u1"); }
+ * catch (e) { if (e instanceof Enable3Error && e.retryable) scheduleRetry(); }
+ */
+export class Enable3Error extends Error {
+  override name = "Enable3Error";
+  readonly operation?: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly attempts?: number;
+  readonly requestId?: string;
+  /** Whether trying the same call again later may succeed. */
+  readonly retryable: boolean = false;
+
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    this.operation = context.operation;
+    this.method = context.method;
+    this.path = context.path;
+    this.attempts = context.attempts;
+    this.requestId = context.requestId;
+  }
+
+  /** Plain data for logs: no headers, no key (the SDK never stores the key on an error). */
+  toJSON(): Record<string, unknown> {
+    const { stack: _stack, cause: _cause, name: _name, ...fields } = this;
+    return { ...fields, name: this.name, message: this.message };
+  }
+}
+
+/** Bad input, caught before any request is sent. */
+export class Enable3ValidationError extends Enable3Error {
+  override name = "Enable3ValidationError";
+  /** The offending field, e.g. `"events[3].value"`. */
+  readonly field: string;
+  constructor(field: string, problem: string, context: ErrorContext = {}) {
+    super(`${field} ${problem}`, context);
+    this.field = field;
+  }
+}
+
+/** The request never got an HTTP response: DNS, refused or reset connection, TLS… */
+export class Enable3ConnectionError extends Enable3Error {
+  override name = "Enable3ConnectionError";
+  override readonly retryable = true;
+}
+
+/** An attempt, or the whole call, took longer than its configured timeout. */
+export class Enable3TimeoutError extends Enable3Error {
+  override name = "Enable3TimeoutError";
+  override readonly retryable = true;
+}
+
+/** The caller's AbortSignal fired. */
+export class Enable3AbortError extends Enable3Error {
+  override name = "Enable3AbortError";
+}
+
+/** A 2xx whose body does not match the spec (malformed JSON, a missing field). */
+export class Enable3InvalidResponseError extends Enable3Error {
+  override name = "Enable3InvalidResponseError";
+  readonly status: number;
+  readonly body: unknown;
+  constructor(message: string, status: number, body: unknown, context: ErrorContext = {}) {
+    super(message, context);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** The server answered with a non-2xx status. Subclasses narrow it by status family. */
+export class Enable3ApiError extends Enable3Error {
+  override name = "Enable3ApiError";
+  readonly status: number;
+  /** Parsed JSON when the body was JSON, else its text; `undefined` when empty. */
+  readonly body: unknown;
+  override readonly retryable: boolean;
+  constructor(message: string, status: number, body: unknown, context: ErrorContext = {}) {
+    super(message, context);
+    this.status = status;
+    this.body = body;
+    this.retryable = status === 408 || status === 429 || status >= 500;
+  }
+}
+
+export class Enable3BadRequestError extends Enable3ApiError {
+  override name = "Enable3BadRequestError";
+}
+export class Enable3AuthenticationError extends Enable3ApiError {
+  override name = "Enable3AuthenticationError";
+}
+export class Enable3PermissionError extends Enable3ApiError {
+  override name = "Enable3PermissionError";
+}
+export class Enable3NotFoundError extends Enable3ApiError {
+  override name = "Enable3NotFoundError";
+}
+export class Enable3ConflictError extends Enable3ApiError {
+  override name = "Enable3ConflictError";
+}
+export class Enable3UnprocessableEntityError extends Enable3ApiError {
+  override name = "Enable3UnprocessableEntityError";
+}
+export class Enable3RateLimitError extends Enable3ApiError {
+  override name = "Enable3RateLimitError";
+}
+export class Enable3ServerError extends Enable3ApiError {
+  override name = "Enable3ServerError";
+}
+
+const HINTS: Record<number, string> = {
+  401: "check the API key, and that this server's IP is allow-listed in the Enable3 admin panel",
+  403: "this server's IP is probably not allow-listed in the Enable3 admin panel",
+  409: "duplicate entry",
+};
+
+/** Builds the error for a non-2xx response. */
+export function apiErrorFor(status: number, body: unknown, context: ErrorContext): Enable3ApiError {
+  const hint = HINTS[status] ? ` (${HINTS[status]})` : "";
+  const where = context.method && context.path ? ` ${context.method} ${context.path}` : "";
+  const message = `${context.operation ?? "request"}${where} failed with HTTP ${status}${hint}`;
+  const ErrorClass =
+    status === 400 ? Enable3BadRequestError
+    : status === 401 ? Enable3AuthenticationError
+    : status === 403 ? Enable3PermissionError
+    : status === 404 ? Enable3NotFoundError
+    : status === 409 ? Enable3ConflictError
+    : status === 422 ? Enable3UnprocessableEntityError
+    : status === 429 ? Enable3RateLimitError
+    : status >= 500 ? Enable3ServerError
+    : Enable3ApiError;
+  return new ErrorClass(message, status, body, context);
+}

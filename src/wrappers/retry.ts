@@ -1,0 +1,60 @@
+// Retry policy: which outcomes are retried and how long to wait before the next attempt.
+
+export interface RetryOptions {
+  /** Retries after the first attempt; `0` disables retrying. Default 2. */
+  maxRetries?: number;
+  /** First backoff delay in ms, doubled per retry, with jitter. Default 500. */
+  initialDelayMs?: number;
+  /** Largest backoff delay in ms. Default 8000. */
+  maxDelayMs?: number;
+  /** Longest server-requested wait (Retry-After) honoured; beyond it the call fails. Default 60000. */
+  maxRetryAfterMs?: number;
+  /** Statuses that are retried. Default 408, 429, 500, 502, 503, 504. */
+  retryOnStatus?: readonly number[];
+}
+
+export type ResolvedRetryOptions = Required<RetryOptions>;
+
+export const DEFAULT_RETRY: ResolvedRetryOptions = {
+  maxRetries: 2,
+  initialDelayMs: 500,
+  maxDelayMs: 8000,
+  maxRetryAfterMs: 60_000,
+  retryOnStatus: [408, 429, 500, 502, 503, 504],
+};
+
+/** Exponential backoff with "full jitter" between half and the whole step, capped. */
+export function backoffDelay(retry: number, options: ResolvedRetryOptions, random: () => number = Math.random): number {
+  const step = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (retry - 1));
+  return Math.round(step * (0.5 + random() * 0.5));
+}
+
+/**
+ * The wait a response asks for, in ms: `retry-after-ms`, else `Retry-After` as seconds or an HTTP
+ * date. `undefined` when absent or unreadable.
+ */
+export function requestedWaitMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms);
+  const after = headers.get("retry-after");
+  if (after === null || after.trim() === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(after.trim())) return Number(after) * 1000;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. Leaves no timer. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,104 @@
+// Every operation through the SDK against Prism on the merged spec, with request validation on
+// (--errors): a call the spec does not allow would come back as an error, never as a 2xx.
+import { describe, expect, inject, it } from "vitest";
+import {
+  createEnable3Client, Enable3AuthenticationError, Enable3BadRequestError, Enable3ConflictError, Enable3NotFoundError,
+  Enable3PermissionError,
+} from "../../src/index.js";
+import { TEST_KEY } from "../helpers/client.js";
+
+const baseUrl = inject("prismUrl");
+
+/** Records Prism's `sl-violations` header, which it sets whenever a request breaks the spec. */
+function violationRecorder() {
+  const violations: string[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const response = await globalThis.fetch(input, init);
+    const v = response.headers.get("sl-violations");
+    if (v) violations.push(v);
+    return response;
+  };
+  return { violations, fetch };
+}
+
+describe("contract: the SDK's requests satisfy the spec", () => {
+  const { violations, fetch } = violationRecorder();
+  const enable3 = createEnable3Client({ apiKey: TEST_KEY, baseUrl, fetch, maxRetries: 0 });
+
+  it("sendEvent", async () => {
+    const { id } = await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 25, eventTags: ["slots"], createdAt: new Date() });
+    expect(id).toBeTypeOf("string");
+  });
+  it("getWidgetUrl", async () => {
+    expect((await enable3.getWidgetUrl("u1", { referralCode: "FRIEND10" })).url).toBeTypeOf("string");
+  });
+  it("getUserToken", async () => {
+    expect((await enable3.getUserToken("u1")).token).toBeTypeOf("string");
+  });
+  it("sendRevenue", async () => {
+    expect((await enable3.sendRevenue({ revenue: 1250.5 })).requestId).toBeTypeOf("string");
+  });
+  it("assignSegments", async () => {
+    await expect(enable3.assignSegments([{ userId: "u1", segmentIds: ["vip"] }])).resolves.toBeUndefined();
+  });
+  it("removeSegments", async () => {
+    await expect(enable3.removeSegments([{ userId: "u1", segmentIds: ["vip"] }])).resolves.toBeUndefined();
+  });
+  it("getUserBalance", async () => {
+    const balance = await enable3.getUserBalance("u1");
+    expect(balance.balance).toBeTypeOf("string");
+    expect(balance.userExists).toBeTypeOf("boolean");
+  });
+  it("addWebsites", async () => {
+    await expect(enable3.addWebsites(["https://casino.example"])).resolves.toBeUndefined();
+  });
+  it("raised no spec violation", () => {
+    expect(violations).toEqual([]);
+  });
+});
+
+describe("contract: Prism rejects what breaks the spec, so the passes above mean something", () => {
+  it("a body missing required fields is refused", async () => {
+    const enable3 = createEnable3Client({ apiKey: TEST_KEY, baseUrl, maxRetries: 0 });
+    const { response } = await enable3.raw.POST("/api/v1/event", { body: { id: "x" } as never, parseAs: "text" });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("sl-violations")).toMatch(/userId/);
+  });
+
+  it("a missing key is a security failure", async () => {
+    const enable3 = createEnable3Client({ apiKey: TEST_KEY, baseUrl, maxRetries: 0 });
+    const { response } = await enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", {
+      params: { path: { operatorUserId: "u1" } },
+      headers: { "X-API-KEY": null },
+      parseAs: "text",
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("sl-violations")).toMatch(/security/i);
+  });
+});
+
+describe("contract: documented error statuses surface as typed errors", () => {
+  const enable3 = createEnable3Client({ apiKey: TEST_KEY, baseUrl, maxRetries: 0 });
+  const prefer = (code: number) => ({ headers: { Prefer: `code=${code}` } });
+
+  it.each([
+    ["sendEvent 400", () => enable3.sendEvent({ userId: "u1", eventId: "e", value: 1 }, prefer(400)), Enable3BadRequestError],
+    ["sendEvent 404", () => enable3.sendEvent({ userId: "u1", eventId: "e", value: 1 }, prefer(404)), Enable3NotFoundError],
+    ["getWidgetUrl 403", () => enable3.getWidgetUrl("u1", prefer(403)), Enable3PermissionError],
+    ["getWidgetUrl 409", () => enable3.getWidgetUrl("u1", prefer(409)), Enable3ConflictError],
+    ["getUserToken 401", () => enable3.getUserToken("u1", prefer(401)), Enable3AuthenticationError],
+    ["sendRevenue 400", () => enable3.sendRevenue({ revenue: 1 }, prefer(400)), Enable3BadRequestError],
+    ["assignSegments 404", () => enable3.assignSegments([{ userId: "u", segmentIds: ["s"] }], prefer(404)), Enable3NotFoundError],
+    ["removeSegments 403", () => enable3.removeSegments([{ userId: "u", segmentIds: ["s"] }], prefer(403)), Enable3PermissionError],
+    ["getUserBalance 404", () => enable3.getUserBalance("u1", prefer(404)), Enable3NotFoundError],
+    ["addWebsites 409", () => enable3.addWebsites(["https://casino.example"], prefer(409)), Enable3ConflictError],
+  ] as const)("%s", async (_name, run, ErrorClass) => {
+    const error = await run().then(() => expect.unreachable(), (e: unknown) => e);
+    expect(error).toBeInstanceOf(ErrorClass);
+  });
+
+  it("an invalid key on a missing-key check surfaces as Enable3AuthenticationError", async () => {
+    const error = await enable3.getUserBalance("u1", { headers: { "X-API-KEY": "" } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Enable3AuthenticationError);
+  });
+});

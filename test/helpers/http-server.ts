@@ -1,0 +1,58 @@
+// A real HTTP server on 127.0.0.1 that a test scripts request by request, and that records what it got.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  /** Raw request target as received: path and query, nothing decoded. */
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+export type Handler = (request: RecordedRequest, response: ServerResponse, index: number) => void | Promise<void>;
+
+export interface ScriptedServer {
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export async function startScriptedServer(handler: Handler): Promise<ScriptedServer> {
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const recorded = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+    const index = requests.push(recorded) - 1;
+    try {
+      await handler(recorded, res, index);
+    } catch {
+      res.destroy();
+    }
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Answers with a status, optional body and headers. */
+export function reply(res: ServerResponse, status: number, body?: string | object, headers: Record<string, string> = {}) {
+  const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
+  const type = typeof body === "object" ? { "content-type": "application/json" } : {};
+  res.writeHead(status, { ...type, ...headers });
+  res.end(text);
+}

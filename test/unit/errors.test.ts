@@ -1,0 +1,98 @@
+// HTTP failures surface as typed errors with what a user needs to act, whatever the body looks like.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inspect } from "node:util";
+import {
+  Enable3ApiError, Enable3AuthenticationError, Enable3BadRequestError, Enable3ConflictError, Enable3Error,
+  Enable3InvalidResponseError, Enable3NotFoundError, Enable3PermissionError, Enable3RateLimitError, Enable3ServerError,
+  Enable3UnprocessableEntityError,
+} from "../../src/index.js";
+import { clientFor, TEST_KEY } from "../helpers/client.js";
+import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
+
+let server: ScriptedServer;
+let answer: (res: Parameters<typeof reply>[0]) => void;
+beforeAll(async () => {
+  server = await startScriptedServer((_req, res) => answer(res));
+});
+afterAll(() => server.close());
+
+async function failure(status: number, body?: string | object, headers?: Record<string, string>) {
+  answer = (res) => reply(res, status, body, headers);
+  return clientFor(server.url).getUserBalance("u1").then(
+    () => expect.unreachable(),
+    (e: unknown) => e as Enable3ApiError,
+  );
+}
+
+describe("HTTP errors", () => {
+  it.each([
+    [400, Enable3BadRequestError],
+    [401, Enable3AuthenticationError],
+    [403, Enable3PermissionError],
+    [404, Enable3NotFoundError],
+    [409, Enable3ConflictError],
+    [422, Enable3UnprocessableEntityError],
+    [429, Enable3RateLimitError],
+    [500, Enable3ServerError],
+    [503, Enable3ServerError],
+    [418, Enable3ApiError],
+  ])("HTTP %i is a %o", async (status, ErrorClass) => {
+    const error = await failure(status, { message: "nope" });
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error).toBeInstanceOf(Enable3Error);
+    expect(error.status).toBe(status);
+    expect(error.operation).toBe("getUserBalance");
+    expect(error.method).toBe("GET");
+    expect(error.path).toBe("/api/v1/integration/user/u1/balance");
+    expect(error.attempts).toBe(1);
+    expect(error.body).toEqual({ message: "nope" });
+  });
+
+  it("keeps a text or HTML body as text and an empty one as undefined", async () => {
+    expect((await failure(502, "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" })).body).toBe("<html><body>Bad Gateway</body></html>");
+    expect((await failure(500, "")).body).toBeUndefined();
+    expect((await failure(400, "plain words")).body).toBe("plain words");
+  });
+
+  it("hints at the IP allow-list on 401 and 403", async () => {
+    expect((await failure(403)).message).toMatch(/allow-listed/);
+    expect((await failure(401)).message).toMatch(/allow-listed/);
+  });
+
+  it("carries the request id header", async () => {
+    expect((await failure(500, "", { "x-request-id": "req-42" })).requestId).toBe("req-42");
+  });
+
+  it("marks retryable statuses", async () => {
+    expect((await failure(503)).retryable).toBe(true);
+    expect((await failure(429)).retryable).toBe(true);
+    expect((await failure(400)).retryable).toBe(false);
+  });
+
+  it("never shows the key, even when the server echoes it", async () => {
+    const error = await failure(401, { error: `bad key ${TEST_KEY}` });
+    for (const text of [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 5 }), error.stack ?? ""]) {
+      expect(text).not.toContain(TEST_KEY);
+    }
+    expect(error.body).toEqual({ error: "bad key [redacted]" });
+  });
+});
+
+describe("2xx bodies that break the spec", () => {
+  it("malformed JSON is an Enable3InvalidResponseError", async () => {
+    answer = (res) => reply(res, 200, "{not json", { "content-type": "application/json" });
+    const error = await clientFor(server.url).getUserBalance("u1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Enable3InvalidResponseError);
+    expect((error as Enable3InvalidResponseError).body).toBe("{not json");
+  });
+
+  it("a balance sent as a JSON number is refused rather than turned into a float", async () => {
+    answer = (res) => reply(res, 200, { balance: 0.1, userExists: true });
+    await expect(clientFor(server.url).getUserBalance("u1")).rejects.toBeInstanceOf(Enable3InvalidResponseError);
+  });
+
+  it("an empty 200 for the widget is refused", async () => {
+    answer = (res) => reply(res, 200);
+    await expect(clientFor(server.url).getWidgetUrl("u1")).rejects.toBeInstanceOf(Enable3InvalidResponseError);
+  });
+});

@@ -1,0 +1,105 @@
+// What the SDK actually puts on the wire, checked on a real HTTP server over loopback.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Enable3AbortError } from "../../src/index.js";
+import { clientFor, TEST_KEY } from "../helpers/client.js";
+import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const API_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+let server: ScriptedServer;
+beforeAll(async () => {
+  server = await startScriptedServer((req, res) => {
+    if (req.url.includes("/slow/")) return; // never answers
+    if (req.url.includes("/widget")) return reply(res, 200, { url: "https://widget.example/?t=abc" });
+    if (req.url.includes("/token")) return reply(res, 200, { token: "a.b.c" });
+    if (req.url.includes("/balance")) return reply(res, 200, { balance: "12.345678901234567890", userExists: true });
+    reply(res, req.method === "POST" ? 201 : 200);
+  });
+});
+afterAll(() => server.close());
+const last = () => server.requests.at(-1)!;
+
+describe("requests on the wire", () => {
+  it("sendEvent generates an id, formats a Date in UTC and sends the key", async () => {
+    const enable3 = clientFor(server.url);
+    const { id } = await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50, createdAt: new Date("2024-02-22T10:00:00Z"), eventTags: ["slots"] });
+    expect(id).toMatch(UUID);
+    expect(last().method).toBe("POST");
+    expect(last().url).toBe("/api/v1/event");
+    expect(last().headers["x-api-key"]).toBe(TEST_KEY);
+    expect(last().headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(last().body)).toEqual({ id, userId: "u1", eventId: "deposit", value: 50, createdAt: "2024-02-22 10:00:00", eventTags: ["slots"] });
+  });
+
+  it("sendEvent keeps the caller's id and string date, and defaults createdAt to now", async () => {
+    const enable3 = clientFor(server.url);
+    expect(await enable3.sendEvent({ id: "evt-1", userId: "u1", eventId: "e", value: 1, createdAt: "2024-02-22 10:00:00" })).toEqual({ id: "evt-1" });
+    expect(JSON.parse(last().body).createdAt).toBe("2024-02-22 10:00:00");
+    await enable3.sendEvent({ userId: "u1", eventId: "e", value: 1 });
+    const sent = JSON.parse(last().body);
+    expect(sent.createdAt).toMatch(API_DATE);
+    expect(Math.abs(Date.parse(sent.createdAt.replace(" ", "T") + "Z") - Date.now())).toBeLessThan(60_000);
+    expect(sent).not.toHaveProperty("eventTags");
+  });
+
+  it("sendRevenue generates a requestId and returns it", async () => {
+    const { requestId } = await clientFor(server.url).sendRevenue({ revenue: 1250.5, date: new Date("2024-02-22T10:00:00Z") });
+    expect(requestId).toMatch(UUID);
+    expect(JSON.parse(last().body)).toEqual({ requestId, revenue: 1250.5, date: "2024-02-22 10:00:00" });
+  });
+
+  it("getWidgetUrl sends the referral code and passes deep-link params through untouched", async () => {
+    const result = await clientFor(server.url).getWidgetUrl("u1", { referralCode: "FRIEND 10", params: { section: "shop", "x-y": "1/2" } });
+    expect(result.url).toBe("https://widget.example/?t=abc");
+    const url = new URL(last().url, server.url);
+    expect(url.pathname).toBe("/api/v1/integration/user/u1/widget");
+    expect(Object.fromEntries(url.searchParams)).toEqual({ referralCode: "FRIEND 10", section: "shop", "x-y": "1/2" });
+  });
+
+  it("encodes a path parameter as one segment", async () => {
+    await clientFor(server.url).getUserBalance("a/../b?x#y");
+    expect(last().url).toBe("/api/v1/integration/user/a%2F..%2Fb%3Fx%23y/balance");
+  });
+
+  it("getUserBalance keeps the decimal string as sent", async () => {
+    expect(await clientFor(server.url).getUserBalance("u1")).toEqual({ balance: "12.345678901234567890", userExists: true });
+  });
+
+  it("segments use POST with the trailing slash and DELETE with a body", async () => {
+    const enable3 = clientFor(server.url);
+    const body = [{ userId: "u1", segmentIds: ["vip", "whale"] }];
+    await enable3.assignSegments(body);
+    expect([last().method, last().url, JSON.parse(last().body)]).toEqual(["POST", "/api/v1/segment/users/", body]);
+    await enable3.removeSegments(body);
+    expect([last().method, last().url, JSON.parse(last().body)]).toEqual(["DELETE", "/api/v1/segment/users", body]);
+  });
+
+  it("addWebsites sends the list", async () => {
+    await clientFor(server.url).addWebsites(["https://casino.example"]);
+    expect(JSON.parse(last().body)).toEqual({ websites: ["https://casino.example"] });
+  });
+
+  it("sends per-call and client headers", async () => {
+    const enable3 = clientFor(server.url, { headers: { "X-Client": "a" } });
+    await enable3.getUserToken("u1", { headers: { "X-Trace": "t-1" } });
+    expect(last().headers["x-client"]).toBe("a");
+    expect(last().headers["x-trace"]).toBe("t-1");
+    expect(last().headers["x-api-key"]).toBe(TEST_KEY);
+  });
+
+  it("stops on the caller's AbortSignal", async () => {
+    const enable3 = clientFor(server.url);
+    const controller = new AbortController();
+    const call = enable3.getUserBalance("slow", { signal: controller.signal });
+    const aborted = (async () => {
+      const before = server.requests.length;
+      while (server.requests.length === before) await new Promise((r) => setTimeout(r, 5));
+      controller.abort();
+    })();
+    await aborted;
+    await expect(call).rejects.toBeInstanceOf(Enable3AbortError);
+    const already = AbortSignal.abort();
+    await expect(enable3.getUserBalance("u1", { signal: already })).rejects.toBeInstanceOf(Enable3AbortError);
+  });
+});
