@@ -10,3 +10,4 @@ export { formatApiDate } from "./wrappers/dates.js";
 export * from "./wrappers/errors.js";
 export type * from "./wrappers/types.js";
 export type { paths, components, operations } from "./generated/enable3.js";
+export type { BulkOptions, BulkReport, BulkProgress, BulkDelivered, BulkFailure } from "./wrappers/bulk.js";

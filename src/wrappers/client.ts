@@ -2,6 +2,7 @@
 // openapi-fetch, whose fetch is the retrying transport.
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/enable3.js";
+import { sendInBulk, type BulkOptions, type BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
 import { Enable3ValidationError } from "./errors.js";
 import { createLog } from "./log.js";
@@ -65,6 +66,19 @@ export interface Enable3Client {
    * @example await enable3.addWebsites(["https://casino.example"]);
    */
   addWebsites(websites: readonly string[], options?: RequestOptions): Promise<void>;
+  /**
+   * Sends many events, read lazily from an array or any (async) iterable, with bounded concurrency.
+   * Resolves (never rejects for a failed item) to a report listing every input once.
+   * @example
+   * const report = await enable3.sendEvents(events, { concurrency: 16 });
+   * for (const { index, id, error } of report.failed) console.error(index, id, error.message);
+   */
+  sendEvents(events: Iterable<EventInput> | AsyncIterable<EventInput>, options?: BulkOptions): Promise<BulkReport>;
+  /**
+   * Sends many revenue reports, like {@link Enable3Client.sendEvents}.
+   * @example const report = await enable3.sendRevenues(rows, { concurrency: 4 });
+   */
+  sendRevenues(revenues: Iterable<RevenueInput> | AsyncIterable<RevenueInput>, options?: BulkOptions): Promise<BulkReport>;
   /** The underlying openapi-fetch client, typed by the generated `paths`, on the same transport. */
   readonly raw: Client<paths>;
 }
@@ -88,13 +102,17 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     fetch: (input) => transport({ operation: "raw", ...resolveCallSettings(config, undefined), attempts: 0 })(input),
   });
   const call = createCaller(config, transport, redact);
+  const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
+    call("sendEvent", options, (init) => raw.POST("/api/v1/event", { body, ...init }));
+  const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
+    call("sendRevenue", options, (init) => raw.POST("/api/v1/revenue", { body, ...init }));
   const pathOf = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   return {
     raw,
     async sendEvent(event, options) {
       const body = eventBody(event);
-      await call("sendEvent", options, (init) => raw.POST("/api/v1/event", { body, ...init }));
+      await postEvent(body, options);
       return { id: body.id };
     },
     async getWidgetUrl(operatorUserId, options) {
@@ -107,7 +125,7 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     },
     async sendRevenue(revenue, options) {
       const body = revenueBody(revenue);
-      await call("sendRevenue", options, (init) => raw.POST("/api/v1/revenue", { body, ...init }));
+      await postRevenue(body, options);
       return { requestId: body.requestId };
     },
     async assignSegments(assignments, options) {
@@ -121,6 +139,24 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     async getUserBalance(operatorUserId, options) {
       const params = pathOf(operatorUserId);
       return call("getUserBalance", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponse);
+    },
+    sendEvents(events, options) {
+      return sendInBulk(events, {
+        prepare(event, index) {
+          const body = eventBody(event, `events[${index}]`);
+          return { id: body.id, send: (o) => postEvent(body, o) };
+        },
+        idOf: (event) => (typeof event?.id === "string" ? event.id : undefined),
+      }, options);
+    },
+    sendRevenues(revenues, options) {
+      return sendInBulk(revenues, {
+        prepare(revenue, index) {
+          const body = revenueBody(revenue, `revenues[${index}]`);
+          return { id: body.requestId, send: (o) => postRevenue(body, o) };
+        },
+        idOf: (revenue) => (typeof revenue?.requestId === "string" ? revenue.requestId : undefined),
+      }, options);
     },
     async addWebsites(websites, options) {
       const body = websitesBody(websites);

@@ -15,12 +15,15 @@ export type Handler = (request: RecordedRequest, response: ServerResponse, index
 export interface ScriptedServer {
   url: string;
   requests: RecordedRequest[];
+  /** A server-side delay that close() clears, so no test leaves a timer behind. */
+  later(ms: number, fn: () => void): void;
   close(): Promise<void>;
 }
 
 export async function startScriptedServer(handler: Handler): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -41,8 +44,16 @@ export async function startScriptedServer(handler: Handler): Promise<ScriptedSer
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    later(ms, fn) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fn();
+      }, ms);
+      timers.add(timer);
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

@@ -1,0 +1,161 @@
+// Bulk sending: reads any (async) iterable lazily, sends with bounded concurrency, and accounts for
+// every input exactly once, delivered or failed, whatever the inputs or the server do.
+import { Enable3AbortError, Enable3Error, Enable3ValidationError } from "./errors.js";
+import type { RequestOptions } from "./options.js";
+import * as check from "./validate.js";
+
+export interface BulkOptions extends Omit<RequestOptions, "signal"> {
+  /** Requests in flight at once. Default 8. */
+  concurrency?: number;
+  /** Stops reading and sending; what was not sent is reported as failed with an Enable3AbortError. */
+  signal?: AbortSignal;
+  /** Called after every item settles. */
+  onProgress?: (progress: BulkProgress) => void;
+  /** Keep the `delivered` list (default true). Turn off for huge runs where counts are enough. */
+  collectDelivered?: boolean;
+}
+
+export interface BulkProgress {
+  /** Items read from the input so far. */
+  read: number;
+  delivered: number;
+  failed: number;
+  inFlight: number;
+}
+
+export interface BulkDelivered {
+  /** Position in the input, from 0. */
+  index: number;
+  /** The event id or revenue requestId it was sent with. */
+  id: string;
+}
+
+export interface BulkFailure {
+  index: number;
+  /** Missing only when the item was too malformed to carry one. */
+  id: string | undefined;
+  error: Enable3Error;
+}
+
+export interface BulkReport {
+  delivered: BulkDelivered[];
+  deliveredCount: number;
+  failed: BulkFailure[];
+  /** True when the signal stopped the run. */
+  aborted: boolean;
+  /** Set when reading the input itself failed; items after that point were never seen. */
+  sourceError?: Enable3Error;
+}
+
+export interface BulkItemHandler<I> {
+  /** Checks an item and gives its body; throws Enable3ValidationError for a bad one. */
+  prepare(item: I, index: number): { id: string; send: (options: RequestOptions) => Promise<unknown> };
+  /** The id an invalid item carried, if any, for the report. */
+  idOf(item: I): string | undefined;
+}
+
+export async function sendInBulk<I>(
+  items: Iterable<I> | AsyncIterable<I>,
+  handler: BulkItemHandler<I>,
+  options: BulkOptions = {},
+): Promise<BulkReport> {
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
+    throw new Enable3ValidationError("options.concurrency", "must be a whole number from 1 to 1024");
+  }
+  if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
+    throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
+  }
+  const { concurrency: _c, onProgress, collectDelivered = true, signal, ...requestOptions } = options;
+  const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], aborted: false };
+  const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, inFlight: 0 };
+  const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
+  let reading: Promise<unknown> = Promise.resolve();
+  let exhausted = false;
+
+  // One reader at a time: iterators are not required to handle overlapping next() calls.
+  const next = (): Promise<{ item: I; index: number } | undefined> => {
+    const result = reading.then(async () => {
+      if (exhausted) return undefined;
+      try {
+        const step = await source.next();
+        if (step.done) {
+          exhausted = true;
+          return undefined;
+        }
+        return { item: step.value, index: progress.read++ };
+      } catch (cause) {
+        exhausted = true;
+        report.sourceError = new Enable3Error(`reading the input failed after ${progress.read} items: ${String(cause)}`, { cause });
+        return undefined;
+      }
+    });
+    reading = result;
+    return result;
+  };
+
+  const settle = (outcome: { delivered: BulkDelivered } | { failed: BulkFailure }) => {
+    if ("delivered" in outcome) {
+      report.deliveredCount++;
+      progress.delivered++;
+      if (collectDelivered) report.delivered.push(outcome.delivered);
+    } else {
+      progress.failed++;
+      report.failed.push(outcome.failed);
+    }
+    try {
+      onProgress?.({ ...progress });
+    } catch {
+      // a failing progress callback must not lose items or reject the run
+    }
+  };
+
+  const worker = async () => {
+    for (let entry = await next(); entry; entry = await next()) {
+      const { item, index } = entry;
+      if (signal?.aborted) {
+        report.aborted = true;
+        settle({ failed: { index, id: safeId(handler, item), error: notSent(signal) } });
+        continue;
+      }
+      let prepared: ReturnType<BulkItemHandler<I>["prepare"]>;
+      try {
+        prepared = handler.prepare(item, index);
+      } catch (error) {
+        settle({ failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
+        continue;
+      }
+      progress.inFlight++;
+      try {
+        await prepared.send({ ...requestOptions, signal });
+        progress.inFlight--;
+        settle({ delivered: { index, id: prepared.id } });
+      } catch (error) {
+        progress.inFlight--;
+        if (signal?.aborted) report.aborted = true;
+        settle({ failed: { index, id: prepared.id, error: asEnable3Error(error) } });
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  report.failed.sort((a, b) => a.index - b.index);
+  if (collectDelivered) report.delivered.sort((a, b) => a.index - b.index);
+  return report;
+}
+
+function notSent(signal: AbortSignal): Enable3AbortError {
+  return new Enable3AbortError("not sent: the bulk run was aborted", { attempts: 0, cause: signal.reason });
+}
+
+function safeId<I>(handler: BulkItemHandler<I>, item: I): string | undefined {
+  try {
+    return handler.idOf(item);
+  } catch {
+    return undefined;
+  }
+}
+
+function asEnable3Error(error: unknown): Enable3Error {
+  return error instanceof Enable3Error ? error : new Enable3Error(`unexpected failure: ${String(error)}`, { cause: error });
+}
