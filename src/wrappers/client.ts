@@ -3,6 +3,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/enable3.js";
 import { sendInBulk, type BulkOptions, type BulkReport } from "./bulk.js";
+import { ExpiringCache } from "./cache.js";
 import { createCaller } from "./call.js";
 import { Enable3ValidationError } from "./errors.js";
 import { createLog } from "./log.js";
@@ -11,9 +12,10 @@ import { eventBody, revenueBody, segmentsBody, websitesBody } from "./payloads.j
 import { createRedactor } from "./redact.js";
 import { userBalanceResponse, userTokenResponse, widgetUrlResponse } from "./responses.js";
 import { createTransport } from "./transport.js";
+import { toUserToken, toWidgetUrl, type UserToken, type WidgetUrl } from "./widget.js";
 import type {
   EventInput, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult, UserBalance,
-  UserTokenResponse, WidgetUrlQuery, WidgetUrlResponse,
+  WidgetUrlQuery,
 } from "./types.js";
 import * as check from "./validate.js";
 
@@ -32,15 +34,17 @@ export interface Enable3Client {
    */
   sendEvent(event: EventInput, options?: RequestOptions): Promise<SendEventResult>;
   /**
-   * A URL for the user's widget, with a token valid for one day. Creates the user if missing.
-   * @example const { url } = await enable3.getWidgetUrl("u1", { referralCode: "FRIEND10" });
+   * A URL for the user's widget, with a token valid for one day, and when it expires. Creates the
+   * user if missing. Served from the cache when the client has one.
+   * @example const { url, expiresAt } = await enable3.getWidgetUrl("u1", { referralCode: "FRIEND10" });
    */
-  getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrlResponse>;
+  getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrl>;
   /**
-   * A JWT for the native mobile SDK.
-   * @example const { token } = await enable3.getUserToken("u1");
+   * A JWT for the native mobile SDK, and its expiry read from the token (not verified: the signing
+   * key is Enable3's). Served from the cache when the client has one.
+   * @example const { token, expiresAt } = await enable3.getUserToken("u1");
    */
-  getUserToken(operatorUserId: string, options?: RequestOptions): Promise<UserTokenResponse>;
+  getUserToken(operatorUserId: string, options?: RequestOptions): Promise<UserToken>;
   /**
    * Reports revenue in USDT for Hold to Earn. Returns the request id it was sent with.
    * @example await enable3.sendRevenue({ revenue: 1250.5, date: new Date() });
@@ -79,6 +83,8 @@ export interface Enable3Client {
    * @example const report = await enable3.sendRevenues(rows, { concurrency: 4 });
    */
   sendRevenues(revenues: Iterable<RevenueInput> | AsyncIterable<RevenueInput>, options?: BulkOptions): Promise<BulkReport>;
+  /** Empties the widget-URL and token caches (a no-op without `cache`). */
+  clearCache(): void;
   /** The underlying openapi-fetch client, typed by the generated `paths`, on the same transport. */
   readonly raw: Client<paths>;
 }
@@ -106,10 +112,21 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     call("sendEvent", options, (init) => raw.POST("/api/v1/event", { body, ...init }));
   const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
     call("sendRevenue", options, (init) => raw.POST("/api/v1/revenue", { body, ...init }));
+  const widgetCache = config.cache && new ExpiringCache<WidgetUrl>(config.cache, (w) => w.expiresAt);
+  const tokenCache = config.cache && new ExpiringCache<UserToken>(config.cache, (t) => t.expiresAt);
+  /** With a cache, the shared load runs without any one caller's signal; each caller's wait stays abortable. */
+  function cached<V>(cache: ExpiringCache<V> | undefined, key: unknown[], options: RequestOptions | undefined, load: (o: RequestOptions | undefined) => Promise<V>) {
+    if (!cache) return load(options);
+    return cache.get(JSON.stringify(key), () => load({ ...options, signal: undefined }), options?.signal);
+  }
   const pathOf = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   return {
     raw,
+    clearCache() {
+      widgetCache?.clear();
+      tokenCache?.clear();
+    },
     async sendEvent(event, options) {
       const body = eventBody(event);
       await postEvent(body, options);
@@ -117,11 +134,17 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     },
     async getWidgetUrl(operatorUserId, options) {
       const params = { ...pathOf(operatorUserId), query: widgetQuery(options) };
-      return call("getWidgetUrl", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponse);
+      const key = [params.path.operatorUserId, Object.entries(params.query).sort(([a], [b]) => (a < b ? -1 : 1))];
+      return cached(widgetCache, key, options, async (o) => {
+        const response = await call("getWidgetUrl", o, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponse);
+        return toWidgetUrl(response, Date.now());
+      });
     },
     async getUserToken(operatorUserId, options) {
       const params = pathOf(operatorUserId);
-      return call("getUserToken", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponse);
+      return cached(tokenCache, [params.path.operatorUserId], options, async (o) =>
+        toUserToken(await call("getUserToken", o, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponse)),
+      );
     },
     async sendRevenue(revenue, options) {
       const body = revenueBody(revenue);

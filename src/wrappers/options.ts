@@ -1,5 +1,6 @@
 // Client and per-call options: their types, defaults, and the checks that run before any request.
 import { RetryBudget, type RetryBudgetOptions } from "./budget.js";
+import type { CacheOptions } from "./cache.js";
 import { Enable3ValidationError } from "./errors.js";
 import type { Logger, LogLevel } from "./log.js";
 import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from "./retry.js";
@@ -27,6 +28,11 @@ export interface ClientOptions extends RetryOptions {
   logLevel?: LogLevel;
   /** Headers added to every request. */
   headers?: Record<string, string>;
+  /**
+   * Cache widget URLs and SDK tokens until shortly before they expire; concurrent requests for the
+   * same user share one API call. `true` for the defaults. Off by default.
+   */
+  cache?: boolean | CacheOptions;
 }
 
 /** Options every method takes as its last argument. */
@@ -54,6 +60,7 @@ export interface ClientConfig {
   logger: Logger | undefined;
   logLevel: LogLevel;
   headers: Record<string, string>;
+  cache: CacheOptions | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["off", "error", "warn", "info", "debug"];
@@ -90,6 +97,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
     logger: o.logger,
     logLevel: o.logLevel ?? "off",
     headers: o.headers === undefined ? {} : check.stringRecord(o.headers, "options.headers"),
+    cache: cacheOptions(o.cache),
   };
 }
 
@@ -117,6 +125,17 @@ function apiKeyOf(value: unknown): string {
     throw new Enable3ValidationError("options.apiKey", "must be printable ASCII with no spaces (value not shown)");
   }
   return value;
+}
+
+function cacheOptions(value: boolean | CacheOptions | undefined): CacheOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {};
+  const o = check.plainObject(value, "options.cache") as CacheOptions;
+  if (o.maxEntries !== undefined && count(o.maxEntries, "options.cache.maxEntries") === 0) {
+    throw new Enable3ValidationError("options.cache.maxEntries", "must be at least 1");
+  }
+  if (o.refreshMarginMs !== undefined) duration(o.refreshMarginMs, "options.cache.refreshMarginMs", true);
+  return o;
 }
 
 function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOptions {

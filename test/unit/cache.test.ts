@@ -1,0 +1,154 @@
+// The widget-URL and token cache: expiry with a margin, LRU bound, single flight, errors not cached.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { Enable3AbortError, Enable3ServerError } from "../../src/index.js";
+import { clientFor } from "../helpers/client.js";
+import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
+import { fakeJwt } from "../helpers/jwt.js";
+
+const HOUR = 3600_000;
+let server: ScriptedServer;
+let status = 200;
+let lifetimeMs = 2 * HOUR;
+let hold: Promise<void> | undefined;
+beforeAll(async () => {
+  server = await startScriptedServer(async (req, res) => {
+    await hold;
+    if (status !== 200) return reply(res, status);
+    const token = fakeJwt({ exp: Math.floor((Date.now() + lifetimeMs) / 1000), n: server.requests.length });
+    reply(res, 200, req.url.includes("/token") ? { token } : { url: `https://widget.example/?t=${token}&n=${server.requests.length}` });
+  });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+  status = 200;
+  lifetimeMs = 2 * HOUR;
+  hold = undefined;
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 0, 1) });
+});
+afterEach(() => vi.useRealTimers());
+
+const cachedClient = (cache: object | boolean = { refreshMarginMs: 10 * 60_000 }) => clientFor(server.url, { cache: cache as never });
+
+describe("widget URL cache", () => {
+  it("reuses a URL until the margin before expiry, then fetches a new one", async () => {
+    const enable3 = cachedClient();
+    const first = await enable3.getWidgetUrl("u1");
+    vi.setSystemTime(Date.now() + HOUR);
+    expect(await enable3.getWidgetUrl("u1")).toEqual(first);
+    expect(server.requests).toHaveLength(1);
+    vi.setSystemTime(Date.now() + 51 * 60_000); // 9 minutes before expiry: inside the 10-minute margin
+    const second = await enable3.getWidgetUrl("u1");
+    expect(second.url).not.toBe(first.url);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("never returns an expired URL", async () => {
+    const enable3 = cachedClient({ refreshMarginMs: 0 });
+    const first = await enable3.getWidgetUrl("u1");
+    vi.setSystemTime(first.expiresAt.getTime());
+    const second = await enable3.getWidgetUrl("u1");
+    expect(second.url).not.toBe(first.url);
+    expect(second.expiresAt.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("does not keep a URL that is already inside the margin", async () => {
+    lifetimeMs = 60_000;
+    const enable3 = cachedClient();
+    await enable3.getWidgetUrl("u1");
+    await enable3.getWidgetUrl("u1");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("shares one API call between concurrent requests for the same key", async () => {
+    const enable3 = cachedClient();
+    let release!: () => void;
+    hold = new Promise((r) => (release = r));
+    const calls = Array.from({ length: 10 }, () => enable3.getWidgetUrl("u1", { referralCode: "R" }));
+    while (server.requests.length === 0) await new Promise((r) => setImmediate(r));
+    release();
+    const results = await Promise.all(calls);
+    expect(server.requests).toHaveLength(1);
+    expect(new Set(results.map((r) => r.url)).size).toBe(1);
+  });
+
+  it("keys on user, referral code and params", async () => {
+    const enable3 = cachedClient();
+    await enable3.getWidgetUrl("u1");
+    await enable3.getWidgetUrl("u2");
+    await enable3.getWidgetUrl("u1", { referralCode: "A" });
+    await enable3.getWidgetUrl("u1", { referralCode: "B" });
+    await enable3.getWidgetUrl("u1", { params: { section: "shop", lang: "en" } });
+    await enable3.getWidgetUrl("u1", { params: { lang: "en", section: "shop" } }); // same params, other order
+    await enable3.getWidgetUrl("u1", { referralCode: "A" });
+    expect(server.requests).toHaveLength(5);
+  });
+
+  it("evicts the least recently used entry beyond maxEntries", async () => {
+    const enable3 = cachedClient({ maxEntries: 2 });
+    await enable3.getWidgetUrl("a");
+    await enable3.getWidgetUrl("b");
+    await enable3.getWidgetUrl("a"); // a is now the most recent
+    await enable3.getWidgetUrl("c"); // evicts b
+    expect(server.requests).toHaveLength(3);
+    await enable3.getWidgetUrl("a");
+    await enable3.getWidgetUrl("c");
+    expect(server.requests).toHaveLength(3);
+    await enable3.getWidgetUrl("b");
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("does not cache errors", async () => {
+    const enable3 = cachedClient();
+    status = 400;
+    await expect(enable3.getWidgetUrl("u1")).rejects.toMatchObject({ status: 400 });
+    status = 200;
+    await expect(enable3.getWidgetUrl("u1")).resolves.toHaveProperty("url");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("one caller's abort does not fail the others sharing the call", async () => {
+    const enable3 = cachedClient();
+    let release!: () => void;
+    hold = new Promise((r) => (release = r));
+    const controller = new AbortController();
+    const aborted = enable3.getWidgetUrl("u1", { signal: controller.signal });
+    const other = enable3.getWidgetUrl("u1");
+    while (server.requests.length === 0) await new Promise((r) => setImmediate(r));
+    controller.abort();
+    await expect(aborted).rejects.toBeInstanceOf(Enable3AbortError);
+    release();
+    await expect(other).resolves.toHaveProperty("url");
+  });
+
+  it("clearCache forgets everything; without the option nothing is cached", async () => {
+    const enable3 = cachedClient(true);
+    await enable3.getWidgetUrl("u1");
+    enable3.clearCache();
+    await enable3.getWidgetUrl("u1");
+    const uncached = clientFor(server.url);
+    await uncached.getWidgetUrl("u1");
+    await uncached.getWidgetUrl("u1");
+    expect(server.requests).toHaveLength(4);
+  });
+});
+
+describe("token cache", () => {
+  it("reuses a token until its margin and shares concurrent loads", async () => {
+    const enable3 = cachedClient();
+    const [a, b] = await Promise.all([enable3.getUserToken("u1"), enable3.getUserToken("u1")]);
+    expect(a).toEqual(b);
+    expect(await enable3.getUserToken("u1")).toEqual(a);
+    expect(server.requests).toHaveLength(1);
+    vi.setSystemTime(Date.now() + 2 * HOUR);
+    expect((await enable3.getUserToken("u1")).token).not.toBe(a.token);
+  });
+
+  it("does not cache a failure", async () => {
+    const enable3 = cachedClient();
+    status = 503;
+    await expect(enable3.getUserToken("u1")).rejects.toBeInstanceOf(Enable3ServerError);
+    status = 200;
+    await expect(enable3.getUserToken("u1")).resolves.toHaveProperty("token");
+  });
+});

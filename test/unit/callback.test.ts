@@ -1,0 +1,123 @@
+// Withdrawal callbacks: the published vector, round trips, and every way a callback can be bad.
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import {
+  Enable3CallbackError, parseCallbackDate, parseWithdrawalCallback, signCallback, verifyCallbackSignature,
+} from "../../src/callback.js";
+import { Enable3Error } from "../../src/index.js";
+
+const SECRET = "cb-secret-7f3e19";
+const PAYLOAD = {
+  userId: "player-42", optionId: "", purchaseProductId: "prod-1", amount: 25.5, tokenAmount: 2550, tokenRate: 0.01,
+  transactionId: "tx-1001", createdAt: "2026-11-23T10:15:30.123456",
+};
+const body = JSON.stringify(PAYLOAD);
+
+/** The algorithm spelled out with node:crypto, as an independent reference. */
+const reference = (raw: string | Buffer, secret: string) =>
+  createHmac("sha512", Buffer.from(secret, "utf8")).update(createHash("md5").update(raw).digest("hex")).digest("base64");
+
+function reasonOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Enable3CallbackError);
+    expect(e).toBeInstanceOf(Enable3Error);
+    return (e as Enable3CallbackError).reason;
+  }
+  return undefined;
+}
+
+describe("signature", () => {
+  it("matches the published test vector", () => {
+    const signature = "Sji3ztm3P5bsWGgiR8jZ2fJmJ7BDmDJ/HI6AXXcyy2m7mozCeF+ceKN3c7Ha0E/0NI2ALy2Sq/jXsn4JJZbtow==";
+    expect(signCallback("your_request_body", "your_secret_key")).toBe(signature);
+    expect(verifyCallbackSignature("your_request_body", signature, "your_secret_key")).toBe(true);
+  });
+
+  it("agrees with node:crypto on unicode and random bodies, as string or bytes", () => {
+    const bodies = [body, '{"userId":"Zoë 🎰","note":"ünïcødé \\u0000"}', "", randomBytes(333).toString("base64")];
+    for (const raw of bodies) {
+      const signature = signCallback(raw, "sécret 🔑");
+      expect(signature).toBe(reference(raw, "sécret 🔑"));
+      expect(signature).toHaveLength(88);
+      expect(verifyCallbackSignature(new TextEncoder().encode(raw), signature, "sécret 🔑")).toBe(true);
+    }
+    const bytes = randomBytes(512);
+    expect(signCallback(bytes, SECRET)).toBe(reference(bytes, SECRET));
+  });
+
+  it("rejects a tampered body, another secret, and a malformed signature", () => {
+    const signature = signCallback(body, SECRET);
+    expect(verifyCallbackSignature(body.replace("25.5", "2550"), signature, SECRET)).toBe(false);
+    expect(verifyCallbackSignature(body, signature, "other-secret")).toBe(false);
+    expect(verifyCallbackSignature(body, signature.slice(0, 80), SECRET)).toBe(false);
+    expect(verifyCallbackSignature(body, "not base64 at all", SECRET)).toBe(false);
+    expect(verifyCallbackSignature(body, [signature], SECRET)).toBe(true);
+    expect(verifyCallbackSignature(body, ` ${signature} `, SECRET)).toBe(true);
+  });
+
+  it("throws typed errors for a missing signature and unusable inputs", () => {
+    expect(reasonOf(() => verifyCallbackSignature(body, undefined, SECRET))).toBe("missing-signature");
+    expect(reasonOf(() => verifyCallbackSignature(body, "", SECRET))).toBe("missing-signature");
+    expect(reasonOf(() => verifyCallbackSignature(body, ["a", "b"], SECRET))).toBe("malformed-signature");
+    expect(reasonOf(() => verifyCallbackSignature(body, "x", ""))).toBe("invalid-secret");
+    expect(reasonOf(() => verifyCallbackSignature(PAYLOAD as never, "x", SECRET))).toBe("invalid-body");
+  });
+});
+
+describe("parseWithdrawalCallback", () => {
+  it("returns the typed payload with createdAt parsed", () => {
+    const callback = parseWithdrawalCallback(body, signCallback(body, SECRET), SECRET);
+    expect(callback).toEqual({ ...PAYLOAD, createdAtDate: new Date(Date.UTC(2026, 10, 23, 10, 15, 30, 123)) });
+  });
+
+  it("accepts the older date format, null optional fields, and unknown extra fields", () => {
+    const raw = JSON.stringify({ ...PAYLOAD, optionId: null, createdAt: "2024-02-22 10:00:00", extra: 1 });
+    const callback = parseWithdrawalCallback(raw, signCallback(raw, SECRET), SECRET);
+    expect(callback.createdAtDate).toEqual(new Date(Date.UTC(2024, 1, 22, 10)));
+    expect(callback).not.toHaveProperty("optionId");
+    expect(callback).toHaveProperty("extra", 1);
+  });
+
+  const signed = (value: unknown) => {
+    const raw = typeof value === "string" ? value : JSON.stringify(value);
+    return () => parseWithdrawalCallback(raw, signCallback(raw, SECRET), SECRET);
+  };
+
+  it.each([
+    ["missing signature", () => parseWithdrawalCallback(body, undefined, SECRET), "missing-signature"],
+    ["malformed signature", () => parseWithdrawalCallback(body, "abc", SECRET), "malformed-signature"],
+    ["wrong secret", () => parseWithdrawalCallback(body, signCallback(body, "other"), SECRET), "signature-mismatch"],
+    ["tampered body", () => parseWithdrawalCallback(body.replace("player-42", "player-43"), signCallback(body, SECRET), SECRET), "signature-mismatch"],
+    ["body not JSON", signed("amount=25.5"), "invalid-json"],
+    ["JSON array", signed([PAYLOAD]), "invalid-payload"],
+    ["missing transactionId", signed({ ...PAYLOAD, transactionId: undefined }), "invalid-payload"],
+    ["amount as a string", signed({ ...PAYLOAD, amount: "25.5" }), "invalid-payload"],
+    ["tokenRate null", signed({ ...PAYLOAD, tokenRate: null }), "invalid-payload"],
+    ["optionId a number", signed({ ...PAYLOAD, optionId: 7 }), "invalid-payload"],
+    ["unparseable createdAt", signed({ ...PAYLOAD, createdAt: "yesterday" }), "invalid-payload"],
+    ["impossible createdAt", signed({ ...PAYLOAD, createdAt: "2026-02-31 10:00:00" }), "invalid-payload"],
+  ])("%s", (_name, run, reason) => {
+    expect(reasonOf(run)).toBe(reason);
+  });
+
+  it("never puts the secret in an error", () => {
+    for (const run of [() => parseWithdrawalCallback(body, signCallback(body, "x"), SECRET), () => parseWithdrawalCallback("{", signCallback("{", SECRET), SECRET)]) {
+      try {
+        run();
+      } catch (e) {
+        expect(`${String(e)} ${JSON.stringify(e)} ${(e as Error).stack}`).not.toContain(SECRET);
+      }
+    }
+  });
+});
+
+describe("parseCallbackDate", () => {
+  it("reads both documented formats as UTC", () => {
+    expect(parseCallbackDate("2024-02-22T10:00:00.000001")).toEqual(new Date(Date.UTC(2024, 1, 22, 10)));
+    expect(parseCallbackDate("2024-02-22 10:00:00")).toEqual(new Date(Date.UTC(2024, 1, 22, 10)));
+    expect(parseCallbackDate("2024-02-22T10:00:00Z")).toBeUndefined();
+    expect(parseCallbackDate("2024-13-01 10:00:00")).toBeUndefined();
+  });
+});

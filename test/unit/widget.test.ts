@@ -1,0 +1,63 @@
+// Widget URL and SDK token: the embedded token and its expiry.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { decodeJwtPayload, jwtExpiry, WIDGET_URL_LIFETIME_MS } from "../../src/index.js";
+import { clientFor } from "../helpers/client.js";
+import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
+import { fakeJwt } from "../helpers/jwt.js";
+
+const exp = Math.floor(Date.UTC(2030, 0, 1) / 1000);
+let server: ScriptedServer;
+let body: object;
+beforeAll(async () => {
+  server = await startScriptedServer((_req, res) => reply(res, 200, body));
+});
+afterAll(() => server.close());
+afterEach(() => vi.useRealTimers());
+
+describe("getWidgetUrl", () => {
+  it("takes expiresAt from the JWT embedded in the URL", async () => {
+    const token = fakeJwt({ sub: "u1", exp });
+    body = { url: `https://widget.enable3.io/app?lang=en&token=${token}` };
+    const widget = await clientFor(server.url).getWidgetUrl("u1");
+    expect(widget).toEqual({ url: body.url, token, expiresAt: new Date(exp * 1000) });
+  });
+
+  it("finds a JWT in the fragment too", async () => {
+    const token = fakeJwt({ exp });
+    body = { url: `https://widget.enable3.io/#t=${token}` };
+    expect((await clientFor(server.url).getWidgetUrl("u1")).expiresAt).toEqual(new Date(exp * 1000));
+  });
+
+  it("falls back to one day after the response when the URL carries no readable JWT", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 10, 23, 12) });
+    body = { url: "https://widget.enable3.io/app?token=opaque-value" };
+    const widget = await clientFor(server.url).getWidgetUrl("u1");
+    expect(widget.expiresAt).toEqual(new Date(Date.UTC(2026, 10, 23, 12) + WIDGET_URL_LIFETIME_MS));
+    expect(widget).not.toHaveProperty("token");
+  });
+});
+
+describe("getUserToken", () => {
+  it("reads expiresAt from the token's exp without verifying it", async () => {
+    const token = fakeJwt({ exp });
+    body = { token };
+    expect(await clientFor(server.url).getUserToken("u1")).toEqual({ token, expiresAt: new Date(exp * 1000) });
+  });
+
+  it("leaves expiresAt out when the token has none", async () => {
+    body = { token: "not-a-jwt" };
+    expect(await clientFor(server.url).getUserToken("u1")).toEqual({ token: "not-a-jwt" });
+  });
+});
+
+describe("JWT decoding", () => {
+  it("decodes base64url payloads, unicode included", () => {
+    expect(decodeJwtPayload(fakeJwt({ name: "Zoë 🎰", exp: 1 }))).toEqual({ name: "Zoë 🎰", exp: 1 });
+  });
+  it("refuses what is not a JWT", () => {
+    for (const text of ["", "a.b", "a.b.c.d", "!!.??.xx", `${Buffer.from("[]").toString("base64url")}.e30.x`, "e30.bm90IGpzb24.x"]) {
+      expect(decodeJwtPayload(text)).toBeUndefined();
+    }
+    expect(jwtExpiry(fakeJwt({ exp: "tomorrow" }))).toBeUndefined();
+  });
+});
