@@ -56,7 +56,27 @@ export function mergeFragments(fragments) {
       }
     }
   }
+  applyExamples(merged, sorted);
   return sortDocument(merged);
+}
+
+/**
+ * `x-enable3-examples` maps a component schema to an example the mock API serves. Kept apart from
+ * the verbatim fragments so they stay verbatim; an example for a missing schema, or two for one, fails.
+ */
+function applyExamples(merged, fragments) {
+  const source = new Map();
+  for (const { file, doc } of fragments) {
+    for (const [name, example] of Object.entries(doc["x-enable3-examples"] ?? {})) {
+      const schema = merged.components.schemas?.[name];
+      if (!schema) throw new SpecConflictError(`${file} gives an example for components.schemas.${name}, which no fragment defines`);
+      if (source.has(name) || schema.example !== undefined) {
+        throw new SpecConflictError(`conflict: components.schemas.${name} gets an example from ${source.get(name) ?? "its own definition"} and ${file}`);
+      }
+      source.set(name, file);
+      merged.components.schemas[name] = { ...schema, example };
+    }
+  }
 }
 
 function mergePathItem(merged, origin, file, path, item) {

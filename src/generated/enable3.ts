@@ -194,15 +194,31 @@ export interface components {
         };
         /** @description Inferred: only that the body is a JSON array is published. */
         SegmentUsersRequest: components["schemas"]["SegmentUserDto"][];
+        /**
+         * @example {
+         *       "balance": "125.50",
+         *       "userExists": true
+         *     }
+         */
         UserBalanceIntegrationDto: {
             /** Format: decimal */
             balance: string;
             userExists: boolean;
         };
-        /** @description A JWT for the mobile SDK (HS512 in the published sample; its payload carries `exp` in seconds). */
+        /**
+         * @description A JWT for the mobile SDK (HS512 in the published sample; its payload carries `exp` in seconds).
+         * @example {
+         *       "token": "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJwbGF5ZXItNDIiLCJvcGVyYXRvcklkIjoiZXhhbXBsZS1vcGVyYXRvciIsImV4cCI6NDEwMjQ0NDgwMH0.ZXhhbXBsZS1zaWduYXR1cmUtbm90LXZhbGlk"
+         *     }
+         */
         UserTokenResponse: {
             token: string;
         };
+        /**
+         * @example {
+         *       "url": "https://widget.enable3.io/?token=eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJwbGF5ZXItNDIiLCJvcGVyYXRvcklkIjoiZXhhbXBsZS1vcGVyYXRvciIsImV4cCI6NDEwMjQ0NDgwMH0.ZXhhbXBsZS1zaWduYXR1cmUtbm90LXZhbGlk"
+         *     }
+         */
         WidgetUrlResponse: {
             /** @description Widget URL with embedded authentication token (valid for 1 day) */
             url: string;

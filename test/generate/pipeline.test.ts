@@ -96,6 +96,18 @@ describe("npm run generate", () => {
     expect(result.stderr).toMatch(/operationId "sendEvent" is used in .*add-websites\.json and .*send-event\.json/);
   });
 
+  it("puts x-enable3-examples on their schemas and refuses one for a schema nobody defines", async () => {
+    await generate();
+    const spec = await readJson(path.join(dirs.spec, "enable3.openapi.json"));
+    expect(spec.components.schemas.UserBalanceIntegrationDto.example).toEqual({ balance: "125.50", userExists: true });
+    await editFragment("examples.json", (doc) => {
+      doc["x-enable3-examples"].NoSuchSchema = {};
+    });
+    const result = await generate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/examples\.json gives an example for components\.schemas\.NoSuchSchema/);
+  });
+
   it("fails when the merged spec is invalid", async () => {
     await editFragment("add-websites.json", (doc) => {
       doc.paths["/api/v1/integration/websites"].post.requestBody.content["application/json"].schema = { $ref: "#/components/schemas/Missing" };

@@ -7,7 +7,7 @@ import { fakeJwt } from "../helpers/jwt.js";
 
 const exp = Math.floor(Date.UTC(2030, 0, 1) / 1000);
 let server: ScriptedServer;
-let body: object;
+let body: Record<string, unknown>;
 beforeAll(async () => {
   server = await startScriptedServer((_req, res) => reply(res, 200, body));
 });
