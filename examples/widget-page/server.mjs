@@ -6,19 +6,21 @@
 //   ENABLE3_BASE_URL=https://integration.enable3.io ENABLE3_API_KEY=… node examples/widget-page/server.mjs
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
-import { createEnable3Client, escapeHtml, widgetIframeHtml } from "enable3-client";
+import { createEnable3Client } from "enable3-client";
+import { createWidgetCache, escapeHtml, widgetIframeHtml } from "enable3-client/widget";
 
 /** A real app takes the user from its session; this example reads `?user=` for the demo. */
 const demoUserOf = (req) => new URL(req.url, "http://localhost").searchParams.get("user") ?? "player-42";
 
-export function createWidgetPageServer(enable3, { userIdOf = demoUserOf } = {}) {
+/** `widgets` is the client, or better a widget cache around it: one API call per user per day. */
+export function createWidgetPageServer(widgets, { userIdOf = demoUserOf } = {}) {
   return createServer(async (req, res) => {
     if (req.method !== "GET" || new URL(req.url, "http://localhost").pathname !== "/") {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
     }
     try {
-      const { url } = await enable3.getWidgetUrl(userIdOf(req));
+      const { url } = await widgets.getWidgetUrl(userIdOf(req));
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
       res.end(page(widgetIframeHtml(url, { height: 720 })));
     } catch (error) {
@@ -39,9 +41,8 @@ async function main() {
   const enable3 = createEnable3Client({
     apiKey: process.env.ENABLE3_API_KEY ?? "mock-key",
     baseUrl: process.env.ENABLE3_BASE_URL ?? mock.url,
-    cache: true, // one API call per user per day, not per page view
   });
-  const server = createWidgetPageServer(enable3);
+  const server = createWidgetPageServer(createWidgetCache(enable3));
   server.listen(Number(process.env.PORT ?? 3000), "127.0.0.1", () => {
     console.log(`Widget page on http://127.0.0.1:${server.address().port}/${mock ? ` (mock API at ${mock.url})` : ""}`);
   });

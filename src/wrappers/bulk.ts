@@ -4,7 +4,7 @@ import { Enable3AbortError, Enable3Error, Enable3ValidationError } from "./error
 import type { RequestOptions } from "./options.js";
 import * as check from "./validate.js";
 
-export interface BulkOptions extends Omit<RequestOptions, "signal"> {
+export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
   /** Requests in flight at once. Default 8. */
   concurrency?: number;
   /** Stops reading and sending; what was not sent is reported as failed with an Enable3AbortError. */
@@ -13,6 +13,16 @@ export interface BulkOptions extends Omit<RequestOptions, "signal"> {
   onProgress?: (progress: BulkProgress) => void;
   /** Keep the `delivered` list (default true). Turn off for huge runs where counts are enough. */
   collectDelivered?: boolean;
+  /** Called once per item as it settles, with the item itself: stream failures out as they happen. */
+  onSettled?: (outcome: BulkOutcome<I>) => void;
+}
+
+export interface BulkOutcome<I> {
+  index: number;
+  id: string | undefined;
+  item: I;
+  /** Absent when the item was delivered. */
+  error?: Enable3Error;
 }
 
 export interface BulkProgress {
@@ -57,7 +67,7 @@ export interface BulkItemHandler<I> {
 export async function sendInBulk<I>(
   items: Iterable<I> | AsyncIterable<I>,
   handler: BulkItemHandler<I>,
-  options: BulkOptions = {},
+  options: BulkOptions<I> = {},
 ): Promise<BulkReport> {
   const concurrency = options.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
@@ -66,7 +76,7 @@ export async function sendInBulk<I>(
   if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
     throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
   }
-  const { concurrency: _c, onProgress, collectDelivered = true, signal, ...requestOptions } = options;
+  const { concurrency: _c, onProgress, onSettled, collectDelivered = true, signal, ...requestOptions } = options;
   const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], aborted: false };
   const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, inFlight: 0 };
   const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
@@ -94,7 +104,7 @@ export async function sendInBulk<I>(
     return result;
   };
 
-  const settle = (outcome: { delivered: BulkDelivered } | { failed: BulkFailure }) => {
+  const settle = (item: I, outcome: { delivered: BulkDelivered } | { failed: BulkFailure }) => {
     if ("delivered" in outcome) {
       report.deliveredCount++;
       progress.delivered++;
@@ -103,11 +113,13 @@ export async function sendInBulk<I>(
       progress.failed++;
       report.failed.push(outcome.failed);
     }
+    // a failing callback must not lose items or reject the run
+    try {
+      onSettled?.({ ...("delivered" in outcome ? outcome.delivered : outcome.failed), item });
+    } catch {}
     try {
       onProgress?.({ ...progress });
-    } catch {
-      // a failing progress callback must not lose items or reject the run
-    }
+    } catch {}
   };
 
   const worker = async () => {
@@ -115,25 +127,25 @@ export async function sendInBulk<I>(
       const { item, index } = entry;
       if (signal?.aborted) {
         report.aborted = true;
-        settle({ failed: { index, id: safeId(handler, item), error: notSent(signal) } });
+        settle(item, { failed: { index, id: safeId(handler, item), error: notSent(signal) } });
         continue;
       }
       let prepared: ReturnType<BulkItemHandler<I>["prepare"]>;
       try {
         prepared = handler.prepare(item, index);
       } catch (error) {
-        settle({ failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
+        settle(item, { failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
         continue;
       }
       progress.inFlight++;
       try {
         await prepared.send({ ...requestOptions, signal });
         progress.inFlight--;
-        settle({ delivered: { index, id: prepared.id } });
+        settle(item, { delivered: { index, id: prepared.id } });
       } catch (error) {
         progress.inFlight--;
         if (signal?.aborted) report.aborted = true;
-        settle({ failed: { index, id: prepared.id, error: asEnable3Error(error) } });
+        settle(item, { failed: { index, id: prepared.id, error: asEnable3Error(error) } });
       }
     }
   };

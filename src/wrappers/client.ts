@@ -3,7 +3,6 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/enable3.js";
 import { sendInBulk, type BulkOptions, type BulkReport } from "./bulk.js";
-import { ExpiringCache } from "./cache.js";
 import { createCaller } from "./call.js";
 import { Enable3ValidationError } from "./errors.js";
 import { createLog } from "./log.js";
@@ -35,13 +34,13 @@ export interface Enable3Client {
   sendEvent(event: EventInput, options?: RequestOptions): Promise<SendEventResult>;
   /**
    * A URL for the user's widget, with a token valid for one day, and when it expires. Creates the
-   * user if missing. Served from the cache when the client has one.
+   * user if missing. To reuse URLs across page views, wrap the client with `createWidgetCache`.
    * @example const { url, expiresAt } = await enable3.getWidgetUrl("u1", { referralCode: "FRIEND10" });
    */
   getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrl>;
   /**
    * A JWT for the native mobile SDK, and its expiry read from the token (not verified: the signing
-   * key is Enable3's). Served from the cache when the client has one.
+   * key is Enable3's).
    * @example const { token, expiresAt } = await enable3.getUserToken("u1");
    */
   getUserToken(operatorUserId: string, options?: RequestOptions): Promise<UserToken>;
@@ -77,14 +76,12 @@ export interface Enable3Client {
    * const report = await enable3.sendEvents(events, { concurrency: 16 });
    * for (const { index, id, error } of report.failed) console.error(index, id, error.message);
    */
-  sendEvents(events: Iterable<EventInput> | AsyncIterable<EventInput>, options?: BulkOptions): Promise<BulkReport>;
+  sendEvents(events: Iterable<EventInput> | AsyncIterable<EventInput>, options?: BulkOptions<EventInput>): Promise<BulkReport>;
   /**
    * Sends many revenue reports, like {@link Enable3Client.sendEvents}.
    * @example const report = await enable3.sendRevenues(rows, { concurrency: 4 });
    */
-  sendRevenues(revenues: Iterable<RevenueInput> | AsyncIterable<RevenueInput>, options?: BulkOptions): Promise<BulkReport>;
-  /** Empties the widget-URL and token caches (a no-op without `cache`). */
-  clearCache(): void;
+  sendRevenues(revenues: Iterable<RevenueInput> | AsyncIterable<RevenueInput>, options?: BulkOptions<RevenueInput>): Promise<BulkReport>;
   /** The underlying openapi-fetch client, typed by the generated `paths`, on the same transport. */
   readonly raw: Client<paths>;
 }
@@ -112,21 +109,10 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     call("sendEvent", options, (init) => raw.POST("/api/v1/event", { body, ...init }));
   const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
     call("sendRevenue", options, (init) => raw.POST("/api/v1/revenue", { body, ...init }));
-  const widgetCache = config.cache && new ExpiringCache<WidgetUrl>(config.cache, (w) => w.expiresAt);
-  const tokenCache = config.cache && new ExpiringCache<UserToken>(config.cache, (t) => t.expiresAt);
-  /** With a cache, the shared load runs without any one caller's signal; each caller's wait stays abortable. */
-  function cached<V>(cache: ExpiringCache<V> | undefined, key: unknown[], options: RequestOptions | undefined, load: (o: RequestOptions | undefined) => Promise<V>) {
-    if (!cache) return load(options);
-    return cache.get(JSON.stringify(key), () => load({ ...options, signal: undefined }), options?.signal);
-  }
   const pathOf = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   return {
     raw,
-    clearCache() {
-      widgetCache?.clear();
-      tokenCache?.clear();
-    },
     async sendEvent(event, options) {
       const body = eventBody(event);
       await postEvent(body, options);
@@ -134,17 +120,12 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     },
     async getWidgetUrl(operatorUserId, options) {
       const params = { ...pathOf(operatorUserId), query: widgetQuery(options) };
-      const key = [params.path.operatorUserId, Object.entries(params.query).sort(([a], [b]) => (a < b ? -1 : 1))];
-      return cached(widgetCache, key, options, async (o) => {
-        const response = await call("getWidgetUrl", o, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponse);
-        return toWidgetUrl(response, Date.now());
-      });
+      const response = await call("getWidgetUrl", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponse);
+      return toWidgetUrl(response, Date.now());
     },
     async getUserToken(operatorUserId, options) {
       const params = pathOf(operatorUserId);
-      return cached(tokenCache, [params.path.operatorUserId], options, async (o) =>
-        toUserToken(await call("getUserToken", o, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponse)),
-      );
+      return toUserToken(await call("getUserToken", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponse));
     },
     async sendRevenue(revenue, options) {
       const body = revenueBody(revenue);

@@ -1,6 +1,5 @@
 // Client and per-call options: their types, defaults, and the checks that run before any request.
 import { RetryBudget, type RetryBudgetOptions } from "./budget.js";
-import type { CacheOptions } from "./cache.js";
 import { Enable3ValidationError } from "./errors.js";
 import type { Logger, LogLevel } from "./log.js";
 import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from "./retry.js";
@@ -28,11 +27,6 @@ export interface ClientOptions extends RetryOptions {
   logLevel?: LogLevel;
   /** Headers added to every request. */
   headers?: Record<string, string>;
-  /**
-   * Cache widget URLs and SDK tokens until shortly before they expire; concurrent requests for the
-   * same user share one API call. `true` for the defaults. Off by default.
-   */
-  cache?: boolean | CacheOptions;
 }
 
 /** Options every method takes as its last argument. */
@@ -60,7 +54,6 @@ export interface ClientConfig {
   logger: Logger | undefined;
   logLevel: LogLevel;
   headers: Record<string, string>;
-  cache: CacheOptions | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["off", "error", "warn", "info", "debug"];
@@ -97,7 +90,6 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
     logger: o.logger,
     logLevel: o.logLevel ?? "off",
     headers: o.headers === undefined ? {} : check.stringRecord(o.headers, "options.headers"),
-    cache: cacheOptions(o.cache),
   };
 }
 
@@ -125,17 +117,6 @@ function apiKeyOf(value: unknown): string {
     throw new Enable3ValidationError("options.apiKey", "must be printable ASCII with no spaces (value not shown)");
   }
   return value;
-}
-
-function cacheOptions(value: boolean | CacheOptions | undefined): CacheOptions | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true) return {};
-  const o = check.plainObject(value, "options.cache") as CacheOptions;
-  if (o.maxEntries !== undefined && count(o.maxEntries, "options.cache.maxEntries") === 0) {
-    throw new Enable3ValidationError("options.cache.maxEntries", "must be at least 1");
-  }
-  if (o.refreshMarginMs !== undefined) duration(o.refreshMarginMs, "options.cache.refreshMarginMs", true);
-  return o;
 }
 
 function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOptions {

@@ -2,7 +2,8 @@
 // reaches the browser, and the iframe helper fed a hostile URL runs no script.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEnable3Client, widgetIframeHtml } from "../../src/index.js";
+import { createEnable3Client } from "../../src/index.js";
+import { widgetIframeHtml } from "../../src/widget.js";
 import { launchChromium } from "../helpers/browser.js";
 import { TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";

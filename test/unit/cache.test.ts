@@ -1,6 +1,7 @@
 // The widget-URL and token cache: expiry with a margin, LRU bound, single flight, errors not cached.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Enable3AbortError, Enable3ServerError } from "../../src/index.js";
+import { createWidgetCache } from "../../src/widget.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
 import { fakeJwt } from "../helpers/jwt.js";
@@ -28,7 +29,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-const cachedClient = (cache: object | boolean = { refreshMarginMs: 10 * 60_000 }) => clientFor(server.url, { cache: cache as never });
+const cachedClient = (options: object = { refreshMarginMs: 10 * 60_000 }) => createWidgetCache(clientFor(server.url), options);
 
 describe("widget URL cache", () => {
   it("reuses a URL until the margin before expiry, then fetches a new one", async () => {
@@ -81,6 +82,7 @@ describe("widget URL cache", () => {
     await enable3.getWidgetUrl("u1", { params: { section: "shop", lang: "en" } });
     await enable3.getWidgetUrl("u1", { params: { lang: "en", section: "shop" } }); // same params, other order
     await enable3.getWidgetUrl("u1", { referralCode: "A" });
+    await enable3.getWidgetUrl("u1", { params: { referralCode: "A" } }); // the same referral, said the other way
     expect(server.requests).toHaveLength(5);
   });
 
@@ -121,10 +123,10 @@ describe("widget URL cache", () => {
     await expect(other).resolves.toHaveProperty("url");
   });
 
-  it("clearCache forgets everything; without the option nothing is cached", async () => {
-    const enable3 = cachedClient(true);
+  it("clear forgets everything; the bare client caches nothing", async () => {
+    const enable3 = cachedClient({});
     await enable3.getWidgetUrl("u1");
-    enable3.clearCache();
+    enable3.clear();
     await enable3.getWidgetUrl("u1");
     const uncached = clientFor(server.url);
     await uncached.getWidgetUrl("u1");

@@ -1,6 +1,7 @@
 // The iframe helper: every attribute escaped, only http(s) URLs, sensible defaults.
 import { describe, expect, it } from "vitest";
-import { Enable3ValidationError, escapeHtml, widgetIframeHtml } from "../../src/index.js";
+import { Enable3ValidationError } from "../../src/index.js";
+import { escapeHtml, widgetIframeHtml } from "../../src/widget.js";
 
 describe("widgetIframeHtml", () => {
   it("renders the defaults", () => {

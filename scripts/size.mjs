@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// npm run size: each public entry bundled with its dependencies (esbuild), minified and gzipped,
+// against its budget. Exits 1 when one is over. Run after `npm run build`.
+import { gzipSync } from "node:zlib";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Bytes, min+gzip. The core budget is the one operators feel on every server and edge worker. */
+export const BUDGETS = {
+  "enable3-client": { file: "dist/index.js", budget: 6 * 1024 },
+  "enable3-client/callback": { file: "dist/callback.js", budget: 7 * 1024 },
+  "enable3-client/widget": { file: "dist/widget.js", budget: 2 * 1024 },
+};
+
+export async function measure(file) {
+  const result = await build({
+    entryPoints: [path.join(root, file)], bundle: true, minify: true, format: "esm", platform: "neutral",
+    write: false, logLevel: "silent",
+  });
+  const code = result.outputFiles[0].contents;
+  return { minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let over = 0;
+  for (const [entry, { file, budget }] of Object.entries(BUDGETS)) {
+    const { minified, gzipped } = await measure(file);
+    const ok = gzipped <= budget;
+    if (!ok) over++;
+    console.log(`${ok ? "ok  " : "OVER"} ${entry.padEnd(24)} ${(gzipped / 1024).toFixed(2)} kB min+gzip (${(minified / 1024).toFixed(1)} kB min), budget ${(budget / 1024).toFixed(2)} kB`);
+  }
+  process.exitCode = over ? 1 : 0;
+}

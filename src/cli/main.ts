@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The `enable3` command: ops and support staff get answers without writing code.
+import { UsageError } from "./args.js";
+import { importUsage, runImport } from "./import.js";
+import { mockUsage, runMock } from "./mock.js";
+import { operationCommands, type Command } from "./operations.js";
+import { EXIT, reportError } from "./output.js";
+import { runVerify, verifyUsage } from "./verify.js";
+
+const commands: Record<string, Command> = {
+  ...operationCommands,
+  import: { summary: "Send events or revenue from an NDJSON file, with a dead-letter file for failures", usage: importUsage, run: runImport },
+  mock: { summary: "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)", usage: mockUsage, run: runMock },
+  "verify-callback": { summary: "Check a saved withdrawal callback against its signature", usage: verifyUsage, run: runVerify },
+};
+
+const COMMON_HELP = `Options for every command:
+  --base-url URL     API base URL (default $ENABLE3_BASE_URL, else https://integration.enable3.io)
+  --json             machine-readable output
+  --max-retries N    retries after the first attempt (default 2)
+  --retry-delay-ms N first backoff delay, doubled per retry (default 500)
+  --timeout-ms N     per-attempt timeout (default 30000)
+  -h, --help         this help
+
+Environment: ENABLE3_API_KEY (required for API calls; never printed), ENABLE3_BASE_URL.
+Exit codes: 0 success, 1 API or network failure (or records that failed), 2 usage or validation error.`;
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const list = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join("\n");
+  return `Usage: enable3 <command> [options]\n\nCommands:\n${list}\n\n${COMMON_HELP}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const json = argv.includes("--json");
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(help());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (args.includes("--help") || args.includes("-h")) {
+      process.stdout.write(`Usage: ${command.usage}\n\n${command.summary}.\n\n${COMMON_HELP}\n`);
+      return EXIT.ok;
+    }
+    return await command.run(args);
+  } catch (error) {
+    return reportError(error, json);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

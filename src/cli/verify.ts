@@ -1,0 +1,35 @@
+// `enable3 verify-callback`: checks a saved withdrawal callback body against its signature.
+import { readFile } from "node:fs/promises";
+import { Enable3CallbackError, parseWithdrawalCallback } from "../wrappers/callback.js";
+import { parse, positional, noMorePositionals, required, UsageError } from "./args.js";
+import { createOutput, EXIT } from "./output.js";
+
+export const verifyUsage = "enable3 verify-callback --signature SIG [--secret SECRET] <file|->   (secret: ENABLE3_CALLBACK_SECRET)";
+
+export async function runVerify(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { signature: { type: "string" }, secret: { type: "string" } });
+  const source = positional(positionals, 0, "file|-");
+  noMorePositionals(positionals, 1);
+  const secret = values.secret ?? process.env.ENABLE3_CALLBACK_SECRET;
+  if (!secret) throw new UsageError("give --secret or set ENABLE3_CALLBACK_SECRET");
+  const signature = required(values.signature, "signature");
+  const body = source === "-" ? await readStdin() : await readFile(source).catch(() => {
+    throw new UsageError(`cannot read ${source}`);
+  });
+  const out = createOutput(values.json);
+  try {
+    const callback = parseWithdrawalCallback(body, signature, secret);
+    out.result({ valid: true, callback }, `valid: ${callback.userId} withdrew ${callback.amount} (transaction ${callback.transactionId})`);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof Enable3CallbackError)) throw error;
+    out.result({ valid: false, reason: error.reason, message: error.message }, `invalid (${error.reason}): ${error.message}`);
+    return EXIT.failure;
+  }
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,44 @@
+// The widget-URL and SDK-token cache as a wrapper around a client: operators fetch these on every
+// page view or app start, yet they last a day.
+import { ExpiringCache, type CacheOptions } from "./cache.js";
+import type { Enable3Client, WidgetUrlOptions } from "./client.js";
+import type { RequestOptions } from "./options.js";
+import type { UserToken, WidgetUrl } from "./widget.js";
+
+export interface WidgetCache {
+  /** Like the client's, served from the cache until `refreshMarginMs` before the URL expires. */
+  getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrl>;
+  /** Like the client's; a token without `exp` is never cached. */
+  getUserToken(operatorUserId: string, options?: RequestOptions): Promise<UserToken>;
+  /** Forgets every entry. */
+  clear(): void;
+}
+
+/**
+ * Caches a client's widget URLs and SDK tokens. Concurrent requests for the same key share one API
+ * call; the least recently used entry goes beyond `maxEntries`; errors are never cached.
+ * @example
+ * const widgets = createWidgetCache(enable3, { maxEntries: 10_000 });
+ * const { url } = await widgets.getWidgetUrl(session.userId);
+ */
+export function createWidgetCache(client: Enable3Client, options: CacheOptions = {}): WidgetCache {
+  const urls = new ExpiringCache<WidgetUrl>(options, (w) => w.expiresAt);
+  const tokens = new ExpiringCache<UserToken>(options, (t) => t.expiresAt);
+  // The shared load runs without any one caller's signal; each caller's wait stays abortable.
+  const shared = <O extends RequestOptions>(o: O | undefined) => ({ ...o, signal: undefined }) as O;
+  return {
+    getWidgetUrl(operatorUserId, o) {
+      // the query the API will see: params and referralCode are one namespace there
+      const query = { ...o?.params, ...(o?.referralCode === undefined ? {} : { referralCode: o.referralCode }) };
+      const key = JSON.stringify(["widget", operatorUserId, Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1))]);
+      return urls.get(key, () => client.getWidgetUrl(operatorUserId, shared(o)), o?.signal);
+    },
+    getUserToken(operatorUserId, o) {
+      return tokens.get(JSON.stringify(["token", operatorUserId]), () => client.getUserToken(operatorUserId, shared(o)), o?.signal);
+    },
+    clear() {
+      urls.clear();
+      tokens.clear();
+    },
+  };
+}
