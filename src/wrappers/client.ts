@@ -2,7 +2,7 @@
 // openapi-fetch, whose fetch is the retrying transport.
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/enable3.js";
-import { sendInBulk, type BulkOptions, type BulkReport } from "./bulk.js";
+import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
 import { Enable3ValidationError } from "./errors.js";
 import { createLog } from "./log.js";
@@ -144,7 +144,9 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
       const params = pathOf(operatorUserId);
       return call("getUserBalance", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponse);
     },
-    sendEvents(events, options) {
+    // bulk sending is loaded on first use: most callers never need it, and the core stays small
+    async sendEvents(events, options) {
+      const { sendInBulk } = await import("./bulk.js");
       return sendInBulk(events, {
         prepare(event, index) {
           const body = eventBody(event, `events[${index}]`);
@@ -153,7 +155,8 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
         idOf: (event) => (typeof event?.id === "string" ? event.id : undefined),
       }, options);
     },
-    sendRevenues(revenues, options) {
+    async sendRevenues(revenues, options) {
+      const { sendInBulk } = await import("./bulk.js");
       return sendInBulk(revenues, {
         prepare(revenue, index) {
           const body = revenueBody(revenue, `revenues[${index}]`);
