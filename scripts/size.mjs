@@ -19,9 +19,9 @@ export const BUDGETS = {
   "enable3-client/widget": { file: "dist/widget.js", budget: 2 * 1024 },
 };
 
-export async function measure(file) {
+export async function measure(file, platform = "neutral") {
   const result = await build({
-    entryPoints: [path.join(root, file)], bundle: true, minify: true, format: "esm", platform: "neutral",
+    entryPoints: [path.resolve(root, file)], bundle: true, minify: true, format: "esm", platform,
     splitting: true, outdir: path.join(root, "out"), write: false, metafile: true, logLevel: "silent",
   });
   // What loads with the import: the entry chunk and every chunk it imports statically. Chunks it

@@ -3,6 +3,7 @@
 import { apiErrorFor, Enable3Error, Enable3InvalidResponseError } from "./errors.js";
 import { resolveCallSettings, type ClientConfig, type RequestOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
+import { PlainRequest } from "./plain.js";
 import type { Expectation } from "./responses.js";
 import type { CallContext } from "./transport.js";
 import type { OperationId } from "./types.js";
@@ -10,6 +11,7 @@ import type { OperationId } from "./types.js";
 /** What every openapi-fetch call receives from us. Bodies are read as text and parsed here. */
 export interface SendInit {
   fetch: typeof fetch;
+  Request: typeof Request;
   headers: Record<string, string> | undefined;
   parseAs: "text";
 }
@@ -32,7 +34,7 @@ export function createCaller(config: ClientConfig, transport: (ctx: CallContext)
     const ctx: CallContext = { operation, ...settings, attempts: 0 };
     let result: FetchResult;
     try {
-      result = await send({ fetch: transport(ctx), headers: settings.headers, parseAs: "text" });
+      result = await send({ fetch: transport(ctx), Request: PlainRequest as unknown as typeof Request, headers: settings.headers, parseAs: "text" });
     } catch (e) {
       if (e instanceof Enable3Error) throw e;
       throw new Enable3Error(`${operation} failed before reaching the server: ${redact(String(e))}`, contextOf(ctx));

@@ -98,17 +98,20 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
   const redact = createRedactor(config.apiKey);
   const log = createLog(config.logger, config.logLevel, redact);
   const transport = createTransport({ fetch: config.fetch, budget: config.budget, log });
+  const clientOptions = { baseUrl: config.baseUrl, headers: { ...config.headers, "X-API-KEY": config.apiKey } };
+  // The methods' own openapi-fetch client, apart from `raw` so middleware added there never sees
+  // the plain request objects the methods use.
+  const api = createClient<paths>(clientOptions);
   const raw = createClient<paths>({
-    baseUrl: config.baseUrl,
-    headers: { ...config.headers, "X-API-KEY": config.apiKey },
+    ...clientOptions,
     // raw calls get the same retries, with settings of their own per request
     fetch: (input) => transport({ operation: "raw", ...resolveCallSettings(config, undefined), attempts: 0 })(input),
   });
   const call = createCaller(config, transport, redact);
   const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
-    call("sendEvent", options, (init) => raw.POST("/api/v1/event", { body, ...init }));
+    call("sendEvent", options, (init) => api.POST("/api/v1/event", { body, ...init }));
   const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
-    call("sendRevenue", options, (init) => raw.POST("/api/v1/revenue", { body, ...init }));
+    call("sendRevenue", options, (init) => api.POST("/api/v1/revenue", { body, ...init }));
   const pathOf = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   return {
@@ -120,12 +123,12 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     },
     async getWidgetUrl(operatorUserId, options) {
       const params = { ...pathOf(operatorUserId), query: widgetQuery(options) };
-      const response = await call("getWidgetUrl", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponse);
+      const response = await call("getWidgetUrl", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponse);
       return toWidgetUrl(response, Date.now());
     },
     async getUserToken(operatorUserId, options) {
       const params = pathOf(operatorUserId);
-      return toUserToken(await call("getUserToken", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponse));
+      return toUserToken(await call("getUserToken", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponse));
     },
     async sendRevenue(revenue, options) {
       const body = revenueBody(revenue);
@@ -134,15 +137,15 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     },
     async assignSegments(assignments, options) {
       const body = segmentsBody(assignments);
-      await call("assignSegments", options, (init) => raw.POST("/api/v1/segment/users/", { body, ...init }));
+      await call("assignSegments", options, (init) => api.POST("/api/v1/segment/users/", { body, ...init }));
     },
     async removeSegments(assignments, options) {
       const body = segmentsBody(assignments);
-      await call("removeSegments", options, (init) => raw.DELETE("/api/v1/segment/users", { body, ...init }));
+      await call("removeSegments", options, (init) => api.DELETE("/api/v1/segment/users", { body, ...init }));
     },
     async getUserBalance(operatorUserId, options) {
       const params = pathOf(operatorUserId);
-      return call("getUserBalance", options, (init) => raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponse);
+      return call("getUserBalance", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponse);
     },
     // bulk sending is loaded on first use: most callers never need it, and the core stays small
     async sendEvents(events, options) {
@@ -167,7 +170,7 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     },
     async addWebsites(websites, options) {
       const body = websitesBody(websites);
-      await call("addWebsites", options, (init) => raw.POST("/api/v1/integration/websites", { body, ...init }));
+      await call("addWebsites", options, (init) => api.POST("/api/v1/integration/websites", { body, ...init }));
     },
   };
 }

@@ -5,7 +5,7 @@ import type { RetryBudget } from "./budget.js";
 import { Enable3AbortError, Enable3ConnectionError, Enable3Error, Enable3TimeoutError } from "./errors.js";
 import type { Log } from "./log.js";
 import { backoffDelay, requestedWaitMs, sleep, type ResolvedRetryOptions } from "./retry.js";
-import { startTimer } from "./timer.js";
+import { outgoing, PlainResponse, type Outgoing, type PlainRequest } from "./plain.js";
 
 /** One SDK call: its settings, and what the transport learns while making it. */
 export interface CallContext {
@@ -26,78 +26,80 @@ export interface TransportConfig {
   random?: () => number;
 }
 
-type Outcome = { response: Response; error?: undefined } | { error: Enable3Error; response?: undefined };
+type Outcome = { response: Response | PlainResponse; error?: undefined } | { error: Enable3Error; response?: undefined };
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 export function createTransport(config: TransportConfig): (ctx: CallContext) => typeof fetch {
   return (ctx) =>
-    async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-      const request = input instanceof Request ? input : new Request(input, init);
-      const url = new URL(request.url);
+    (async (input: RequestInfo | URL | PlainRequest, init?: RequestInit): Promise<Response> => {
+      const request = await outgoing(input, init);
       ctx.method = request.method;
-      ctx.path = url.pathname;
-      const body = request.body ? await request.arrayBuffer() : undefined;
-      const deadline = ctx.deadlineMs === undefined ? undefined : startTimer(ctx.deadlineMs);
+      ctx.path = pathOf(request.url);
+      const deadlineAt = ctx.deadlineMs === undefined ? Infinity : Date.now() + ctx.deadlineMs;
       const label = `${ctx.operation} ${ctx.method} ${ctx.path}`;
       let spent = 0;
-      try {
-        for (let attempt = 1; ; attempt++) {
-          ctx.attempts = attempt;
-          const outcome = await attemptOnce(config.fetch, request, body, ctx, deadline?.signal);
-          const status = outcome.response?.status;
-          const retryableOutcome = outcome.error ? outcome.error.retryable : ctx.retry.retryOnStatus.includes(status!);
-          config.log("debug", `${label} -> ${status ?? outcome.error!.name} (attempt ${attempt} of ${ctx.retry.maxRetries + 1})`);
-          if (!retryableOutcome || deadline?.signal.aborted) {
-            if (outcome.response?.ok) config.budget?.release(spent);
-            return settle(outcome);
-          }
-          if (attempt > ctx.retry.maxRetries) return settle(outcome);
-          const requested = outcome.response && requestedWaitMs(outcome.response.headers);
-          if (requested !== undefined && requested > ctx.retry.maxRetryAfterMs) {
-            config.log("warn", `${label}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
-            return settle(outcome);
-          }
-          const wait = requested ?? backoffDelay(attempt, ctx.retry, config.random);
-          if (deadline && wait >= deadline.remaining()) return settle(outcome);
-          const cost = config.budget ? config.budget.acquire(outcome.error instanceof Enable3TimeoutError) : 0;
-          if (cost === undefined) {
-            config.log("warn", `${label}: retry budget exhausted; failing fast`);
-            return settle(outcome);
-          }
-          spent += cost;
-          config.log("debug", `${label}: retrying in ${wait} ms`);
-          await waitBeforeRetry(wait, ctx, deadline?.signal);
+      for (let attempt = 1; ; attempt++) {
+        ctx.attempts = attempt;
+        const outcome = await attemptOnce(config.fetch, request, ctx, deadlineAt);
+        const status = outcome.response?.status;
+        const retryableOutcome = outcome.error ? outcome.error.retryable : ctx.retry.retryOnStatus.includes(status!);
+        config.log("debug", `${label} -> ${status ?? outcome.error!.name} (attempt ${attempt} of ${ctx.retry.maxRetries + 1})`);
+        if (!retryableOutcome || Date.now() >= deadlineAt) {
+          if (outcome.response?.ok) config.budget?.release(spent);
+          return settle(outcome);
         }
-      } finally {
-        deadline?.clear();
+        if (attempt > ctx.retry.maxRetries) return settle(outcome);
+        const requested = outcome.response && requestedWaitMs(outcome.response.headers);
+        if (requested !== undefined && requested > ctx.retry.maxRetryAfterMs) {
+          config.log("warn", `${label}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
+          return settle(outcome);
+        }
+        const wait = requested ?? backoffDelay(attempt, ctx.retry, config.random);
+        if (wait >= deadlineAt - Date.now()) return settle(outcome);
+        const cost = config.budget ? config.budget.acquire(outcome.error instanceof Enable3TimeoutError) : 0;
+        if (cost === undefined) {
+          config.log("warn", `${label}: retry budget exhausted; failing fast`);
+          return settle(outcome);
+        }
+        spent += cost;
+        config.log("debug", `${label}: retrying in ${wait} ms`);
+        await sleep(wait, ctx.signal).catch((cause: unknown) => {
+          throw transportError(cause, ctx, "aborted");
+        });
       }
-    };
+    }) as typeof fetch;
 }
 
 function settle(outcome: Outcome): Response {
   if (outcome.error) throw outcome.error;
-  return outcome.response;
+  // a PlainResponse has every member openapi-fetch reads for the SDK's own calls
+  return outcome.response as Response;
 }
 
-async function attemptOnce(
-  fetchImpl: typeof fetch,
-  request: Request,
-  body: ArrayBuffer | undefined,
-  ctx: CallContext,
-  deadline: AbortSignal | undefined,
-): Promise<Outcome> {
-  const timer = startTimer(ctx.timeoutMs);
-  const signals = [timer.signal, ctx.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
+/**
+ * One attempt under one AbortController, aborted by whichever comes first: the attempt's timeout, the
+ * call's deadline (one timer for both) or the caller's signal. Node makes every AbortSignal costly to
+ * create, so an attempt makes exactly one and combines the rest by hand rather than with AbortSignal.any.
+ */
+async function attemptOnce(fetchImpl: typeof fetch, request: Outgoing, ctx: CallContext, deadlineAt: number): Promise<Outcome> {
+  if (ctx.signal?.aborted) return { error: transportError(ctx.signal.reason, ctx, "aborted") };
+  const controller = new AbortController();
+  const untilDeadline = deadlineAt - Date.now();
+  const why: "timeout" | "deadline" = untilDeadline < ctx.timeoutMs ? "deadline" : "timeout";
+  const timer = setTimeout(() => controller.abort(new DOMException(`${why} reached`, "TimeoutError")), Math.min(ctx.timeoutMs, untilDeadline));
+  const onAbort = () => controller.abort(ctx.signal?.reason);
+  ctx.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const response = await fetchImpl(request.url, {
       method: request.method,
       headers: request.headers,
-      body,
+      body: request.body,
       redirect: request.redirect,
-      signal: AbortSignal.any(signals),
+      signal: controller.signal,
     });
     const buffered = await response.arrayBuffer();
+    if (request.plain) return { response: new PlainResponse(response.status, response.statusText, response.headers, buffered) };
     const keepBody = buffered.byteLength > 0 && !NULL_BODY_STATUSES.has(response.status);
     return {
       response: new Response(keepBody ? buffered : null, {
@@ -107,28 +109,28 @@ async function attemptOnce(
       }),
     };
   } catch (cause) {
-    return { error: transportError(cause, ctx, timer.signal.aborted, deadline?.aborted ?? false) };
+    return { error: transportError(cause, ctx, ctx.signal?.aborted ? "aborted" : controller.signal.aborted ? why : "network") };
   } finally {
-    timer.clear();
+    clearTimeout(timer);
+    ctx.signal?.removeEventListener("abort", onAbort);
   }
 }
 
-function transportError(cause: unknown, ctx: CallContext, attemptTimedOut: boolean, deadlinePassed: boolean): Enable3Error {
+function transportError(cause: unknown, ctx: CallContext, kind: "aborted" | "timeout" | "deadline" | "network"): Enable3Error {
   const context = { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts, cause };
   const label = `${ctx.operation} ${ctx.method} ${ctx.path}`;
-  if (ctx.signal?.aborted) return new Enable3AbortError(`${label} was aborted by the caller`, context);
-  if (deadlinePassed) return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.deadlineMs} ms`, context);
-  if (attemptTimedOut) return new Enable3TimeoutError(`${label} timed out after ${ctx.timeoutMs} ms`, context);
+  if (kind === "aborted") return new Enable3AbortError(`${label} was aborted by the caller`, context);
+  if (kind === "deadline") return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.deadlineMs} ms`, context);
+  if (kind === "timeout") return new Enable3TimeoutError(`${label} timed out after ${ctx.timeoutMs} ms`, context);
   return new Enable3ConnectionError(`${label} could not complete: ${describeCause(cause)}`, context);
 }
 
-async function waitBeforeRetry(ms: number, ctx: CallContext, deadline: AbortSignal | undefined): Promise<void> {
-  const signals = [ctx.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-  try {
-    await sleep(ms, signals.length ? AbortSignal.any(signals) : undefined);
-  } catch (cause) {
-    throw transportError(cause, ctx, false, deadline?.aborted ?? false);
-  }
+/** The path without parsing a whole URL: the request URL is always absolute here. */
+function pathOf(url: string): string {
+  const afterHost = url.indexOf("/", url.indexOf("//") + 2);
+  if (afterHost === -1) return "/";
+  const end = url.search(/[?#]/);
+  return url.slice(afterHost, end === -1 ? undefined : end);
 }
 
 /** "fetch failed" says little; its cause names the system error (ECONNRESET, ECONNREFUSED…). */

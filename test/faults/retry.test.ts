@@ -1,7 +1,7 @@
 // Retries: what is retried, how often, how long the waits are, and that every attempt is the same request.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  Enable3AbortError, Enable3BadRequestError, Enable3ConnectionError, Enable3InvalidResponseError, Enable3RateLimitError,
+  createEnable3Client, Enable3AbortError, Enable3BadRequestError, Enable3ConnectionError, Enable3InvalidResponseError, Enable3RateLimitError,
   Enable3ServerError, Enable3TimeoutError,
 } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
@@ -186,11 +186,24 @@ describe("retries", () => {
   });
 
   it("leaves no timer behind once a call is done", async () => {
-    const server = await serve((res) => reply(res, 503), ok);
+    // A fetch of our own, so the only timers are the SDK's (undici keeps timers of its own for sockets).
+    let n = 0;
+    const fetch = (async (_url: unknown, init?: RequestInit) => {
+      n++;
+      if (n === 3) return new Promise((_, reject) => init!.signal!.addEventListener("abort", () => reject(init!.signal!.reason)));
+      return new Response(JSON.stringify(BALANCE), { status: n === 1 ? 503 : 200, headers: { "content-type": "application/json" } });
+    }) as typeof globalThis.fetch;
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const before = timers();
-    await clientFor(server.url, { ...fast, timeoutMs: 60_000, deadlineMs: 120_000 }).getUserBalance("u1");
-    await expect(clientFor(server.url, { ...fast, maxRetries: 0, timeoutMs: 60_000 }).getUserBalance("u1")).resolves.toEqual(BALANCE);
+    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://localhost:1", fetch, ...fast, timeoutMs: 60_000, deadlineMs: 120_000 });
+    await expect(enable3.getUserBalance("u1")).resolves.toEqual(BALANCE); // a retry, then success
+    expect(timers()).toBe(before);
+    const controller = new AbortController();
+    const hanging = enable3.getUserBalance("u1", { signal: controller.signal });
+    await new Promise((r) => setImmediate(r));
+    expect(timers()).toBe(before + 1); // the attempt's timeout is running
+    controller.abort();
+    await expect(hanging).rejects.toBeInstanceOf(Enable3AbortError);
     expect(timers()).toBe(before);
   });
 });

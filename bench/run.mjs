@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// npm run bench: the SDK measured side by side with what an operator would otherwise use, in one run,
+// against one local server. Writes docs/benchmarks.md and prints the same table.
+import { fork, spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import axios from "axios";
+import ky from "ky";
+import createClient from "openapi-fetch";
+import { createEnable3Client } from "../dist/index.js";
+import { measure } from "../scripts/size.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
+const STREAMED = Number(process.env.BENCH_STREAMED ?? 100_000);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+
+const server = fork(path.join(root, "bench/server.mjs"), { stdio: "inherit" });
+const { port } = await new Promise((resolve) => server.once("message", resolve));
+const baseUrl = `http://127.0.0.1:${port}`;
+const balanceUrl = `${baseUrl}/api/v1/integration/user/player-42/balance`;
+const headers = { "X-API-KEY": "bench-key" };
+
+// 1. Per-call cost, sequential
+const clients = {
+  "raw fetch": async () => (await fetch(balanceUrl, { headers })).json(),
+  "enable3-client": (() => { const c = createEnable3Client({ apiKey: "bench-key", baseUrl }); return () => c.getUserBalance("player-42"); })(),
+  "openapi-fetch": (() => { const c = createClient({ baseUrl, headers }); return () => c.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "player-42" } } }); })(),
+  axios: (() => { const c = axios.create({ baseURL: baseUrl, headers }); return () => c.get("/api/v1/integration/user/player-42/balance"); })(),
+  ky: (() => { const c = ky.create({ prefixUrl: baseUrl, headers, retry: 0 }); return () => c.get("api/v1/integration/user/player-42/balance").json(); })(),
+};
+const perCall = Object.fromEntries(Object.keys(clients).map((k) => [k, { medians: [], p99s: [] }]));
+for (const call of Object.values(clients)) for (let i = 0; i < 300; i++) await call(); // warm up
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, call] of Object.entries(clients)) {
+    const samples = new Float64Array(CALLS);
+    for (let i = 0; i < CALLS; i++) {
+      const t = performance.now();
+      await call();
+      samples[i] = (performance.now() - t) * 1000;
+    }
+    perCall[name].medians.push(median(samples));
+    perCall[name].p99s.push(quantile(samples, 0.99));
+  }
+}
+
+// 2. Bulk throughput
+const eventBody = (i) => ({ id: `evt-${i}`, userId: `u${i % 100}`, eventId: "deposit", value: i, createdAt: "2024-02-22 10:00:00" });
+const sdk = createEnable3Client({ apiKey: "bench-key", baseUrl });
+const rawPost = (i) => fetch(`${baseUrl}/api/v1/event`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(eventBody(i)) }).then((r) => r.arrayBuffer());
+async function pool(concurrency, n, send) {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < n) await send(next++); }));
+}
+const timed = async (fn) => { const t = performance.now(); await fn(); return EVENTS / ((performance.now() - t) / 1000); };
+const bulk = {};
+for (const concurrency of [1, 8, 64]) {
+  bulk[concurrency] = { sendEvents: [], rawPool: [] };
+  for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round++) {
+    bulk[concurrency].sendEvents.push(await timed(async () => {
+      const report = await sdk.sendEvents(Array.from({ length: EVENTS }, (_, i) => eventBody(i)), { concurrency, collectDelivered: false });
+      if (report.failed.length) throw new Error(`${report.failed.length} events failed`);
+    }));
+    bulk[concurrency].rawPool.push(await timed(() => pool(concurrency, EVENTS, rawPost)));
+  }
+}
+const sequential = [];
+for (let round = 0; round < 3; round++) sequential.push(await timed(async () => { for (let i = 0; i < EVENTS; i++) await rawPost(i); }));
+
+// 3. Bundle size
+const axiosEntry = path.join(tmpdir(), "enable3-bench-axios.mjs");
+const fetchEntry = path.join(tmpdir(), "enable3-bench-openapi-fetch.mjs");
+await writeFile(axiosEntry, `export { default } from ${JSON.stringify(path.join(root, "node_modules/axios/index.js"))};`);
+await writeFile(fetchEntry, `export { default } from ${JSON.stringify(path.join(root, "node_modules/openapi-fetch/dist/index.mjs"))};`);
+const sizes = { "enable3-client (core)": await measure("dist/index.js"), "openapi-fetch": await measure(fetchEntry), axios: await measure(axiosEntry, "browser") };
+
+// 4. Cold start
+const coldRuns = (args) => Array.from({ length: 15 }, () => { const t = performance.now(); spawnSync(process.execPath, args, { cwd: root }); return performance.now() - t; });
+coldRuns(["-e", "0"]);
+const bare = coldRuns(["-e", "0"]);
+const withImport = coldRuns(["--input-type=module", "-e", "await import('enable3-client')"]);
+
+// 5. Memory while streaming
+const ndjson = path.join(tmpdir(), "enable3-bench-events.ndjson");
+await writeFile(ndjson, Array.from({ length: STREAMED }, (_, i) => JSON.stringify(eventBody(i))).join("\n") + "\n");
+const memory = JSON.parse(spawnSync(process.execPath, [path.join(root, "bench/memory.mjs"), ndjson, baseUrl], { encoding: "utf8" }).stdout);
+server.disconnect();
+server.kill();
+
+// Report
+const raw = median(perCall["raw fetch"].medians);
+const rows = [];
+rows.push("## 1. Per-call cost: sequential getUserBalance", "", "| client | median latency (µs) | p99 (µs) | × raw fetch (median) | spread of round medians |", "|---|---|---|---|---|");
+for (const [name, { medians, p99s }] of Object.entries(perCall)) {
+  rows.push(`| ${name} | ${median(medians).toFixed(0)} | ${median(p99s).toFixed(0)} | ${(median(medians) / raw).toFixed(3)} | ${spread(medians)} |`);
+}
+const seq = median(sequential);
+rows.push("", `## 2. Bulk throughput: ${EVENTS.toLocaleString("en-US")} sendEvent calls`, "", "| concurrency | sendEvents (events/s) | raw-fetch pool (events/s) | sendEvents ÷ pool | sendEvents ÷ sequential loop |", "|---|---|---|---|---|");
+for (const [c, r] of Object.entries(bulk)) {
+  rows.push(`| ${c} | ${median(r.sendEvents).toFixed(0)} (${spread(r.sendEvents)}) | ${median(r.rawPool).toFixed(0)} (${spread(r.rawPool)}) | ${(median(r.sendEvents) / median(r.rawPool)).toFixed(3)} | ${(median(r.sendEvents) / seq).toFixed(2)} |`);
+}
+rows.push("", `Plain sequential loop over raw fetch (what operators write today): ${seq.toFixed(0)} events/s (${spread(sequential)}).`);
+rows.push("", "## 3. Bundle size (minified + gzipped, dependencies bundled)", "", "| bundle | min+gzip | min |", "|---|---|---|");
+for (const [name, s] of Object.entries(sizes)) rows.push(`| ${name} | ${(s.gzipped / 1024).toFixed(2)} kB | ${(s.minified / 1024).toFixed(1)} kB |`);
+rows.push("", "## 4. Cold start (15 runs, median)", "", `| \`node -e 0\` | \`import('enable3-client')\` | difference |`, "|---|---|---|");
+rows.push(`| ${median(bare).toFixed(1)} ms | ${median(withImport).toFixed(1)} ms | ${(median(withImport) - median(bare)).toFixed(1)} ms |`);
+rows.push("", `## 5. Memory: ${STREAMED.toLocaleString("en-US")} events streamed from NDJSON through sendEvents (concurrency 64)`, "", `Peak RSS ${memory.peakRssMb.toFixed(0)} MB; ${memory.delivered} delivered, ${memory.failed} failed, in ${memory.seconds.toFixed(1)} s.`);
+
+const targets = [
+  ["Per-call overhead ≤ 1.05× raw fetch (median)", median(perCall["enable3-client"].medians) / raw <= 1.05, `${(median(perCall["enable3-client"].medians) / raw).toFixed(3)}×`],
+  ...[1, 8, 64].map((c) => [`Bulk ≥ 0.95× raw-fetch pool at concurrency ${c}`, median(bulk[c].sendEvents) / median(bulk[c].rawPool) >= 0.95, `${(median(bulk[c].sendEvents) / median(bulk[c].rawPool)).toFixed(3)}×`]),
+  ["Bulk ≥ 5× sequential loop at concurrency 64", median(bulk[64].sendEvents) / seq >= 5, `${(median(bulk[64].sendEvents) / seq).toFixed(2)}×`],
+  ["Core bundle ≤ 6 kB gzipped", sizes["enable3-client (core)"].gzipped <= 6144, `${(sizes["enable3-client (core)"].gzipped / 1024).toFixed(2)} kB`],
+  ["Cold import ≤ 30 ms above bare Node", median(withImport) - median(bare) <= 30, `${(median(withImport) - median(bare)).toFixed(1)} ms`],
+  ["Peak RSS < 150 MB for 100,000 streamed events", memory.peakRssMb < 150, `${memory.peakRssMb.toFixed(0)} MB`],
+];
+const table = [
+  "## Targets", "", "| target | measured | holds |", "|---|---|---|",
+  ...targets.map(([name, ok, value]) => `| ${name} | ${value} | ${ok ? "yes" : "**no**"} |`),
+  "", ...rows,
+].join("\n");
+const doc = `# Benchmarks
+
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}.
+All clients call one keep-alive HTTP server on 127.0.0.1 running in its own process. Each figure is a
+median over rounds (${ROUNDS} rounds of ${CALLS} calls for per-call cost), with the spread of the round medians.
+
+Reproduce: \`npm install && npm run build && npm run bench\` (knobs: BENCH_ROUNDS, BENCH_CALLS, BENCH_EVENTS, BENCH_STREAMED).
+
+${table}
+`;
+await writeFile(path.join(root, "docs/benchmarks.md"), doc);
+console.log(table);
