@@ -22,15 +22,31 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 
-const server = fork(path.join(root, "bench/server.mjs"), { stdio: "inherit" });
-const { port } = await new Promise((resolve) => server.once("message", resolve));
-const baseUrl = `http://127.0.0.1:${port}`;
+const BULK_LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 2);
+async function startServer(latencyMs) {
+  const child = fork(path.join(root, "bench/server.mjs"), { stdio: "inherit", env: { ...process.env, LATENCY_MS: String(latencyMs) } });
+  const { port } = await new Promise((resolve) => child.once("message", resolve));
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+const server = await startServer(0);
+const slowServer = await startServer(BULK_LATENCY_MS);
+const baseUrl = server.url;
 const balanceUrl = `${baseUrl}/api/v1/integration/user/player-42/balance`;
 const headers = { "X-API-KEY": "bench-key" };
 
 // 1. Per-call cost, sequential
 const clients = {
   "raw fetch": async () => (await fetch(balanceUrl, { headers })).json(),
+  // what a careful hand-written call does: a timeout that is cleared afterwards
+  "raw fetch + timeout": async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      return await (await fetch(balanceUrl, { headers, signal: controller.signal })).json();
+    } finally {
+      clearTimeout(timer);
+    }
+  },
   "enable3-client": (() => { const c = createEnable3Client({ apiKey: "bench-key", baseUrl }); return () => c.getUserBalance("player-42"); })(),
   "openapi-fetch": (() => { const c = createClient({ baseUrl, headers }); return () => c.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "player-42" } } }); })(),
   axios: (() => { const c = axios.create({ baseURL: baseUrl, headers }); return () => c.get("/api/v1/integration/user/player-42/balance"); })(),
@@ -51,28 +67,31 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-// 2. Bulk throughput
+// 2. Bulk throughput, against the server with latency. At concurrency 1 (and for the sequential loop)
+// a fifth of the events gives the same rate in a fifth of the time.
 const eventBody = (i) => ({ id: `evt-${i}`, userId: `u${i % 100}`, eventId: "deposit", value: i, createdAt: "2024-02-22 10:00:00" });
-const sdk = createEnable3Client({ apiKey: "bench-key", baseUrl });
-const rawPost = (i) => fetch(`${baseUrl}/api/v1/event`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(eventBody(i)) }).then((r) => r.arrayBuffer());
+const sdk = createEnable3Client({ apiKey: "bench-key", baseUrl: slowServer.url });
+const rawPost = (i) => fetch(`${slowServer.url}/api/v1/event`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(eventBody(i)) }).then((r) => r.arrayBuffer());
 async function pool(concurrency, n, send) {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => { while (next < n) await send(next++); }));
 }
-const timed = async (fn) => { const t = performance.now(); await fn(); return EVENTS / ((performance.now() - t) / 1000); };
+const timed = async (n, fn) => { const t = performance.now(); await fn(); return n / ((performance.now() - t) / 1000); };
+const eventsAt = (concurrency) => (concurrency === 1 ? Math.ceil(EVENTS / 5) : EVENTS);
 const bulk = {};
 for (const concurrency of [1, 8, 64]) {
+  const n = eventsAt(concurrency);
   bulk[concurrency] = { sendEvents: [], rawPool: [] };
-  for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round++) {
-    bulk[concurrency].sendEvents.push(await timed(async () => {
-      const report = await sdk.sendEvents(Array.from({ length: EVENTS }, (_, i) => eventBody(i)), { concurrency, collectDelivered: false });
+  for (let round = 0; round < 3; round++) {
+    bulk[concurrency].sendEvents.push(await timed(n, async () => {
+      const report = await sdk.sendEvents(Array.from({ length: n }, (_, i) => eventBody(i)), { concurrency, collectDelivered: false });
       if (report.failed.length) throw new Error(`${report.failed.length} events failed`);
     }));
-    bulk[concurrency].rawPool.push(await timed(() => pool(concurrency, EVENTS, rawPost)));
+    bulk[concurrency].rawPool.push(await timed(n, () => pool(concurrency, n, rawPost)));
   }
 }
 const sequential = [];
-for (let round = 0; round < 3; round++) sequential.push(await timed(async () => { for (let i = 0; i < EVENTS; i++) await rawPost(i); }));
+for (let round = 0; round < 3; round++) sequential.push(await timed(eventsAt(1), async () => { for (let i = 0; i < eventsAt(1); i++) await rawPost(i); }));
 
 // 3. Bundle size
 const axiosEntry = path.join(tmpdir(), "enable3-bench-axios.mjs");
@@ -91,8 +110,10 @@ const withImport = coldRuns(["--input-type=module", "-e", "await import('enable3
 const ndjson = path.join(tmpdir(), "enable3-bench-events.ndjson");
 await writeFile(ndjson, Array.from({ length: STREAMED }, (_, i) => JSON.stringify(eventBody(i))).join("\n") + "\n");
 const memory = JSON.parse(spawnSync(process.execPath, [path.join(root, "bench/memory.mjs"), ndjson, baseUrl], { encoding: "utf8" }).stdout);
-server.disconnect();
-server.kill();
+for (const s of [server, slowServer]) {
+  s.child.disconnect();
+  s.child.kill();
+}
 
 // Report
 const raw = median(perCall["raw fetch"].medians);
@@ -102,7 +123,7 @@ for (const [name, { medians, p99s }] of Object.entries(perCall)) {
   rows.push(`| ${name} | ${median(medians).toFixed(0)} | ${median(p99s).toFixed(0)} | ${(median(medians) / raw).toFixed(3)} | ${spread(medians)} |`);
 }
 const seq = median(sequential);
-rows.push("", `## 2. Bulk throughput: ${EVENTS.toLocaleString("en-US")} sendEvent calls`, "", "| concurrency | sendEvents (events/s) | raw-fetch pool (events/s) | sendEvents ÷ pool | sendEvents ÷ sequential loop |", "|---|---|---|---|---|");
+rows.push("", `## 2. Bulk throughput: ${EVENTS.toLocaleString("en-US")} sendEvent calls (${eventsAt(1).toLocaleString("en-US")} at concurrency 1), server answering after ${BULK_LATENCY_MS} ms`, "", "| concurrency | sendEvents (events/s) | raw-fetch pool (events/s) | sendEvents ÷ pool | sendEvents ÷ sequential loop |", "|---|---|---|---|---|");
 for (const [c, r] of Object.entries(bulk)) {
   rows.push(`| ${c} | ${median(r.sendEvents).toFixed(0)} (${spread(r.sendEvents)}) | ${median(r.rawPool).toFixed(0)} (${spread(r.rawPool)}) | ${(median(r.sendEvents) / median(r.rawPool)).toFixed(3)} | ${(median(r.sendEvents) / seq).toFixed(2)} |`);
 }
@@ -111,7 +132,7 @@ rows.push("", "## 3. Bundle size (minified + gzipped, dependencies bundled)", ""
 for (const [name, s] of Object.entries(sizes)) rows.push(`| ${name} | ${(s.gzipped / 1024).toFixed(2)} kB | ${(s.minified / 1024).toFixed(1)} kB |`);
 rows.push("", "## 4. Cold start (15 runs, median)", "", `| \`node -e 0\` | \`import('enable3-client')\` | difference |`, "|---|---|---|");
 rows.push(`| ${median(bare).toFixed(1)} ms | ${median(withImport).toFixed(1)} ms | ${(median(withImport) - median(bare)).toFixed(1)} ms |`);
-rows.push("", `## 5. Memory: ${STREAMED.toLocaleString("en-US")} events streamed from NDJSON through sendEvents (concurrency 64)`, "", `Peak RSS ${memory.peakRssMb.toFixed(0)} MB; ${memory.delivered} delivered, ${memory.failed} failed, in ${memory.seconds.toFixed(1)} s.`);
+rows.push("", `## 5. Memory: ${STREAMED.toLocaleString("en-US")} events streamed from NDJSON through sendEvents (default concurrency 8)`, "", `Peak RSS ${memory.peakRssMb.toFixed(0)} MB; ${memory.delivered} delivered, ${memory.failed} failed, in ${memory.seconds.toFixed(1)} s.`);
 
 const targets = [
   ["Per-call overhead ≤ 1.05× raw fetch (median)", median(perCall["enable3-client"].medians) / raw <= 1.05, `${(median(perCall["enable3-client"].medians) / raw).toFixed(3)}×`],
@@ -121,6 +142,15 @@ const targets = [
   ["Cold import ≤ 30 ms above bare Node", median(withImport) - median(bare) <= 30, `${(median(withImport) - median(bare)).toFixed(1)} ms`],
   ["Peak RSS < 150 MB for 100,000 streamed events", memory.peakRssMb < 150, `${memory.peakRssMb.toFixed(0)} MB`],
 ];
+const withTimeout = median(perCall["raw fetch + timeout"].medians);
+rows.push(
+  "",
+  `Where the per-call time goes: a bare \`AbortController\` with a cleared timer costs ${(withTimeout - raw).toFixed(0)} µs a call on this`,
+  "Node (every AbortSignal is made transferable when created), and openapi-fetch its own share; the SDK needs",
+  "both (a per-attempt timeout, the typed client). Against the call a careful hand-written client makes",
+  `(raw fetch + timeout) the SDK's median is ${(median(perCall["enable3-client"].medians) / withTimeout).toFixed(3)}×. On a real network a call takes tens of milliseconds,`,
+  "so these microseconds are well under 1% of it.",
+);
 const table = [
   "## Targets", "", "| target | measured | holds |", "|---|---|---|",
   ...targets.map(([name, ok, value]) => `| ${name} | ${value} | ${ok ? "yes" : "**no**"} |`),
@@ -129,8 +159,12 @@ const table = [
 const doc = `# Benchmarks
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}.
-All clients call one keep-alive HTTP server on 127.0.0.1 running in its own process. Each figure is a
-median over rounds (${ROUNDS} rounds of ${CALLS} calls for per-call cost), with the spread of the round medians.
+All clients call keep-alive HTTP servers on 127.0.0.1 running in processes of their own: one answering
+at once (per-call cost, memory), one answering after ${BULK_LATENCY_MS} ms, standing in for the network (bulk
+throughput; with no latency a concurrent client on this machine is CPU-bound and concurrency cannot
+show). Each figure is a median over rounds (${ROUNDS} rounds of ${CALLS} calls for per-call cost, 3 for
+bulk), with the spread of the round medians. The machine has ${cpus().length} cores shared by client and
+server, so figures move by several percent from run to run.
 
 Reproduce: \`npm install && npm run build && npm run bench\` (knobs: BENCH_ROUNDS, BENCH_CALLS, BENCH_EVENTS, BENCH_STREAMED).
 

@@ -1,5 +1,6 @@
 // One subcommand per API operation.
-import { number, pairs, parse, positional, noMorePositionals, required, UsageError } from "./args.js";
+import type { Enable3Client } from "../wrappers/client.js";
+import { number, pairs, parse, positional, noMorePositionals, required, UsageError, type Options } from "./args.js";
 import { clientFrom } from "./config.js";
 import { createOutput, EXIT } from "./output.js";
 
@@ -13,35 +14,43 @@ function command(summary: string, usage: string, run: (args: string[]) => Promis
   return { summary, usage, run };
 }
 
+/** The commands that take one `<userId>`: parse, call, print what `show` makes of the result. */
+function userCommand<O extends Options, R>(
+  summary: string,
+  usage: string,
+  options: O,
+  call: (client: Enable3Client, userId: string, values: ReturnType<typeof parse<O>>["values"]) => Promise<R>,
+  show: (result: R) => string,
+): Command {
+  return command(summary, usage, async (args) => {
+    const { values, positionals } = parse(args, options);
+    const userId = positional(positionals, 0, "userId");
+    noMorePositionals(positionals, 1);
+    const result = await call(clientFrom(values), userId, values);
+    // `json` is one of the COMMON_OPTIONS every parse adds; the generic O hides it from the type
+    createOutput((values as { json?: boolean }).json === true).result(result, show(result));
+    return EXIT.ok;
+  });
+}
+
+const expiry = (expiresAt: Date | undefined) => (expiresAt ? `\n(expires ${expiresAt.toISOString()})` : "");
+
 export const operationCommands: Record<string, Command> = {
-  "widget-url": command(
+  "widget-url": userCommand(
     "Print a user's widget URL (valid one day)",
     "enable3 widget-url <userId> [--referral-code CODE] [--param key=value]...",
-    async (args) => {
-      const { values, positionals } = parse(args, { "referral-code": { type: "string" }, param: { type: "string", multiple: true } });
-      const userId = positional(positionals, 0, "userId");
-      noMorePositionals(positionals, 1);
-      const widget = await clientFrom(values).getWidgetUrl(userId, { referralCode: values["referral-code"], params: pairs(values.param, "param") });
-      createOutput(values.json).result(widget, `${widget.url}\n(expires ${widget.expiresAt.toISOString()})`);
-      return EXIT.ok;
-    },
+    { "referral-code": { type: "string" }, param: { type: "string", multiple: true } },
+    (client, userId, values) => client.getWidgetUrl(userId, { referralCode: values["referral-code"], params: pairs(values.param, "param") }),
+    (widget) => `${widget.url}${expiry(widget.expiresAt)}`,
   ),
-  token: command("Print a user's JWT for the mobile SDK", "enable3 token <userId>", async (args) => {
-    const { values, positionals } = parse(args, {});
-    const userId = positional(positionals, 0, "userId");
-    noMorePositionals(positionals, 1);
-    const token = await clientFrom(values).getUserToken(userId);
-    createOutput(values.json).result(token, token.expiresAt ? `${token.token}\n(expires ${token.expiresAt.toISOString()})` : token.token);
-    return EXIT.ok;
-  }),
-  balance: command("Print a user's token balance", "enable3 balance <userId>", async (args) => {
-    const { values, positionals } = parse(args, {});
-    const userId = positional(positionals, 0, "userId");
-    noMorePositionals(positionals, 1);
-    const balance = await clientFrom(values).getUserBalance(userId);
-    createOutput(values.json).result(balance, `${balance.balance}${balance.userExists ? "" : " (no such user yet)"}`);
-    return EXIT.ok;
-  }),
+  token: userCommand("Print a user's JWT for the mobile SDK", "enable3 token <userId>", {}, (client, userId) => client.getUserToken(userId), (token) => `${token.token}${expiry(token.expiresAt)}`),
+  balance: userCommand(
+    "Print a user's token balance",
+    "enable3 balance <userId>",
+    {},
+    (client, userId) => client.getUserBalance(userId),
+    (balance) => `${balance.balance}${balance.userExists ? "" : " (no such user yet)"}`,
+  ),
   event: command(
     "Send one event",
     "enable3 event --user <userId> --event <eventId> --value <number> [--tag TAG]... [--id ID] [--created-at 'yyyy-MM-dd HH:mm:ss']",

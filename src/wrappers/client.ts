@@ -147,32 +147,40 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
       const params = pathOf(operatorUserId);
       return call("getUserBalance", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponse);
     },
-    // bulk sending is loaded on first use: most callers never need it, and the core stays small
-    async sendEvents(events, options) {
-      const { sendInBulk } = await import("./bulk.js");
-      return sendInBulk(events, {
-        prepare(event, index) {
-          const body = eventBody(event, `events[${index}]`);
-          return { id: body.id, send: (o) => postEvent(body, o) };
-        },
-        idOf: (event) => (typeof event?.id === "string" ? event.id : undefined),
-      }, options);
+    sendEvents(events, options) {
+      return sendAll(events, options, "events", eventBody, (body) => body.id, postEvent);
     },
-    async sendRevenues(revenues, options) {
-      const { sendInBulk } = await import("./bulk.js");
-      return sendInBulk(revenues, {
-        prepare(revenue, index) {
-          const body = revenueBody(revenue, `revenues[${index}]`);
-          return { id: body.requestId, send: (o) => postRevenue(body, o) };
-        },
-        idOf: (revenue) => (typeof revenue?.requestId === "string" ? revenue.requestId : undefined),
-      }, options);
+    sendRevenues(revenues, options) {
+      return sendAll(revenues, options, "revenues", revenueBody, (body) => body.requestId, postRevenue);
     },
     async addWebsites(websites, options) {
       const body = websitesBody(websites);
       await call("addWebsites", options, (init) => api.POST("/api/v1/integration/websites", { body, ...init }));
     },
   };
+}
+
+/** Bulk sending is loaded on first use: most callers never need it, and the core stays small. */
+async function sendAll<I, B>(
+  items: Iterable<I> | AsyncIterable<I>,
+  options: BulkOptions<I> | undefined,
+  field: string,
+  build: (item: I, field: string) => B,
+  idOf: (body: B) => string,
+  post: (body: B, options: RequestOptions) => Promise<unknown>,
+): Promise<BulkReport> {
+  const { sendInBulk } = await import("./bulk.js");
+  const given = (item: I) => {
+    const id = (item as { id?: unknown; requestId?: unknown } | null)?.[field === "events" ? "id" : "requestId"];
+    return typeof id === "string" ? id : undefined;
+  };
+  return sendInBulk(items, {
+    prepare(item, index) {
+      const body = build(item, `${field}[${index}]`);
+      return { id: idOf(body), send: (o) => post(body, o) };
+    },
+    idOf: given,
+  }, options);
 }
 
 /** `params` pass through untouched; a `referralCode` given both ways must agree, or nothing is sent. */
