@@ -13,8 +13,11 @@ import { createEnable3Client } from "../dist/index.js";
 import { measure } from "../scripts/size.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+// Many short rounds, the clients taking turns, so a noisy neighbour on a 2-core machine spreads over
+// all of them rather than landing on one.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const CALLS = Number(process.env.BENCH_CALLS ?? 300);
+const BULK_ROUNDS = Number(process.env.BENCH_BULK_ROUNDS ?? 5);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
 const STREAMED = Number(process.env.BENCH_STREAMED ?? 100_000);
 
@@ -82,7 +85,7 @@ const bulk = {};
 for (const concurrency of [1, 8, 64]) {
   const n = eventsAt(concurrency);
   bulk[concurrency] = { sendEvents: [], rawPool: [] };
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < BULK_ROUNDS; round++) {
     bulk[concurrency].sendEvents.push(await timed(n, async () => {
       const report = await sdk.sendEvents(Array.from({ length: n }, (_, i) => eventBody(i)), { concurrency, collectDelivered: false });
       if (report.failed.length) throw new Error(`${report.failed.length} events failed`);
@@ -91,7 +94,7 @@ for (const concurrency of [1, 8, 64]) {
   }
 }
 const sequential = [];
-for (let round = 0; round < 3; round++) sequential.push(await timed(eventsAt(1), async () => { for (let i = 0; i < eventsAt(1); i++) await rawPost(i); }));
+for (let round = 0; round < BULK_ROUNDS; round++) sequential.push(await timed(eventsAt(1), async () => { for (let i = 0; i < eventsAt(1); i++) await rawPost(i); }));
 
 // 3. Bundle size
 const axiosEntry = path.join(tmpdir(), "enable3-bench-axios.mjs");
@@ -162,11 +165,11 @@ Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node 
 All clients call keep-alive HTTP servers on 127.0.0.1 running in processes of their own: one answering
 at once (per-call cost, memory), one answering after ${BULK_LATENCY_MS} ms, standing in for the network (bulk
 throughput; with no latency a concurrent client on this machine is CPU-bound and concurrency cannot
-show). Each figure is a median over rounds (${ROUNDS} rounds of ${CALLS} calls for per-call cost, 3 for
-bulk), with the spread of the round medians. The machine has ${cpus().length} cores shared by client and
+show). Each figure is a median over rounds (${ROUNDS} rounds of ${CALLS} calls for per-call cost,
+${BULK_ROUNDS} for bulk), the clients taking turns within each round, with the spread of the round medians. The machine has ${cpus().length} cores shared by client and
 server, so figures move by several percent from run to run.
 
-Reproduce: \`npm install && npm run build && npm run bench\` (knobs: BENCH_ROUNDS, BENCH_CALLS, BENCH_EVENTS, BENCH_STREAMED).
+Reproduce: \`npm install && npm run build && npm run bench\` (knobs: BENCH_ROUNDS, BENCH_CALLS, BENCH_BULK_ROUNDS, BENCH_EVENTS, BENCH_STREAMED, BENCH_LATENCY_MS).
 
 ${table}
 `;
