@@ -106,7 +106,7 @@ export async function runImport(args: string[]): Promise<number> {
   } finally {
     progress?.done();
     process.off("SIGINT", onSigint);
-    deadLetters?.end();
+    if (deadLetters && !deadLetters.writableEnded) deadLetters.end(); // on an error, keep what was written
   }
 }
 

@@ -30,14 +30,9 @@ export class PlainResponse {
   ) {
     this.ok = status >= 200 && status < 300;
   }
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return this.bytes;
-  }
+  /** The SDK's calls read every body as text (`parseAs: "text"`) and parse it themselves. */
   async text(): Promise<string> {
     return new TextDecoder().decode(this.bytes);
-  }
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
   }
 }
 
