@@ -40,13 +40,14 @@ export function createCaller(config: ClientConfig, transport: (ctx: CallContext)
       throw new Enable3Error(`${operation} failed before reaching the server: ${redact(String(e))}`, contextOf(ctx));
     }
     const { response } = result;
-    const context = { ...contextOf(ctx), requestId: requestIdOf(response.headers) };
-    if (!response.ok) throw apiErrorFor(response.status, redact(result.error === "" ? undefined : result.error), context);
+    // only a failure needs the request id: no header look-ups on the success path
+    const failure = () => ({ ...contextOf(ctx), requestId: requestIdOf(response.headers) });
+    if (!response.ok) throw apiErrorFor(response.status, redact(result.error === "" ? undefined : result.error), failure());
     if (!expect) return undefined;
     const body = parseJson(result.data);
     if (!expect.matches(body)) {
       const what = `${operation} ${ctx.method} ${ctx.path} answered HTTP ${response.status} with a body that is not ${expect.describe}`;
-      throw new Enable3InvalidResponseError(what, response.status, redact(body ?? result.data), context);
+      throw new Enable3InvalidResponseError(what, response.status, redact(body ?? result.data), failure());
     }
     return body;
   }

@@ -7,6 +7,7 @@ import { sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { Enable3Error } from "./errors.js";
 import type { WithdrawalCallback } from "./types.js";
+import { isRecord } from "./validate.js";
 
 /** The header Enable3 signs callbacks in. */
 export const SIGNATURE_HEADER = "x-request-signature";
@@ -85,7 +86,7 @@ const OPTIONAL_STRINGS = ["optionId", "purchaseProductId"] as const;
 const REQUIRED_NUMBERS = ["amount", "tokenAmount", "tokenRate"] as const;
 
 function checkPayload(payload: unknown): ParsedWithdrawalCallback {
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+  if (!isRecord(payload)) {
     throw new Enable3CallbackError("invalid-payload", "the body is not a JSON object");
   }
   const p = { ...(payload as Record<string, unknown>) };

@@ -1,6 +1,8 @@
 // Reads a JWT's payload without verifying it: the signing key is Enable3's, so the SDK can only
 // learn the expiry from it, never vouch for it.
 
+import { isRecord } from "./validate.js";
+
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
 /** The decoded payload, or undefined when `token` is not a decodable JWT. */
@@ -21,10 +23,6 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | undef
 export function jwtExpiry(token: string): Date | undefined {
   const exp = decodeJwtPayload(token)?.exp;
   return typeof exp === "number" && Number.isFinite(exp) ? new Date(exp * 1000) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function base64UrlDecode(segment: string): string {

@@ -1,27 +1,26 @@
 // What a 2xx body must look like for the operations that return one. The spec is the contract;
 // a body that breaks it is reported, never passed on half-formed.
 import type { UserBalance, UserTokenResponse, WidgetUrlResponse } from "./types.js";
+import { isRecord } from "./validate.js";
 
 export interface Expectation<T> {
   describe: string;
   matches(body: unknown): body is T;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 export const widgetUrlResponse: Expectation<WidgetUrlResponse> = {
   describe: "an object with a string `url`",
-  matches: (b): b is WidgetUrlResponse => isObject(b) && typeof b.url === "string" && b.url !== "",
+  matches: (b): b is WidgetUrlResponse => isRecord(b) && typeof b.url === "string" && b.url !== "",
 };
 
 export const userTokenResponse: Expectation<UserTokenResponse> = {
   describe: "an object with a string `token`",
-  matches: (b): b is UserTokenResponse => isObject(b) && typeof b.token === "string" && b.token !== "",
+  matches: (b): b is UserTokenResponse => isRecord(b) && typeof b.token === "string" && b.token !== "",
 };
 
 /** `balance` is a decimal string: a JSON number would already have lost precision, so it is refused. */
 export const userBalanceResponse: Expectation<UserBalance> = {
   describe: "an object with a decimal string `balance` and a boolean `userExists`",
   matches: (b): b is UserBalance =>
-    isObject(b) && typeof b.balance === "string" && typeof b.userExists === "boolean",
+    isRecord(b) && typeof b.balance === "string" && typeof b.userExists === "boolean",
 };

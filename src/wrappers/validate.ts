@@ -61,8 +61,13 @@ export function baseUrl(value: unknown, field = "baseUrl"): string {
   return text;
 }
 
+/** A JSON-style object: not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export function stringRecord(value: unknown, field: string): Record<string, string> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+  if (!isRecord(value)) {
     throw new Enable3ValidationError(field, `must be an object of strings, got ${typeName(value)}`);
   }
   for (const [key, v] of Object.entries(value)) {
@@ -72,10 +77,8 @@ export function stringRecord(value: unknown, field: string): Record<string, stri
 }
 
 export function plainObject(value: unknown, field: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new Enable3ValidationError(field, `must be an object, got ${typeName(value)}`);
-  }
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw new Enable3ValidationError(field, `must be an object, got ${typeName(value)}`);
+  return value;
 }
 
 function notArray(value: unknown, field: string): never {
