@@ -1,6 +1,6 @@
 // The public client: one method per operation of the spec. Each method checks its input, then calls
 // openapi-fetch, whose fetch is the retrying transport.
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { createQuerySerializer, type Client } from "openapi-fetch";
 import type { paths } from "../generated/enable3.js";
 import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
@@ -101,7 +101,8 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
   const clientOptions = { baseUrl: config.baseUrl, headers: { ...config.headers, "X-API-KEY": config.apiKey } };
   // The methods' own openapi-fetch client, apart from `raw` so middleware added there never sees
   // the plain request objects the methods use.
-  const api = createClient<paths>(clientOptions);
+  // (its query serializer made once: openapi-fetch otherwise builds one on every call)
+  const api = createClient<paths>({ ...clientOptions, querySerializer: createQuerySerializer() });
   const raw = createClient<paths>({
     ...clientOptions,
     // raw calls get the same retries, with settings of their own per request

@@ -10,14 +10,20 @@ export interface Logger {
   debug(message: string): void;
 }
 
-const RANK: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
+export const LOG_LEVELS: readonly LogLevel[] = ["off", "error", "warn", "info", "debug"];
 
-export type Log = (level: Exclude<LogLevel, "off">, message: string) => void;
+/**
+ * One writer per enabled level; a level that is off is absent, so `log.debug?.(`…`)` does not even
+ * build its message (an optional call skips its arguments): logging off costs nothing per call.
+ */
+export type Log = Partial<Record<Exclude<LogLevel, "off">, (message: string) => void>>;
 
 export function createLog(logger: Logger | undefined, level: LogLevel = "off", redact: (s: string) => string): Log {
-  const threshold = RANK[level];
-  if (!logger || threshold === 0) return () => {};
-  return (lineLevel, message) => {
-    if (RANK[lineLevel] <= threshold) logger[lineLevel](`[enable3] ${redact(message)}`);
-  };
+  const log: Log = {};
+  if (logger) {
+    for (const name of LOG_LEVELS.slice(1, LOG_LEVELS.indexOf(level) + 1) as Exclude<LogLevel, "off">[]) {
+      log[name] = (message) => logger[name](`[enable3] ${redact(message)}`);
+    }
+  }
+  return log;
 }

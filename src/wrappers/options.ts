@@ -1,7 +1,7 @@
 // Client and per-call options: their types, defaults, and the checks that run before any request.
 import { RetryBudget, type RetryBudgetOptions } from "./budget.js";
 import { Enable3ValidationError } from "./errors.js";
-import type { Logger, LogLevel } from "./log.js";
+import { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
 import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from "./retry.js";
 import * as check from "./validate.js";
 
@@ -55,8 +55,6 @@ export interface ClientConfig {
   logLevel: LogLevel;
   headers: Record<string, string>;
 }
-
-const LOG_LEVELS: readonly LogLevel[] = ["off", "error", "warn", "info", "debug"];
 
 export function resolveClientConfig(options: ClientOptions): ClientConfig {
   const o = check.plainObject(options, "options") as unknown as ClientOptions;

@@ -37,14 +37,14 @@ export function createTransport(config: TransportConfig): (ctx: CallContext) => 
       ctx.method = request.method;
       ctx.path = pathOf(request.url);
       const deadlineAt = ctx.deadlineMs === undefined ? Infinity : Date.now() + ctx.deadlineMs;
-      const label = `${ctx.operation} ${ctx.method} ${ctx.path}`;
+      const { log } = config;
       let spent = 0;
       for (let attempt = 1; ; attempt++) {
         ctx.attempts = attempt;
         const outcome = await attemptOnce(config.fetch, request, ctx, deadlineAt);
         const status = outcome.response?.status;
         const retryableOutcome = outcome.error ? outcome.error.retryable : ctx.retry.retryOnStatus.includes(status!);
-        config.log("debug", `${label} -> ${status ?? outcome.error!.name} (attempt ${attempt} of ${ctx.retry.maxRetries + 1})`);
+        log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.error!.name} (attempt ${attempt} of ${ctx.retry.maxRetries + 1})`);
         if (!retryableOutcome || Date.now() >= deadlineAt) {
           if (outcome.response?.ok) config.budget?.release(spent);
           return settle(outcome);
@@ -52,18 +52,18 @@ export function createTransport(config: TransportConfig): (ctx: CallContext) => 
         if (attempt > ctx.retry.maxRetries) return settle(outcome);
         const requested = outcome.response && requestedWaitMs(outcome.response.headers);
         if (requested !== undefined && requested > ctx.retry.maxRetryAfterMs) {
-          config.log("warn", `${label}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
+          log.warn?.(`${labelOf(ctx)}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
           return settle(outcome);
         }
         const wait = requested ?? backoffDelay(attempt, ctx.retry, config.random);
         if (wait >= deadlineAt - Date.now()) return settle(outcome);
         const cost = config.budget ? config.budget.acquire(outcome.error instanceof Enable3TimeoutError) : 0;
         if (cost === undefined) {
-          config.log("warn", `${label}: retry budget exhausted; failing fast`);
+          log.warn?.(`${labelOf(ctx)}: retry budget exhausted; failing fast`);
           return settle(outcome);
         }
         spent += cost;
-        config.log("debug", `${label}: retrying in ${wait} ms`);
+        log.debug?.(`${labelOf(ctx)}: retrying in ${wait} ms`);
         await sleep(wait, ctx.signal).catch((cause: unknown) => {
           throw transportError(cause, ctx, "aborted");
         });
@@ -96,10 +96,13 @@ async function attemptOnce(fetchImpl: typeof fetch, request: Outgoing, ctx: Call
       headers: request.headers,
       body: request.body,
       redirect: request.redirect,
+      // With redirect "error", `window: null` (the only value fetch accepts) spares Node's fetch a clone
+      // of every request and a tee of its body: about a fifth of a POST's CPU time.
+      window: null,
       signal: controller.signal,
     });
+    if (request.plain) return { response: new PlainResponse(response.status, response.headers, await response.text()) };
     const buffered = await response.arrayBuffer();
-    if (request.plain) return { response: new PlainResponse(response.status, response.statusText, response.headers, buffered) };
     const keepBody = buffered.byteLength > 0 && !NULL_BODY_STATUSES.has(response.status);
     return {
       response: new Response(keepBody ? buffered : null, {
@@ -118,11 +121,20 @@ async function attemptOnce(fetchImpl: typeof fetch, request: Outgoing, ctx: Call
 
 function transportError(cause: unknown, ctx: CallContext, kind: "aborted" | "timeout" | "deadline" | "network"): Enable3Error {
   const context = { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts, cause };
-  const label = `${ctx.operation} ${ctx.method} ${ctx.path}`;
+  const label = labelOf(ctx);
   if (kind === "aborted") return new Enable3AbortError(`${label} was aborted by the caller`, context);
   if (kind === "deadline") return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.deadlineMs} ms`, context);
   if (kind === "timeout") return new Enable3TimeoutError(`${label} timed out after ${ctx.timeoutMs} ms`, context);
-  return new Enable3ConnectionError(`${label} could not complete: ${describeCause(cause)}`, context);
+  const described = describeCause(cause);
+  // Node says "unexpected redirect", Deno "redirects are not allowed": not retryable, and not followed.
+  if (/redirect/i.test(described)) {
+    return new Enable3Error(`${label} was answered with a redirect, which the SDK does not follow (it would send the API key along); check baseUrl`, context);
+  }
+  return new Enable3ConnectionError(`${label} could not complete: ${described}`, context);
+}
+
+function labelOf(ctx: CallContext): string {
+  return `${ctx.operation} ${ctx.method} ${ctx.path}`;
 }
 
 /** The path without parsing a whole URL: the request URL is always absolute here. */

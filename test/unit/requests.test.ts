@@ -1,6 +1,6 @@
 // What the SDK actually puts on the wire, checked on a real HTTP server over loopback.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Enable3AbortError } from "../../src/index.js";
+import { Enable3AbortError, Enable3ConnectionError, Enable3Error } from "../../src/index.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
 
@@ -8,16 +8,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const API_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 let server: ScriptedServer;
+let target: ScriptedServer; // where redirects point
 beforeAll(async () => {
+  target = await startScriptedServer((req, res) => reply(res, 200, { balance: "1", userExists: true }));
   server = await startScriptedServer((req, res) => {
     if (req.url.includes("/slow/")) return; // never answers
+    const moved = /moved-(\d+)/.exec(req.url);
+    if (moved) {
+      res.writeHead(Number(moved[1]), { location: `${target.url}${req.url.replace("moved", "was-moved")}` });
+      return void res.end();
+    }
     if (req.url.includes("/widget")) return reply(res, 200, { url: "https://widget.example/?t=abc" });
     if (req.url.includes("/token")) return reply(res, 200, { token: "a.b.c" });
     if (req.url.includes("/balance")) return reply(res, 200, { balance: "12.345678901234567890", userExists: true });
     reply(res, req.method === "POST" ? 201 : 200);
   });
 });
-afterAll(() => server.close());
+afterAll(() => Promise.all([server.close(), target.close()]));
 const last = () => server.requests.at(-1)!;
 
 describe("requests on the wire", () => {
@@ -101,5 +108,25 @@ describe("requests on the wire", () => {
     await expect(call).rejects.toBeInstanceOf(Enable3AbortError);
     const already = AbortSignal.abort();
     await expect(enable3.getUserBalance("u1", { signal: already })).rejects.toBeInstanceOf(Enable3AbortError);
+  });
+
+  it("never follows a redirect, so the key goes nowhere else, and does not retry it", async () => {
+    const enable3 = clientFor(server.url, { maxRetries: 2 });
+    for (const status of [301, 302, 307, 308]) {
+      const before = server.requests.length;
+      const error = await enable3.getUserBalance(`moved-${status}`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Enable3Error);
+      expect(error).not.toBeInstanceOf(Enable3ConnectionError);
+      expect((error as Enable3Error).message).toMatch(/redirect.*check baseUrl/);
+      expect((error as Enable3Error).retryable).toBe(false);
+      expect(server.requests.length - before).toBe(1);
+    }
+    expect(target.requests).toEqual([]);
+  });
+
+  it("raw calls keep fetch's default and follow redirects", async () => {
+    const { data } = await clientFor(server.url).raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "moved-307" } } });
+    expect(data).toEqual({ balance: "1", userExists: true });
+    expect(target.requests.map((r) => r.url)).toEqual(["/api/v1/integration/user/was-moved-307/balance"]);
   });
 });
