@@ -69,10 +69,7 @@ export async function sendInBulk<I>(
   handler: BulkItemHandler<I>,
   options: BulkOptions<I> = {},
 ): Promise<BulkReport> {
-  const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
-    throw new Enable3ValidationError("options.concurrency", "must be a whole number from 1 to 1024");
-  }
+  const concurrency = check.numberIn(options.concurrency ?? 8, "options.concurrency", 1, 1024, true);
   if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
     throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
   }

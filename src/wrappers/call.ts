@@ -31,7 +31,7 @@ export function createCaller(config: ClientConfig, transport: (ctx: CallContext)
   async function call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, expect: Expectation<T>): Promise<T>;
   async function call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, expect?: Expectation<T>) {
     const settings = resolveCallSettings(config, options);
-    const ctx: CallContext = { operation, ...settings, attempts: 0 };
+    const ctx: CallContext = { operation, settings, attempts: 0 };
     let result: FetchResult;
     try {
       result = await send({ fetch: transport(ctx), Request: PlainRequest as unknown as typeof Request, headers: settings.headers, parseAs: "text" });

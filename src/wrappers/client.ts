@@ -6,7 +6,7 @@ import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
 import { Enable3ValidationError } from "./errors.js";
 import { createLog } from "./log.js";
-import { resolveCallSettings, resolveClientConfig, type ClientOptions, type RequestOptions } from "./options.js";
+import { resolveClientConfig, type ClientOptions, type RequestOptions } from "./options.js";
 import { eventBody, revenueBody, segmentsBody, websitesBody } from "./payloads.js";
 import { createRedactor } from "./redact.js";
 import { userBalanceResponse, userTokenResponse, widgetUrlResponse } from "./responses.js";
@@ -106,7 +106,7 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
   const raw = createClient<paths>({
     ...clientOptions,
     // raw calls get the same retries, with settings of their own per request
-    fetch: (input) => transport({ operation: "raw", ...resolveCallSettings(config, undefined), attempts: 0 })(input),
+    fetch: (input) => transport({ operation: "raw", settings: config.settings, attempts: 0 })(input),
   });
   const call = createCaller(config, transport, redact);
   const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>

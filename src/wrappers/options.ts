@@ -2,7 +2,7 @@
 import { RetryBudget, type RetryBudgetOptions } from "./budget.js";
 import { Enable3ValidationError } from "./errors.js";
 import { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
-import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from "./retry.js";
+import type { RetryOptions } from "./retry.js";
 import * as check from "./validate.js";
 
 export const DEFAULT_BASE_URL = "https://integration.enable3.io";
@@ -43,47 +43,58 @@ export interface RequestOptions {
   deadlineMs?: number;
 }
 
+/** What one call runs with: the client's settings, overridden by the call's options. */
+export interface CallSettings extends Required<RetryOptions> {
+  timeoutMs: number;
+  deadlineMs: number;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
 export interface ClientConfig {
   apiKey: string;
   baseUrl: string;
   fetch: typeof fetch;
-  retry: ResolvedRetryOptions;
-  timeoutMs: number;
-  deadlineMs: number;
+  /** Every call's settings unless it overrides them. */
+  settings: CallSettings;
   budget: RetryBudget | undefined;
   logger: Logger | undefined;
   logLevel: LogLevel;
   headers: Record<string, string>;
 }
 
+type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "headers">;
+
+/** Each numeric option's default and smallest allowed value; counts must be whole numbers. */
+const NUMBERS: Record<NumericOption, [fallback: number, min: number, whole?: true]> = {
+  maxRetries: [2, 0, true],
+  initialDelayMs: [500, 0],
+  maxDelayMs: [8000, 0],
+  maxRetryAfterMs: [60_000, 0],
+  timeoutMs: [30_000, 1],
+  deadlineMs: [120_000, 1],
+};
+
+/** The numeric options a single call may override. */
+const PER_CALL: readonly NumericOption[] = ["maxRetries", "timeoutMs", "deadlineMs"];
+
 export function resolveClientConfig(options: ClientOptions): ClientConfig {
   const o = check.plainObject(options, "options") as unknown as ClientOptions;
-  const apiKey = apiKeyOf(o.apiKey);
-  if (o.fetch !== undefined && typeof o.fetch !== "function") {
-    throw new Enable3ValidationError("options.fetch", "must be a function");
-  }
   const fetchImpl = o.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
-    throw new Enable3ValidationError("options.fetch", "is required: this runtime has no global fetch");
+    throw new Enable3ValidationError("options.fetch", o.fetch === undefined ? "is required: this runtime has no global fetch" : "must be a function");
   }
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
-  const retryOnStatus = o.retryOnStatus ?? DEFAULT_RETRY.retryOnStatus;
-  check.nonEmptyArray(retryOnStatus, "options.retryOnStatus").forEach((s, i) => httpStatus(s, `options.retryOnStatus[${i}]`));
+  const retryOnStatus = check.nonEmptyArray(o.retryOnStatus ?? [408, 429, 500, 502, 503, 504], "options.retryOnStatus")
+    .map((s, i) => check.numberIn(s, `options.retryOnStatus[${i}]`, 100, 599, true));
+  const numbers = Object.fromEntries(Object.entries(NUMBERS).map(([key, [fallback]]) => [key, numeric(o, key as NumericOption, "options", fallback)]));
   return {
-    apiKey,
+    apiKey: apiKeyOf(o.apiKey),
     baseUrl: check.baseUrl(o.baseUrl ?? DEFAULT_BASE_URL, "options.baseUrl"),
     fetch: fetchImpl,
-    retry: {
-      maxRetries: count(o.maxRetries ?? DEFAULT_RETRY.maxRetries, "options.maxRetries"),
-      initialDelayMs: duration(o.initialDelayMs ?? DEFAULT_RETRY.initialDelayMs, "options.initialDelayMs", true),
-      maxDelayMs: duration(o.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs, "options.maxDelayMs", true),
-      maxRetryAfterMs: duration(o.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs, "options.maxRetryAfterMs", true),
-      retryOnStatus: [...retryOnStatus],
-    },
-    timeoutMs: duration(o.timeoutMs ?? 30_000, "options.timeoutMs"),
-    deadlineMs: duration(o.deadlineMs ?? 120_000, "options.deadlineMs"),
+    settings: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
     logger: o.logger,
     logLevel: o.logLevel ?? "off",
@@ -92,18 +103,21 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
 }
 
 /** Per-call settings: the client's, overridden by the call's options. */
-export function resolveCallSettings(config: ClientConfig, options: RequestOptions | undefined) {
-  const o = options === undefined ? {} : (check.plainObject(options, "requestOptions") as RequestOptions);
+export function resolveCallSettings(config: ClientConfig, options: RequestOptions | undefined): CallSettings {
+  if (options === undefined) return config.settings;
+  const o = check.plainObject(options, "requestOptions") as RequestOptions;
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new Enable3ValidationError("requestOptions.signal", "must be an AbortSignal");
   }
-  return {
-    retry: o.maxRetries === undefined ? config.retry : { ...config.retry, maxRetries: count(o.maxRetries, "requestOptions.maxRetries") },
-    timeoutMs: o.timeoutMs === undefined ? config.timeoutMs : duration(o.timeoutMs, "requestOptions.timeoutMs"),
-    deadlineMs: o.deadlineMs === undefined ? config.deadlineMs : duration(o.deadlineMs, "requestOptions.deadlineMs"),
-    signal: o.signal,
-    headers: o.headers === undefined ? undefined : check.stringRecord(o.headers, "requestOptions.headers"),
-  };
+  const settings = { ...config.settings, signal: o.signal };
+  for (const key of PER_CALL) settings[key] = numeric(o, key, "requestOptions", config.settings[key]);
+  if (o.headers !== undefined) settings.headers = check.stringRecord(o.headers, "requestOptions.headers");
+  return settings;
+}
+
+function numeric(o: Partial<Record<NumericOption, unknown>>, key: NumericOption, prefix: string, fallback: number): number {
+  const [, min, whole] = NUMBERS[key];
+  return o[key] === undefined ? fallback : check.numberIn(o[key], `${prefix}.${key}`, min, Infinity, whole);
 }
 
 /** The key goes into a header: a value with control characters would make fetch throw an error quoting it. */
@@ -119,25 +133,7 @@ function apiKeyOf(value: unknown): string {
 
 function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOptions {
   if (value === undefined) return {};
-  const o = check.plainObject(value, "options.retryBudget") as RetryBudgetOptions;
-  for (const [key, v] of Object.entries(o)) if (v !== undefined) count(v, `options.retryBudget.${key}`);
-  return o;
-}
-
-function count(value: unknown, field: string): number {
-  if (!Number.isInteger(value) || (value as number) < 0) throw new Enable3ValidationError(field, "must be a whole number >= 0");
-  return value as number;
-}
-
-function duration(value: unknown, field: string, zeroAllowed = false): number {
-  const n = check.finiteNumber(value, field);
-  if (n < 0 || (!zeroAllowed && n === 0)) throw new Enable3ValidationError(field, zeroAllowed ? "must be >= 0" : "must be > 0");
-  return n;
-}
-
-function httpStatus(value: unknown, field: string): number {
-  if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 599) {
-    throw new Enable3ValidationError(field, "must be an HTTP status (100-599)");
-  }
-  return value as number;
+  const o = check.plainObject(value, "options.retryBudget") as Record<string, unknown>;
+  for (const [key, v] of Object.entries(o)) if (v !== undefined) check.numberIn(v, `options.retryBudget.${key}`, 0, Infinity, true);
+  return o as RetryBudgetOptions;
 }

@@ -13,7 +13,7 @@ export function eventBody(input: EventInput, field = "event"): Schemas["AppEvent
     id: e.id === undefined ? crypto.randomUUID() : check.nonBlankString(e.id, `${field}.id`),
     userId: check.nonBlankString(e.userId, `${field}.userId`),
     eventId: check.nonBlankString(e.eventId, `${field}.eventId`),
-    value: check.finiteNumber(e.value, `${field}.value`),
+    value: check.numberIn(e.value, `${field}.value`),
     createdAt: apiDate(e.createdAt, `${field}.createdAt`),
   };
   if (e.eventTags !== undefined) body.eventTags = check.stringArray(e.eventTags, `${field}.eventTags`);
@@ -24,7 +24,7 @@ export function revenueBody(input: RevenueInput, field = "revenue"): Schemas["Re
   const r = check.plainObject(input, field);
   return {
     requestId: r.requestId === undefined ? crypto.randomUUID() : check.nonBlankString(r.requestId, `${field}.requestId`),
-    revenue: check.finiteNumber(r.revenue, `${field}.revenue`),
+    revenue: check.numberIn(r.revenue, `${field}.revenue`),
     date: apiDate(r.date, `${field}.date`),
   };
 }

@@ -13,18 +13,8 @@ export interface RetryOptions {
   retryOnStatus?: readonly number[];
 }
 
-export type ResolvedRetryOptions = Required<RetryOptions>;
-
-export const DEFAULT_RETRY: ResolvedRetryOptions = {
-  maxRetries: 2,
-  initialDelayMs: 500,
-  maxDelayMs: 8000,
-  maxRetryAfterMs: 60_000,
-  retryOnStatus: [408, 429, 500, 502, 503, 504],
-};
-
 /** Exponential backoff with "full jitter" between half and the whole step, capped. */
-export function backoffDelay(retry: number, options: ResolvedRetryOptions, random: () => number = Math.random): number {
+export function backoffDelay(retry: number, options: Required<RetryOptions>, random: () => number = Math.random): number {
   const step = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (retry - 1));
   return Math.round(step * (0.5 + random() * 0.5));
 }

@@ -4,16 +4,14 @@
 import type { RetryBudget } from "./budget.js";
 import { Enable3AbortError, Enable3ConnectionError, Enable3Error, Enable3TimeoutError } from "./errors.js";
 import type { Log } from "./log.js";
-import { backoffDelay, requestedWaitMs, sleep, type ResolvedRetryOptions } from "./retry.js";
+import type { CallSettings } from "./options.js";
+import { backoffDelay, requestedWaitMs, sleep } from "./retry.js";
 import { outgoing, PlainResponse, type Outgoing, type PlainRequest } from "./plain.js";
 
 /** One SDK call: its settings, and what the transport learns while making it. */
 export interface CallContext {
   operation: string;
-  retry: ResolvedRetryOptions;
-  timeoutMs: number;
-  deadlineMs: number | undefined;
-  signal: AbortSignal | undefined;
+  settings: CallSettings;
   attempts: number;
   method?: string;
   path?: string;
@@ -23,7 +21,6 @@ export interface TransportConfig {
   fetch: typeof fetch;
   budget: RetryBudget | undefined;
   log: Log;
-  random?: () => number;
 }
 
 type Outcome = { response: Response | PlainResponse; error?: undefined } | { error: Enable3Error; response?: undefined };
@@ -36,26 +33,26 @@ export function createTransport(config: TransportConfig): (ctx: CallContext) => 
       const request = await outgoing(input, init);
       ctx.method = request.method;
       ctx.path = pathOf(request.url);
-      const deadlineAt = ctx.deadlineMs === undefined ? Infinity : Date.now() + ctx.deadlineMs;
+      const deadlineAt = Date.now() + ctx.settings.deadlineMs;
       const { log } = config;
       let spent = 0;
       for (let attempt = 1; ; attempt++) {
         ctx.attempts = attempt;
         const outcome = await attemptOnce(config.fetch, request, ctx, deadlineAt);
         const status = outcome.response?.status;
-        const retryableOutcome = outcome.error ? outcome.error.retryable : ctx.retry.retryOnStatus.includes(status!);
-        log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.error!.name} (attempt ${attempt} of ${ctx.retry.maxRetries + 1})`);
+        const retryableOutcome = outcome.error ? outcome.error.retryable : ctx.settings.retryOnStatus.includes(status!);
+        log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.error!.name} (attempt ${attempt} of ${ctx.settings.maxRetries + 1})`);
         if (!retryableOutcome || Date.now() >= deadlineAt) {
           if (outcome.response?.ok) config.budget?.release(spent);
           return settle(outcome);
         }
-        if (attempt > ctx.retry.maxRetries) return settle(outcome);
+        if (attempt > ctx.settings.maxRetries) return settle(outcome);
         const requested = outcome.response && requestedWaitMs(outcome.response.headers);
-        if (requested !== undefined && requested > ctx.retry.maxRetryAfterMs) {
+        if (requested !== undefined && requested > ctx.settings.maxRetryAfterMs) {
           log.warn?.(`${labelOf(ctx)}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
           return settle(outcome);
         }
-        const wait = requested ?? backoffDelay(attempt, ctx.retry, config.random);
+        const wait = requested ?? backoffDelay(attempt, ctx.settings);
         if (wait >= deadlineAt - Date.now()) return settle(outcome);
         const cost = config.budget ? config.budget.acquire(outcome.error instanceof Enable3TimeoutError) : 0;
         if (cost === undefined) {
@@ -64,7 +61,7 @@ export function createTransport(config: TransportConfig): (ctx: CallContext) => 
         }
         spent += cost;
         log.debug?.(`${labelOf(ctx)}: retrying in ${wait} ms`);
-        await sleep(wait, ctx.signal).catch((cause: unknown) => {
+        await sleep(wait, ctx.settings.signal).catch((cause: unknown) => {
           throw transportError(cause, ctx, "aborted");
         });
       }
@@ -83,13 +80,14 @@ function settle(outcome: Outcome): Response {
  * create, so an attempt makes exactly one and combines the rest by hand rather than with AbortSignal.any.
  */
 async function attemptOnce(fetchImpl: typeof fetch, request: Outgoing, ctx: CallContext, deadlineAt: number): Promise<Outcome> {
-  if (ctx.signal?.aborted) return { error: transportError(ctx.signal.reason, ctx, "aborted") };
+  const { signal, timeoutMs } = ctx.settings;
+  if (signal?.aborted) return { error: transportError(signal.reason, ctx, "aborted") };
   const controller = new AbortController();
   const untilDeadline = deadlineAt - Date.now();
-  const why: "timeout" | "deadline" = untilDeadline < ctx.timeoutMs ? "deadline" : "timeout";
-  const timer = setTimeout(() => controller.abort(new DOMException(`${why} reached`, "TimeoutError")), Math.min(ctx.timeoutMs, untilDeadline));
-  const onAbort = () => controller.abort(ctx.signal?.reason);
-  ctx.signal?.addEventListener("abort", onAbort, { once: true });
+  const why: "timeout" | "deadline" = untilDeadline < timeoutMs ? "deadline" : "timeout";
+  const timer = setTimeout(() => controller.abort(new DOMException(`${why} reached`, "TimeoutError")), Math.min(timeoutMs, untilDeadline));
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const response = await fetchImpl(request.url, {
       method: request.method,
@@ -112,10 +110,10 @@ async function attemptOnce(fetchImpl: typeof fetch, request: Outgoing, ctx: Call
       }),
     };
   } catch (cause) {
-    return { error: transportError(cause, ctx, ctx.signal?.aborted ? "aborted" : controller.signal.aborted ? why : "network") };
+    return { error: transportError(cause, ctx, signal?.aborted ? "aborted" : controller.signal.aborted ? why : "network") };
   } finally {
     clearTimeout(timer);
-    ctx.signal?.removeEventListener("abort", onAbort);
+    signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -123,8 +121,8 @@ function transportError(cause: unknown, ctx: CallContext, kind: "aborted" | "tim
   const context = { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts, cause };
   const label = labelOf(ctx);
   if (kind === "aborted") return new Enable3AbortError(`${label} was aborted by the caller`, context);
-  if (kind === "deadline") return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.deadlineMs} ms`, context);
-  if (kind === "timeout") return new Enable3TimeoutError(`${label} timed out after ${ctx.timeoutMs} ms`, context);
+  if (kind === "deadline") return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.settings.deadlineMs} ms`, context);
+  if (kind === "timeout") return new Enable3TimeoutError(`${label} timed out after ${ctx.settings.timeoutMs} ms`, context);
   const described = describeCause(cause);
   // Node says "unexpected redirect", Deno "redirects are not allowed": not retryable, and not followed.
   if (/redirect/i.test(described)) {

@@ -14,9 +14,11 @@ export function userId(value: unknown, field = "userId"): string {
   return id;
 }
 
-export function finiteNumber(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new Enable3ValidationError(field, `must be a finite number, got ${typeName(value)}`);
+/** A finite number within [min, max]; `whole` asks for an integer. */
+export function numberIn(value: unknown, field: string, min = -Infinity, max = Infinity, whole = false): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
+    const range = min === -Infinity ? "" : max === Infinity ? ` >= ${min}` : ` from ${min} to ${max}`;
+    throw new Enable3ValidationError(field, `must be a ${whole ? "whole" : "finite"} number${range}, got ${typeName(value)}`);
   }
   return value;
 }
@@ -85,9 +87,9 @@ function notArray(value: unknown, field: string): never {
   throw new Enable3ValidationError(field, `must be an array, got ${typeName(value)}`);
 }
 
+/** What a bad value was, for messages: numbers by value, anything else by type (never a string's content). */
 export function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  return typeof value;
+  return typeof value === "number" ? String(value) : typeof value;
 }
