@@ -82,7 +82,11 @@ export interface Enable3Client {
    * @example const report = await enable3.sendRevenues(rows, { concurrency: 4 });
    */
   sendRevenues(revenues: Iterable<RevenueInput> | AsyncIterable<RevenueInput>, options?: BulkOptions<RevenueInput>): Promise<BulkReport>;
-  /** The underlying openapi-fetch client, typed by the generated `paths`, on the same transport. */
+  /**
+   * The underlying openapi-fetch client, typed by the generated `paths`, on the same transport. Like
+   * the methods it does not follow redirects unless a call passes `{ redirect: "follow" }`.
+   * @example const { data, error } = await enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } } });
+   */
   readonly raw: Client<paths>;
 }
 
@@ -105,6 +109,8 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
   const api = createClient<paths>({ ...clientOptions, querySerializer: createQuerySerializer() });
   const raw = createClient<paths>({
     ...clientOptions,
+    // not following redirects is the default here too; a call may still pass `redirect: "follow"`
+    redirect: "error",
     // raw calls get the same retries, with settings of their own per request
     fetch: (input) => transport({ operation: "raw", settings: config.settings, attempts: 0 })(input),
   });

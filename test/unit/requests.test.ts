@@ -124,8 +124,12 @@ describe("requests on the wire", () => {
     expect(target.requests).toEqual([]);
   });
 
-  it("raw calls keep fetch's default and follow redirects", async () => {
-    const { data } = await clientFor(server.url).raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "moved-307" } } });
+  it("raw calls do not follow redirects either, unless a call asks", async () => {
+    const { raw } = clientFor(server.url);
+    const params = { path: { operatorUserId: "moved-307" } };
+    await expect(raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params })).rejects.toThrow(/redirect/);
+    expect(target.requests).toEqual([]);
+    const { data } = await raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, redirect: "follow" });
     expect(data).toEqual({ balance: "1", userExists: true });
     expect(target.requests.map((r) => r.url)).toEqual(["/api/v1/integration/user/was-moved-307/balance"]);
   });
