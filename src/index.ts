@@ -7,7 +7,13 @@ export type { RetryOptions } from "./wrappers/retry.js";
 export type { RetryBudgetOptions } from "./wrappers/budget.js";
 export type { Logger, LogLevel } from "./wrappers/log.js";
 export { formatApiDate } from "./wrappers/dates.js";
-export * from "./wrappers/errors.js";
+export {
+  Enable3Error, Enable3ValidationError, Enable3ConnectionError, Enable3TimeoutError, Enable3AbortError,
+  Enable3InvalidResponseError, Enable3ApiError, Enable3BadRequestError, Enable3AuthenticationError,
+  Enable3PermissionError, Enable3NotFoundError, Enable3ConflictError, Enable3UnprocessableEntityError,
+  Enable3RateLimitError, Enable3ServerError,
+} from "./wrappers/errors.js";
+export type { ErrorContext } from "./wrappers/errors.js";
 export type * from "./wrappers/types.js";
 export type { paths, components, operations } from "./generated/enable3.js";
 export type { BulkOptions, BulkReport, BulkProgress, BulkDelivered, BulkFailure, BulkOutcome } from "./wrappers/bulk.js";
