@@ -80,6 +80,7 @@ const PER_CALL: readonly NumericOption[] = ["maxRetries", "timeoutMs", "deadline
 
 export function resolveClientConfig(options: ClientOptions): ClientConfig {
   const o = check.plainObject(options, "options") as unknown as ClientOptions;
+  const apiKey = apiKeyOf(o.apiKey);
   const fetchImpl = o.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw new Enable3ValidationError("options.fetch", o.fetch === undefined ? "is required: this runtime has no global fetch" : "must be a function");
@@ -91,7 +92,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
     .map((s, i) => check.numberIn(s, `options.retryOnStatus[${i}]`, 100, 599, true));
   const numbers = Object.fromEntries(Object.entries(NUMBERS).map(([key, [fallback]]) => [key, numeric(o, key as NumericOption, "options", fallback)]));
   return {
-    apiKey: apiKeyOf(o.apiKey),
+    apiKey,
     baseUrl: check.baseUrl(o.baseUrl ?? DEFAULT_BASE_URL, "options.baseUrl"),
     fetch: fetchImpl,
     settings: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
