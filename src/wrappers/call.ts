@@ -5,7 +5,7 @@ import { resolveCallSettings, type ClientConfig, type RequestOptions } from "./o
 import type { Redactor } from "./redact.js";
 import { PlainRequest } from "./plain.js";
 import type { Expectation } from "./responses.js";
-import type { CallContext } from "./transport.js";
+import { contextOf, labelOf, type CallContext } from "./transport.js";
 import type { OperationId } from "./types.js";
 
 /** What every openapi-fetch call receives from us. Bodies are read as text and parsed here. */
@@ -46,16 +46,12 @@ export function createCaller(config: ClientConfig, transport: (ctx: CallContext)
     if (!expect) return undefined;
     const body = parseJson(result.data);
     if (!expect.matches(body)) {
-      const what = `${operation} ${ctx.method} ${ctx.path} answered HTTP ${response.status} with a body that is not ${expect.describe}`;
+      const what = `${labelOf(ctx)} answered HTTP ${response.status} with a body that is not ${expect.describe}`;
       throw new Enable3InvalidResponseError(what, response.status, redact(body ?? result.data), failure());
     }
     return body;
   }
   return call;
-}
-
-function contextOf(ctx: CallContext) {
-  return { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts };
 }
 
 function requestIdOf(headers: Headers): string | undefined {

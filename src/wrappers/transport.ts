@@ -118,7 +118,7 @@ async function attemptOnce(fetchImpl: typeof fetch, request: Outgoing, ctx: Call
 }
 
 function transportError(cause: unknown, ctx: CallContext, kind: "aborted" | "timeout" | "deadline" | "network"): Enable3Error {
-  const context = { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts, cause };
+  const context = { ...contextOf(ctx), cause };
   const label = labelOf(ctx);
   if (kind === "aborted") return new Enable3AbortError(`${label} was aborted by the caller`, context);
   if (kind === "deadline") return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.settings.deadlineMs} ms`, context);
@@ -131,8 +131,14 @@ function transportError(cause: unknown, ctx: CallContext, kind: "aborted" | "tim
   return new Enable3ConnectionError(`${label} could not complete: ${described}`, context);
 }
 
-function labelOf(ctx: CallContext): string {
+/** "getUserBalance GET /api/…": how log lines and error messages name a call. */
+export function labelOf(ctx: CallContext): string {
   return `${ctx.operation} ${ctx.method} ${ctx.path}`;
+}
+
+/** What an error carries about the call that failed. */
+export function contextOf(ctx: CallContext) {
+  return { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts };
 }
 
 /** The path without parsing a whole URL: the request URL is always absolute here. */
