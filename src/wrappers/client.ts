@@ -155,10 +155,10 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
       return call("getUserBalance", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponse);
     },
     sendEvents(events, options) {
-      return sendAll(events, options, "events", eventBody, (body) => body.id, postEvent);
+      return sendAll(events, options, "events", eventBody, "id", postEvent);
     },
     sendRevenues(revenues, options) {
-      return sendAll(revenues, options, "revenues", revenueBody, (body) => body.requestId, postRevenue);
+      return sendAll(revenues, options, "revenues", revenueBody, "requestId", postRevenue);
     },
     async addWebsites(websites, options) {
       const body = websitesBody(websites);
@@ -168,25 +168,25 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
 }
 
 /** Bulk sending is loaded on first use: most callers never need it, and the core stays small. */
-async function sendAll<I, B>(
+async function sendAll<I, K extends string, B extends Record<K, string>>(
   items: Iterable<I> | AsyncIterable<I>,
   options: BulkOptions<I> | undefined,
   field: string,
   build: (item: I, field: string) => B,
-  idOf: (body: B) => string,
+  idKey: K,
   post: (body: B, options: RequestOptions) => Promise<unknown>,
 ): Promise<BulkReport> {
   const { sendInBulk } = await import("./bulk.js");
-  const given = (item: I) => {
-    const id = (item as { id?: unknown; requestId?: unknown } | null)?.[field === "events" ? "id" : "requestId"];
-    return typeof id === "string" ? id : undefined;
-  };
   return sendInBulk(items, {
     prepare(item, index) {
       const body = build(item, `${field}[${index}]`);
-      return { id: idOf(body), send: (o) => post(body, o) };
+      return { id: body[idKey], send: (o) => post(body, o) };
     },
-    idOf: given,
+    // the id an item carried even though it failed validation, for the report
+    idOf(item) {
+      const id = (item as Partial<Record<K, unknown>> | null)?.[idKey];
+      return typeof id === "string" ? id : undefined;
+    },
   }, options);
 }
 
