@@ -1,10 +1,24 @@
+// Four projects, by what a test needs (its file name says which): pure `*.test.ts` needs nothing,
+// `*.loopback.test.ts` real sockets on 127.0.0.1, `*.mock.test.ts` the Prism mock and dist/,
+// `*.package.test.ts` dist/, the packed tarball, a browser or the compiler. `npm run test:fast` runs
+// the first two. The run fails if any process the suite started outlives it (setup/leftovers.ts).
 import { defineConfig } from "vitest/config";
+
+const needsSetup = ["test/**/*.loopback.test.ts", "test/**/*.mock.test.ts", "test/**/*.package.test.ts"];
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"],
+    globalSetup: ["test/setup/leftovers.ts"],
+    setupFiles: ["test/setup/teardown.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // most of the slow files wait on subprocesses and sockets, not on this process: overlap them
+    maxWorkers: 3,
+    projects: [
+      { extends: true, test: { name: "pure", include: ["test/**/*.test.ts"], exclude: needsSetup } },
+      { extends: true, test: { name: "loopback", include: ["test/**/*.loopback.test.ts"] } },
+      { extends: true, test: { name: "mock", include: ["test/**/*.mock.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] } },
+      { extends: true, test: { name: "package", include: ["test/**/*.package.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] } },
+    ],
   },
 });

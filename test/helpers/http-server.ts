@@ -1,6 +1,8 @@
 // A real HTTP server on 127.0.0.1 that a test scripts request by request, and that records what it got.
+// It closes itself when the test (or, started in a hook, the file) that started it ends.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { registerTeardown } from "./teardown.js";
 
 export interface RecordedRequest {
   method: string;
@@ -39,6 +41,14 @@ export async function startScriptedServer(handler: Handler): Promise<ScriptedSer
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
+  const close = registerTeardown(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -51,12 +61,7 @@ export async function startScriptedServer(handler: Handler): Promise<ScriptedSer
       }, ms);
       timers.add(timer);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -1,6 +1,7 @@
-// Starts one Prism mock for the whole run on a free 127.0.0.1 port; contract tests `inject` its URL.
+// One Prism mock on a free 127.0.0.1 port for every project that lists this setup; tests `inject`
+// its URL. It stops when the last of those projects is done.
 import type { TestProject } from "vitest/node";
-import { startMockServer } from "../../src/node/mock-server.js";
+import { startMockServer, type MockServer } from "../../src/node/mock-server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -8,8 +9,20 @@ declare module "vitest" {
   }
 }
 
+const SHARED = Symbol.for("enable3-client.test.prism");
+interface Shared {
+  mock: Promise<MockServer>;
+  users: number;
+}
+
 export default async function setup(project: TestProject) {
-  const mock = await startMockServer();
-  project.provide("prismUrl", mock.url);
-  return () => mock.stop();
+  const state = globalThis as { [SHARED]?: Shared };
+  const shared = (state[SHARED] ??= { mock: startMockServer(), users: 0 });
+  shared.users++;
+  project.provide("prismUrl", (await shared.mock).url);
+  return async () => {
+    if (--shared.users > 0) return;
+    delete state[SHARED];
+    await (await shared.mock).stop();
+  };
 }

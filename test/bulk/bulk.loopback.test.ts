@@ -1,16 +1,11 @@
 // Bulk sending accounts for every input exactly once, whatever the inputs or the server do.
 import { createHash } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Enable3AbortError, Enable3ConflictError, Enable3ValidationError, type BulkReport, type EventInput } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
-import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
-import { resetMidResponse } from "./faults.js";
+import { reply, startScriptedServer } from "../helpers/http-server.js";
+import { resetMidResponse } from "../helpers/faults.js";
 
-let server: ScriptedServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const event = (i: number): EventInput => ({ id: `evt-${i}`, userId: `u${i % 97}`, eventId: "deposit", value: i });
 
@@ -24,12 +19,12 @@ function expectComplete(report: BulkReport, n: number) {
 const failsAt = (id: string, n: number) => n < 4 && createHash("sha1").update(`${id}#${n}`).digest()[0]! < 77;
 
 describe("sendEvents", () => {
-  it("10,000 events, 30% transient failures, a server that de-duplicates by id: every id acknowledged exactly once", async () => {
+  it("4,000 events, 30% transient failures, a server that de-duplicates by id: every id acknowledged exactly once", async () => {
     const processed = new Map<string, number>();
     const attemptsById = new Map<string, number>();
     let inFlight = 0;
     let maxInFlight = 0;
-    server = await startScriptedServer((req, res) => {
+    const server = await startScriptedServer((req, res) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       res.once("close", () => inFlight--);
@@ -46,22 +41,23 @@ describe("sendEvents", () => {
       reply(res, 201);
     });
     const enable3 = clientFor(server.url, { maxRetries: 5, initialDelayMs: 1, maxDelayMs: 4, retryBudget: false });
-    const events = Array.from({ length: 10_000 }, (_, i) => event(i));
+    const total = 4_000;
+    const events = Array.from({ length: total }, (_, i) => event(i));
     const report = await enable3.sendEvents(events, { concurrency: 16 });
 
     expect(report.failed).toEqual([]);
-    expect(report.deliveredCount).toBe(10_000);
-    expectComplete(report, 10_000);
+    expect(report.deliveredCount).toBe(total);
+    expectComplete(report, total);
     expect(report.delivered.every((d) => d.id === `evt-${d.index}`)).toBe(true);
-    expect(processed.size).toBe(10_000);
+    expect(processed.size).toBe(total);
     expect([...processed.values()].every((count) => count === 1)).toBe(true);
     const retried = [...attemptsById.values()].filter((n) => n > 1).length;
-    expect(retried).toBeGreaterThan(2000); // the faults really happened
+    expect(retried).toBeGreaterThan(total / 5); // the faults really happened
     expect(maxInFlight).toBeLessThanOrEqual(16);
   }, 60_000);
 
   it("reports invalid items and permanent failures, and still sends the rest", async () => {
-    server = await startScriptedServer((req, res) => {
+    const server = await startScriptedServer((req, res) => {
       const { id } = JSON.parse(req.body);
       if (id === "evt-3") return reply(res, 409, { error: "duplicate" });
       reply(res, 201);
@@ -82,7 +78,7 @@ describe("sendEvents", () => {
   });
 
   it("reads an async iterable lazily: never more than the concurrency ahead of what has settled", async () => {
-    server = await startScriptedServer((_req, res) => reply(res, 201));
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
     let read = 0;
     let settled = 0;
     let maxAhead = 0;
@@ -102,7 +98,7 @@ describe("sendEvents", () => {
   });
 
   it("reports progress after every item", async () => {
-    server = await startScriptedServer((_req, res) => reply(res, 201));
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
     const seen: number[] = [];
     const report = await clientFor(server.url).sendEvents(
       Array.from({ length: 20 }, (_, i) => event(i)),
@@ -114,7 +110,7 @@ describe("sendEvents", () => {
 
   it("on abort, reports everything not sent as not sent", async () => {
     const controller = new AbortController();
-    server = await startScriptedServer((req, res) => {
+    const server = await startScriptedServer((req, res) => {
       if (server!.requests.length === 50) controller.abort();
       reply(res, 201);
     });
@@ -127,7 +123,7 @@ describe("sendEvents", () => {
   });
 
   it("a failing input stream ends the run with a report, not a rejection", async () => {
-    server = await startScriptedServer((_req, res) => reply(res, 201));
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
     async function* broken() {
       yield event(0);
       yield event(1);
@@ -145,7 +141,7 @@ describe("sendEvents", () => {
   });
 
   it("collectDelivered: false keeps counts only", async () => {
-    server = await startScriptedServer((_req, res) => reply(res, 201));
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
     const report = await clientFor(server.url).sendEvents([event(0), event(1)], { collectDelivered: false });
     expect(report).toMatchObject({ deliveredCount: 2, delivered: [], failed: [] });
   });
@@ -153,7 +149,7 @@ describe("sendEvents", () => {
 
 describe("sendRevenues", () => {
   it("sends each report with its requestId and accounts for all of them", async () => {
-    server = await startScriptedServer((req, res) => (JSON.parse(req.body).revenue < 0 ? reply(res, 400) : reply(res, 200)));
+    const server = await startScriptedServer((req, res) => (JSON.parse(req.body).revenue < 0 ? reply(res, 400) : reply(res, 200)));
     const report = await clientFor(server.url).sendRevenues([{ revenue: 10, requestId: "r-0" }, { revenue: -1 }, { revenue: 5 }]);
     expectComplete(report, 3);
     const sentIds = server.requests.map((r) => JSON.parse(r.body).requestId as string);

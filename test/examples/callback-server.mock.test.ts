@@ -1,5 +1,5 @@
 // examples/callback-server run as documented, exercised over loopback.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { signCallback } from "../../src/callback.js";
 import { startScript, type Started } from "../helpers/process.js";
 
@@ -8,7 +8,6 @@ let server: Started;
 beforeAll(async () => {
   server = await startScript("examples/callback-server/server.mjs", { ENABLE3_CALLBACK_SECRET: SECRET });
 });
-afterAll(() => server.stop());
 
 const callback = (transactionId: string) =>
   JSON.stringify({ userId: "player-42", amount: 10, tokenAmount: 1000, tokenRate: 0.01, transactionId, createdAt: "2026-11-23T10:00:00.000000" });

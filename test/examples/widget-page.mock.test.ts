@@ -1,5 +1,5 @@
 // examples/widget-page run as documented, against the Prism mock.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createEnable3Client } from "../../src/index.js";
 import { TEST_KEY } from "../helpers/client.js";
 import { startScript, type Started } from "../helpers/process.js";
@@ -8,7 +8,6 @@ let page: Started;
 beforeAll(async () => {
   page = await startScript("examples/widget-page/server.mjs", { ENABLE3_BASE_URL: inject("prismUrl"), ENABLE3_API_KEY: TEST_KEY });
 });
-afterAll(() => page.stop());
 
 describe("widget-page example", () => {
   it("serves a page embedding the URL the API returned, without the key", async () => {

@@ -1,5 +1,5 @@
 // What the SDK actually puts on the wire, checked on a real HTTP server over loopback.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Enable3AbortError, Enable3ConnectionError, Enable3Error } from "../../src/index.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
@@ -24,7 +24,6 @@ beforeAll(async () => {
     reply(res, req.method === "POST" ? 201 : 200);
   });
 });
-afterAll(() => Promise.all([server.close(), target.close()]));
 const last = () => server.requests.at(-1)!;
 
 describe("requests on the wire", () => {

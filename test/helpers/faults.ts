@@ -1,6 +1,6 @@
 // Server-side faults the transport must survive, each a real HTTP behaviour over loopback.
 import type { ServerResponse } from "node:http";
-import { reply, type ScriptedServer } from "../helpers/http-server.js";
+import { reply, type ScriptedServer } from "./http-server.js";
 
 export const BALANCE = { balance: "10.50", userExists: true };
 

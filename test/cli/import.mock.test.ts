@@ -1,18 +1,17 @@
 // enable3 import: streamed NDJSON, bulk sending, dead letters that account for every line, replay.
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { makeTempDir } from "../helpers/temp-dir.js";
 import { TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "enable3-import-"));
+  dir = await makeTempDir("enable3-import");
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const readLines = async (file: string) => (await readFile(file, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l));
 const byte = (text: string) => createHash("sha1").update(text).digest()[0]!;
@@ -32,7 +31,6 @@ describe("enable3 import", () => {
       reply(res, 201);
     });
   });
-  afterAll(() => server.close());
 
   it("10,000 lines with injected faults: delivered plus dead letters account for every line", async () => {
     const file = path.join(dir, "events.ndjson");
@@ -56,15 +54,27 @@ describe("enable3 import", () => {
     expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
   }, 90_000);
 
-  it("replays a dead-letter file: what failed transiently goes through, the rest comes back", async () => {
-    const file = path.join(dir, "events.failed.ndjson");
-    const before = (await readLines(file)).length;
-    const result = await runCli(["import", "events", file, "--json", "--retry-delay-ms", "1"], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: server.url });
-    const summary = JSON.parse(result.stdout);
-    const again = await readLines(path.join(dir, "events.failed.failed.ndjson"));
-    expect(summary.delivered).toBeGreaterThan(0);
-    expect(summary.delivered + again.length).toBe(before);
-    expect(again.every((d) => d.error.status === 400 || d.error.name === "Enable3ValidationError" || d.error.name === "InvalidLine" || d.error.status === 503)).toBe(true);
+  it("replays a dead-letter file: what failed transiently goes through, the rest comes back with its line", async () => {
+    // its own server and file, so the test stands alone: e-ok is accepted now, e-bad is always refused
+    const replayServer = await startScriptedServer((req, res) => (JSON.parse(req.body).id === "e-bad" ? reply(res, 400, { error: "rejected" }) : reply(res, 201)));
+    const file = path.join(await makeTempDir("enable3-replay"), "events.failed.ndjson");
+    const deadLetter = (line: number, entry: object) => JSON.stringify({ line, ...entry, error: { name: "Enable3ServerError", status: 503 } });
+    await writeFile(file, [
+      deadLetter(3, { record: { id: "e-ok", userId: "u", eventId: "deposit", value: 1 } }),
+      deadLetter(8, { record: { id: "e-bad", userId: "u", eventId: "deposit", value: 2 } }),
+      deadLetter(9, { record: { id: "e-invalid", userId: "u", eventId: "deposit", value: "NaN" } }),
+      deadLetter(12, { raw: "{still broken" }),
+    ].join("\n") + "\n");
+    const result = await runCli(["import", "events", file, "--json", "--retry-delay-ms", "1"], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: replayServer.url });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ delivered: 1, failed: 3, invalidLines: 0 });
+    expect(replayServer.requests.map((r) => JSON.parse(r.body).id)).toEqual(["e-ok", "e-bad"]);
+    const again = await readLines(path.join(path.dirname(file), "events.failed.failed.ndjson"));
+    expect(again.map((d) => [d.record?.id ?? d.raw, d.error.status ?? d.error.name])).toEqual(expect.arrayContaining([
+      ["e-bad", 400],
+      ["e-invalid", "Enable3ValidationError"],
+    ]));
+    expect(again).toHaveLength(3);
   }, 60_000);
 
   it("imports revenue and prints a one-line summary", async () => {

@@ -1,24 +1,18 @@
 // Retries: what is retried, how often, how long the waits are, and that every attempt is the same request.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import {
   createEnable3Client, Enable3AbortError, Enable3BadRequestError, Enable3ConnectionError, Enable3InvalidResponseError, Enable3RateLimitError,
   Enable3ServerError, Enable3TimeoutError,
 } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
 import { reply } from "../helpers/http-server.js";
-import { BALANCE, emptyServerError, htmlBadGateway, malformedJson, ok, resetMidResponse, slowBody } from "./faults.js";
-import { scriptedFaultServer } from "./script.js";
+import { BALANCE, emptyServerError, htmlBadGateway, malformedJson, ok, resetMidResponse, slowBody } from "../helpers/faults.js";
+import { scriptedFaultServer } from "../helpers/fault-server.js";
 
 const fast = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5 };
-const servers: { close(): Promise<void> }[] = [];
-async function serve(...answers: Parameters<typeof scriptedFaultServer>) {
-  const server = await scriptedFaultServer(...answers);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
+const serve = scriptedFaultServer;
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 /** Runs `promise` while advancing fake time in small steps, letting real I/O happen in between. */
@@ -130,7 +124,10 @@ describe("retries", () => {
     const server = await serve(() => {});
     const error = await clientFor(server.url, { ...fast, maxRetries: 5, timeoutMs: 80, deadlineMs: 200 }).getUserBalance("u1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3TimeoutError);
-    expect(server.requests.length).toBeLessThanOrEqual(3);
+    // the deadline ended it, not the retries: five retries of 80 ms would have taken six attempts
+    expect((error as Enable3TimeoutError).message).toMatch(/exceeded its deadline of 200 ms$/);
+    expect((error as Enable3TimeoutError).attempts).toBeLessThanOrEqual(3);
+    expect(server.requests).toHaveLength((error as Enable3TimeoutError).attempts!);
   });
 
   it("does not retry malformed JSON on a 200", async () => {
@@ -193,17 +190,28 @@ describe("retries", () => {
       if (n === 3) return new Promise((_, reject) => init!.signal!.addEventListener("abort", () => reject(init!.signal!.reason)));
       return new Response(JSON.stringify(BALANCE), { status: n === 1 ? 503 : 200, headers: { "content-type": "application/json" } });
     }) as typeof globalThis.fetch;
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
-    const before = timers();
+    // the timers created from here on that neither fired nor were cleared (other files' timers do not count)
+    const live = new Set<unknown>();
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
+      const handle: NodeJS.Timeout = realSet(() => (live.delete(handle), fn()), ms);
+      live.add(handle);
+      return handle;
+    }) as typeof setTimeout);
+    vi.spyOn(globalThis, "clearTimeout").mockImplementation(((handle?: NodeJS.Timeout) => (live.delete(handle), realClear(handle))) as typeof clearTimeout);
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+    });
     const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://localhost:1", fetch, ...fast, timeoutMs: 60_000, deadlineMs: 120_000 });
     await expect(enable3.getUserBalance("u1")).resolves.toEqual(BALANCE); // a retry, then success
-    expect(timers()).toBe(before);
+    expect(live.size).toBe(0);
     const controller = new AbortController();
     const hanging = enable3.getUserBalance("u1", { signal: controller.signal });
     await new Promise((r) => setImmediate(r));
-    expect(timers()).toBe(before + 1); // the attempt's timeout is running
+    expect(live.size).toBe(1); // the attempt's timeout is running
     controller.abort();
     await expect(hanging).rejects.toBeInstanceOf(Enable3AbortError);
-    expect(timers()).toBe(before);
+    expect(live.size).toBe(0);
   });
 });

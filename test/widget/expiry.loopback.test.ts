@@ -1,5 +1,5 @@
 // Widget URL and SDK token: the embedded token and its expiry.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeJwtPayload, jwtExpiry, WIDGET_URL_LIFETIME_MS } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
@@ -11,7 +11,6 @@ let body: Record<string, unknown>;
 beforeAll(async () => {
   server = await startScriptedServer((_req, res) => reply(res, 200, body));
 });
-afterAll(() => server.close());
 afterEach(() => vi.useRealTimers());
 
 describe("getWidgetUrl", () => {

@@ -1,7 +1,7 @@
-// A real browser loads the widget-page example: the iframe shows the API's URL, the key never
+// A real browser (see helpers/browser.ts for which) loads the widget-page example: the iframe shows the API's URL, the key never
 // reaches the browser, and the iframe helper fed a hostile URL runs no script.
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createEnable3Client } from "../../src/index.js";
 import { widgetIframeHtml } from "../../src/widget.js";
 import { launchChromium } from "../helpers/browser.js";
@@ -14,6 +14,7 @@ let page: Started;
 let hostile: ScriptedServer;
 const HOSTILE_URL = 'https://x/"><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 
+// each helper registers its own teardown as it starts, so a failed start leaves nothing running
 beforeAll(async () => {
   [browser, page, hostile] = await Promise.all([
     launchChromium(),
@@ -23,9 +24,6 @@ beforeAll(async () => {
     ),
   ]);
 }, 60_000);
-afterAll(async () => {
-  await Promise.all([browser?.close(), page?.stop(), hostile?.close()]);
-});
 
 describe("widget page in Chromium", () => {
   it("embeds the URL the API returned, and nothing the browser receives or sends holds the key", async () => {

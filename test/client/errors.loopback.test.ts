@@ -1,5 +1,5 @@
 // HTTP failures surface as typed errors with what a user needs to act, whatever the body looks like.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { inspect } from "node:util";
 import {
   Enable3ApiError, Enable3AuthenticationError, Enable3BadRequestError, Enable3ConflictError, Enable3Error,
@@ -14,7 +14,6 @@ let answer: (res: Parameters<typeof reply>[0]) => void;
 beforeAll(async () => {
   server = await startScriptedServer((_req, res) => answer(res));
 });
-afterAll(() => server.close());
 
 async function failure(status: number, body?: string | object, headers?: Record<string, string>) {
   answer = (res) => reply(res, status, body, headers);

@@ -1,5 +1,5 @@
 // The widget-URL and token cache: expiry with a margin, LRU bound, single flight, errors not cached.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Enable3AbortError, Enable3ServerError } from "../../src/index.js";
 import { createWidgetCache } from "../../src/widget.js";
 import { clientFor } from "../helpers/client.js";
@@ -19,7 +19,6 @@ beforeAll(async () => {
     reply(res, 200, req.url.includes("/token") ? { token } : { url: `https://widget.example/?t=${token}&n=${server.requests.length}` });
   });
 });
-afterAll(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
   status = 200;

@@ -1,20 +1,17 @@
 // The retry budget: a shared token bucket that turns an outage into fast failures, not a retry storm.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Enable3ServerError } from "../../src/index.js";
 import { RetryBudget } from "../../src/wrappers/budget.js";
 import { clientFor } from "../helpers/client.js";
 import { reply } from "../helpers/http-server.js";
-import { ok } from "./faults.js";
-import { scriptedFaultServer } from "./script.js";
+import { ok } from "../helpers/faults.js";
+import { scriptedFaultServer } from "../helpers/fault-server.js";
 
 const fast = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 2 };
-let close: () => Promise<void> = async () => {};
-afterEach(() => close());
 
 describe("retry budget", () => {
   it("once spent, calls fail fast with the last error", async () => {
     const server = await scriptedFaultServer((res) => reply(res, 503));
-    close = server.close;
     const enable3 = clientFor(server.url, { ...fast, retryBudget: { capacity: 10, retryCost: 5 } });
     await expect(enable3.getUserBalance("u1")).rejects.toMatchObject({ attempts: 3 }); // spends 10
     const error = await enable3.getUserBalance("u1").catch((e: unknown) => e);
@@ -26,7 +23,6 @@ describe("retry budget", () => {
   it("is shared by every call of one client, and successes refill it", async () => {
     let fail = true;
     const server = await scriptedFaultServer((res) => (fail ? reply(res, 503) : ok(res)));
-    close = server.close;
     const enable3 = clientFor(server.url, { ...fast, retryBudget: { capacity: 10, retryCost: 5, successRefill: 5 } });
     await expect(enable3.getUserToken("u1")).rejects.toMatchObject({ attempts: 3 });
     await expect(enable3.getWidgetUrl("u1")).rejects.toMatchObject({ attempts: 1 });
@@ -38,7 +34,6 @@ describe("retry budget", () => {
 
   it("can be turned off", async () => {
     const server = await scriptedFaultServer((res) => reply(res, 503));
-    close = server.close;
     const enable3 = clientFor(server.url, { ...fast, retryBudget: false });
     for (let i = 0; i < 5; i++) await expect(enable3.getUserBalance("u1")).rejects.toMatchObject({ attempts: 3 });
   });

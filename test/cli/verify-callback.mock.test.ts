@@ -1,21 +1,20 @@
 // enable3 verify-callback on saved bodies, from a file and from stdin.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { signCallback } from "../../src/callback.js";
 import { runCli } from "../helpers/cli.js";
+import { makeTempDir } from "../helpers/temp-dir.js";
 
 const SECRET = "cli-secret-0d9f";
 const body = JSON.stringify({ userId: "u1", amount: 5, tokenAmount: 500, tokenRate: 0.01, transactionId: "tx-9", createdAt: "2024-02-22 10:00:00" });
 let dir: string;
 let file: string;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "enable3-verify-"));
+  dir = await makeTempDir("enable3-verify");
   file = path.join(dir, "callback.json");
   await writeFile(file, body);
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("enable3 verify-callback", () => {
   it("accepts a good signature from a file, with the secret from the environment", async () => {

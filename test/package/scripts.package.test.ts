@@ -1,0 +1,71 @@
+// Every package.json script works as a contributor runs it: each is run by `npm run`, in a copy of
+// the project (so its build never rewrites the dist/ other tests are reading), and a script added
+// without a case here fails the first test.
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, readFile, symlink } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/process.js";
+import { makeTempDir } from "../helpers/temp-dir.js";
+
+const exec = promisify(execFile);
+const { scripts } = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+
+interface Case {
+  args?: string[];
+  env?: Record<string, string>;
+  /** What the output must show beyond a zero exit code. */
+  shows: RegExp;
+}
+
+/** `test` and `test:fast` are not run from inside the suite: their projects are checked instead. */
+const RUNS_THE_SUITE = ["test", "test:fast"];
+const CASES: Record<string, Case> = {
+  generate: { args: ["--", "--check"], shows: /generated files are up to date/ },
+  build: { shows: /^$|tsc/ },
+  start: { shows: /8 of 8 operations/ },
+  typecheck: { shows: /> tsc --noEmit/ },
+  "check:package": { shows: /node16 \(from ESM\)[\s\S]*🟢/u },
+  size: { shows: /^ok +enable3-client +\d+\.\d+ kB[\s\S]*^ok +enable3-client\/callback[\s\S]*^ok +enable3-client\/widget/m },
+  bench: {
+    env: { BENCH_ROUNDS: "1", BENCH_CALLS: "5", BENCH_BULK_ROUNDS: "1", BENCH_EVENTS: "50", BENCH_STREAMED: "200" },
+    shows: /## Targets/,
+  },
+};
+
+let copy: string;
+beforeAll(async () => {
+  copy = await makeTempDir("enable3-scripts");
+  const { stdout } = await exec("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT });
+  for (const file of stdout.split("\0").filter(Boolean)) {
+    await mkdir(path.dirname(path.join(copy, file)), { recursive: true });
+    await copyFile(path.join(ROOT, file), path.join(copy, file)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT") throw e; // deleted in the work tree, not yet in the index
+    });
+  }
+  await symlink(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+}, 60_000);
+
+describe("package.json scripts", () => {
+  it("every script has a case here", () => {
+    expect(Object.keys(scripts).sort()).toEqual([...Object.keys(CASES), ...RUNS_THE_SUITE].sort());
+  });
+
+  it.each(Object.entries(CASES))("npm run %s", async (name, { args = [], env = {}, shows }) => {
+    const out = path.join(copy, "bench-out.md");
+    const result = await exec("npm", ["run", name, ...args], { cwd: copy, env: { ...process.env, BENCH_OUT: out, ...env }, maxBuffer: 32 * 1024 * 1024 }).then(
+      (r) => ({ code: 0, output: r.stdout + r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
+    );
+    expect(result.output).toMatch(shows);
+    expect(result.code, result.output).toBe(0);
+  }, 60_000);
+
+  it.each(RUNS_THE_SUITE)("npm run %s names only projects the vitest config defines", async (name) => {
+    const config = await readFile(path.join(ROOT, "vitest.config.ts"), "utf8");
+    const defined = [...config.matchAll(/name: "([\w-]+)"/g)].map((m) => m[1]);
+    expect(scripts[name]).toMatch(/^vitest run/);
+    for (const [, project] of scripts[name]!.matchAll(/--project (\S+)/g)) expect(defined).toContain(project);
+  });
+});
