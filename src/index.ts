@@ -1,12 +1,12 @@
 // enable3-client: the core entry. Runs wherever a global fetch exists (Node, Bun, Deno, browsers, workers).
-export { createEnable3Client } from "./wrappers/client.js";
-export type { Enable3Client, WidgetUrlOptions } from "./wrappers/client.js";
-export { DEFAULT_BASE_URL } from "./wrappers/options.js";
-export type { ClientOptions, RequestOptions } from "./wrappers/options.js";
-export type { RetryOptions } from "./wrappers/retry.js";
-export type { RetryBudgetOptions } from "./wrappers/budget.js";
-export type { Logger, LogLevel } from "./wrappers/log.js";
-export { formatApiDate } from "./wrappers/dates.js";
+export { createEnable3Client } from "./wrappers/client/create-client.js";
+export type { Enable3Client, WidgetUrlOptions } from "./wrappers/client/create-client.js";
+export { DEFAULT_BASE_URL } from "./wrappers/transport/options.js";
+export type { ClientOptions, RequestOptions } from "./wrappers/transport/options.js";
+export type { RetryOptions } from "./wrappers/transport/retry-policy.js";
+export type { RetryBudgetOptions } from "./wrappers/transport/retry-budget.js";
+export type { Logger, LogLevel } from "./wrappers/transport/log.js";
+export { formatApiDate } from "./wrappers/internal/dates.js";
 export {
   Enable3Error, Enable3ValidationError, Enable3ConnectionError, Enable3TimeoutError, Enable3AbortError,
   Enable3InvalidResponseError, Enable3ApiError, Enable3BadRequestError, Enable3AuthenticationError,
@@ -16,7 +16,7 @@ export {
 export type { ErrorContext } from "./wrappers/errors.js";
 export type * from "./wrappers/types.js";
 export type { paths, components, operations } from "./generated/enable3.js";
-export type { BulkOptions, BulkReport, BulkProgress, BulkDelivered, BulkFailure, BulkOutcome } from "./wrappers/bulk.js";
-export type { WidgetUrl, UserToken } from "./wrappers/widget.js";
-export { WIDGET_URL_LIFETIME_MS } from "./wrappers/widget.js";
-export { decodeJwtPayload, jwtExpiry } from "./wrappers/jwt.js";
+export type { BulkOptions, BulkReport, BulkProgress, BulkDelivered, BulkFailure, BulkOutcome } from "./wrappers/client/bulk.js";
+export type { WidgetUrl, UserToken } from "./wrappers/widget/url-expiry.js";
+export { WIDGET_URL_LIFETIME_MS } from "./wrappers/widget/url-expiry.js";
+export { decodeJwtPayload, jwtExpiry } from "./wrappers/internal/jwt.js";

@@ -1,6 +1,6 @@
 // The client the CLI uses: the key only from the environment (a flag would show in `ps` and shell
 // history), the rest from flags first, then the environment.
-import { createEnable3Client, type Enable3Client } from "../wrappers/client.js";
+import { createEnable3Client, type Enable3Client } from "../index.js";
 import { number, UsageError } from "./args.js";
 
 export interface ClientFlags {

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `enable3` command: ops and support staff get answers without writing code.
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { UsageError } from "./args.js";
 import { importUsage, runImport } from "./import.js";
 import { mockUsage, runMock } from "./mock.js";
@@ -51,4 +53,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** True when this file is the program node runs (through npm's bin link too), not a module imported. */
+function isEntryPoint(): boolean {
+  const invoked = process.argv[1];
+  if (!invoked) return false;
+  try {
+    return pathToFileURL(realpathSync(invoked)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 // `enable3 mock`: the bundled spec served by Prism on this machine, so a developer integrates without a key.
-import { PRISM_INSTALL_HINT, startMockServer } from "../node/mock-server.js";
+import { PRISM_INSTALL_HINT, startMockServer } from "../node.js";
 import { number, parse, noMorePositionals } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
 

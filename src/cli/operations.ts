@@ -1,5 +1,5 @@
 // One subcommand per API operation.
-import type { Enable3Client } from "../wrappers/client.js";
+import type { Enable3Client } from "../index.js";
 import { number, pairs, parse, positional, noMorePositionals, required, UsageError, type Options } from "./args.js";
 import { clientFrom } from "./config.js";
 import { createOutput, EXIT } from "./output.js";

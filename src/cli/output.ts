@@ -1,6 +1,6 @@
 // What the CLI prints and which exit code it ends with. The key is never printed: errors come from
 // the SDK, which never holds it on an error.
-import { Enable3Error, Enable3ValidationError } from "../wrappers/errors.js";
+import { Enable3Error, Enable3ValidationError } from "../index.js";
 import { UsageError } from "./args.js";
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;

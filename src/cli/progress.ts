@@ -1,5 +1,5 @@
 // Progress of a long import: a redrawn bar on a terminal, periodic plain lines elsewhere (logs, CI).
-import type { BulkProgress } from "../wrappers/bulk.js";
+import type { BulkProgress } from "../index.js";
 
 export interface ProgressReporter {
   update(progress: BulkProgress): void;

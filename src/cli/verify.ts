@@ -1,6 +1,6 @@
 // `enable3 verify-callback`: checks a saved withdrawal callback body against its signature.
 import { readFile } from "node:fs/promises";
-import { Enable3CallbackError, parseWithdrawalCallback } from "../wrappers/callback.js";
+import { Enable3CallbackError, parseWithdrawalCallback } from "../callback.js";
 import { parse, positional, noMorePositionals, required, UsageError } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
 

@@ -121,3 +121,26 @@ describe("parseCallbackDate", () => {
     expect(parseCallbackDate("2024-13-01 10:00:00")).toBeUndefined();
   });
 });
+
+describe("callback dates and bodies that used to be misread", () => {
+  it("refuses seconds and minutes past 59 instead of rolling them over", () => {
+    expect(parseCallbackDate("2024-02-22 10:00:60")).toBeUndefined();
+    expect(parseCallbackDate("2024-02-22 10:00:99")).toBeUndefined();
+    expect(parseCallbackDate("2024-02-22 10:60:00")).toBeUndefined();
+    expect(parseCallbackDate("2024-02-22 24:00:00")).toBeUndefined();
+    expect(parseCallbackDate("2024-02-22 23:59:59")?.toISOString()).toBe("2024-02-22T23:59:59.000Z");
+  });
+
+  it("reads year 0024 as 24, not 1924", () => {
+    expect(parseCallbackDate("0024-01-02 03:04:05")?.getUTCFullYear()).toBe(24);
+  });
+
+  it("gives the same answer for a body with a BOM as text and as bytes", () => {
+    const withBom = `\uFEFF${body}`;
+    const signature = signCallback(withBom, SECRET);
+    const fromText = parseWithdrawalCallback(withBom, signature, SECRET);
+    const fromBytes = parseWithdrawalCallback(new TextEncoder().encode(withBom), signature, SECRET);
+    expect(fromText).toEqual(fromBytes);
+    expect(fromText.transactionId).toBe(JSON.parse(body).transactionId);
+  });
+});

@@ -1,9 +1,9 @@
 // The widget-URL and SDK-token cache as a wrapper around a client: operators fetch these on every
 // page view or app start, yet they last a day.
-import { ExpiringCache, type CacheOptions } from "./cache.js";
-import type { Enable3Client, WidgetUrlOptions } from "./client.js";
-import type { RequestOptions } from "./options.js";
-import type { UserToken, WidgetUrl } from "./widget.js";
+import { ExpiringCache, type CacheOptions } from "./expiring-cache.js";
+import type { Enable3Client, WidgetUrlOptions } from "../client/create-client.js";
+import type { RequestOptions } from "../transport/options.js";
+import type { UserToken, WidgetUrl } from "./url-expiry.js";
 
 export interface WidgetCache {
   /** Like the client's, served from the cache until `refreshMarginMs` before the URL expires. */

@@ -1,7 +1,7 @@
 // HTML for embedding the widget in an iframe, with every attribute escaped: the URL comes from an
 // API response and must not be able to break out of the attribute.
-import { Enable3ValidationError } from "./errors.js";
-import { httpUrl } from "./validate.js";
+import { Enable3ValidationError } from "../errors.js";
+import { httpUrl } from "../internal/validate.js";
 
 export interface IframeOptions {
   /** Accessible name of the frame. Default "Enable3 rewards". */

@@ -1,12 +1,12 @@
 // Runs one operation: per-call settings, the openapi-fetch call over the retrying transport, and the
 // mapping of its result to data or a typed error.
-import { apiErrorFor, Enable3Error, Enable3InvalidResponseError } from "./errors.js";
-import { resolveCallSettings, type ClientConfig, type RequestOptions } from "./options.js";
-import type { Redactor } from "./redact.js";
-import { PlainRequest } from "./plain.js";
-import type { Expectation } from "./responses.js";
-import { contextOf, labelOf, type CallContext } from "./transport.js";
-import type { OperationId } from "./types.js";
+import { apiErrorFor, Enable3Error, Enable3InvalidResponseError } from "../errors.js";
+import { resolveCallSettings, type ClientConfig, type RequestOptions } from "../transport/options.js";
+import type { Redactor } from "../transport/redact.js";
+import { PlainRequest } from "../transport/plain-carriers.js";
+import type { ResponseCheck } from "./response-checks.js";
+import { contextOf, labelOf, type CallContext } from "../transport/fetch-loop.js";
+import type { OperationId } from "../types.js";
 
 /** What every openapi-fetch call receives from us. Bodies are read as text and parsed here. */
 export interface SendInit {
@@ -28,8 +28,8 @@ const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x
 
 export function createCaller(config: ClientConfig, transport: (ctx: CallContext) => typeof fetch, redact: Redactor) {
   async function call(operation: OperationId, options: RequestOptions | undefined, send: Send): Promise<void>;
-  async function call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, expect: Expectation<T>): Promise<T>;
-  async function call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, expect?: Expectation<T>) {
+  async function call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, expect: ResponseCheck<T>): Promise<T>;
+  async function call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, expect?: ResponseCheck<T>) {
     const settings = resolveCallSettings(config, options);
     const ctx: CallContext = { operation, settings, attempts: 0 };
     let result: FetchResult;

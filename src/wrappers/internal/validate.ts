@@ -1,5 +1,5 @@
 // Input checks that run before anything is sent. Each throws Enable3ValidationError naming the field.
-import { Enable3ValidationError } from "./errors.js";
+import { Enable3ValidationError } from "../errors.js";
 
 export function nonBlankString(value: unknown, field: string): string {
   if (typeof value !== "string") throw new Enable3ValidationError(field, `must be a string, got ${typeName(value)}`);

@@ -1,8 +1,8 @@
 // Bulk sending: reads any (async) iterable lazily, sends with bounded concurrency, and accounts for
 // every input exactly once, delivered or failed, whatever the inputs or the server do.
-import { Enable3AbortError, Enable3Error, Enable3ValidationError } from "./errors.js";
-import type { RequestOptions } from "./options.js";
-import * as check from "./validate.js";
+import { Enable3AbortError, Enable3Error, Enable3ValidationError } from "../errors.js";
+import type { RequestOptions } from "../transport/options.js";
+import * as check from "../internal/validate.js";
 
 export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
   /** Requests in flight at once. Default 8. */
@@ -101,7 +101,7 @@ export async function sendInBulk<I>(
     return result;
   };
 
-  const settle = (item: I, outcome: { delivered: BulkDelivered } | { failed: BulkFailure }) => {
+  const recordOutcome = (item: I, outcome: { delivered: BulkDelivered } | { failed: BulkFailure }) => {
     if ("delivered" in outcome) {
       report.deliveredCount++;
       progress.delivered++;
@@ -124,25 +124,25 @@ export async function sendInBulk<I>(
       const { item, index } = entry;
       if (signal?.aborted) {
         report.aborted = true;
-        settle(item, { failed: { index, id: safeId(handler, item), error: notSent(signal) } });
+        recordOutcome(item, { failed: { index, id: safeId(handler, item), error: notSent(signal) } });
         continue;
       }
       let prepared: ReturnType<BulkItemHandler<I>["prepare"]>;
       try {
         prepared = handler.prepare(item, index);
       } catch (error) {
-        settle(item, { failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
+        recordOutcome(item, { failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
         continue;
       }
       progress.inFlight++;
       try {
         await prepared.send({ ...requestOptions, signal });
         progress.inFlight--;
-        settle(item, { delivered: { index, id: prepared.id } });
+        recordOutcome(item, { delivered: { index, id: prepared.id } });
       } catch (error) {
         progress.inFlight--;
         if (signal?.aborted) report.aborted = true;
-        settle(item, { failed: { index, id: prepared.id, error: asEnable3Error(error) } });
+        recordOutcome(item, { failed: { index, id: prepared.id, error: asEnable3Error(error) } });
       }
     }
   };

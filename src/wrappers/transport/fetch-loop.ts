@@ -1,12 +1,12 @@
 // The retrying fetch handed to openapi-fetch. It sits under openapi-fetch (not in middleware) so it
 // can rebuild the request from a buffered body on every attempt, and it buffers each response body
 // inside the attempt so a reset or a stall mid-body is retried like any other transport failure.
-import type { RetryBudget } from "./budget.js";
-import { Enable3AbortError, Enable3ConnectionError, Enable3Error, Enable3TimeoutError } from "./errors.js";
+import type { RetryBudget } from "./retry-budget.js";
+import { Enable3AbortError, Enable3ConnectionError, Enable3Error, Enable3TimeoutError } from "../errors.js";
 import type { Log } from "./log.js";
 import type { CallSettings } from "./options.js";
-import { backoffDelay, requestedWaitMs, sleep } from "./retry.js";
-import { outgoing, PlainResponse, type Outgoing, type PlainRequest } from "./plain.js";
+import { backoffDelay, requestedWaitMs, sleep } from "./retry-policy.js";
+import { outgoing, PlainResponse, type Outgoing, type PlainRequest } from "./plain-carriers.js";
 
 /** One SDK call: its settings, and what the transport learns while making it. */
 export interface CallContext {
@@ -32,7 +32,7 @@ export function createTransport(config: TransportConfig): (ctx: CallContext) => 
     (async (input: RequestInfo | URL | PlainRequest, init?: RequestInit): Promise<Response> => {
       const request = await outgoing(input, init);
       ctx.method = request.method;
-      ctx.path = pathOf(request.url);
+      ctx.path = urlPath(request.url);
       const deadlineAt = Date.now() + ctx.settings.deadlineMs;
       const { log } = config;
       let spent = 0;
@@ -44,20 +44,20 @@ export function createTransport(config: TransportConfig): (ctx: CallContext) => 
         log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.error!.name} (attempt ${attempt} of ${ctx.settings.maxRetries + 1})`);
         if (!retryableOutcome || Date.now() >= deadlineAt) {
           if (outcome.response?.ok) config.budget?.release(spent);
-          return settle(outcome);
+          return unwrap(outcome);
         }
-        if (attempt > ctx.settings.maxRetries) return settle(outcome);
+        if (attempt > ctx.settings.maxRetries) return unwrap(outcome);
         const requested = outcome.response && requestedWaitMs(outcome.response.headers);
         if (requested !== undefined && requested > ctx.settings.maxRetryAfterMs) {
           log.warn?.(`${labelOf(ctx)}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
-          return settle(outcome);
+          return unwrap(outcome);
         }
         const wait = requested ?? backoffDelay(attempt, ctx.settings);
-        if (wait >= deadlineAt - Date.now()) return settle(outcome);
+        if (wait >= deadlineAt - Date.now()) return unwrap(outcome);
         const cost = config.budget ? config.budget.acquire(outcome.error instanceof Enable3TimeoutError) : 0;
         if (cost === undefined) {
           log.warn?.(`${labelOf(ctx)}: retry budget exhausted; failing fast`);
-          return settle(outcome);
+          return unwrap(outcome);
         }
         spent += cost;
         log.debug?.(`${labelOf(ctx)}: retrying in ${wait} ms`);
@@ -68,7 +68,7 @@ export function createTransport(config: TransportConfig): (ctx: CallContext) => 
     }) as typeof fetch;
 }
 
-function settle(outcome: Outcome): Response {
+function unwrap(outcome: Outcome): Response {
   if (outcome.error) throw outcome.error;
   // a PlainResponse has every member openapi-fetch reads for the SDK's own calls
   return outcome.response as Response;
@@ -142,7 +142,7 @@ export function contextOf(ctx: CallContext) {
 }
 
 /** The path without parsing a whole URL: the request URL is always absolute here. */
-function pathOf(url: string): string {
+function urlPath(url: string): string {
   const afterHost = url.indexOf("/", url.indexOf("//") + 2);
   if (afterHost === -1) return "/";
   const end = url.search(/[?#]/);

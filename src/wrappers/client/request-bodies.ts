@@ -1,9 +1,9 @@
 // Turns caller input into request bodies, checking every field first. Bulk sending reuses these,
 // so an invalid item is caught the same way whether it is sent alone or in a batch.
-import type { components } from "../generated/enable3.js";
-import { apiDate } from "./dates.js";
-import type { EventInput, RevenueInput, SegmentAssignments } from "./types.js";
-import * as check from "./validate.js";
+import type { components } from "../../generated/enable3.js";
+import { apiDate } from "../internal/dates.js";
+import type { EventInput, RevenueInput, SegmentAssignments } from "../types.js";
+import * as check from "../internal/validate.js";
 
 type Schemas = components["schemas"];
 

@@ -1,5 +1,5 @@
 // The API's timestamps are `yyyy-MM-dd HH:mm:ss` with no zone (published example: 2024-02-22 10:00:00).
-import { Enable3ValidationError } from "./errors.js";
+import { Enable3ValidationError } from "../errors.js";
 
 /** Formats a Date as `yyyy-MM-dd HH:mm:ss` in UTC. */
 export function formatApiDate(date: Date): string {

@@ -1,6 +1,6 @@
 // An expiring LRU cache with single flight, for widget URLs and SDK tokens: fetched on every page
 // view or app start, yet valid for a day.
-import { Enable3AbortError } from "./errors.js";
+import { Enable3AbortError } from "../errors.js";
 
 export interface CacheOptions {
   /** Entries kept at most; the least recently used goes first. Default 1000. */

@@ -1,25 +1,25 @@
 // What a 2xx body must look like for the operations that return one. The spec is the contract;
 // a body that breaks it is reported, never passed on half-formed.
-import type { UserBalance, UserTokenResponse, WidgetUrlResponse } from "./types.js";
-import { isRecord } from "./validate.js";
+import type { UserBalance, UserTokenResponse, WidgetUrlResponse } from "../types.js";
+import { isRecord } from "../internal/validate.js";
 
-export interface Expectation<T> {
+export interface ResponseCheck<T> {
   describe: string;
   matches(body: unknown): body is T;
 }
 
-export const widgetUrlResponse: Expectation<WidgetUrlResponse> = {
+export const widgetUrlResponseCheck: ResponseCheck<WidgetUrlResponse> = {
   describe: "an object with a string `url`",
   matches: (b): b is WidgetUrlResponse => isRecord(b) && typeof b.url === "string" && b.url !== "",
 };
 
-export const userTokenResponse: Expectation<UserTokenResponse> = {
+export const userTokenResponseCheck: ResponseCheck<UserTokenResponse> = {
   describe: "an object with a string `token`",
   matches: (b): b is UserTokenResponse => isRecord(b) && typeof b.token === "string" && b.token !== "",
 };
 
 /** `balance` is a decimal string: a JSON number would already have lost precision, so it is refused. */
-export const userBalanceResponse: Expectation<UserBalance> = {
+export const userBalanceResponseCheck: ResponseCheck<UserBalance> = {
   describe: "an object with a decimal string `balance` and a boolean `userExists`",
   matches: (b): b is UserBalance =>
     isRecord(b) && typeof b.balance === "string" && typeof b.userExists === "boolean",

@@ -1,22 +1,22 @@
 // The public client: one method per operation of the spec. Each method checks its input, then calls
 // openapi-fetch, whose fetch is the retrying transport.
 import createClient, { createQuerySerializer, type Client } from "openapi-fetch";
-import type { paths } from "../generated/enable3.js";
+import type { paths } from "../../generated/enable3.js";
 import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
-import { Enable3ValidationError } from "./errors.js";
-import { createLog } from "./log.js";
-import { resolveClientConfig, type ClientOptions, type RequestOptions } from "./options.js";
-import { eventBody, revenueBody, segmentsBody, websitesBody } from "./payloads.js";
-import { createRedactor } from "./redact.js";
-import { userBalanceResponse, userTokenResponse, widgetUrlResponse } from "./responses.js";
-import { createTransport } from "./transport.js";
-import { toUserToken, toWidgetUrl, type UserToken, type WidgetUrl } from "./widget.js";
+import { Enable3ValidationError } from "../errors.js";
+import { createLog } from "../transport/log.js";
+import { resolveClientConfig, type ClientOptions, type RequestOptions } from "../transport/options.js";
+import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
+import { createRedactor } from "../transport/redact.js";
+import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
+import { createTransport } from "../transport/fetch-loop.js";
+import { toUserToken, toWidgetUrl, type UserToken, type WidgetUrl } from "../widget/url-expiry.js";
 import type {
   EventInput, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult, UserBalance,
   WidgetUrlQuery,
-} from "./types.js";
-import * as check from "./validate.js";
+} from "../types.js";
+import * as check from "../internal/validate.js";
 
 /** Options of {@link Enable3Client.getWidgetUrl}. */
 export interface WidgetUrlOptions extends RequestOptions {
@@ -119,7 +119,7 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     call("sendEvent", options, (init) => api.POST("/api/v1/event", { body, ...init }));
   const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
     call("sendRevenue", options, (init) => api.POST("/api/v1/revenue", { body, ...init }));
-  const pathOf = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
+  const userPathParams = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   return {
     raw,
@@ -129,13 +129,13 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
       return { id: body.id };
     },
     async getWidgetUrl(operatorUserId, options) {
-      const params = { ...pathOf(operatorUserId), query: widgetQuery(options) };
-      const response = await call("getWidgetUrl", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponse);
+      const params = { ...userPathParams(operatorUserId), query: widgetQuery(options) };
+      const response = await call("getWidgetUrl", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponseCheck);
       return toWidgetUrl(response, Date.now());
     },
     async getUserToken(operatorUserId, options) {
-      const params = pathOf(operatorUserId);
-      return toUserToken(await call("getUserToken", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponse));
+      const params = userPathParams(operatorUserId);
+      return toUserToken(await call("getUserToken", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponseCheck));
     },
     async sendRevenue(revenue, options) {
       const body = revenueBody(revenue);
@@ -151,8 +151,8 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
       await call("removeSegments", options, (init) => api.DELETE("/api/v1/segment/users", { body, ...init }));
     },
     async getUserBalance(operatorUserId, options) {
-      const params = pathOf(operatorUserId);
-      return call("getUserBalance", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponse);
+      const params = userPathParams(operatorUserId);
+      return call("getUserBalance", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponseCheck);
     },
     sendEvents(events, options) {
       return sendAll(events, options, "events", eventBody, "id", postEvent);

@@ -1,9 +1,9 @@
 // Client and per-call options: their types, defaults, and the checks that run before any request.
-import { RetryBudget, type RetryBudgetOptions } from "./budget.js";
-import { Enable3ValidationError } from "./errors.js";
+import { RetryBudget, type RetryBudgetOptions } from "./retry-budget.js";
+import { Enable3ValidationError } from "../errors.js";
 import { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
-import type { RetryOptions } from "./retry.js";
-import * as check from "./validate.js";
+import type { RetryOptions } from "./retry-policy.js";
+import * as check from "../internal/validate.js";
 
 export const DEFAULT_BASE_URL = "https://integration.enable3.io";
 
