@@ -20,6 +20,8 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 300);
 const BULK_ROUNDS = Number(process.env.BENCH_BULK_ROUNDS ?? 5);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
 const STREAMED = Number(process.env.BENCH_STREAMED ?? 100_000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
@@ -56,7 +58,7 @@ const clients = {
   ky: (() => { const c = ky.create({ prefixUrl: baseUrl, headers, retry: 0 }); return () => c.get("api/v1/integration/user/player-42/balance").json(); })(),
 };
 const perCall = Object.fromEntries(Object.keys(clients).map((k) => [k, { medians: [], p99s: [] }]));
-for (const call of Object.values(clients)) for (let i = 0; i < 300; i++) await call(); // warm up
+for (const call of Object.values(clients)) for (let i = 0; i < WARMUP; i++) await call(); // warm up
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, call] of Object.entries(clients)) {
     const samples = new Float64Array(CALLS);
@@ -104,7 +106,7 @@ await writeFile(fetchEntry, `export { default } from ${JSON.stringify(path.join(
 const sizes = { "enable3-client (core)": await measure("dist/index.js"), "openapi-fetch": await measure(fetchEntry), axios: await measure(axiosEntry, "browser") };
 
 // 4. Cold start
-const coldRuns = (args) => Array.from({ length: 15 }, () => { const t = performance.now(); spawnSync(process.execPath, args, { cwd: root }); return performance.now() - t; });
+const coldRuns = (args) => Array.from({ length: COLD_RUNS }, () => { const t = performance.now(); spawnSync(process.execPath, args, { cwd: root }); return performance.now() - t; });
 coldRuns(["-e", "0"]);
 const bare = coldRuns(["-e", "0"]);
 const withImport = coldRuns(["--input-type=module", "-e", "await import('enable3-client')"]);
@@ -176,7 +178,7 @@ show). Each figure is a median over rounds (${ROUNDS} rounds of ${CALLS} calls f
 ${BULK_ROUNDS} for bulk), the clients taking turns within each round, with the spread of the round medians. The machine has ${cpus().length} cores shared by client and
 server, so figures move by several percent from run to run.
 
-Reproduce: \`npm install && npm run build && npm run bench\` (knobs: BENCH_ROUNDS, BENCH_CALLS, BENCH_BULK_ROUNDS, BENCH_EVENTS, BENCH_STREAMED, BENCH_LATENCY_MS; BENCH_OUT for another output file).
+Reproduce: \`npm install && npm run build && npm run bench\` (knobs: BENCH_ROUNDS, BENCH_CALLS, BENCH_BULK_ROUNDS, BENCH_EVENTS, BENCH_STREAMED, BENCH_WARMUP, BENCH_COLD_RUNS, BENCH_LATENCY_MS; BENCH_OUT for another output file).
 
 ${table}
 `;
