@@ -12,6 +12,8 @@ export interface ErrorContext {
   attempts?: number;
   /** The `x-request-id` (or similar) response header, when the server sent one. */
   requestId?: string;
+  /** For API errors: whether the transport's retry policy (`retryOnStatus`) retries this status. */
+  retryable?: boolean;
   cause?: unknown;
 }
 
@@ -41,11 +43,20 @@ export class Enable3Error extends Error {
     this.requestId = context.requestId;
   }
 
-  /** Plain data for logs: no headers, no key (the SDK never stores the key on an error). */
+  /** Plain data for logs: no headers, no key (the SDK never stores the key on an error), no stack. */
   toJSON(): Record<string, unknown> {
-    const { stack: _stack, cause: _cause, name: _name, ...fields } = this;
-    return { ...fields, name: this.name, message: this.message };
+    const { name, message, operation, method, path, attempts, requestId, retryable } = this;
+    return withoutUndefined({ name, message, operation, method, path, attempts, requestId, retryable, ...this.details() });
   }
+
+  /** The fields a subclass adds to `toJSON()`. */
+  protected details(): Record<string, unknown> {
+    return {};
+  }
+}
+
+function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
 /** Bad input, caught before any request is sent. */
@@ -56,6 +67,9 @@ export class Enable3ValidationError extends Enable3Error {
   constructor(field: string, problem: string, context: ErrorContext = {}) {
     super(`${field} ${problem}`, context);
     this.field = field;
+  }
+  protected override details() {
+    return { field: this.field };
   }
 }
 
@@ -86,6 +100,39 @@ export class Enable3InvalidResponseError extends Enable3Error {
     this.status = status;
     this.body = body;
   }
+  protected override details() {
+    return { status: this.status, body: this.body };
+  }
+}
+
+/** The server answered with a redirect, which the SDK never follows: it would carry the API key along. */
+export class Enable3RedirectError extends Enable3Error {
+  override name = "Enable3RedirectError";
+  /** The 3xx status; 0 where the runtime hides it (a browser's opaque redirect). */
+  readonly status: number;
+  constructor(message: string, status: number, context: ErrorContext = {}) {
+    super(message, context);
+    this.status = status;
+  }
+  protected override details() {
+    return { status: this.status };
+  }
+}
+
+/** A response body longer than `maxResponseBytes`: reading stopped there, and it is not retried. */
+export class Enable3ResponseTooLargeError extends Enable3Error {
+  override name = "Enable3ResponseTooLargeError";
+  readonly status: number;
+  /** The limit that was passed, in bytes. */
+  readonly limit: number;
+  constructor(message: string, status: number, limit: number, context: ErrorContext = {}) {
+    super(message, context);
+    this.status = status;
+    this.limit = limit;
+  }
+  protected override details() {
+    return { status: this.status, limit: this.limit };
+  }
 }
 
 /** The server answered with a non-2xx status. Subclasses narrow it by status family. */
@@ -99,7 +146,10 @@ export class Enable3ApiError extends Enable3Error {
     super(message, context);
     this.status = status;
     this.body = body;
-    this.retryable = status === 408 || status === 429 || status >= 500;
+    this.retryable = context.retryable ?? false;
+  }
+  protected override details() {
+    return { status: this.status, body: this.body };
   }
 }
 
@@ -134,11 +184,15 @@ const HINTS: Record<number, string> = {
   409: "duplicate entry",
 };
 
-/** Builds the error for a non-2xx response. */
+/** How much of the API's own reason goes into a message: enough to read, never a whole page. */
+const REASON_MAX = 200;
+
+/** Builds the error for a non-2xx response. `body` must already be redacted. */
 export function apiErrorFor(status: number, body: unknown, context: ErrorContext): Enable3ApiError {
   const hint = HINTS[status] ? ` (${HINTS[status]})` : "";
   const where = context.method && context.path ? ` ${context.method} ${context.path}` : "";
-  const message = `${context.operation ?? "request"}${where} failed with HTTP ${status}${hint}`;
+  const reason = reasonOf(body);
+  const message = `${context.operation ?? "request"}${where} failed with HTTP ${status}${hint}${reason ? `: ${reason}` : ""}`;
   const ErrorClass =
     status === 400 ? Enable3BadRequestError
     : status === 401 ? Enable3AuthenticationError
@@ -150,4 +204,18 @@ export function apiErrorFor(status: number, body: unknown, context: ErrorContext
     : status >= 500 ? Enable3ServerError
     : Enable3ApiError;
   return new ErrorClass(message, status, body, context);
+}
+
+/** The API's own words from an error body: its `message` or `error` field, else a short text body. */
+function reasonOf(body: unknown): string | undefined {
+  let text: unknown = body;
+  if (typeof body === "object" && body !== null) {
+    const fields = body as Record<string, unknown>;
+    text = [fields.message, fields.error, fields.detail, fields.title].find((v) => typeof v === "string" && v.trim() !== "");
+  } else if (typeof body === "string" && /^\s*</.test(body)) {
+    return undefined; // an HTML error page says nothing a status does not
+  }
+  if (typeof text !== "string") return undefined;
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > REASON_MAX ? `${oneLine.slice(0, REASON_MAX - 1)}…` : oneLine || undefined;
 }

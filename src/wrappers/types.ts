@@ -30,6 +30,12 @@ export type UserBalance = Schemas["UserBalanceIntegrationDto"];
 export type SegmentAssignment = Schemas["SegmentUserDto"];
 export type SegmentAssignments = Schemas["SegmentUsersRequest"];
 export type Websites = Schemas["OperatorWebsitesDto"]["websites"];
+export interface AddWebsitesResult {
+  /** The websites sent. */
+  websites: Websites;
+  /** True when a retry was answered 409 because the earlier attempt, whose answer was lost, registered them. */
+  registeredByEarlierAttempt: boolean;
+}
 export type WithdrawalCallback = Schemas["WithdrawalCallbackDto"];
 
 /** The operationIds of the spec; the client has one method for each. */

@@ -1,10 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { formatApiDate } from "../../src/index.js";
+import { createEnable3Client, Enable3ValidationError, formatApiDate } from "../../src/index.js";
+import { countingFetch } from "../helpers/client.js";
 
 describe("formatApiDate", () => {
   it("formats in UTC as yyyy-MM-dd HH:mm:ss", () => {
     expect(formatApiDate(new Date("2024-02-22T10:00:00.999Z"))).toBe("2024-02-22 10:00:00");
     expect(formatApiDate(new Date("2024-02-22T23:30:05+02:00"))).toBe("2024-02-22 21:30:05");
     expect(formatApiDate(new Date(Date.UTC(1999, 0, 1, 0, 0, 0)))).toBe("1999-01-01 00:00:00");
+  });
+});
+
+describe("dates the API's format cannot hold", () => {
+  it.each([
+    ["year 10000", new Date(Date.UTC(10000, 0, 1))],
+    ["year -1", new Date(Date.UTC(-1, 0, 1))],
+  ])("a Date in %s is a validation error, not a six-digit year", async (_name, createdAt) => {
+    const { fetch, calls } = countingFetch();
+    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+    await expect(enable3.sendEvent({ userId: "u", eventId: "e", value: 1, createdAt })).rejects.toThrow(Enable3ValidationError);
+    await expect(enable3.sendRevenue({ revenue: 1, date: createdAt })).rejects.toThrow(/years 0000 to 9999/);
+    expect(calls).toEqual([]);
+  });
+
+  it("years 0 and 9999 are still written with four digits", () => {
+    const zero = new Date(0);
+    zero.setUTCFullYear(0, 0, 1);
+    expect(formatApiDate(zero)).toBe("0000-01-01 00:00:00");
+    expect(formatApiDate(new Date(Date.UTC(9999, 11, 31, 23, 59, 59)))).toBe("9999-12-31 23:59:59");
   });
 });

@@ -4,7 +4,7 @@ import { inspect } from "node:util";
 import {
   Enable3ApiError, Enable3AuthenticationError, Enable3BadRequestError, Enable3ConflictError, Enable3Error,
   Enable3InvalidResponseError, Enable3NotFoundError, Enable3PermissionError, Enable3RateLimitError, Enable3ServerError,
-  Enable3UnprocessableEntityError,
+  Enable3UnprocessableEntityError, Enable3ValidationError,
 } from "../../src/index.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
@@ -93,5 +93,49 @@ describe("2xx bodies that break the spec", () => {
   it("an empty 200 for the widget is refused", async () => {
     answer = (res) => reply(res, 200);
     await expect(clientFor(server.url).getWidgetUrl("u1")).rejects.toBeInstanceOf(Enable3InvalidResponseError);
+  });
+});
+
+describe("error details", () => {
+  it("toJSON lists the fields of each class, never the stack or the cause", async () => {
+    const json = (await failure(404, { message: "no such user" })).toJSON();
+    expect(Object.keys(json).sort()).toEqual(["attempts", "body", "message", "method", "name", "operation", "path", "retryable", "status"].sort());
+    expect(new Enable3ValidationError("events[0].value", "must be a number").toJSON()).toEqual({
+      name: "Enable3ValidationError", message: "events[0].value must be a number", field: "events[0].value", retryable: false,
+    });
+  });
+});
+
+describe("the API's own reason in the message", () => {
+  it("quotes the body's message, redacted and cut to about 200 characters", async () => {
+    const error = await failure(400, { message: `eventId "depositt" is not configured for ${TEST_KEY}` });
+    expect(error.message).toBe(`getUserBalance GET /api/v1/integration/user/u1/balance failed with HTTP 400: eventId "depositt" is not configured for [redacted]`);
+    const long = await failure(422, { error: "x".repeat(5000) });
+    expect(long.message.length).toBeLessThan(400);
+    expect(long.message).toMatch(/: x+…$/);
+  });
+
+  it("quotes a short text body, never an HTML page", async () => {
+    expect((await failure(503, "upstream busy")).message).toMatch(/HTTP 503: upstream busy$/);
+    expect((await failure(502, "<html><body>Bad gateway</body></html>", { "content-type": "text/html" })).message).toMatch(/HTTP 502$/);
+  });
+});
+
+describe("addWebsites", () => {
+  it("a 409 on a retry means the first attempt registered them: resolved, and said so", async () => {
+    let n = 0;
+    answer = (res) => (++n === 1 ? res.destroy() : reply(res, 409, { message: "duplicate" }));
+    const enable3 = clientFor(server.url, { maxRetries: 2, initialDelayMs: 1 });
+    await expect(enable3.addWebsites(["https://casino.example"])).resolves.toEqual({ websites: ["https://casino.example"], registeredByEarlierAttempt: true });
+  });
+
+  it("a 409 on the first attempt is still a conflict", async () => {
+    answer = (res) => reply(res, 409, { message: "duplicate" });
+    await expect(clientFor(server.url, { maxRetries: 2 }).addWebsites(["https://casino.example"])).rejects.toBeInstanceOf(Enable3ConflictError);
+  });
+
+  it("a first-time registration says so", async () => {
+    answer = (res) => reply(res, 201);
+    await expect(clientFor(server.url).addWebsites(["https://casino.example"])).resolves.toEqual({ websites: ["https://casino.example"], registeredByEarlierAttempt: false });
   });
 });

@@ -67,7 +67,7 @@ describe("contract: the SDK's requests satisfy the spec", () => {
     expect(balance.userExists).toBeTypeOf("boolean");
   });
   it("addWebsites", async () => {
-    await expect(enable3.addWebsites(["https://casino.example"])).resolves.toBeUndefined();
+    await expect(enable3.addWebsites(["https://casino.example"])).resolves.toEqual({ websites: ["https://casino.example"], registeredByEarlierAttempt: false });
   });
 });
 

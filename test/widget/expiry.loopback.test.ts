@@ -1,6 +1,7 @@
 // Widget URL and SDK token: the embedded token and its expiry.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { decodeJwtPayload, jwtExpiry, WIDGET_URL_LIFETIME_MS } from "../../src/index.js";
+import { Enable3InvalidResponseError, WIDGET_URL_LIFETIME_MS } from "../../src/index.js";
+import { decodeJwtPayload, jwtExpiry } from "../../src/wrappers/internal/jwt.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
 import { fakeJwt } from "../helpers/jwt.js";
@@ -58,5 +59,37 @@ describe("JWT decoding", () => {
       expect(decodeJwtPayload(text)).toBeUndefined();
     }
     expect(jwtExpiry(fakeJwt({ exp: "tomorrow" }))).toBeUndefined();
+  });
+});
+
+describe("answers the SDK must not pass on", () => {
+  it("an exp too far out for a Date gives no expiry rather than an Invalid Date", async () => {
+    body = { token: fakeJwt({ exp: 1e15 }) };
+    const token = await clientFor(server.url).getUserToken("u1");
+    expect(token.expiresAt).toBeUndefined();
+    body = { url: `https://widget.example/?token=${fakeJwt({ exp: 1e15 })}` };
+    const widget = await clientFor(server.url).getWidgetUrl("u1");
+    expect(Number.isNaN(widget.expiresAt.getTime())).toBe(false);
+  });
+
+  it.each([
+    ["balance", { balance: "lots", userExists: true }],
+    ["balance", { balance: "", userExists: true }],
+    ["balance", { balance: "1e309", userExists: true }],
+    ["balance", { balance: "12.", userExists: true }],
+    ["widget", { url: "javascript:alert(1)" }],
+    ["widget", { url: "/not/absolute" }],
+    ["widget", { url: "ftp://widget.example/" }],
+    ["token", { token: "   " }],
+  ] as const)("a %s answer of %j is an Enable3InvalidResponseError", async (kind, answer) => {
+    body = answer;
+    const enable3 = clientFor(server.url);
+    const call = kind === "balance" ? enable3.getUserBalance("u1") : kind === "widget" ? enable3.getWidgetUrl("u1") : enable3.getUserToken("u1");
+    await expect(call).rejects.toBeInstanceOf(Enable3InvalidResponseError);
+  });
+
+  it("a decimal balance with a sign or a long fraction passes as the exact string", async () => {
+    body = { balance: "-0.000000000000000001", userExists: false };
+    await expect(clientFor(server.url).getUserBalance("u1")).resolves.toEqual(body);
   });
 });

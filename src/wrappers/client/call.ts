@@ -5,7 +5,7 @@ import { resolveCallSettings, type ClientConfig, type RequestOptions } from "../
 import type { Redactor } from "../transport/redact.js";
 import { PlainRequest } from "../transport/plain-carriers.js";
 import type { ResponseCheck } from "./response-checks.js";
-import { contextOf, labelOf, type CallContext } from "../transport/fetch-loop.js";
+import { contextOf, labelOf, type CallContext } from "../transport/call-context.js";
 import type { OperationId } from "../types.js";
 
 /** What every openapi-fetch call receives from us. Bodies are read as text and parsed here. */
@@ -41,8 +41,12 @@ export function createCaller(config: ClientConfig, transport: (ctx: CallContext)
     }
     const { response } = result;
     // only a failure needs the request id: no header look-ups on the success path
-    const failure = () => ({ ...contextOf(ctx), requestId: requestIdOf(response.headers) });
-    if (!response.ok) throw apiErrorFor(response.status, redact(result.error === "" ? undefined : result.error), failure());
+    // a server may echo anything in a request-id header, the key included
+    const failure = () => ({ ...contextOf(ctx), requestId: redact(requestIdOf(response.headers)) });
+    if (!response.ok) {
+      const retryable = settings.retryOnStatus.includes(response.status);
+      throw apiErrorFor(response.status, redact(result.error === "" ? undefined : result.error), { ...failure(), retryable });
+    }
     if (!expect) return undefined;
     const body = parseJson(result.data);
     if (!expect.matches(body)) {

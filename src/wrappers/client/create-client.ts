@@ -4,16 +4,17 @@ import createClient, { createQuerySerializer, type Client } from "openapi-fetch"
 import type { paths } from "../../generated/enable3.js";
 import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
-import { Enable3ValidationError } from "../errors.js";
+import { Enable3ConflictError, Enable3ValidationError } from "../errors.js";
 import { createLog } from "../transport/log.js";
 import { resolveClientConfig, type ClientOptions, type RequestOptions } from "../transport/options.js";
 import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
 import { createRedactor } from "../transport/redact.js";
 import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
+import { createFetchAttempt } from "../transport/fetch-attempt.js";
 import { createTransport } from "../transport/fetch-loop.js";
 import { toUserToken, toWidgetUrl, type UserToken, type WidgetUrl } from "../widget/url-expiry.js";
 import type {
-  EventInput, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult, UserBalance,
+  AddWebsitesResult, EventInput, OperationId, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult, UserBalance,
   WidgetUrlQuery,
 } from "../types.js";
 import * as check from "../internal/validate.js";
@@ -65,10 +66,12 @@ export interface Enable3Client {
    */
   getUserBalance(operatorUserId: string, options?: RequestOptions): Promise<UserBalance>;
   /**
-   * Registers websites for the operator. A duplicate answers 409 (Enable3ConflictError).
-   * @example await enable3.addWebsites(["https://casino.example"]);
+   * Registers websites for the operator. A duplicate answers 409 (Enable3ConflictError), except on a
+   * retry, where a 409 means the earlier attempt (whose answer was lost) registered them: that
+   * resolves, with `registeredByEarlierAttempt: true`.
+   * @example const { registeredByEarlierAttempt } = await enable3.addWebsites(["https://casino.example"]);
    */
-  addWebsites(websites: readonly string[], options?: RequestOptions): Promise<void>;
+  addWebsites(websites: readonly string[], options?: RequestOptions): Promise<AddWebsitesResult>;
   /**
    * Sends many events, read lazily from an array or any (async) iterable, with bounded concurrency.
    * Resolves (never rejects for a failed item) to a report listing every input once.
@@ -83,8 +86,10 @@ export interface Enable3Client {
    */
   sendRevenues(revenues: Iterable<RevenueInput> | AsyncIterable<RevenueInput>, options?: BulkOptions<RevenueInput>): Promise<BulkReport>;
   /**
-   * The underlying openapi-fetch client, typed by the generated `paths`, on the same transport. Like
-   * the methods it does not follow redirects unless a call passes `{ redirect: "follow" }`.
+   * A second openapi-fetch client, typed by the generated `paths`, on the same retrying transport with
+   * the client's settings, for requests the methods do not cover. A call's `signal` aborts it, retries
+   * and waits included. Like the methods it does not follow redirects unless a call passes
+   * `{ redirect: "follow" }`; its errors come back as openapi-fetch's `{ error, response }`.
    * @example const { data, error } = await enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } } });
    */
   readonly raw: Client<paths>;
@@ -101,7 +106,7 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
   const config = resolveClientConfig(options);
   const redact = createRedactor(config.apiKey);
   const log = createLog(config.logger, config.logLevel, redact);
-  const transport = createTransport({ fetch: config.fetch, budget: config.budget, log });
+  const transport = createTransport({ attempt: createFetchAttempt(config.fetch), budget: config.budget, log, redact });
   const clientOptions = { baseUrl: config.baseUrl, headers: { ...config.headers, "X-API-KEY": config.apiKey } };
   // The methods' own openapi-fetch client, apart from `raw` so middleware added there never sees
   // the plain request objects the methods use.
@@ -121,7 +126,7 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     call("sendRevenue", options, (init) => api.POST("/api/v1/revenue", { body, ...init }));
   const userPathParams = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
-  return {
+  const client: Enable3Client = {
     raw,
     async sendEvent(event, options) {
       const body = eventBody(event);
@@ -162,9 +167,18 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     },
     async addWebsites(websites, options) {
       const body = websitesBody(websites);
-      await call("addWebsites", options, (init) => api.POST("/api/v1/integration/websites", { body, ...init }));
+      try {
+        await call("addWebsites", options, (init) => api.POST("/api/v1/integration/websites", { body, ...init }));
+        return { websites: body.websites, registeredByEarlierAttempt: false };
+      } catch (error) {
+        // a 409 to a retry means the attempt whose answer was lost did register them
+        if (error instanceof Enable3ConflictError && (error.attempts ?? 1) > 1) return { websites: body.websites, registeredByEarlierAttempt: true };
+        throw error;
+      }
     },
   };
+  // every operation of the spec has a method: an operation added to the spec fails to compile here
+  return client satisfies Record<OperationId, unknown>;
 }
 
 /** Bulk sending is loaded on first use: most callers never need it, and the core stays small. */

@@ -8,19 +8,32 @@ export interface ResponseCheck<T> {
   matches(body: unknown): body is T;
 }
 
+/** The URL goes into an iframe's src: only an absolute http(s) URL may pass (never `javascript:`). */
 export const widgetUrlResponseCheck: ResponseCheck<WidgetUrlResponse> = {
-  describe: "an object with a string `url`",
-  matches: (b): b is WidgetUrlResponse => isRecord(b) && typeof b.url === "string" && b.url !== "",
+  describe: "an object with an absolute http(s) `url`",
+  matches: (b): b is WidgetUrlResponse => isRecord(b) && typeof b.url === "string" && isAbsoluteHttpUrl(b.url),
 };
 
 export const userTokenResponseCheck: ResponseCheck<UserTokenResponse> = {
-  describe: "an object with a string `token`",
-  matches: (b): b is UserTokenResponse => isRecord(b) && typeof b.token === "string" && b.token !== "",
+  describe: "an object with a non-blank string `token`",
+  matches: (b): b is UserTokenResponse => isRecord(b) && typeof b.token === "string" && b.token.trim() !== "",
 };
+
+/** Digits, an optional sign and fraction: what a decimal string may hold (no exponent, no "NaN"). */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** `balance` is a decimal string: a JSON number would already have lost precision, so it is refused. */
 export const userBalanceResponseCheck: ResponseCheck<UserBalance> = {
   describe: "an object with a decimal string `balance` and a boolean `userExists`",
   matches: (b): b is UserBalance =>
-    isRecord(b) && typeof b.balance === "string" && typeof b.userExists === "boolean",
+    isRecord(b) && typeof b.balance === "string" && DECIMAL.test(b.balance) && typeof b.userExists === "boolean",
 };
+
+function isAbsoluteHttpUrl(text: string): boolean {
+  if (!/^https?:\/\//i.test(text)) return false;
+  try {
+    return ["http:", "https:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -19,10 +19,13 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | undef
   }
 }
 
-/** When the token expires, from its `exp` claim (seconds), or undefined. */
+/** When the token expires, from its `exp` claim (seconds), or undefined when absent or not a real date. */
 export function jwtExpiry(token: string): Date | undefined {
   const exp = decodeJwtPayload(token)?.exp;
-  return typeof exp === "number" && Number.isFinite(exp) ? new Date(exp * 1000) : undefined;
+  if (typeof exp !== "number") return undefined;
+  const date = new Date(exp * 1000);
+  // a Date holds ±8.64e15 ms: an `exp` of 1e15 seconds is past that and would be an Invalid Date
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function base64UrlDecode(segment: string): string {

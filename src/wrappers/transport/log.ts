@@ -22,7 +22,12 @@ export function createLog(logger: Logger | undefined, level: LogLevel = "off", r
   const log: Log = {};
   if (logger) {
     for (const name of LOG_LEVELS.slice(1, LOG_LEVELS.indexOf(level) + 1) as Exclude<LogLevel, "off">[]) {
-      log[name] = (message) => logger[name](`[enable3] ${redact(message)}`);
+      log[name] = (message) => {
+        // a failing log sink must never change a call's outcome
+        try {
+          logger[name](`[enable3] ${redact(message)}`);
+        } catch {}
+      };
     }
   }
   return log;

@@ -27,6 +27,8 @@ export interface ClientOptions extends RetryOptions {
   logLevel?: LogLevel;
   /** Headers added to every request. */
   headers?: Record<string, string>;
+  /** Largest response body read, in bytes; a longer one fails with Enable3ResponseTooLargeError. Default 4194304 (4 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** Options every method takes as its last argument. */
@@ -47,6 +49,7 @@ export interface RequestOptions {
 export interface CallSettings extends Required<RetryOptions> {
   timeoutMs: number;
   deadlineMs: number;
+  maxResponseBytes: number;
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -65,14 +68,18 @@ export interface ClientConfig {
 
 type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "headers">;
 
-/** Each numeric option's default and smallest allowed value; counts must be whole numbers. */
-const NUMBERS: Record<NumericOption, [fallback: number, min: number, whole?: true]> = {
-  maxRetries: [2, 0, true],
-  initialDelayMs: [500, 0],
-  maxDelayMs: [8000, 0],
-  maxRetryAfterMs: [60_000, 0],
-  timeoutMs: [30_000, 1],
-  deadlineMs: [120_000, 1],
+/** The longest delay a timer can take: setTimeout fires at once for anything longer. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Each numeric option's default and allowed range; counts must be whole numbers. */
+const NUMBERS: Record<NumericOption, [fallback: number, min: number, max: number, whole?: true]> = {
+  maxRetries: [2, 0, 100, true],
+  initialDelayMs: [500, 0, MAX_TIMER_MS],
+  maxDelayMs: [8000, 0, MAX_TIMER_MS],
+  maxRetryAfterMs: [60_000, 0, MAX_TIMER_MS],
+  timeoutMs: [30_000, 1, MAX_TIMER_MS],
+  deadlineMs: [120_000, 1, MAX_TIMER_MS],
+  maxResponseBytes: [4 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER, true],
 };
 
 /** The numeric options a single call may override. */
@@ -117,8 +124,8 @@ export function resolveCallSettings(config: ClientConfig, options: RequestOption
 }
 
 function numeric(o: Partial<Record<NumericOption, unknown>>, key: NumericOption, prefix: string, fallback: number): number {
-  const [, min, whole] = NUMBERS[key];
-  return o[key] === undefined ? fallback : check.numberIn(o[key], `${prefix}.${key}`, min, Infinity, whole);
+  const [, min, max, whole] = NUMBERS[key];
+  return o[key] === undefined ? fallback : check.numberIn(o[key], `${prefix}.${key}`, min, max, whole);
 }
 
 /** The key goes into a header: a value with control characters would make fetch throw an error quoting it. */

@@ -44,7 +44,10 @@ export interface Outgoing {
   method: string;
   headers: Headers;
   body: BodyInit | ArrayBuffer | undefined;
+  /** "error" means the SDK's "never follow" (see fetch-attempt.ts). */
   redirect: RequestRedirect | undefined;
+  /** A raw call's own signal; the methods pass theirs in the call's settings. */
+  signal?: AbortSignal;
 }
 
 /** A PlainRequest is used as is; a real Request's body is read once, so every attempt can resend it. */
@@ -52,5 +55,5 @@ export async function outgoing(input: RequestInfo | URL | PlainRequest, init?: R
   if (input instanceof PlainRequest) return input;
   const request = input instanceof Request ? input : new Request(input, init);
   const body = request.body ? await request.arrayBuffer() : undefined;
-  return { plain: false, url: request.url, method: request.method, headers: request.headers, body, redirect: request.redirect };
+  return { plain: false, url: request.url, method: request.method, headers: request.headers, body, redirect: request.redirect, signal: request.signal };
 }
