@@ -20,6 +20,8 @@ export interface ScriptedServer {
   /** A server-side delay that close() clears, so no test leaves a timer behind. */
   later(ms: number, fn: () => void): void;
   close(): Promise<void>;
+  /** The connections open now. */
+  sockets(): Socket[];
 }
 
 export async function startScriptedServer(handler: Handler): Promise<ScriptedServer> {
@@ -62,6 +64,7 @@ export async function startScriptedServer(handler: Handler): Promise<ScriptedSer
       timers.add(timer);
     },
     close,
+    sockets: () => [...sockets],
   };
 }
 

@@ -1,6 +1,6 @@
 // The widget-URL and token cache: expiry with a margin, LRU bound, single flight, errors not cached.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { Enable3AbortError, Enable3ServerError } from "../../src/index.js";
+import { Enable3AbortError, Enable3ServerError, Enable3ValidationError } from "../../src/index.js";
 import { createWidgetCache } from "../../src/widget.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
@@ -151,5 +151,55 @@ describe("token cache", () => {
     await expect(enable3.getUserToken("u1")).rejects.toBeInstanceOf(Enable3ServerError);
     status = 200;
     await expect(enable3.getUserToken("u1")).resolves.toHaveProperty("token");
+  });
+});
+
+describe("cache defects a close reading found", () => {
+  it("callers with different headers or limits do not share a load", async () => {
+    let release!: () => void;
+    hold = new Promise((r) => (release = r));
+    const enable3 = cachedClient();
+    const a = enable3.getWidgetUrl("u1", { headers: { "x-tenant": "a" } });
+    const b = enable3.getWidgetUrl("u1", { headers: { "x-tenant": "b" } });
+    const c = enable3.getWidgetUrl("u1", { headers: { "x-tenant": "b" }, timeoutMs: 5_000 });
+    await vi.waitFor(() => expect(server.requests).toHaveLength(3));
+    release();
+    await Promise.all([a, b, c]);
+    expect(server.requests.map((r) => r.headers["x-tenant"]).sort()).toEqual(["a", "b", "b"]);
+  });
+
+  it("clear() during a load: the load answers its caller but does not refill the cache", async () => {
+    let release!: () => void;
+    hold = new Promise((r) => (release = r));
+    const enable3 = cachedClient();
+    const pending = enable3.getWidgetUrl("u1");
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    enable3.clear();
+    release();
+    await expect(pending).resolves.toMatchObject({ url: expect.stringContaining("n=1") });
+    await enable3.getWidgetUrl("u1");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("when every caller has aborted, the shared load is aborted too", async () => {
+    hold = new Promise(() => {}); // the server never answers
+    const enable3 = cachedClient();
+    const first = new AbortController();
+    const second = new AbortController();
+    const waits = [enable3.getWidgetUrl("u1", { signal: first.signal }), enable3.getWidgetUrl("u1", { signal: second.signal })];
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    const closed = new Promise<void>((resolve) => server.sockets().forEach((s) => s.once("close", () => resolve())));
+    first.abort();
+    second.abort();
+    await expect(Promise.all(waits)).rejects.toBeInstanceOf(Enable3AbortError);
+    // the client hung up at once (the load kept running for seconds before): nothing keeps the process alive
+    const hungUp = await Promise.race([closed.then(() => true), new Promise((r) => setTimeout(r, 1_000, false))]);
+    expect(hungUp).toBe(true);
+  });
+
+  it.each([
+    [{ maxEntries: -1 }], [{ maxEntries: Number.NaN }], [{ maxEntries: "10" }], [{ maxEntries: 1.5 }], [{ refreshMarginMs: -1 }], [{ refreshMarginMs: 2 ** 31 }],
+  ])("refuses cache options %j", (options) => {
+    expect(() => createWidgetCache(clientFor(server.url), options as never)).toThrow(Enable3ValidationError);
   });
 });

@@ -14,6 +14,9 @@ export function userId(value: unknown, field = "userId"): string {
   return id;
 }
 
+/** The longest delay a timer can take: setTimeout fires at once for anything longer. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A finite number within [min, max]; `whole` asks for an integer. */
 export function numberIn(value: unknown, field: string, min = -Infinity, max = Infinity, whole = false): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {

@@ -4,6 +4,7 @@ import { Enable3ValidationError } from "../errors.js";
 import { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
 import type { RetryOptions } from "./retry-policy.js";
 import * as check from "../internal/validate.js";
+import { MAX_TIMER_MS } from "../internal/validate.js";
 
 export const DEFAULT_BASE_URL = "https://integration.enable3.io";
 
@@ -67,9 +68,6 @@ export interface ClientConfig {
 }
 
 type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "headers">;
-
-/** The longest delay a timer can take: setTimeout fires at once for anything longer. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Each numeric option's default and allowed range; counts must be whole numbers. */
 const NUMBERS: Record<NumericOption, [fallback: number, min: number, max: number, whole?: true]> = {

@@ -1,8 +1,8 @@
 // The widget-URL and SDK-token cache as a wrapper around a client: operators fetch these on every
 // page view or app start, yet they last a day.
-import { ExpiringCache, type CacheOptions } from "./expiring-cache.js";
 import type { Enable3Client, WidgetUrlOptions } from "../client/create-client.js";
 import type { RequestOptions } from "../transport/options.js";
+import { ExpiringCache, type CacheOptions } from "./expiring-cache.js";
 import type { UserToken, WidgetUrl } from "./url-expiry.js";
 
 export interface WidgetCache {
@@ -16,7 +16,8 @@ export interface WidgetCache {
 
 /**
  * Caches a client's widget URLs and SDK tokens. Concurrent requests for the same key share one API
- * call; the least recently used entry goes beyond `maxEntries`; errors are never cached.
+ * call; the least recently used entry goes beyond `maxEntries`; errors are never cached. Throws
+ * Enable3ValidationError for options out of range.
  * @example
  * const widgets = createWidgetCache(enable3, { maxEntries: 10_000 });
  * const { url } = await widgets.getWidgetUrl(session.userId);
@@ -24,21 +25,28 @@ export interface WidgetCache {
 export function createWidgetCache(client: Enable3Client, options: CacheOptions = {}): WidgetCache {
   const urls = new ExpiringCache<WidgetUrl>(options, (w) => w.expiresAt);
   const tokens = new ExpiringCache<UserToken>(options, (t) => t.expiresAt);
-  // The shared load runs without any one caller's signal; each caller's wait stays abortable.
-  const shared = <O extends RequestOptions>(o: O | undefined) => ({ ...o, signal: undefined }) as O;
   return {
     getWidgetUrl(operatorUserId, o) {
       // the query the API will see: params and referralCode are one namespace there
       const query = { ...o?.params, ...(o?.referralCode === undefined ? {} : { referralCode: o.referralCode }) };
-      const key = JSON.stringify(["widget", operatorUserId, Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1))]);
-      return urls.get(key, () => client.getWidgetUrl(operatorUserId, shared(o)), o?.signal);
+      const key = cacheKey("widget", operatorUserId, o, Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
+      return urls.get(key, (signal) => client.getWidgetUrl(operatorUserId, { ...o, signal }), o?.signal);
     },
     getUserToken(operatorUserId, o) {
-      return tokens.get(JSON.stringify(["token", operatorUserId]), () => client.getUserToken(operatorUserId, shared(o)), o?.signal);
+      return tokens.get(cacheKey("token", operatorUserId, o), (signal) => client.getUserToken(operatorUserId, { ...o, signal }), o?.signal);
     },
     clear() {
       urls.clear();
       tokens.clear();
     },
   };
+}
+
+/**
+ * Callers share a load (and an entry) only when it would be the same request: the same user and query,
+ * and the same per-call headers and limits, so no caller's load runs with another caller's settings.
+ */
+function cacheKey(kind: string, operatorUserId: string, o: RequestOptions | undefined, query?: unknown): string {
+  const headers = o?.headers === undefined ? [] : Object.entries(o.headers).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify([kind, operatorUserId, query ?? null, headers, o?.maxRetries ?? null, o?.timeoutMs ?? null, o?.deadlineMs ?? null]);
 }
