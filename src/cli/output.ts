@@ -6,20 +6,14 @@ import { UsageError } from "./args.js";
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 export interface Output {
-  json: boolean;
   /** Prints a result: JSON as is with --json, else the human text. */
   result(data: unknown, human: string): void;
-  info(line: string): void;
 }
 
-export function createOutput(json: boolean, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Output {
+export function createOutput(json: boolean, out: NodeJS.WritableStream = process.stdout): Output {
   return {
-    json,
     result(data, human) {
       out.write(json ? `${JSON.stringify(data)}\n` : `${human}\n`);
-    },
-    info(line) {
-      err.write(`${line}\n`);
     },
   };
 }

@@ -3,15 +3,16 @@
 import { Enable3AbortError, Enable3Error, Enable3ValidationError } from "../errors.js";
 import type { RequestOptions } from "../transport/options.js";
 import * as check from "../internal/validate.js";
+import { DEFAULTS } from "../internal/defaults.js";
 
 export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
-  /** Requests in flight at once. Default 8. */
+  /** Requests in flight at once, from 1 to 1024. @default 8 */
   concurrency?: number;
   /** Stops reading and sending; what was not sent is reported as failed with an Enable3AbortError. */
   signal?: AbortSignal;
   /** Called after every item settles. */
   onProgress?: (progress: BulkProgress) => void;
-  /** Keep the `delivered` list (default true). Turn off for huge runs where counts are enough. */
+  /** Keep the `delivered` list. Turn off for huge runs where counts are enough. @default true */
   collectDelivered?: boolean;
   /** Called once per item as it settles, with the item itself: stream failures out as they happen. */
   onSettled?: (outcome: BulkOutcome<I>) => void;
@@ -58,7 +59,7 @@ export interface BulkReport {
 }
 
 export interface BulkItemHandler<I> {
-  /** Checks an item and gives its body; throws Enable3ValidationError for a bad one. */
+  /** Checks an item and gives the id it will be sent with and a function that sends it; throws Enable3ValidationError for a bad one. */
   prepare(item: I, index: number): { id: string; send: (options: RequestOptions) => Promise<unknown> };
   /** The id an invalid item carried, if any, for the report. */
   idOf(item: I): string | undefined;
@@ -69,11 +70,11 @@ export async function sendInBulk<I>(
   handler: BulkItemHandler<I>,
   options: BulkOptions<I> = {},
 ): Promise<BulkReport> {
-  const concurrency = check.numberIn(options.concurrency ?? 8, "options.concurrency", 1, 1024, true);
+  const concurrency = check.numberIn(options.concurrency ?? DEFAULTS.bulk.concurrency, "options.concurrency", 1, 1024, true);
   if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
     throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
   }
-  const { concurrency: _c, onProgress, onSettled, collectDelivered = true, signal, ...requestOptions } = options;
+  const { concurrency: _c, onProgress, onSettled, collectDelivered = DEFAULTS.bulk.collectDelivered, signal, ...requestOptions } = options;
   const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], aborted: false };
   const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, inFlight: 0 };
   const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();

@@ -5,30 +5,32 @@ import { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
 import type { RetryOptions } from "./retry-policy.js";
 import * as check from "../internal/validate.js";
 import { MAX_TIMER_MS } from "../internal/validate.js";
+import { DEFAULTS } from "../internal/defaults.js";
 
-export const DEFAULT_BASE_URL = "https://integration.enable3.io";
+/** Where the client sends requests unless `baseUrl` (or ENABLE3_BASE_URL) says otherwise. */
+export const DEFAULT_BASE_URL = DEFAULTS.client.baseUrl;
 
 /** Options of {@link createEnable3Client}. */
 export interface ClientOptions extends RetryOptions {
   /** The operator's key, sent as `X-API-KEY`. Usually `process.env.ENABLE3_API_KEY`. */
   apiKey: string;
-  /** Default `https://integration.enable3.io`. Plain http only for localhost. */
+  /** The API's address; plain http only for localhost. @default "https://integration.enable3.io" */
   baseUrl?: string;
-  /** A fetch implementation; default the global one. */
+  /** A fetch implementation (tests, proxies, instrumentation). @default globalThis.fetch */
   fetch?: typeof fetch;
-  /** Per-attempt timeout in ms. Default 30000. */
+  /** Per-attempt timeout in ms. @default 30000 */
   timeoutMs?: number;
-  /** Overall deadline of one call, retries and waits included, in ms. Default 120000. */
+  /** Overall deadline of one call, retries and waits included, in ms. @default 120000 */
   deadlineMs?: number;
-  /** A token bucket shared by the client's retries; `false` turns it off. */
+  /** A token bucket shared by the client's retries; `false` turns it off. @default { capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 } */
   retryBudget?: RetryBudgetOptions | false;
   /** Console-compatible logger; nothing is logged unless `logLevel` is set too. */
   logger?: Logger;
-  /** Default `"off"`. */
+  /** How much the logger hears. @default "off" */
   logLevel?: LogLevel;
   /** Headers added to every request. */
   headers?: Record<string, string>;
-  /** Largest response body read, in bytes; a longer one fails with Enable3ResponseTooLargeError. Default 4194304 (4 MiB). */
+  /** Largest response body read, in bytes; a longer one fails with Enable3ResponseTooLargeError. @default 4194304 (4 MiB) */
   maxResponseBytes?: number;
 }
 
@@ -71,13 +73,13 @@ type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "h
 
 /** Each numeric option's default and allowed range; counts must be whole numbers. */
 const NUMBERS: Record<NumericOption, [fallback: number, min: number, max: number, whole?: true]> = {
-  maxRetries: [2, 0, 100, true],
-  initialDelayMs: [500, 0, MAX_TIMER_MS],
-  maxDelayMs: [8000, 0, MAX_TIMER_MS],
-  maxRetryAfterMs: [60_000, 0, MAX_TIMER_MS],
-  timeoutMs: [30_000, 1, MAX_TIMER_MS],
-  deadlineMs: [120_000, 1, MAX_TIMER_MS],
-  maxResponseBytes: [4 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER, true],
+  maxRetries: [DEFAULTS.client.maxRetries, 0, 100, true],
+  initialDelayMs: [DEFAULTS.client.initialDelayMs, 0, MAX_TIMER_MS],
+  maxDelayMs: [DEFAULTS.client.maxDelayMs, 0, MAX_TIMER_MS],
+  maxRetryAfterMs: [DEFAULTS.client.maxRetryAfterMs, 0, MAX_TIMER_MS],
+  timeoutMs: [DEFAULTS.client.timeoutMs, 1, MAX_TIMER_MS],
+  deadlineMs: [DEFAULTS.client.deadlineMs, 1, MAX_TIMER_MS],
+  maxResponseBytes: [DEFAULTS.client.maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, true],
 };
 
 /** The numeric options a single call may override. */
@@ -93,7 +95,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
-  const retryOnStatus = check.nonEmptyArray(o.retryOnStatus ?? [408, 429, 500, 502, 503, 504], "options.retryOnStatus")
+  const retryOnStatus = check.nonEmptyArray(o.retryOnStatus ?? DEFAULTS.client.retryOnStatus, "options.retryOnStatus")
     .map((s, i) => check.numberIn(s, `options.retryOnStatus[${i}]`, 100, 599, true));
   const numbers = Object.fromEntries(Object.entries(NUMBERS).map(([key, [fallback]]) => [key, numeric(o, key as NumericOption, "options", fallback)]));
   return {
@@ -103,7 +105,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
     settings: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
     logger: o.logger,
-    logLevel: o.logLevel ?? "off",
+    logLevel: o.logLevel ?? DEFAULTS.client.logLevel,
     headers: o.headers === undefined ? {} : check.stringRecord(o.headers, "options.headers"),
   };
 }

@@ -1,14 +1,16 @@
 // A retry budget shared by every call of one client, after the AWS SDK's "standard" retry mode:
 // retries spend tokens, successes refill them, so an outage cannot turn into a retry storm.
 
+import { DEFAULTS } from "../internal/defaults.js";
+
 export interface RetryBudgetOptions {
-  /** Tokens in a full bucket. Default 500. */
+  /** Tokens in a full bucket. @default 500 */
   capacity?: number;
-  /** Tokens one retry spends. Default 5. */
+  /** Tokens one retry spends. @default 5 */
   retryCost?: number;
-  /** Tokens a retry after a timeout spends (timeouts are costlier to wait out). Default 10. */
+  /** Tokens a retry after a timeout spends (timeouts are costlier to wait out). @default 10 */
   timeoutRetryCost?: number;
-  /** Tokens a success with no retry puts back. Default 1. */
+  /** Tokens a success with no retry puts back. @default 1 */
   successRefill?: number;
 }
 
@@ -20,10 +22,11 @@ export class RetryBudget {
   private tokens: number;
 
   constructor(options: RetryBudgetOptions = {}) {
-    this.capacity = options.capacity ?? 500;
-    this.retryCost = options.retryCost ?? 5;
-    this.timeoutRetryCost = options.timeoutRetryCost ?? 10;
-    this.successRefill = options.successRefill ?? 1;
+    const defaults = DEFAULTS.retryBudget;
+    this.capacity = options.capacity ?? defaults.capacity;
+    this.retryCost = options.retryCost ?? defaults.retryCost;
+    this.timeoutRetryCost = options.timeoutRetryCost ?? defaults.timeoutRetryCost;
+    this.successRefill = options.successRefill ?? defaults.successRefill;
     this.tokens = this.capacity;
   }
 

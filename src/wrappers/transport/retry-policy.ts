@@ -1,22 +1,22 @@
 // Retry policy: which outcomes are retried and how long to wait before the next attempt.
 
 export interface RetryOptions {
-  /** Retries after the first attempt; `0` disables retrying. Default 2. */
+  /** Retries after the first attempt; `0` disables retrying. @default 2 */
   maxRetries?: number;
-  /** First backoff delay in ms, doubled per retry, with jitter. Default 500. */
+  /** First backoff delay in ms, doubled per retry, with jitter. @default 500 */
   initialDelayMs?: number;
-  /** Largest backoff delay in ms. Default 8000. */
+  /** Largest backoff delay in ms. @default 8000 */
   maxDelayMs?: number;
-  /** Longest server-requested wait (Retry-After) honoured; beyond it the call fails. Default 60000. */
+  /** Longest server-requested wait (Retry-After) honoured, in ms; beyond it the call fails. @default 60000 */
   maxRetryAfterMs?: number;
-  /** Statuses that are retried. Default 408, 429, 500, 502, 503, 504. */
+  /** Statuses that are retried. @default [408, 429, 500, 502, 503, 504] */
   retryOnStatus?: readonly number[];
 }
 
-/** Exponential backoff with "full jitter" between half and the whole step, capped. */
-export function backoffDelay(retry: number, options: Required<RetryOptions>, random: () => number = Math.random): number {
+/** Exponential backoff with "equal jitter" (a random wait between half and the whole step), capped. */
+export function backoffDelay(retry: number, options: Required<RetryOptions>): number {
   const step = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (retry - 1));
-  return Math.round(step * (0.5 + random() * 0.5));
+  return Math.round(step * (0.5 + Math.random() * 0.5));
 }
 
 /**

@@ -1,6 +1,7 @@
 // An expiring LRU cache with single flight, for widget URLs and SDK tokens: fetched on every page
 // view or app start, yet valid for a day.
 import { Enable3AbortError } from "../errors.js";
+import { DEFAULTS } from "../internal/defaults.js";
 import { MAX_TIMER_MS, numberIn, plainObject } from "../internal/validate.js";
 
 export interface CacheOptions {
@@ -10,8 +11,6 @@ export interface CacheOptions {
   refreshMarginMs?: number;
 }
 
-/** The defaults of {@link CacheOptions}. */
-export const CACHE_DEFAULTS = { maxEntries: 1000, refreshMarginMs: 5 * 60 * 1000 } as const;
 
 interface Entry<V> {
   value: V;
@@ -35,8 +34,8 @@ export class ExpiringCache<V> {
 
   constructor(options: CacheOptions | undefined, private readonly expiryOf: (value: V) => Date | undefined) {
     const o = options === undefined ? {} : plainObject(options, "options");
-    this.maxEntries = o.maxEntries === undefined ? CACHE_DEFAULTS.maxEntries : numberIn(o.maxEntries, "options.maxEntries", 1, Number.MAX_SAFE_INTEGER, true);
-    this.refreshMarginMs = o.refreshMarginMs === undefined ? CACHE_DEFAULTS.refreshMarginMs : numberIn(o.refreshMarginMs, "options.refreshMarginMs", 0, MAX_TIMER_MS);
+    this.maxEntries = o.maxEntries === undefined ? DEFAULTS.widgetCache.maxEntries : numberIn(o.maxEntries, "options.maxEntries", 1, Number.MAX_SAFE_INTEGER, true);
+    this.refreshMarginMs = o.refreshMarginMs === undefined ? DEFAULTS.widgetCache.refreshMarginMs : numberIn(o.refreshMarginMs, "options.refreshMarginMs", 0, MAX_TIMER_MS);
   }
 
   get size(): number {

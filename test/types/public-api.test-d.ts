@@ -1,0 +1,55 @@
+// Type tests of the public API, checked by `npm run typecheck` (tsc over test/): inputs and results
+// follow the generated spec types, and what the spec forbids does not compile.
+import { expectTypeOf } from "vitest";
+import {
+  createEnable3Client, type AddWebsitesResult, type BulkReport, type components, type Enable3Client, type EventInput, type OperationId,
+  type RevenueInput, type SendEventResult, type UserBalance, type UserToken, type WidgetUrl,
+} from "../../src/index.js";
+import { parseWithdrawalCallback, type ParsedWithdrawalCallback, type WithdrawalCallback } from "../../src/callback.js";
+import { createWidgetCache, type WidgetCache } from "../../src/widget.js";
+
+type Schemas = components["schemas"];
+declare const enable3: Enable3Client;
+
+// every operation of the spec is a method
+expectTypeOf<OperationId>().toEqualTypeOf<
+  "sendEvent" | "getWidgetUrl" | "getUserToken" | "sendRevenue" | "assignSegments" | "removeSegments" | "getUserBalance" | "addWebsites"
+>();
+expectTypeOf<Pick<Enable3Client, OperationId>>().toBeObject();
+
+// inputs: the generated DTOs, with id/createdAt and requestId/date optional
+expectTypeOf<EventInput["userId"]>().toEqualTypeOf<Schemas["AppEventDto"]["userId"]>();
+expectTypeOf<EventInput["value"]>().toEqualTypeOf<Schemas["AppEventDto"]["value"]>();
+expectTypeOf<EventInput["createdAt"]>().toEqualTypeOf<Date | string | undefined>();
+expectTypeOf<RevenueInput["date"]>().toEqualTypeOf<Date | string | undefined>();
+expectTypeOf(enable3.sendEvent).parameter(0).toEqualTypeOf<EventInput>();
+// @ts-expect-error value must be a number
+void enable3.sendEvent({ userId: "u", eventId: "e", value: "1" });
+// @ts-expect-error userId is required
+void enable3.sendEvent({ eventId: "e", value: 1 });
+
+// results
+expectTypeOf(enable3.sendEvent).returns.resolves.toEqualTypeOf<SendEventResult>();
+expectTypeOf<SendEventResult["id"]>().toEqualTypeOf<Schemas["AppEventDto"]["id"]>();
+expectTypeOf(enable3.getUserBalance).returns.resolves.toEqualTypeOf<UserBalance>();
+expectTypeOf<UserBalance>().toEqualTypeOf<Schemas["UserBalanceIntegrationDto"]>();
+expectTypeOf<UserBalance["balance"]>().toEqualTypeOf<string>();
+expectTypeOf(enable3.getWidgetUrl).returns.resolves.toEqualTypeOf<WidgetUrl>();
+expectTypeOf<WidgetUrl["expiresAt"]>().toEqualTypeOf<Date>();
+expectTypeOf(enable3.getUserToken).returns.resolves.toEqualTypeOf<UserToken>();
+expectTypeOf<UserToken["expiresAt"]>().toEqualTypeOf<Date | undefined>();
+expectTypeOf(enable3.addWebsites).returns.resolves.toEqualTypeOf<AddWebsitesResult>();
+expectTypeOf(enable3.assignSegments).returns.resolves.toEqualTypeOf<void>();
+expectTypeOf(enable3.sendEvents).returns.resolves.toEqualTypeOf<BulkReport>();
+
+// raw calls are typed by the generated paths
+void enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } } });
+// @ts-expect-error not a path of the spec
+void enable3.raw.GET("/api/v1/nope");
+
+// callbacks and the widget cache
+expectTypeOf(parseWithdrawalCallback).returns.toEqualTypeOf<ParsedWithdrawalCallback>();
+expectTypeOf<ParsedWithdrawalCallback>().toMatchTypeOf<WithdrawalCallback>();
+expectTypeOf<ParsedWithdrawalCallback["createdAtDate"]>().toEqualTypeOf<Date>();
+expectTypeOf(createWidgetCache).returns.toEqualTypeOf<WidgetCache>();
+expectTypeOf(createEnable3Client).parameter(0).toHaveProperty("apiKey");
