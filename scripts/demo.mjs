@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // npm start: a walkthrough of every operation. By default it starts the bundled mock API (Prism) on
 // 127.0.0.1 and needs no key; --base-url points it elsewhere, with the key from ENABLE3_API_KEY.
 import { parseArgs } from "node:util";
@@ -11,14 +12,16 @@ if (values.help) {
   process.exit(0);
 }
 
-const mock = values["base-url"] ? undefined : await startMockServer();
-const baseUrl = values["base-url"] ?? mock.url;
+const mock = values["base-url"] === undefined ? await startMockServer() : undefined;
+const baseUrl = mock?.url ?? values["base-url"] ?? "";
 const apiKey = process.env.ENABLE3_API_KEY ?? (mock ? "demo-key" : undefined);
 console.log(mock ? `Mock Enable3 API (Prism) listening on ${baseUrl}\n` : `Enable3 API at ${baseUrl}\n`);
 
 let failures = 0;
 try {
-  const enable3 = createEnable3Client({ apiKey, baseUrl });
+  // no key is a validation error that says how to set one
+  const enable3 = createEnable3Client({ apiKey: apiKey ?? "", baseUrl });
+  /** @type {[name: string, run: () => Promise<unknown>][]} */
   const steps = [
     ["sendEvent", () => enable3.sendEvent({ userId: "player-42", eventId: "deposit", value: 50, eventTags: ["first-deposit"] })],
     ["getWidgetUrl", () => enable3.getWidgetUrl("player-42", { referralCode: "FRIEND10" })],

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // npm run generate [-- --check | --watch] [--fragments DIR] [--spec-dir DIR] [--types-dir DIR]
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { watch } from "node:fs";
@@ -27,6 +28,10 @@ if (values.help) {
 
 const dirs = { fragmentsDir: values.fragments, specDir: values["spec-dir"], typesDir: values["types-dir"] };
 
+/**
+ * @param {string} file
+ * @param {string | null} fallback
+ */
 async function readOr(file, fallback) {
   try {
     return await readFile(file, "utf8");
@@ -59,6 +64,7 @@ async function check() {
 }
 
 function watchFragments() {
+  /** @type {NodeJS.Timeout | undefined} */
   let timer;
   let running = Promise.resolve();
   const run = () =>
@@ -77,6 +83,6 @@ try {
   else if (values.watch) watchFragments();
   else await generate();
 } catch (e) {
-  console.error(`error: ${e.message}`);
+  console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // npm run size: each public entry bundled with its dependencies (esbuild), minified and gzipped,
 // against its budget. Exits 1 when one is over. Run after `npm run build`.
 import { gzipSync } from "node:zlib";
@@ -18,6 +19,11 @@ export const BUDGETS = {
   "enable3-client/widget": { file: "dist/widget.js", budget: 2 * 1024 },
 };
 
+/**
+ * @param {string} file a built entry, relative to the project
+ * @param {import("esbuild").Platform} [platform]
+ * @returns {Promise<{ minified: number, gzipped: number }>}
+ */
 export async function measure(file, platform = "neutral") {
   const result = await build({
     entryPoints: [path.resolve(root, file)], bundle: true, minify: true, format: "esm", platform,
@@ -26,16 +32,18 @@ export async function measure(file, platform = "neutral") {
   // What loads with the import: the entry chunk and every chunk it imports statically. Chunks it
   // imports dynamically (bulk sending) load on first use and are not counted.
   const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((key) => outputs[key].entryPoint);
+  const entry = Object.keys(outputs).find((key) => outputs[key]?.entryPoint);
+  /** @type {Set<string>} */
   const loaded = new Set();
-  const visit = (key) => {
+  const visit = (/** @type {string} */ key) => {
     if (loaded.has(key)) return;
     loaded.add(key);
-    for (const i of outputs[key].imports) if (i.kind === "import-statement") visit(i.path);
+    for (const i of outputs[key]?.imports ?? []) if (i.kind === "import-statement") visit(i.path);
   };
+  if (entry === undefined) throw new Error(`esbuild produced no entry chunk for ${file}`);
   visit(entry);
   const byPath = new Map(result.outputFiles.map((f) => [path.relative(root, f.path), f.contents]));
-  const code = Buffer.concat([...loaded].map((key) => byPath.get(key)));
+  const code = Buffer.concat([...loaded].map((key) => byPath.get(key) ?? new Uint8Array()));
   return { minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Merges OpenAPI fragments into one document. Pure: takes parsed fragments, returns a document or
 // throws SpecConflictError naming both files. Never renames anything to make a conflict go away.
 import { isDeepStrictEqual } from "node:util";
@@ -7,7 +8,10 @@ export const BASE_PREFIX = "_";
 const API_KEY_HEADER = "x-api-key";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/** @typedef {Record<string, any>} Json an OpenAPI document or part of one: plain JSON */
+
 export class SpecConflictError extends Error {
+  /** @override */
   name = "SpecConflictError";
 }
 
@@ -17,13 +21,14 @@ export class SpecConflictError extends Error {
  */
 export function mergeFragments(fragments) {
   const sorted = [...fragments].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const bases = sorted.filter((f) => basename(f.file).startsWith(BASE_PREFIX));
+  const bases = sorted.filter((f) => (basename(f.file) ?? "").startsWith(BASE_PREFIX));
   if (bases.length !== 1) {
     throw new SpecConflictError(
       `expected exactly one base fragment (a file named "${BASE_PREFIX}*.json"), found ${bases.length}: ${bases.map((b) => b.file).join(", ") || "none"}`,
     );
   }
-  const base = bases[0];
+  const base = /** @type {{ file: string, doc: any }} */ (bases[0]);
+  /** @type {Json} */
   const merged = {
     openapi: base.doc.openapi,
     info: base.doc.info,
@@ -32,6 +37,7 @@ export function mergeFragments(fragments) {
     paths: {},
     components: {},
   };
+  /** @type {Map<string, string>} */
   const origin = new Map(); // "paths./x.get" or "components.schemas.X" or "operationId:foo" -> file
 
   for (const { file, doc } of sorted) {
@@ -43,8 +49,8 @@ export function mergeFragments(fragments) {
       throw new SpecConflictError(`${file} declares a global security requirement that differs from ${base.file}`);
     }
     for (const [path, item] of Object.entries(doc.paths ?? {})) mergePathItem(merged, origin, file, path, item);
-    for (const [section, entries] of Object.entries(doc.components ?? {})) {
-      for (const [name, value] of Object.entries(entries ?? {})) {
+    for (const [section, entries] of Object.entries(/** @type {Json} */ (doc.components ?? {}))) {
+      for (const [name, value] of Object.entries(/** @type {Json} */ (entries ?? {}))) {
         const key = `components.${section}.${name}`;
         merged.components[section] ??= {};
         const existing = merged.components[section][name];
@@ -64,7 +70,12 @@ export function mergeFragments(fragments) {
  * `x-enable3-examples` maps a component schema to an example the mock API serves. Kept apart from
  * the verbatim fragments so they stay verbatim; an example for a missing schema, or two for one, fails.
  */
+/**
+ * @param {Json} merged
+ * @param {{ file: string, doc: any }[]} fragments
+ */
 function applyExamples(merged, fragments) {
+  /** @type {Map<string, string>} */
   const source = new Map();
   for (const { file, doc } of fragments) {
     for (const [name, example] of Object.entries(doc["x-enable3-examples"] ?? {})) {
@@ -79,6 +90,13 @@ function applyExamples(merged, fragments) {
   }
 }
 
+/**
+ * @param {Json} merged
+ * @param {Map<string, string>} origin
+ * @param {string} file
+ * @param {string} path
+ * @param {any} item
+ */
 function mergePathItem(merged, origin, file, path, item) {
   const target = (merged.paths[path] ??= {});
   for (const [key, value] of Object.entries(item)) {
@@ -106,28 +124,34 @@ function mergePathItem(merged, origin, file, path, item) {
 }
 
 /** The key travels through the global apiKey scheme, so no operation asks its caller for it. */
+/** @param {Json} operation */
 function withoutApiKeyParameter(operation) {
   if (!Array.isArray(operation.parameters)) return operation;
   const parameters = operation.parameters.filter(
-    (p) => !(p.in === "header" && String(p.name).toLowerCase() === API_KEY_HEADER),
+    (/** @type {Json} */ p) => !(p.in === "header" && String(p.name).toLowerCase() === API_KEY_HEADER),
   );
   const { parameters: _dropped, ...rest } = operation;
   return parameters.length ? { ...rest, parameters } : rest;
 }
 
+/**
+ * @param {{ file: string, doc: any }} base
+ * @param {{ file: string, doc: any }} fragment
+ */
 function checkSameServers(base, fragment) {
-  const urls = (d) => (d.servers ?? []).map((s) => s.url);
+  const urls = (/** @type {Json} */ d) => (d.servers ?? []).map((/** @type {Json} */ s) => s.url);
   const mine = urls(fragment.doc);
   if (mine.length && !isDeepStrictEqual(mine, urls(base.doc))) {
     throw new SpecConflictError(`${fragment.file} names servers ${mine.join(", ")} but ${base.file} names ${urls(base.doc).join(", ")}`);
   }
 }
 
+/** @param {Json} doc */
 function sortDocument(doc) {
-  const sortKeys = (obj) => Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sortKeys = (/** @type {Json} */ obj) => Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const paths = sortKeys(doc.paths);
   for (const [p, item] of Object.entries(paths)) {
-    const methodOrder = (k) => (METHODS.includes(k) ? METHODS.indexOf(k) : -1);
+    const methodOrder = (/** @type {string} */ k) => (METHODS.includes(k) ? METHODS.indexOf(k) : -1);
     paths[p] = Object.fromEntries(Object.entries(item).sort(([a], [b]) => methodOrder(a) - methodOrder(b) || (a < b ? -1 : 1)));
   }
   const components = sortKeys(doc.components);
@@ -135,6 +159,7 @@ function sortDocument(doc) {
   return { ...doc, paths, components };
 }
 
+/** @param {string} file */
 function basename(file) {
   return file.split(/[\\/]/).pop();
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Validates the merged document with Redocly's OpenAPI linter (a dependency of openapi-typescript).
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 
@@ -18,7 +19,7 @@ export async function validateSpec(source, absoluteRef = "enable3.openapi.json")
     },
   });
   const problems = await lintFromString({ source, absoluteRef, config });
-  const describe = (p) => `${p.ruleId}: ${p.message} (${p.location?.[0]?.pointer ?? "?"})`;
+  const describe = (/** @type {(typeof problems)[number]} */ p) => `${p.ruleId}: ${p.message} (${p.location?.[0]?.pointer ?? "?"})`;
   return {
     errors: problems.filter((p) => p.severity === "error").map(describe),
     warnings: problems.filter((p) => p.severity === "warn").map(describe),

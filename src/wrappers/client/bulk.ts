@@ -3,7 +3,7 @@
 import { Enable3AbortError, Enable3Error, Enable3ValidationError } from "../errors.js";
 import type { RequestOptions } from "../transport/options.js";
 import * as check from "../internal/validate.js";
-import { DEFAULTS } from "../internal/defaults.js";
+import { BULK_DEFAULTS } from "../internal/defaults.js";
 
 export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
   /** Requests in flight at once, from 1 to 1024. @default 8 */
@@ -70,11 +70,11 @@ export async function sendInBulk<I>(
   handler: BulkItemHandler<I>,
   options: BulkOptions<I> = {},
 ): Promise<BulkReport> {
-  const concurrency = check.numberIn(options.concurrency ?? DEFAULTS.bulk.concurrency, "options.concurrency", 1, 1024, true);
+  const concurrency = check.numberIn(options.concurrency ?? BULK_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
   if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
     throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
   }
-  const { concurrency: _c, onProgress, onSettled, collectDelivered = DEFAULTS.bulk.collectDelivered, signal, ...requestOptions } = options;
+  const { concurrency: _c, onProgress, onSettled, collectDelivered = BULK_DEFAULTS.collectDelivered, signal, ...requestOptions } = options;
   const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], aborted: false };
   const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, inFlight: 0 };
   const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();

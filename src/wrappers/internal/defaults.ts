@@ -1,19 +1,21 @@
-// Every default of the SDK in one table: the code reads them from here, the option docs repeat them as
-// @default, and a test holds the README's configuration table to them.
-export const DEFAULTS = {
-  client: {
-    baseUrl: "https://integration.enable3.io",
-    maxRetries: 2,
-    initialDelayMs: 500,
-    maxDelayMs: 8_000,
-    maxRetryAfterMs: 60_000,
-    retryOnStatus: [408, 429, 500, 502, 503, 504],
-    timeoutMs: 30_000,
-    deadlineMs: 120_000,
-    maxResponseBytes: 4 * 1024 * 1024,
-    logLevel: "off",
-  },
-  retryBudget: { capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 },
-  widgetCache: { maxEntries: 1000, refreshMarginMs: 5 * 60 * 1000 },
-  bulk: { concurrency: 8, collectDelivered: true },
+// Every default of the SDK in one file: the code reads them from here, the option docs repeat them as
+// @default, and a test holds the README's configuration table to them. One object per area, so a
+// bundle carries only the defaults of what it uses.
+export const CLIENT_DEFAULTS = {
+  baseUrl: "https://integration.enable3.io",
+  maxRetries: 2,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+  retryOnStatus: [408, 429, 500, 502, 503, 504],
+  timeoutMs: 30_000,
+  deadlineMs: 120_000,
+  maxResponseBytes: 4 * 1024 * 1024,
+  logLevel: "off",
 } as const;
+
+export const RETRY_BUDGET_DEFAULTS = { capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 } as const;
+
+export const WIDGET_CACHE_DEFAULTS = { maxEntries: 1000, refreshMarginMs: 5 * 60 * 1000 } as const;
+
+export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true } as const;

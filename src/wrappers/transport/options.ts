@@ -5,10 +5,10 @@ import { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
 import type { RetryOptions } from "./retry-policy.js";
 import * as check from "../internal/validate.js";
 import { MAX_TIMER_MS } from "../internal/validate.js";
-import { DEFAULTS } from "../internal/defaults.js";
+import { CLIENT_DEFAULTS } from "../internal/defaults.js";
 
 /** Where the client sends requests unless `baseUrl` (or ENABLE3_BASE_URL) says otherwise. */
-export const DEFAULT_BASE_URL = DEFAULTS.client.baseUrl;
+export const DEFAULT_BASE_URL = CLIENT_DEFAULTS.baseUrl;
 
 /** Options of {@link createEnable3Client}. */
 export interface ClientOptions extends RetryOptions {
@@ -73,13 +73,13 @@ type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "h
 
 /** Each numeric option's default and allowed range; counts must be whole numbers. */
 const NUMBERS: Record<NumericOption, [fallback: number, min: number, max: number, whole?: true]> = {
-  maxRetries: [DEFAULTS.client.maxRetries, 0, 100, true],
-  initialDelayMs: [DEFAULTS.client.initialDelayMs, 0, MAX_TIMER_MS],
-  maxDelayMs: [DEFAULTS.client.maxDelayMs, 0, MAX_TIMER_MS],
-  maxRetryAfterMs: [DEFAULTS.client.maxRetryAfterMs, 0, MAX_TIMER_MS],
-  timeoutMs: [DEFAULTS.client.timeoutMs, 1, MAX_TIMER_MS],
-  deadlineMs: [DEFAULTS.client.deadlineMs, 1, MAX_TIMER_MS],
-  maxResponseBytes: [DEFAULTS.client.maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, true],
+  maxRetries: [CLIENT_DEFAULTS.maxRetries, 0, 100, true],
+  initialDelayMs: [CLIENT_DEFAULTS.initialDelayMs, 0, MAX_TIMER_MS],
+  maxDelayMs: [CLIENT_DEFAULTS.maxDelayMs, 0, MAX_TIMER_MS],
+  maxRetryAfterMs: [CLIENT_DEFAULTS.maxRetryAfterMs, 0, MAX_TIMER_MS],
+  timeoutMs: [CLIENT_DEFAULTS.timeoutMs, 1, MAX_TIMER_MS],
+  deadlineMs: [CLIENT_DEFAULTS.deadlineMs, 1, MAX_TIMER_MS],
+  maxResponseBytes: [CLIENT_DEFAULTS.maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, true],
 };
 
 /** The numeric options a single call may override. */
@@ -95,7 +95,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
-  const retryOnStatus = check.nonEmptyArray(o.retryOnStatus ?? DEFAULTS.client.retryOnStatus, "options.retryOnStatus")
+  const retryOnStatus = check.nonEmptyArray(o.retryOnStatus ?? CLIENT_DEFAULTS.retryOnStatus, "options.retryOnStatus")
     .map((s, i) => check.numberIn(s, `options.retryOnStatus[${i}]`, 100, 599, true));
   const numbers = Object.fromEntries(Object.entries(NUMBERS).map(([key, [fallback]]) => [key, numeric(o, key as NumericOption, "options", fallback)]));
   return {
@@ -105,7 +105,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
     settings: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
     logger: o.logger,
-    logLevel: o.logLevel ?? DEFAULTS.client.logLevel,
+    logLevel: o.logLevel ?? CLIENT_DEFAULTS.logLevel,
     headers: o.headers === undefined ? {} : check.stringRecord(o.headers, "options.headers"),
   };
 }

@@ -1,7 +1,7 @@
 // A retry budget shared by every call of one client, after the AWS SDK's "standard" retry mode:
 // retries spend tokens, successes refill them, so an outage cannot turn into a retry storm.
 
-import { DEFAULTS } from "../internal/defaults.js";
+import { RETRY_BUDGET_DEFAULTS } from "../internal/defaults.js";
 
 export interface RetryBudgetOptions {
   /** Tokens in a full bucket. @default 500 */
@@ -22,7 +22,7 @@ export class RetryBudget {
   private tokens: number;
 
   constructor(options: RetryBudgetOptions = {}) {
-    const defaults = DEFAULTS.retryBudget;
+    const defaults = RETRY_BUDGET_DEFAULTS;
     this.capacity = options.capacity ?? defaults.capacity;
     this.retryCost = options.retryCost ?? defaults.retryCost;
     this.timeoutRetryCost = options.timeoutRetryCost ?? defaults.timeoutRetryCost;

@@ -1,7 +1,7 @@
 // An expiring LRU cache with single flight, for widget URLs and SDK tokens: fetched on every page
 // view or app start, yet valid for a day.
 import { Enable3AbortError } from "../errors.js";
-import { DEFAULTS } from "../internal/defaults.js";
+import { WIDGET_CACHE_DEFAULTS } from "../internal/defaults.js";
 import { MAX_TIMER_MS, numberIn, plainObject } from "../internal/validate.js";
 
 export interface CacheOptions {
@@ -34,8 +34,8 @@ export class ExpiringCache<V> {
 
   constructor(options: CacheOptions | undefined, private readonly expiryOf: (value: V) => Date | undefined) {
     const o = options === undefined ? {} : plainObject(options, "options");
-    this.maxEntries = o.maxEntries === undefined ? DEFAULTS.widgetCache.maxEntries : numberIn(o.maxEntries, "options.maxEntries", 1, Number.MAX_SAFE_INTEGER, true);
-    this.refreshMarginMs = o.refreshMarginMs === undefined ? DEFAULTS.widgetCache.refreshMarginMs : numberIn(o.refreshMarginMs, "options.refreshMarginMs", 0, MAX_TIMER_MS);
+    this.maxEntries = o.maxEntries === undefined ? WIDGET_CACHE_DEFAULTS.maxEntries : numberIn(o.maxEntries, "options.maxEntries", 1, Number.MAX_SAFE_INTEGER, true);
+    this.refreshMarginMs = o.refreshMarginMs === undefined ? WIDGET_CACHE_DEFAULTS.refreshMarginMs : numberIn(o.refreshMarginMs, "options.refreshMarginMs", 0, MAX_TIMER_MS);
   }
 
   get size(): number {
