@@ -1,4 +1,4 @@
-// Argument parsing on node:util parseArgs, with usage errors that exit 2.
+// Argument parsing on node:util parseArgs, with usage errors that exit 2 and name what was typed.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** A mistake in how the command was called: exit code 2, with the command's help hint. */
@@ -21,11 +21,51 @@ export const COMMON_OPTIONS = {
 type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON_OPTIONS & O; allowPositionals: true; strict: true }>>;
 
 export function parse<O extends Options>(args: string[], options: O): { values: Parsed<O>["values"]; positionals: string[] } {
+  const all: Options = { ...COMMON_OPTIONS, ...options };
   try {
-    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true }) as Parsed<O>;
+    return parseArgs({ args: withNegativeValues(args, all), options: all, allowPositionals: true, strict: true }) as Parsed<O>;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const unknown = /Unknown option '(-{1,2}[^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown) throw new UsageError(`unknown option ${unknown}${didYouMean(unknown, Object.keys(all).map((k) => `--${k}`))}`);
+    throw new UsageError((error as Error).message.replace(/\. To specify .*$/s, ""));
   }
+}
+
+/** `--revenue -5`: a value that looks like a number is the option's value, not another option. */
+function withNegativeValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : undefined;
+    const next = args[i + 1];
+    if (name && options[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** " (did you mean --base-url?)" for a near miss, else "". */
+export function didYouMean(typed: string, known: string[]): string {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = name.startsWith(typed) && typed.length >= 3 ? 1 : editDistance(typed, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 4)) ? ` (did you mean ${best.name}?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 export function positional(positionals: string[], index: number, name: string): string {
@@ -60,4 +100,23 @@ export function pairs(values: string[] | undefined, flag: string): Record<string
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );
+}
+
+const API_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * A date flag: the API's `yyyy-MM-dd HH:mm:ss` (UTC) as is, or ISO 8601 (no zone means UTC),
+ * checked before anything is sent: "yesterday" or 2024-02-31 is a usage error.
+ */
+export function apiDateFlag(value: string | undefined, flag: string): string | Date | undefined {
+  if (value === undefined) return undefined;
+  const bad = () => new UsageError(`--${flag} must be "yyyy-MM-dd HH:mm:ss" (UTC) or ISO 8601 like 2024-02-22T10:00:00Z, got "${value}"`);
+  if (!API_DATE.test(value) && !ISO_DATE.test(value)) throw bad();
+  const [date, time = "00:00"] = value.split(/[ T]/);
+  const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(value);
+  const parsed = new Date(zoned ? value : `${date}T${time}Z`);
+  // a date that does not exist (2024-02-31, 10:61) parses to another day or not at all
+  if (Number.isNaN(parsed.getTime()) || (!zoned && parsed.toISOString().slice(0, 16) !== `${date}T${time.slice(0, 5)}`)) throw bad();
+  return API_DATE.test(value) ? value : parsed;
 }

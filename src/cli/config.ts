@@ -1,6 +1,6 @@
 // The client the CLI uses: the key only from the environment (a flag would show in `ps` and shell
-// history), the rest from flags first, then the environment.
-import { createEnable3Client, type Enable3Client } from "../index.js";
+// history), the rest from flags first, then the environment. Errors name the flag that was typed.
+import { createEnable3Client, Enable3ValidationError, type Enable3Client } from "../index.js";
 import { number, UsageError } from "./args.js";
 
 export interface ClientFlags {
@@ -10,14 +10,31 @@ export interface ClientFlags {
   "timeout-ms"?: string;
 }
 
+/** The SDK option each flag sets. */
+const FLAG_OF: Record<string, string> = {
+  "options.baseUrl": "--base-url",
+  "options.maxRetries": "--max-retries",
+  "options.initialDelayMs": "--retry-delay-ms",
+  "options.timeoutMs": "--timeout-ms",
+};
+
 export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): Enable3Client {
   const apiKey = env.ENABLE3_API_KEY;
   if (!apiKey) throw new UsageError("set ENABLE3_API_KEY to your Enable3 API key (for the mock, any value: see `enable3 mock`)");
-  return createEnable3Client({
-    apiKey,
-    baseUrl: flags["base-url"] ?? env.ENABLE3_BASE_URL,
-    maxRetries: number(flags["max-retries"], "max-retries"),
-    initialDelayMs: number(flags["retry-delay-ms"], "retry-delay-ms"),
-    timeoutMs: number(flags["timeout-ms"], "timeout-ms"),
-  });
+  const baseUrl = flags["base-url"] ?? env.ENABLE3_BASE_URL;
+  try {
+    return createEnable3Client({
+      apiKey,
+      baseUrl,
+      maxRetries: number(flags["max-retries"], "max-retries"),
+      initialDelayMs: number(flags["retry-delay-ms"], "retry-delay-ms"),
+      timeoutMs: number(flags["timeout-ms"], "timeout-ms"),
+    });
+  } catch (error) {
+    if (!(error instanceof Enable3ValidationError)) throw error;
+    const flag = FLAG_OF[error.field];
+    if (flag === "--base-url" && flags["base-url"] === undefined) throw new UsageError(`ENABLE3_BASE_URL ${error.message.slice(error.field.length + 1)}`);
+    if (flag) throw new UsageError(`${flag} ${error.message.slice(error.field.length + 1)}`);
+    throw error;
+  }
 }

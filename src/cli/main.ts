@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 // The `enable3` command: ops and support staff get answers without writing code.
 import { realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { UsageError } from "./args.js";
-import { importUsage, runImport } from "./import.js";
-import { mockUsage, runMock } from "./mock.js";
+import { didYouMean, UsageError } from "./args.js";
+import { callbackHelp, callbackUsage, runCallback } from "./callback-send.js";
+import { importHelp, importUsage, runImport } from "./import.js";
+import { mockHelp, mockUsage, runMock } from "./mock.js";
 import { operationCommands, type Command } from "./operations.js";
 import { EXIT, reportError } from "./output.js";
-import { runVerify, verifyUsage } from "./verify.js";
+import { runVerify, verifyHelp, verifyUsage } from "./verify.js";
 
 const commands: Record<string, Command> = {
   ...operationCommands,
-  import: { summary: "Send events or revenue from an NDJSON file, with a dead-letter file for failures", usage: importUsage, run: runImport },
-  mock: { summary: "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)", usage: mockUsage, run: runMock },
-  "verify-callback": { summary: "Check a saved withdrawal callback against its signature", usage: verifyUsage, run: runVerify },
+  import: { summary: "Send events or revenue from an NDJSON file, with a dead-letter file for failures", usage: importUsage, help: importHelp, run: runImport },
+  mock: { summary: "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)", usage: mockUsage, help: mockHelp, run: runMock },
+  "verify-callback": { summary: "Check a saved withdrawal callback against its signature", usage: verifyUsage, help: verifyHelp, run: runVerify },
+  callback: { summary: "Send a signed withdrawal callback to your own endpoint, as Enable3 would", usage: callbackUsage, help: callbackHelp, run: runCallback },
 };
 
 const COMMON_HELP = `Options for every command:
@@ -23,14 +26,21 @@ const COMMON_HELP = `Options for every command:
   --retry-delay-ms N first backoff delay, doubled per retry (default 500)
   --timeout-ms N     per-attempt timeout (default 30000)
   -h, --help         this help
+  --version          the package version
 
 Environment: ENABLE3_API_KEY (required for API calls; never printed), ENABLE3_BASE_URL.
-Exit codes: 0 success, 1 API or network failure (or records that failed), 2 usage or validation error.`;
+Exit codes: 0 success, 1 API or network failure (or records that failed), 2 usage or validation error,
+130/143/129 an import stopped by Ctrl-C/SIGTERM/SIGHUP.`;
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   const list = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join("\n");
-  return `Usage: enable3 <command> [options]\n\nCommands:\n${list}\n\n${COMMON_HELP}\n`;
+  return `Usage: enable3 <command> [options]\n\nCommands:\n${list}\n\nRun enable3 <command> --help for a command's options and examples.\n\n${COMMON_HELP}\n`;
+}
+
+function version(): string {
+  // ../../package.json from both src/cli and dist/cli
+  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,11 +50,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
   const command = commands[name];
   try {
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (!command) throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(commands))}`);
     if (args.includes("--help") || args.includes("-h")) {
-      process.stdout.write(`Usage: ${command.usage}\n\n${command.summary}.\n\n${COMMON_HELP}\n`);
+      process.stdout.write(`Usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}\n\n${COMMON_HELP}\n`);
       return EXIT.ok;
     }
     return await command.run(args);

@@ -5,6 +5,19 @@ import { createOutput, EXIT } from "./output.js";
 
 export const mockUsage = "enable3 mock [--port N] [--host 127.0.0.1]";
 
+export const mockHelp = `Starts Prism on the OpenAPI spec bundled with this package and prints the base URL to use.
+Requests that break the spec are answered with an error; "Prefer: code=404" asks for an error answer.
+Prism is a development tool: install it with npm install --save-dev @stoplight/prism-cli@5.14.2.
+
+Options:
+  --port N         listen on port N (default: a free one)
+  --host ADDRESS   listen on this address (default 127.0.0.1: this machine only)
+  --json           print {"baseUrl", "pid"}
+
+Example:
+  enable3 mock --port 4010 &
+  ENABLE3_BASE_URL=http://127.0.0.1:4010 ENABLE3_API_KEY=any enable3 balance player-42`;
+
 export async function runMock(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { port: { type: "string" }, host: { type: "string" } });
   noMorePositionals(positionals, 0);

@@ -1,28 +1,31 @@
 // One subcommand per API operation.
 import type { Enable3Client } from "../index.js";
-import { number, pairs, parse, positional, noMorePositionals, required, UsageError, type Options } from "./args.js";
+import { apiDateFlag, number, pairs, parse, positional, noMorePositionals, required, UsageError, type Options } from "./args.js";
 import { clientFrom } from "./config.js";
 import { createOutput, EXIT } from "./output.js";
 
 export interface Command {
   summary: string;
   usage: string;
+  /** What `--help` shows after the usage: the command's own options and at least one example. */
+  help: string;
   run(args: string[]): Promise<number>;
 }
 
-function command(summary: string, usage: string, run: (args: string[]) => Promise<number>): Command {
-  return { summary, usage, run };
+function command(summary: string, usage: string, help: string, run: (args: string[]) => Promise<number>): Command {
+  return { summary, usage, help, run };
 }
 
 /** The commands that take one `<userId>`: parse, call, print what `show` makes of the result. */
 function userCommand<O extends Options, R>(
   summary: string,
   usage: string,
+  help: string,
   options: O,
   call: (client: Enable3Client, userId: string, values: ReturnType<typeof parse<O>>["values"]) => Promise<R>,
   show: (result: R) => string,
 ): Command {
-  return command(summary, usage, async (args) => {
+  return command(summary, usage, help, async (args) => {
     const { values, positionals } = parse(args, options);
     const userId = positional(positionals, 0, "userId");
     noMorePositionals(positionals, 1);
@@ -39,21 +42,24 @@ export const operationCommands: Record<string, Command> = {
   "widget-url": userCommand(
     "Print a user's widget URL (valid one day)",
     "enable3 widget-url <userId> [--referral-code CODE] [--param key=value]...",
+    "Example:\n  enable3 widget-url player-42 --referral-code FRIEND10 --param section=shop",
     { "referral-code": { type: "string" }, param: { type: "string", multiple: true } },
     (client, userId, values) => client.getWidgetUrl(userId, { referralCode: values["referral-code"], params: pairs(values.param, "param") }),
     (widget) => `${widget.url}${expiry(widget.expiresAt)}`,
   ),
-  token: userCommand("Print a user's JWT for the mobile SDK", "enable3 token <userId>", {}, (client, userId) => client.getUserToken(userId), (token) => `${token.token}${expiry(token.expiresAt)}`),
+  token: userCommand("Print a user's JWT for the mobile SDK", "enable3 token <userId>", "Example:\n  enable3 token player-42", {}, (client, userId) => client.getUserToken(userId), (token) => `${token.token}${expiry(token.expiresAt)}`),
   balance: userCommand(
     "Print a user's token balance",
     "enable3 balance <userId>",
+    "Example:\n  enable3 balance player-42 --json",
     {},
     (client, userId) => client.getUserBalance(userId),
     (balance) => `${balance.balance}${balance.userExists ? "" : " (no such user yet)"}`,
   ),
   event: command(
     "Send one event",
-    "enable3 event --user <userId> --event <eventId> --value <number> [--tag TAG]... [--id ID] [--created-at 'yyyy-MM-dd HH:mm:ss']",
+    "enable3 event --user <userId> --event <eventId> --value <number> [--tag TAG]... [--id ID] [--created-at DATE]",
+    "--id is the idempotency key (generated when absent: printed, so a retry can reuse it).\n--created-at: 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO 8601; default now.\n\nExample:\n  enable3 event --user player-42 --event deposit --value 50 --tag slots --created-at 2024-02-22T10:00:00Z",
     async (args) => {
       const { values, positionals } = parse(args, {
         user: { type: "string" }, event: { type: "string" }, value: { type: "string" }, tag: { type: "string", multiple: true },
@@ -62,7 +68,7 @@ export const operationCommands: Record<string, Command> = {
       noMorePositionals(positionals, 0);
       const result = await clientFrom(values).sendEvent({
         userId: required(values.user, "user"), eventId: required(values.event, "event"),
-        value: required(number(values.value, "value"), "value"), eventTags: values.tag, id: values.id, createdAt: values["created-at"],
+        value: required(number(values.value, "value"), "value"), eventTags: values.tag, id: values.id, createdAt: apiDateFlag(values["created-at"], "created-at"),
       });
       createOutput(values.json).result(result, `sent event ${result.id}`);
       return EXIT.ok;
@@ -70,12 +76,13 @@ export const operationCommands: Record<string, Command> = {
   ),
   revenue: command(
     "Report revenue in USDT",
-    "enable3 revenue --revenue <number> [--request-id ID] [--date 'yyyy-MM-dd HH:mm:ss']",
+    "enable3 revenue --revenue <number> [--request-id ID] [--date DATE]",
+    "--request-id is the idempotency key (generated when absent).\n--date: 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO 8601; default now. Negative revenue is allowed: --revenue -5.\n\nExample:\n  enable3 revenue --revenue 1250.5 --date '2024-02-22 10:00:00'",
     async (args) => {
       const { values, positionals } = parse(args, { revenue: { type: "string" }, "request-id": { type: "string" }, date: { type: "string" } });
       noMorePositionals(positionals, 0);
       const result = await clientFrom(values).sendRevenue({
-        revenue: required(number(values.revenue, "revenue"), "revenue"), requestId: values["request-id"], date: values.date,
+        revenue: required(number(values.revenue, "revenue"), "revenue"), requestId: values["request-id"], date: apiDateFlag(values.date, "date"),
       });
       createOutput(values.json).result(result, `sent revenue ${result.requestId}`);
       return EXIT.ok;
@@ -84,6 +91,7 @@ export const operationCommands: Record<string, Command> = {
   segments: command(
     "Add users to segments, or remove them",
     "enable3 segments add|remove --user <userId> --segment <segmentId> [--segment …]",
+    "Example:\n  enable3 segments add --user player-42 --segment vip --segment whale",
     async (args) => {
       const { values, positionals } = parse(args, { user: { type: "string" }, segment: { type: "string", multiple: true } });
       const action = positional(positionals, 0, "add|remove");
@@ -96,13 +104,13 @@ export const operationCommands: Record<string, Command> = {
       return EXIT.ok;
     },
   ),
-  websites: command("Register websites for the operator", "enable3 websites add <url>...", async (args) => {
+  websites: command("Register websites for the operator", "enable3 websites add <url>...", "Example:\n  enable3 websites add https://casino.example https://poker.example", async (args) => {
     const { values, positionals } = parse(args, {});
     if (positional(positionals, 0, "add") !== "add") throw new UsageError(`websites takes add, got "${positionals[0]}"`);
     const urls = positionals.slice(1);
     if (urls.length === 0) throw new UsageError("missing <url>");
-    await clientFrom(values).addWebsites(urls);
-    createOutput(values.json).result({ ok: true }, `added ${urls.join(", ")}`);
+    const result = await clientFrom(values).addWebsites(urls);
+    createOutput(values.json).result(result, `added ${urls.join(", ")}${result.registeredByEarlierAttempt ? " (registered by an earlier attempt whose answer was lost)" : ""}`);
     return EXIT.ok;
   }),
 };

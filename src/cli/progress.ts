@@ -1,61 +1,141 @@
-// Progress of a long import: a redrawn bar on a terminal, periodic plain lines elsewhere (logs, CI).
-import type { BulkProgress } from "../index.js";
+// Progress of a long import: one bar line redrawn in place on a terminal (never wider than it, so it
+// never wraps), messages printed above it; plain lines every few seconds elsewhere (logs, CI).
+
+/** Lines of the input by what became of them; every line ends in exactly one of these. */
+export interface LineCounts {
+  delivered: number;
+  /** Records that failed (validation or API), not counting `notSent`. */
+  failed: number;
+  /** Lines that were not JSON. */
+  invalid: number;
+  /** Records read but never sent: the run was stopped first. */
+  notSent: number;
+  /** Blank lines, skipped. */
+  blank: number;
+}
 
 export interface ProgressReporter {
-  update(progress: BulkProgress): void;
-  /** Stops the timer and ends the bar's line. */
+  /** The counts changed. */
+  update(counts: LineCounts): void;
+  /** A message for the user, printed above the bar. */
+  message(text: string): void;
+  /** Draws the final state and ends the bar's line. Safe to call twice. */
   done(): void;
 }
 
-const BAR_WIDTH = 24;
-
-export function createProgressReporter(options: {
+export interface ProgressOptions {
   stream: NodeJS.WriteStream;
   /** Lines in the file, when known: gives the bar its percentage and ETA. */
   total?: number;
-  /** How often a plain line is written when the stream is not a terminal. Default 2000 ms. */
+  /** How often a plain line is written when the stream is not a terminal. @default 2000 */
   plainIntervalMs?: number;
   now?: () => number;
-}): ProgressReporter {
+}
+
+/** Separators for thousands: 12,345. */
+export const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+/** "1 blank line", "2 blank lines". */
+export const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+export const processed = (c: LineCounts) => c.delivered + c.failed + c.invalid + c.notSent + c.blank;
+
+const REDRAW_MS = 100;
+/** No rate (or ETA) is quoted before this much time and this many lines: early figures mislead. */
+const RATE_AFTER_MS = 1500;
+const RATE_AFTER_LINES = 20;
+/** Weight of the newest rate sample in the moving average. */
+const SMOOTHING = 0.3;
+
+export function createProgressReporter(options: ProgressOptions): ProgressReporter {
   const { stream, total } = options;
   const now = options.now ?? (() => performance.now());
   const started = now();
-  let latest: BulkProgress = { read: 0, delivered: 0, failed: 0, inFlight: 0 };
+  let counts: LineCounts = { delivered: 0, failed: 0, invalid: 0, notSent: 0, blank: 0 };
+  let rate: number | undefined;
+  let sample = { at: started, done: 0 };
   let lastDraw = -Infinity;
   let finished = false;
 
-  const describe = (tty: boolean) => {
-    const settled = latest.delivered + latest.failed;
-    const seconds = (now() - started) / 1000;
-    const rate = seconds > 0 ? settled / seconds : 0;
-    const parts = [`${fmt(settled)}${total ? `/${fmt(total)}` : ""} records`, `${fmt(latest.delivered)} delivered`, `${fmt(latest.failed)} failed`, `${fmt(Math.round(rate))}/s`];
-    if (total && rate > 0) parts.push(`ETA ${Math.max(0, Math.ceil((total - settled) / rate))}s`);
-    if (!tty || !total) return parts.join(", ");
-    const filled = Math.min(BAR_WIDTH, Math.round((settled / total) * BAR_WIDTH));
-    return `[${"#".repeat(filled)}${".".repeat(BAR_WIDTH - filled)}] ${Math.floor((settled / total) * 100)}% ${parts.join("  ")}`;
+  const sampleRate = () => {
+    const t = now();
+    const done = processed(counts);
+    if (t - sample.at < 500) return;
+    const current = ((done - sample.done) * 1000) / (t - sample.at);
+    sample = { at: t, done };
+    if (t - started < RATE_AFTER_MS || done < RATE_AFTER_LINES) return;
+    rate = rate === undefined ? (done * 1000) / (t - started) : SMOOTHING * current + (1 - SMOOTHING) * rate;
+  };
+
+  /** The figures, most important first, so a narrow terminal drops from the end. */
+  const parts = (): string[] => {
+    const done = processed(counts);
+    const failed = counts.failed + counts.invalid;
+    const list = [`${fmt(done)}${total ? `/${fmt(total)}` : ""} lines`, `${fmt(counts.delivered)} ok`, `${fmt(failed)} failed`];
+    if (counts.notSent) list.push(`${fmt(counts.notSent)} not sent`);
+    if (rate !== undefined) list.push(`${fmt(rate)}/s`);
+    if (rate && total && done < total) list.push(`ETA ${duration((total - done) / rate)}`);
+    return list;
   };
 
   if (!stream.isTTY) {
-    const timer = setInterval(() => stream.write(`progress: ${describe(false)}\n`), options.plainIntervalMs ?? 2000);
+    const timer = setInterval(() => {
+      sampleRate();
+      stream.write(`progress: ${parts().join(", ")}\n`);
+    }, options.plainIntervalMs ?? 2000);
     timer.unref();
     return {
-      update: (p) => void (latest = p),
+      update: (c) => void (counts = c),
+      message: (text) => void stream.write(`${text}\n`),
       done: () => clearInterval(timer),
     };
   }
+
+  const line = (): string => {
+    // one column short of the width: writing the last column makes some terminals wrap
+    const width = Math.max(20, (stream.columns || 80) - 1);
+    const figures = parts();
+    const done = processed(counts);
+    const percent = total ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
+    const head = percent === undefined ? "" : `${String(percent).padStart(3)}% `;
+    let text = head + figures.join("  ");
+    while (text.length > width && figures.length > 1) {
+      figures.pop();
+      text = head + figures.join("  ");
+    }
+    const barWidth = Math.min(30, width - text.length - 3);
+    if (percent !== undefined && width >= 60 && barWidth >= 10) {
+      const filled = Math.round((done / total!) * barWidth);
+      text = `[${"#".repeat(filled)}${".".repeat(barWidth - filled)}] ${text}`;
+    }
+    return text.slice(0, width);
+  };
+  const draw = () => {
+    lastDraw = now();
+    sampleRate();
+    stream.write(`\r${line()}\x1b[K`);
+  };
   return {
-    update(p) {
-      latest = p;
-      if (now() - lastDraw < 100) return; // redraw at most ten times a second
-      lastDraw = now();
-      stream.write(`\r\x1b[2K${describe(true)}`);
+    update(c) {
+      counts = c;
+      if (!finished && now() - lastDraw >= REDRAW_MS) draw();
+    },
+    message(text) {
+      stream.write(`\r\x1b[K${text}\n`);
+      if (!finished) draw();
     },
     done() {
       if (finished) return;
       finished = true;
-      stream.write(`\r\x1b[2K${describe(true)}\n`);
+      sampleRate();
+      stream.write(`\r${line()}\x1b[K\n`);
     },
   };
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
+function duration(seconds: number): string {
+  const s = Math.ceil(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}

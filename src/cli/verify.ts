@@ -4,7 +4,15 @@ import { Enable3CallbackError, parseWithdrawalCallback } from "../callback.js";
 import { parse, positional, noMorePositionals, required, UsageError } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
 
-export const verifyUsage = "enable3 verify-callback --signature SIG [--secret SECRET] <file|->   (secret: ENABLE3_CALLBACK_SECRET)";
+export const verifyUsage = "enable3 verify-callback --signature SIG [--secret SECRET] <file|->";
+
+export const verifyHelp = `Checks a saved callback body (a file, or - for stdin) against the X-REQUEST-SIGNATURE it came with,
+then checks its fields. The secret comes from ENABLE3_CALLBACK_SECRET, or --secret (visible in ps).
+Exits 0 when valid, 1 when not (with the reason), 2 for a usage error.
+
+Example:
+  ENABLE3_CALLBACK_SECRET=… enable3 verify-callback --signature "$SIG" callback.json
+  cat callback.json | enable3 verify-callback --signature "$SIG" -`;
 
 export async function runVerify(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { signature: { type: "string" }, secret: { type: "string" } });

@@ -1,93 +1,193 @@
-// enable3 import: streamed NDJSON, bulk sending, dead letters that account for every line, replay.
+// enable3 import: streamed NDJSON, dead letters that account for every line and replay idempotently,
+// and stops (Ctrl-C, SIGTERM, SIGHUP) that still leave every line delivered, dead-lettered or resumable.
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
-import { makeTempDir } from "../helpers/temp-dir.js";
+import { runCli, startCli } from "../helpers/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
-import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
-
-let dir: string;
-beforeAll(async () => {
-  dir = await makeTempDir("enable3-import");
-});
+import { reply, startScriptedServer } from "../helpers/http-server.js";
+import { makeTempDir } from "../helpers/temp-dir.js";
 
 const readLines = async (file: string) => (await readFile(file, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l));
 const byte = (text: string) => createHash("sha1").update(text).digest()[0]!;
+const env = (url: string) => ({ ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: url });
+const event = (i: number) => JSON.stringify({ userId: `u${i % 50}`, eventId: "deposit", value: i });
+
+/** A server that de-duplicates by id, refuses ~3% of ids for good and fails ~25% of attempts for a while. */
+async function faultyServer() {
+  const attempts = new Map<string, number>();
+  const stored = new Map<string, number>();
+  const server = await startScriptedServer((req, res) => {
+    const { id } = JSON.parse(req.body);
+    const n = (attempts.get(id) ?? 0) + 1;
+    attempts.set(id, n);
+    if (byte(id) < 8) return reply(res, 400, { message: `event ${id} is rejected` });
+    if (n < 4 && byte(`${id}#${n}`) < 64) return reply(res, 503);
+    stored.set(id, (stored.get(id) ?? 0) + 1);
+    reply(res, 201);
+  });
+  return { server, stored, attempts };
+}
 
 describe("enable3 import", () => {
-  let server: ScriptedServer;
-  const delivered = new Set<string>();
-  beforeAll(async () => {
-    const attempts = new Map<string, number>();
-    server = await startScriptedServer((req, res) => {
-      const { id } = JSON.parse(req.body);
-      const n = (attempts.get(id) ?? 0) + 1;
-      attempts.set(id, n);
-      if (byte(id) < 8) return reply(res, 400, { error: "rejected" }); // about 3%: permanent
-      if (byte(`${id}#${n}`) < 64) return reply(res, 503); // about 25% of attempts: transient
-      delivered.add(id);
-      reply(res, 201);
-    });
-  });
-
-  it("10,000 lines with injected faults: delivered plus dead letters account for every line", async () => {
+  it("4,000 lines with faults, a BOM, CRLF, a blank and a broken line: every line is delivered or a dead letter with its line and id", async () => {
+    const { server, stored } = await faultyServer();
+    const dir = await makeTempDir("enable3-import");
     const file = path.join(dir, "events.ndjson");
-    const lines = Array.from({ length: 10_000 }, (_, i) =>
-      i === 500 ? "{broken json" : i === 700 ? JSON.stringify({ id: `e-${i}`, userId: "u", eventId: "deposit", value: "NaN" }) : JSON.stringify({ id: `e-${i}`, userId: `u${i % 50}`, eventId: "deposit", value: i }),
-    );
-    await writeFile(file, lines.join("\n") + "\n");
-    const result = await runCli(["import", "events", file, "--concurrency", "32", "--json", "--max-retries", "2", "--retry-delay-ms", "1"], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: server.url });
+    const lines = Array.from({ length: 4_000 }, (_, i) => (i === 500 ? "{broken json" : i === 600 ? "" : i === 700 ? JSON.stringify({ userId: "u", eventId: "deposit", value: "NaN" }) : event(i)));
+    await writeFile(file, `\uFEFF${lines.join("\r\n")}\r\n`);
+    const result = await runCli(["import", "events", file, "--concurrency", "32", "--json", "--max-retries", "1", "--retry-delay-ms", "1"], env(server.url));
     expect(result.code).toBe(1);
     const summary = JSON.parse(result.stdout);
     const deadLetters = await readLines(path.join(dir, "events.failed.ndjson"));
-    expect(summary.delivered + deadLetters.length).toBe(10_000);
-    expect(summary.delivered).toBe(delivered.size);
-    expect(summary).toMatchObject({ invalidLines: 1, failed: deadLetters.length - 1, deadLetterFile: path.join(dir, "events.failed.ndjson") });
+    expect(summary).toMatchObject({ blank: 1, invalid: 1, notSent: 0, stopped: false, resumeFromLine: null, deadLetters: deadLetters.length });
+    expect(summary.delivered + summary.failed + summary.invalid + summary.blank).toBe(4_000);
+    expect(summary.delivered + deadLetters.length + summary.blank).toBe(4_000);
+    expect(summary.delivered).toBe(stored.size);
     expect(new Set(deadLetters.map((d) => d.line)).size).toBe(deadLetters.length);
-    expect(deadLetters.find((d) => d.line === 501)).toMatchObject({ raw: "{broken json", error: { message: "not valid JSON" } });
-    expect(deadLetters.find((d) => d.line === 701)).toMatchObject({ record: { id: "e-700" }, error: { name: "Enable3ValidationError" } });
-    expect(deadLetters.some((d) => d.error.status === 400)).toBe(true);
-    expect(deadLetters.some((d) => d.error.status === 503)).toBe(true);
-    for (const d of deadLetters.filter((d) => d.record)) expect(d.record.id).toBe(`e-${d.line - 1}`);
+    expect(deadLetters.find((d) => d.line === 1)?.raw).toBeUndefined(); // the BOM line is a record like any other
+    expect(deadLetters.find((d) => d.line === 501)).toMatchObject({ raw: "{broken json", error: { message: "line 501: not valid JSON" } });
+    expect(deadLetters.find((d) => d.line === 701)).toMatchObject({ error: { name: "Enable3ValidationError", field: "value", message: "line 701: value must be a finite number, got string" } });
+    for (const d of deadLetters.filter((d) => d.error.status)) {
+      expect(d.id).toMatch(/^[0-9a-f-]{36}$/); // the id it was sent with, also inside the record
+      expect(d.record.id).toBe(d.id);
+      expect(d.record.value).toBe(d.line - 1);
+    }
+    expect(deadLetters.some((d) => d.error.status === 400 && /is rejected/.test(d.error.message))).toBe(true);
     expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
-  }, 90_000);
-
-  it("replays a dead-letter file: what failed transiently goes through, the rest comes back with its line", async () => {
-    // its own server and file, so the test stands alone: e-ok is accepted now, e-bad is always refused
-    const replayServer = await startScriptedServer((req, res) => (JSON.parse(req.body).id === "e-bad" ? reply(res, 400, { error: "rejected" }) : reply(res, 201)));
-    const file = path.join(await makeTempDir("enable3-replay"), "events.failed.ndjson");
-    const deadLetter = (line: number, entry: object) => JSON.stringify({ line, ...entry, error: { name: "Enable3ServerError", status: 503 } });
-    await writeFile(file, [
-      deadLetter(3, { record: { id: "e-ok", userId: "u", eventId: "deposit", value: 1 } }),
-      deadLetter(8, { record: { id: "e-bad", userId: "u", eventId: "deposit", value: 2 } }),
-      deadLetter(9, { record: { id: "e-invalid", userId: "u", eventId: "deposit", value: "NaN" } }),
-      deadLetter(12, { raw: "{still broken" }),
-    ].join("\n") + "\n");
-    const result = await runCli(["import", "events", file, "--json", "--retry-delay-ms", "1"], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: replayServer.url });
-    expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({ delivered: 1, failed: 3, invalidLines: 0 });
-    expect(replayServer.requests.map((r) => JSON.parse(r.body).id)).toEqual(["e-ok", "e-bad"]);
-    const again = await readLines(path.join(path.dirname(file), "events.failed.failed.ndjson"));
-    expect(again.map((d) => [d.record?.id ?? d.raw, d.error.status ?? d.error.name])).toEqual(expect.arrayContaining([
-      ["e-bad", 400],
-      ["e-invalid", "Enable3ValidationError"],
-    ]));
-    expect(again).toHaveLength(3);
   }, 60_000);
 
+  it("replaying after a late answer resends each event with the id of its first try: the server stores none twice", async () => {
+    const seen: string[] = [];
+    let slow = true;
+    const server = await startScriptedServer((req, res) => {
+      seen.push(JSON.parse(req.body).id);
+      if (slow) server.later(400, () => reply(res, 201)); // processed, but answered after the client gave up
+      else reply(res, 201);
+    });
+    const dir = await makeTempDir("enable3-late");
+    const file = path.join(dir, "events.ndjson");
+    await writeFile(file, `${Array.from({ length: 20 }, (_, i) => event(i)).join("\n")}\n`);
+    const first = await runCli(["import", "events", file, "--json", "--timeout-ms", "100", "--max-retries", "0"], env(server.url));
+    expect(JSON.parse(first.stdout)).toMatchObject({ delivered: 0, failed: 20 });
+    slow = false;
+    const replay = await runCli(["import", "events", path.join(dir, "events.failed.ndjson"), "--json"], env(server.url));
+    expect(JSON.parse(replay.stdout)).toMatchObject({ delivered: 20, failed: 0, deadLetters: 0 });
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen).size).toBe(20); // each id twice: the replay sent the first try's id
+  }, 30_000);
+
+  it("line numbers and records survive replays of replays, and a still-broken line stays as it was", async () => {
+    const server = await startScriptedServer((req, res) => (JSON.parse(req.body).value % 3 === 0 ? reply(res, 422, { message: "no" }) : reply(res, 201)));
+    const dir = await makeTempDir("enable3-replays");
+    const file = path.join(dir, "e.ndjson");
+    await writeFile(file, ["{oops", event(1), event(3), "", event(4), event(6)].join("\n"));
+    let current = file;
+    for (const round of [1, 2, 3]) {
+      const result = await runCli(["import", "events", current, "--json"], env(server.url));
+      expect(result.code).toBe(1);
+      current = current.replace(/\.ndjson$/, ".failed.ndjson");
+      const deadLetters = (await readLines(current)).sort((a, b) => a.line - b.line); // written as they settle
+      expect(deadLetters.map((d) => d.line), `round ${round}`).toEqual([1, 3, 6]);
+      expect(deadLetters[0]).toEqual({ line: 1, raw: "{oops", error: { name: "InvalidLine", message: "line 1: not valid JSON" } });
+      expect(deadLetters[1].record).toMatchObject({ value: 3, id: deadLetters[1].id });
+      expect(deadLetters[1].record.record).toBeUndefined();
+    }
+    const ids = server.requests.filter((r) => JSON.parse(r.body).value === 3).map((r) => JSON.parse(r.body).id);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(1);
+  }, 30_000);
+
   it("imports revenue and prints a one-line summary", async () => {
+    const dir = await makeTempDir("enable3-revenue");
     const file = path.join(dir, "revenue.ndjson");
     await writeFile(file, Array.from({ length: 50 }, (_, i) => JSON.stringify({ revenue: i + 0.5, requestId: `r-${i}` })).join("\n"));
-    const result = await runCli(["import", "revenue", file], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: inject("prismUrl") });
+    const result = await runCli(["import", "revenue", file], env(inject("prismUrl")));
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("Done: 50 delivered, 0 failed, 0 invalid lines\n");
   });
+});
 
-  it("exits 2 for a missing file or a bad kind", async () => {
-    const env = { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: server.url };
-    expect((await runCli(["import", "events", path.join(dir, "nope.ndjson")], env)).code).toBe(2);
-    expect((await runCli(["import", "bets", path.join(dir, "events.ndjson")], env)).code).toBe(2);
+describe("enable3 import refuses before sending anything", () => {
+  it.each([
+    ["a missing file", (dir: string) => ["import", "events", path.join(dir, "nope.ndjson")], /cannot read/],
+    ["a bad kind", (dir: string) => ["import", "bets", path.join(dir, "in.ndjson")], /events or revenue/],
+    ["the input as dead-letter file", (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", path.join(dir, "in.ndjson")], /is the input file/],
+    ["an unwritable dead-letter path", (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", "/nonexistent/x.ndjson"], /cannot write the dead-letter file \/nonexistent\/x\.ndjson \(ENOENT\)/],
+    ["a device as dead-letter path", (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", "/dev/full"], /cannot write the dead-letter file \/dev\/full/],
+    ["a bad --concurrency", (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--concurrency", "0"], /--concurrency must be a whole number from 1 to 1,024, got 0/],
+  ])("%s", async (_name, args, message) => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const dir = await makeTempDir("enable3-refuse");
+    await writeFile(path.join(dir, "in.ndjson"), `${event(1)}\n`);
+    const result = await runCli(args(dir), env(server.url));
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(2);
+    expect(server.requests).toEqual([]);
+    expect(await readFile(path.join(dir, "in.ndjson"), "utf8")).toBe(`${event(1)}\n`);
+  });
+});
+
+describe("stopping an import", () => {
+  const LINES = 200_000;
+  let file: string;
+  beforeAll(async () => {
+    file = path.join(await makeTempDir("enable3-big"), "big.ndjson"); // made in a hook: kept for the whole file
+    await writeFile(file, `${Array.from({ length: LINES }, (_, i) => event(i)).join("\n")}\n`);
+  });
+  const bigFile = async () => file;
+  /** The server answers after 20 ms, so an import of 200,000 lines is still running when signalled. */
+  const slowServer = () => startScriptedServer((_req, res) => void setTimeout(() => reply(res, 201), 20));
+
+  it.each([
+    ["Ctrl-C twice", ["SIGINT", "SIGINT"], 130],
+    ["SIGTERM", ["SIGTERM"], 143],
+    ["SIGHUP", ["SIGHUP"], 129],
+  ] as const)("%s: delivered + dead letters + lines from the resume point = every line", async (_name, signals, exitCode) => {
+    const server = await slowServer();
+    const input = await bigFile();
+    const run = startCli(["import", "events", input, "--json", "--concurrency", "16", "--dead-letter", `${input}.${exitCode}.failed`], env(server.url));
+    await expect.poll(() => server.requests.length, { timeout: 10_000 }).toBeGreaterThan(100);
+    for (const signal of signals) {
+      run.child.kill(signal);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const result = await run.result;
+    expect(result.code).toBe(exitCode);
+    const summary = JSON.parse(result.stdout);
+    const deadLetters = summary.deadLetters ? await readLines(`${input}.${exitCode}.failed`) : [];
+    expect(summary.stopped).toBe(true);
+    expect(summary.delivered + deadLetters.length + (LINES - summary.resumeFromLine + 1)).toBe(LINES);
+    expect(summary.delivered).toBeGreaterThan(0);
+    expect(server.requests.length).toBeLessThan(LINES / 10);
+    // a dead letter from a stop carries the id that was (maybe) sent, so resending it is safe
+    for (const d of deadLetters) expect(d.record.id).toBe(d.id);
+  }, 60_000);
+
+  it("Ctrl-C once: says how many are in flight, lets them finish, and prints where to resume", async () => {
+    const server = await slowServer();
+    const input = await bigFile();
+    const run = startCli(["import", "events", input, "--concurrency", "8", "--dead-letter", `${input}.once.failed`], env(server.url));
+    await expect.poll(() => server.requests.length, { timeout: 10_000 }).toBeGreaterThan(50);
+    run.child.kill("SIGINT");
+    const result = await run.result;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/stopping — \d+ in flight \(Ctrl-C again to abort them\)/);
+    const resume = /Resume: enable3 import events \S+ --from-line (\d+)/.exec(result.stdout);
+    expect(resume).not.toBeNull();
+    const delivered = Number(/(\d[\d,]*) delivered/.exec(result.stdout)![1]!.replace(/,/g, ""));
+    expect(delivered).toBe(Number(resume![1]) - 1); // nothing in flight was lost or dead-lettered
+    expect(result.stdout).not.toMatch(/Dead letters/);
+  }, 60_000);
+
+  it("--from-line resumes where the summary said", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const dir = await makeTempDir("enable3-resume");
+    const input = path.join(dir, "e.ndjson");
+    await writeFile(input, Array.from({ length: 10 }, (_, i) => event(i)).join("\n"));
+    const result = await runCli(["import", "events", input, "--from-line", "8", "--json"], env(server.url));
+    expect(JSON.parse(result.stdout)).toMatchObject({ delivered: 3 });
+    expect(server.requests.map((r) => JSON.parse(r.body).value)).toEqual([7, 8, 9]);
   });
 });

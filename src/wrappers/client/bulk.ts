@@ -1,25 +1,34 @@
 // Bulk sending: reads any (async) iterable lazily, sends with bounded concurrency, and accounts for
-// every input exactly once, delivered or failed, whatever the inputs or the server do.
+// every input it read exactly once, delivered or failed; on an abort it stops reading and says where.
 import { Enable3AbortError, Enable3Error, Enable3ValidationError } from "../errors.js";
-import type { RequestOptions } from "../transport/options.js";
-import * as check from "../internal/validate.js";
 import { BULK_DEFAULTS } from "../internal/defaults.js";
+import * as check from "../internal/validate.js";
+import type { RequestOptions } from "../transport/options.js";
 
 export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
   /** Requests in flight at once, from 1 to 1024. @default 8 */
   concurrency?: number;
-  /** Stops reading and sending; what was not sent is reported as failed with an Enable3AbortError. */
+  /**
+   * Stops the run: nothing more is read, calls in flight are aborted (reported failed with an
+   * Enable3AbortError; their ids are kept so a resend is idempotent), and `unreadFrom` says where reading stopped.
+   */
   signal?: AbortSignal;
   /** Called after every item settles. */
   onProgress?: (progress: BulkProgress) => void;
   /** Keep the `delivered` list. Turn off for huge runs where counts are enough. @default true */
   collectDelivered?: boolean;
+  /**
+   * Keep the `failed` list. Turn off for huge runs and take each failure from `onSettled` instead:
+   * memory then stays flat however many items fail. @default true
+   */
+  collectFailed?: boolean;
   /** Called once per item as it settles, with the item itself: stream failures out as they happen. */
   onSettled?: (outcome: BulkOutcome<I>) => void;
 }
 
 export interface BulkOutcome<I> {
   index: number;
+  /** The id it was sent with (or, for an invalid item, the one it carried). */
   id: string | undefined;
   item: I;
   /** Absent when the item was delivered. */
@@ -30,7 +39,10 @@ export interface BulkProgress {
   /** Items read from the input so far. */
   read: number;
   delivered: number;
+  /** Items that failed, `notSent` ones included. */
   failed: number;
+  /** Items read but never sent because the run was aborted first (a subset of `failed`). */
+  notSent: number;
   inFlight: number;
 }
 
@@ -49,11 +61,19 @@ export interface BulkFailure {
 }
 
 export interface BulkReport {
+  /** Empty when `collectDelivered` is false. */
   delivered: BulkDelivered[];
   deliveredCount: number;
+  /** Empty when `collectFailed` is false. */
   failed: BulkFailure[];
+  failedCount: number;
   /** True when the signal stopped the run. */
   aborted: boolean;
+  /**
+   * The index of the first item never read, when the run stopped before the end of its input (an
+   * abort, or a source error): resend from there. Undefined when the whole input was read.
+   */
+  unreadFrom?: number;
   /** Set when reading the input itself failed; items after that point were never seen. */
   sourceError?: Enable3Error;
 }
@@ -70,30 +90,38 @@ export async function sendInBulk<I>(
   handler: BulkItemHandler<I>,
   options: BulkOptions<I> = {},
 ): Promise<BulkReport> {
-  const concurrency = check.numberIn(options.concurrency ?? BULK_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
   if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
     throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
   }
-  const { concurrency: _c, onProgress, onSettled, collectDelivered = BULK_DEFAULTS.collectDelivered, signal, ...requestOptions } = options;
-  const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], aborted: false };
-  const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, inFlight: 0 };
+  const o = (options === undefined ? {} : check.plainObject(options, "options")) as BulkOptions<I>;
+  const concurrency = check.numberIn(o.concurrency ?? BULK_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new Enable3ValidationError("options.signal", "must be an AbortSignal");
+  const {
+    concurrency: _c, onProgress, onSettled, collectDelivered = BULK_DEFAULTS.collectDelivered, collectFailed = true, signal, ...requestOptions
+  } = o;
+  const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], failedCount: 0, aborted: false };
+  const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, notSent: 0, inFlight: 0 };
   const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
+  const calls = callSignals(signal);
   let reading: Promise<unknown> = Promise.resolve();
-  let exhausted = false;
+  let finished = false;
 
-  // One reader at a time: iterators are not required to handle overlapping next() calls.
+  // One reader at a time: iterators are not required to handle overlapping next() calls. After an
+  // abort nothing more is read: an endless or huge source is never walked to its end.
   const next = (): Promise<{ item: I; index: number } | undefined> => {
     const result = reading.then(async () => {
-      if (exhausted) return undefined;
+      if (finished) return undefined;
+      if (signal?.aborted) return stopReading();
       try {
         const step = await source.next();
         if (step.done) {
-          exhausted = true;
+          finished = true;
           return undefined;
         }
         return { item: step.value, index: progress.read++ };
       } catch (cause) {
-        exhausted = true;
+        finished = true;
+        report.unreadFrom = progress.read;
         report.sourceError = new Enable3Error(`reading the input failed after ${progress.read} items: ${String(cause)}`, { cause });
         return undefined;
       }
@@ -101,15 +129,23 @@ export async function sendInBulk<I>(
     reading = result;
     return result;
   };
+  const stopReading = async () => {
+    finished = true;
+    report.aborted = true;
+    report.unreadFrom = progress.read;
+    await Promise.resolve(source.return?.()).catch(() => {}); // let a generator close its file or socket
+    return undefined;
+  };
 
-  const recordOutcome = (item: I, outcome: { delivered: BulkDelivered } | { failed: BulkFailure }) => {
+  const record = (item: I, outcome: { delivered: BulkDelivered } | { failed: BulkFailure }) => {
     if ("delivered" in outcome) {
       report.deliveredCount++;
       progress.delivered++;
       if (collectDelivered) report.delivered.push(outcome.delivered);
     } else {
+      report.failedCount++;
       progress.failed++;
-      report.failed.push(outcome.failed);
+      if (collectFailed) report.failed.push(outcome.failed);
     }
     // a failing callback must not lose items or reject the run
     try {
@@ -125,33 +161,63 @@ export async function sendInBulk<I>(
       const { item, index } = entry;
       if (signal?.aborted) {
         report.aborted = true;
-        recordOutcome(item, { failed: { index, id: safeId(handler, item), error: notSent(signal) } });
+        progress.notSent++;
+        record(item, { failed: { index, id: safeId(handler, item), error: notSent(signal) } });
         continue;
       }
       let prepared: ReturnType<BulkItemHandler<I>["prepare"]>;
       try {
         prepared = handler.prepare(item, index);
       } catch (error) {
-        recordOutcome(item, { failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
+        record(item, { failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
         continue;
       }
       progress.inFlight++;
+      const call = calls.open();
       try {
-        await prepared.send({ ...requestOptions, signal });
+        await prepared.send({ ...requestOptions, signal: call.signal });
         progress.inFlight--;
-        recordOutcome(item, { delivered: { index, id: prepared.id } });
+        record(item, { delivered: { index, id: prepared.id } });
       } catch (error) {
         progress.inFlight--;
         if (signal?.aborted) report.aborted = true;
-        recordOutcome(item, { failed: { index, id: prepared.id, error: asEnable3Error(error) } });
+        record(item, { failed: { index, id: prepared.id, error: asEnable3Error(error) } });
+      } finally {
+        call.close();
       }
     }
   };
 
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  report.failed.sort((a, b) => a.index - b.index);
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    calls.dispose();
+  }
+  if (collectFailed) report.failed.sort((a, b) => a.index - b.index);
   if (collectDelivered) report.delivered.sort((a, b) => a.index - b.index);
   return report;
+}
+
+/**
+ * Per-call signals tied to the run's signal by ONE listener, however many calls are in flight: the
+ * caller's signal never collects a listener per call (Node warns past ten). No signal, no cost.
+ */
+function callSignals(signal: AbortSignal | undefined) {
+  if (!signal) return { open: () => ({ signal: undefined, close() {} }), dispose() {} };
+  const open = new Set<AbortController>();
+  const onAbort = () => {
+    for (const controller of open) controller.abort(signal.reason);
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    open() {
+      const controller = new AbortController();
+      if (signal.aborted) controller.abort(signal.reason);
+      open.add(controller);
+      return { signal: controller.signal, close: () => open.delete(controller) };
+    },
+    dispose: () => signal.removeEventListener("abort", onAbort),
+  };
 }
 
 function notSent(signal: AbortSignal): Enable3AbortError {
