@@ -2,7 +2,7 @@
 // An endpoint for Enable3's withdrawal callbacks: reads the raw body, verifies its signature,
 // de-duplicates on transactionId (the signature does not stop a replay), then pays out once.
 //
-//   ENABLE3_CALLBACK_SECRET=… node examples/callback-server/server.mjs
+//   ENABLE3_CALLBACK_SECRET=… node examples/callback-server/server.mjs   (PORT, REQUEST_TIMEOUT_MS: default 3001, 10000)
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 import { Enable3CallbackError, parseWithdrawalCallback, SIGNATURE_HEADER } from "enable3-client/callback";
@@ -56,7 +56,10 @@ function main() {
     secret,
     onWithdrawal: (c) => console.log(`pay ${c.amount} to ${c.userId} (transaction ${c.transactionId})`),
   });
-  const server = createServer((req, res) =>
+  // A stalled upload must not hold a connection open: Node's default request timeout is five minutes.
+  const requestTimeout = Number(process.env.REQUEST_TIMEOUT_MS ?? 10_000);
+  const timeouts = { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1_000, requestTimeout) };
+  const server = createServer(timeouts, (req, res) =>
     handler(req, res).catch((error) => {
       console.error(error);
       if (!res.headersSent) res.writeHead(500).end();

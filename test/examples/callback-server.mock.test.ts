@@ -1,12 +1,14 @@
 // examples/callback-server run as documented, exercised over loopback.
+import { connect } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
+import { registerTeardown } from "../helpers/teardown.js";
 import { signCallback } from "../../src/callback.js";
 import { startScript, type Started } from "../helpers/process.js";
 
 const SECRET = "example-secret-93a1";
 let server: Started;
 beforeAll(async () => {
-  server = await startScript("examples/callback-server/server.mjs", { ENABLE3_CALLBACK_SECRET: SECRET });
+  server = await startScript("examples/callback-server/server.mjs", { ENABLE3_CALLBACK_SECRET: SECRET, REQUEST_TIMEOUT_MS: "300" });
 });
 
 const callback = (transactionId: string) =>
@@ -36,5 +38,21 @@ describe("callback-server example", () => {
     const missing = JSON.stringify({ userId: "u" });
     expect(await post(missing, { "x-request-signature": signCallback(missing, SECRET) })).toEqual({ status: 400, body: { error: "invalid-payload" } });
     expect(server.output()).not.toContain(SECRET);
+  });
+});
+
+describe("callback-server example under stalled uploads", () => {
+  it("closes a connection whose body never finishes, after its request timeout", async () => {
+    const { port, hostname } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    registerTeardown(() => socket.destroy());
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"partial\":");
+    const started = Date.now();
+    let answer = "";
+    socket.on("data", (d: Buffer) => (answer += d.toString()));
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    expect(Date.now() - started).toBeLessThan(5_000); // Node's default would hold it for five minutes
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });

@@ -1,6 +1,6 @@
 // The public client: one method per operation of the spec. Each method checks its input, then calls
 // openapi-fetch, whose fetch is the retrying transport.
-import createClient, { createQuerySerializer, type Client } from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../../generated/enable3.js";
 import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
@@ -111,7 +111,7 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
   // The methods' own openapi-fetch client, apart from `raw` so middleware added there never sees
   // the plain request objects the methods use.
   // (its query serializer made once: openapi-fetch otherwise builds one on every call)
-  const api = createClient<paths>({ ...clientOptions, querySerializer: createQuerySerializer() });
+  const api = createClient<paths>({ ...clientOptions, querySerializer: serializeQuery });
   const raw = createClient<paths>({
     ...clientOptions,
     // not following redirects is the default here too; a call may still pass `redirect: "follow"`
@@ -212,4 +212,15 @@ function widgetQuery(options: WidgetUrlOptions | undefined): WidgetUrlQuery {
     throw new Enable3ValidationError("options.params.referralCode", "differs from options.referralCode");
   }
   return referralCode === undefined ? params : { ...params, referralCode };
+}
+
+/**
+ * The methods' one query (getWidgetUrl's flat strings): names and values encoded alike, own keys only,
+ * so no parameter name can add another parameter ("a&b") or end the query ("#frag").
+ */
+function serializeQuery(query: Record<string, unknown>): string {
+  return Object.keys(query)
+    .filter((name) => query[name] !== undefined)
+    .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(String(query[name]))}`)
+    .join("&");
 }

@@ -1,9 +1,13 @@
 // Input checks that run before anything is sent. Each throws Enable3ValidationError naming the field.
 import { Enable3ValidationError } from "../errors.js";
 
+/** A UTF-16 half of a pair standing alone: not Unicode text, and no URL or JSON parser downstream agrees on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function nonBlankString(value: unknown, field: string): string {
   if (typeof value !== "string") throw new Enable3ValidationError(field, `must be a string, got ${typeName(value)}`);
   if (value.trim() === "") throw new Enable3ValidationError(field, "must not be blank");
+  if (LONE_SURROGATE.test(value)) throw new Enable3ValidationError(field, "must be well-formed Unicode (it holds a lone surrogate)");
   return value;
 }
 
@@ -71,19 +75,47 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A copy of the object's own string entries: inherited keys are never sent. */
 export function stringRecord(value: unknown, field: string): Record<string, string> {
   if (!isRecord(value)) {
     throw new Enable3ValidationError(field, `must be an object of strings, got ${typeName(value)}`);
   }
-  for (const [key, v] of Object.entries(value)) {
+  const copy = plainObject(value, field);
+  for (const [key, v] of Object.entries(copy)) {
     if (typeof v !== "string") throw new Enable3ValidationError(`${field}.${key}`, `must be a string, got ${typeName(v)}`);
   }
-  return value as Record<string, string>;
+  return copy as Record<string, string>;
 }
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What fetch accepts in a header value: no CR, LF or NUL (they would split the request), Latin-1 only. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Headers that every call can send: checked once here, so no call fails later for them. */
+export function headerRecord(value: unknown, field: string): Record<string, string> {
+  const headers = stringRecord(value, field);
+  for (const [name, v] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new Enable3ValidationError(field, `has an invalid header name ${JSON.stringify(name)}`);
+    if (!HEADER_VALUE.test(v)) throw new Enable3ValidationError(`${field}.${name}`, "must not hold line breaks, NUL or characters beyond Latin-1 (value not shown)");
+  }
+  return headers;
+}
+
+/**
+ * A JSON-style object, copied field by field: a getter that throws is a validation error here, not
+ * a raw error later, and a getter that changes its answer cannot change what is sent.
+ */
 export function plainObject(value: unknown, field: string): Record<string, unknown> {
   if (!isRecord(value)) throw new Enable3ValidationError(field, `must be an object, got ${typeName(value)}`);
-  return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    try {
+      copy[key] = value[key];
+    } catch (error) {
+      throw new Enable3ValidationError(`${field}.${key}`, `could not be read (${error instanceof Error ? error.name : typeof error})`);
+    }
+  }
+  return copy;
 }
 
 function notArray(value: unknown, field: string): never {

@@ -106,7 +106,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
     logger: o.logger,
     logLevel: o.logLevel ?? CLIENT_DEFAULTS.logLevel,
-    headers: o.headers === undefined ? {} : check.stringRecord(o.headers, "options.headers"),
+    headers: o.headers === undefined ? {} : check.headerRecord(o.headers, "options.headers"),
   };
 }
 
@@ -119,7 +119,7 @@ export function resolveCallSettings(config: ClientConfig, options: RequestOption
   }
   const settings = { ...config.settings, signal: o.signal };
   for (const key of PER_CALL) settings[key] = numeric(o, key, "requestOptions", config.settings[key]);
-  if (o.headers !== undefined) settings.headers = check.stringRecord(o.headers, "requestOptions.headers");
+  if (o.headers !== undefined) settings.headers = check.headerRecord(o.headers, "requestOptions.headers");
   return settings;
 }
 

@@ -1,7 +1,7 @@
 // HTML for embedding the widget in an iframe, with every attribute escaped: the URL comes from an
 // API response and must not be able to break out of the attribute.
 import { Enable3ValidationError } from "../errors.js";
-import { httpUrl } from "../internal/validate.js";
+import { httpUrl, typeName } from "../internal/validate.js";
 
 export interface IframeOptions {
   /** Accessible name of the frame. Default "Enable3 rewards". */
@@ -22,8 +22,12 @@ export interface IframeOptions {
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
 
-/** Escapes text for an HTML attribute value or text node. */
+/**
+ * Escapes text for an HTML attribute value or text node. Throws Enable3ValidationError for a non-string.
+ * @example `<p>Hello ${escapeHtml(user.name)}</p>`
+ */
 export function escapeHtml(value: string): string {
+  if (typeof value !== "string") throw new Enable3ValidationError("value", `must be a string, got ${typeName(value)}`);
   return value.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
 }
 
