@@ -1,7 +1,7 @@
 // Four projects, by what a test needs (its file name says which): pure `*.test.ts` needs nothing,
 // `*.loopback.test.ts` real sockets on 127.0.0.1, `*.mock.test.ts` the Prism mock and dist/,
-// `*.package.test.ts` dist/, the packed tarball, a browser or the compiler. `npm run test:fast` runs
-// the first two. The run fails if any process the suite started outlives it (setup/leftovers.ts).
+// `*.package.test.ts` dist/, the packed tarball, a browser or the compiler. The loopback suites run
+// twice, once per transport (fetch, and Node's http). `npm run test:fast` runs all but mock and package. The run fails if any process the suite started outlives it (setup/leftovers.ts).
 import { defineConfig } from "vitest/config";
 
 const needsSetup = ["test/**/*.loopback.test.ts", "test/**/*.mock.test.ts", "test/**/*.package.test.ts"];
@@ -17,6 +17,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "pure", include: ["test/**/*.test.ts"], exclude: needsSetup } },
       { extends: true, test: { name: "loopback", include: ["test/**/*.loopback.test.ts"] } },
+      // the same loopback suites on the Node transport (helpers/client.ts picks it from the env)
+      { extends: true, test: { name: "loopback-node", include: ["test/**/*.loopback.test.ts"], env: { ENABLE3_TEST_TRANSPORT: "node" } } },
       { extends: true, test: { name: "mock", include: ["test/**/*.mock.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] } },
       { extends: true, test: { name: "package", include: ["test/**/*.package.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] } },
     ],

@@ -3,7 +3,7 @@
 // npm start: a walkthrough of every operation. By default it starts the bundled mock API (Prism) on
 // 127.0.0.1 and needs no key; --base-url points it elsewhere, with the key from ENABLE3_API_KEY.
 import { parseArgs } from "node:util";
-import { createEnable3Client, Enable3Error } from "../dist/index.js";
+import { createEnable3Client, Enable3Error } from "../dist/index.node.js";
 import { startMockServer } from "../dist/node/mock-server.js";
 
 const { values } = parseArgs({ options: { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } } });

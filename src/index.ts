@@ -22,4 +22,4 @@ export type {
 } from "./wrappers/types.js";
 export type { paths, components, operations } from "./generated/enable3.js";
 export type { WidgetUrl, UserToken } from "./wrappers/widget/url-expiry.js";
-export { WIDGET_URL_LIFETIME_MS } from "./wrappers/widget/url-expiry.js";
+export { WIDGET_URL_LIFETIME_MS } from "./wrappers/internal/defaults.js";

@@ -1,6 +1,7 @@
 // The client the CLI uses: the key only from the environment (a flag would show in `ps` and shell
 // history), the rest from flags first, then the environment. Errors name the flag that was typed.
-import { createEnable3Client, Enable3ValidationError, type Enable3Client } from "../index.js";
+import { Enable3ValidationError, type Enable3Client } from "../index.js";
+import { createEnable3Client } from "../index.node.js";
 import { number, UsageError } from "./args.js";
 
 export interface ClientFlags {

@@ -43,21 +43,16 @@ export class Enable3Error extends Error {
     this.requestId = context.requestId;
   }
 
-  /** Plain data for logs: no headers, no key (the SDK never stores the key on an error), no stack. */
+  /** Plain data for logs: the fields listed in JSON_FIELDS that this error has; no stack, no cause, no key. */
   toJSON(): Record<string, unknown> {
-    const { name, message, operation, method, path, attempts, requestId, retryable } = this;
-    return withoutUndefined({ name, message, operation, method, path, attempts, requestId, retryable, ...this.details() });
-  }
-
-  /** The fields a subclass adds to `toJSON()`. */
-  protected details(): Record<string, unknown> {
-    return {};
+    const fields: Record<string, unknown> = {};
+    for (const key of JSON_FIELDS) if ((this as Record<string, unknown>)[key] !== undefined) fields[key] = (this as Record<string, unknown>)[key];
+    return fields;
   }
 }
 
-function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-}
+/** Every field an error of this SDK may carry, in the order toJSON() writes them. */
+const JSON_FIELDS = ["name", "message", "operation", "method", "path", "attempts", "requestId", "retryable", "status", "body", "field", "limit", "reason"] as const;
 
 /** Bad input, caught before any request is sent. */
 export class Enable3ValidationError extends Enable3Error {
@@ -67,9 +62,6 @@ export class Enable3ValidationError extends Enable3Error {
   constructor(field: string, problem: string, context: ErrorContext = {}) {
     super(`${field} ${problem}`, context);
     this.field = field;
-  }
-  protected override details() {
-    return { field: this.field };
   }
 }
 
@@ -100,9 +92,6 @@ export class Enable3InvalidResponseError extends Enable3Error {
     this.status = status;
     this.body = body;
   }
-  protected override details() {
-    return { status: this.status, body: this.body };
-  }
 }
 
 /** The server answered with a redirect, which the SDK never follows: it would carry the API key along. */
@@ -113,9 +102,6 @@ export class Enable3RedirectError extends Enable3Error {
   constructor(message: string, status: number, context: ErrorContext = {}) {
     super(message, context);
     this.status = status;
-  }
-  protected override details() {
-    return { status: this.status };
   }
 }
 
@@ -129,9 +115,6 @@ export class Enable3ResponseTooLargeError extends Enable3Error {
     super(message, context);
     this.status = status;
     this.limit = limit;
-  }
-  protected override details() {
-    return { status: this.status, limit: this.limit };
   }
 }
 
@@ -147,9 +130,6 @@ export class Enable3ApiError extends Enable3Error {
     this.status = status;
     this.body = body;
     this.retryable = context.retryable ?? false;
-  }
-  protected override details() {
-    return { status: this.status, body: this.body };
   }
 }
 

@@ -23,9 +23,6 @@ export class Enable3CallbackError extends Enable3Error {
     super(message);
     this.reason = reason;
   }
-  protected override details() {
-    return { reason: this.reason };
-  }
 }
 
 /** The payload, checked, with `createdAt` also parsed (read as UTC: the API sends no zone). */

@@ -58,7 +58,7 @@ export function createCaller(config: ClientConfig, transport: (ctx: CallContext)
   return call;
 }
 
-function requestIdOf(headers: Headers): string | undefined {
+function requestIdOf(headers: Pick<Headers, "get">): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
     const value = headers.get(name);
     if (value) return value;

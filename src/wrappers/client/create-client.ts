@@ -10,9 +10,9 @@ import { resolveClientConfig, type ClientOptions, type RequestOptions } from "..
 import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
 import { createRedactor } from "../transport/redact.js";
 import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
-import { createFetchAttempt } from "../transport/fetch-attempt.js";
+import { createFetchTransport, type Transport } from "../transport/fetch-attempt.js";
 import { createTransport } from "../transport/fetch-loop.js";
-import { toUserToken, toWidgetUrl, type UserToken, type WidgetUrl } from "../widget/url-expiry.js";
+import type { UserToken, WidgetUrl } from "../widget/url-expiry.js";
 import type {
   AddWebsitesResult, EventInput, OperationId, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult, UserBalance,
   WidgetUrlQuery,
@@ -93,6 +93,14 @@ export interface Enable3Client {
    * @example const { data, error } = await enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } } });
    */
   readonly raw: Client<paths>;
+  /**
+   * Closes the client's idle connections (the Node transport's keep-alive sockets; nothing to do on
+   * fetch). Calls made afterwards still work: they open new ones. The client is also AsyncDisposable
+   * at run time (`await using`) where the runtime defines Symbol.asyncDispose; the type leaves that
+   * symbol out so that projects without the esnext.disposable lib still compile.
+   * @example await enable3.close();
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -103,10 +111,25 @@ export interface Enable3Client {
  * await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
  */
 export function createEnable3Client(options: ClientOptions): Enable3Client {
+  return buildClient(options, globalFetchTransport);
+}
+
+/** The transport where no fetch is given and no faster one is chosen: the runtime's global fetch. */
+function globalFetchTransport(): Transport {
+  if (typeof globalThis.fetch !== "function") throw new Enable3ValidationError("options.fetch", "is required: this runtime has no global fetch");
+  return createFetchTransport(globalThis.fetch);
+}
+
+/**
+ * The client over a transport: the caller's fetch when given, else `defaultTransport` (the Node
+ * entry passes its node:http one). Entries call this; operators call createEnable3Client.
+ */
+export function buildClient(options: ClientOptions, defaultTransport: () => Transport): Enable3Client {
   const config = resolveClientConfig(options);
   const redact = createRedactor(config.apiKey);
   const log = createLog(config.logger, config.logLevel, redact);
-  const transport = createTransport({ attempt: createFetchAttempt(config.fetch), budget: config.budget, log, redact });
+  const network = config.fetch ? createFetchTransport(config.fetch) : defaultTransport();
+  const transport = createTransport({ attempt: network.attempt, budget: config.budget, log, redact });
   const clientOptions = { baseUrl: config.baseUrl, headers: { ...config.headers, "X-API-KEY": config.apiKey } };
   // The methods' own openapi-fetch client, apart from `raw` so middleware added there never sees
   // the plain request objects the methods use.
@@ -128,6 +151,7 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
 
   const client: Enable3Client = {
     raw,
+    close: () => network.close(),
     async sendEvent(event, options) {
       const body = eventBody(event);
       await postEvent(body, options);
@@ -136,11 +160,13 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
     async getWidgetUrl(operatorUserId, options) {
       const params = { ...userPathParams(operatorUserId), query: widgetQuery(options) };
       const response = await call("getWidgetUrl", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponseCheck);
-      return toWidgetUrl(response, Date.now());
+      const receivedAt = Date.now();
+      return (await urlExpiry()).toWidgetUrl(response, receivedAt);
     },
     async getUserToken(operatorUserId, options) {
       const params = userPathParams(operatorUserId);
-      return toUserToken(await call("getUserToken", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponseCheck));
+      const response = await call("getUserToken", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponseCheck);
+      return (await urlExpiry()).toUserToken(response);
     },
     async sendRevenue(revenue, options) {
       const body = revenueBody(revenue);
@@ -177,9 +203,17 @@ export function createEnable3Client(options: ClientOptions): Enable3Client {
       }
     },
   };
+  // `await using` where the runtime defines the symbol (left out of the type: see close())
+  if (typeof Symbol.asyncDispose === "symbol") Object.defineProperty(client, Symbol.asyncDispose, { value: () => network.close() });
   // every operation of the spec has a method: an operation added to the spec fails to compile here
   return client satisfies Record<OperationId, unknown>;
 }
+
+/**
+ * Reading a token's expiry (a JWT decoder) is loaded on the first widget-URL or token call, like bulk
+ * sending: a call that already needed the network, and the core stays within its size budget.
+ */
+const urlExpiry = () => import("../widget/url-expiry.js");
 
 /** Bulk sending is loaded on first use: most callers never need it, and the core stays small. */
 async function sendAll<I, K extends string, B extends Record<K, string>>(

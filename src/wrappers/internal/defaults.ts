@@ -19,3 +19,6 @@ export const RETRY_BUDGET_DEFAULTS = { capacity: 500, retryCost: 5, timeoutRetry
 export const WIDGET_CACHE_DEFAULTS = { maxEntries: 1000, refreshMarginMs: 5 * 60 * 1000 } as const;
 
 export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true } as const;
+
+/** The documented lifetime of a widget URL's token: the expiry assumed when the URL carries no readable JWT. */
+export const WIDGET_URL_LIFETIME_MS = 24 * 60 * 60 * 1000;

@@ -9,7 +9,16 @@ export type AttemptOutcome = { response: Response | PlainResponse; failure?: und
 /** Makes one attempt of `request`; never throws. `signal` is the caller's, if any. */
 export type Attempt = (request: Outgoing, ctx: CallContext, deadlineAt: number, signal: AbortSignal | undefined) => Promise<AttemptOutcome>;
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** How a client reaches the network: an attempt function, and what to release on `client.close()`. */
+export interface Transport {
+  attempt: Attempt;
+  close(): Promise<void>;
+}
+
+/** The transport over a fetch function: nothing of its own to close. */
+export function createFetchTransport(fetchImpl: typeof fetch): Transport {
+  return { attempt: createFetchAttempt(fetchImpl), close: async () => {} };
+}
 
 /** Thrown while reading a body past the cap; turned into a "too-large" failure. */
 class BodyTooLarge extends Error {}
@@ -47,8 +56,8 @@ export function createFetchAttempt(fetchImpl: typeof fetch): Attempt {
       }
       const body = await readCapped(response, maxResponseBytes);
       if (request.plain) return { response: new PlainResponse(response.status, response.headers, new TextDecoder().decode(body)) };
-      const keepBody = body.byteLength > 0 && !NULL_BODY_STATUSES.has(response.status);
-      return { response: new Response(keepBody ? body : null, { status: response.status, statusText: response.statusText, headers: response.headers }) };
+      const { bufferedResponse } = await import("./raw-carriers.js");
+      return { response: bufferedResponse(response.status, response.statusText, response.headers, body) };
     } catch (cause) {
       if (cause instanceof BodyTooLarge) return { failure: { kind: "too-large", status: Number(cause.message) } };
       return { failure: { kind: signal?.aborted ? "aborted" : controller.signal.aborted ? why : "network", cause } };

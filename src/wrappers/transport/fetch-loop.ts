@@ -5,7 +5,7 @@ import { Enable3TimeoutError, type Enable3Error } from "../errors.js";
 import { attemptError, labelOf, urlPath, type CallContext } from "./call-context.js";
 import type { Attempt, AttemptOutcome } from "./fetch-attempt.js";
 import type { Log } from "./log.js";
-import { outgoing, type PlainRequest, type PlainResponse } from "./plain-carriers.js";
+import { PlainRequest, type Outgoing, type PlainResponse } from "./plain-carriers.js";
 import type { Redactor } from "./redact.js";
 import type { RetryBudget } from "./retry-budget.js";
 import { backoffDelay, requestedWaitMs, sleep } from "./retry-policy.js";
@@ -26,7 +26,7 @@ export function createTransport(config: TransportConfig): (ctx: CallContext) => 
     outcome.failure ? { error: attemptError(outcome.failure, ctx, redact) } : { response: outcome.response };
   return (ctx) =>
     (async (input: RequestInfo | URL | PlainRequest, init?: RequestInit): Promise<Response> => {
-      const request = await outgoing(input, init);
+      const request: Outgoing = input instanceof PlainRequest ? input : await (await import("./raw-carriers.js")).outgoingOf(input, init);
       ctx.method = request.method;
       ctx.path = urlPath(request.url);
       // a raw call's own signal (on its Request) counts like a method's `signal` option

@@ -16,7 +16,10 @@ export interface ClientOptions extends RetryOptions {
   apiKey: string;
   /** The API's address; plain http only for localhost. @default "https://integration.enable3.io" */
   baseUrl?: string;
-  /** A fetch implementation (tests, proxies, instrumentation). @default globalThis.fetch */
+  /**
+   * A fetch implementation (tests, proxies, instrumentation); when given, every call goes through it.
+   * @default on Node, the SDK's own node:http transport; elsewhere, globalThis.fetch
+   */
   fetch?: typeof fetch;
   /** Per-attempt timeout in ms. @default 30000 */
   timeoutMs?: number;
@@ -60,7 +63,8 @@ export interface CallSettings extends Required<RetryOptions> {
 export interface ClientConfig {
   apiKey: string;
   baseUrl: string;
-  fetch: typeof fetch;
+  /** The caller's fetch, which wins over any transport; undefined for the runtime's default. */
+  fetch: typeof fetch | undefined;
   /** Every call's settings unless it overrides them. */
   settings: CallSettings;
   budget: RetryBudget | undefined;
@@ -88,10 +92,7 @@ const PER_CALL: readonly NumericOption[] = ["maxRetries", "timeoutMs", "deadline
 export function resolveClientConfig(options: ClientOptions): ClientConfig {
   const o = check.plainObject(options, "options") as unknown as ClientOptions;
   const apiKey = apiKeyOf(o.apiKey);
-  const fetchImpl = o.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== "function") {
-    throw new Enable3ValidationError("options.fetch", o.fetch === undefined ? "is required: this runtime has no global fetch" : "must be a function");
-  }
+  if (o.fetch !== undefined && typeof o.fetch !== "function") throw new Enable3ValidationError("options.fetch", "must be a function");
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
@@ -101,7 +102,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
   return {
     apiKey,
     baseUrl: check.baseUrl(o.baseUrl ?? DEFAULT_BASE_URL, "options.baseUrl"),
-    fetch: fetchImpl,
+    fetch: o.fetch,
     settings: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
     logger: o.logger,

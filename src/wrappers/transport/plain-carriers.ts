@@ -20,12 +20,15 @@ export class PlainRequest implements Outgoing {
   }
 }
 
+/** All the SDK and openapi-fetch read of response headers: a WHATWG Headers, or a lighter lookup. */
+export type HeaderLookup = Pick<Headers, "get">;
+
 /** A response whose body was read in full during the attempt, served back from memory. */
 export class PlainResponse {
   readonly ok: boolean;
   constructor(
     readonly status: number,
-    readonly headers: Headers,
+    readonly headers: HeaderLookup,
     private readonly body: string,
   ) {
     this.ok = status >= 200 && status < 300;
@@ -50,10 +53,3 @@ export interface Outgoing {
   signal?: AbortSignal;
 }
 
-/** A PlainRequest is used as is; a real Request's body is read once, so every attempt can resend it. */
-export async function outgoing(input: RequestInfo | URL | PlainRequest, init?: RequestInit): Promise<Outgoing> {
-  if (input instanceof PlainRequest) return input;
-  const request = input instanceof Request ? input : new Request(input, init);
-  const body = request.body ? await request.arrayBuffer() : undefined;
-  return { plain: false, url: request.url, method: request.method, headers: request.headers, body, redirect: request.redirect, signal: request.signal };
-}

@@ -23,7 +23,7 @@ export function backoffDelay(retry: number, options: Required<RetryOptions>): nu
  * The wait a response asks for, in ms: `retry-after-ms`, else `Retry-After` as seconds or an HTTP
  * date. `undefined` when absent or unreadable.
  */
-export function requestedWaitMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function requestedWaitMs(headers: Pick<Headers, "get">, now: number = Date.now()): number | undefined {
   const ms = headers.get("retry-after-ms");
   if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms);
   const after = headers.get("retry-after");

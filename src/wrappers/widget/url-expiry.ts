@@ -1,9 +1,7 @@
 // What the SDK adds to the widget URL and SDK token answers: the embedded token and when it expires.
 import { jwtExpiry } from "../internal/jwt.js";
 import type { UserTokenResponse, WidgetUrlResponse } from "../types.js";
-
-/** The documented lifetime of a widget URL's token. */
-export const WIDGET_URL_LIFETIME_MS = 24 * 60 * 60 * 1000;
+import { WIDGET_URL_LIFETIME_MS } from "../internal/defaults.js";
 
 export type WidgetUrl = WidgetUrlResponse & {
   /** From the embedded JWT's `exp` when there is one, else one day after the response. */
