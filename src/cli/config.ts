@@ -27,6 +27,8 @@ export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.
     return createEnable3Client({
       apiKey,
       baseUrl,
+      // ENABLE3_TRANSPORT=fetch routes the CLI through the global fetch (its proxy or instrumentation) instead of node:http
+      ...(env.ENABLE3_TRANSPORT === "fetch" ? { fetch: globalThis.fetch } : {}),
       maxRetries: number(flags["max-retries"], "max-retries"),
       initialDelayMs: number(flags["retry-delay-ms"], "retry-delay-ms"),
       timeoutMs: number(flags["timeout-ms"], "timeout-ms"),

@@ -28,7 +28,8 @@ const COMMON_HELP = `Options for every command:
   -h, --help         this help
   --version          the package version
 
-Environment: ENABLE3_API_KEY (required for API calls; never printed), ENABLE3_BASE_URL.
+Environment: ENABLE3_API_KEY (required for API calls; never printed), ENABLE3_BASE_URL,
+ENABLE3_TRANSPORT=fetch (go through the global fetch rather than node:http).
 Exit codes: 0 success, 1 API or network failure (or records that failed), 2 usage or validation error,
 130/143/129 an import stopped by Ctrl-C/SIGTERM/SIGHUP.`;
 

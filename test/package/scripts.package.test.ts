@@ -30,7 +30,7 @@ const CASES: Record<string, Case> = {
   "check:package": { shows: /node16 \(from ESM\)[\s\S]*🟢/u },
   size: { shows: /^ok +enable3-client +\d+\.\d+ kB[\s\S]*^ok +enable3-client\/callback[\s\S]*^ok +enable3-client\/widget/m },
   bench: {
-    env: { BENCH_ROUNDS: "1", BENCH_CALLS: "5", BENCH_BULK_ROUNDS: "1", BENCH_EVENTS: "50", BENCH_STREAMED: "200", BENCH_WARMUP: "5", BENCH_COLD_RUNS: "2" },
+    env: { BENCH_ROUNDS: "1", BENCH_CALLS: "5", BENCH_WARMUP: "5", BENCH_BULK_EVENTS: "300", BENCH_BULK_SECONDS: "0.02", BENCH_COLD_RUNS: "1", BENCH_CLI_LINES: "300" },
     shows: /## Targets/,
   },
 };

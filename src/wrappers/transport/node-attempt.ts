@@ -20,12 +20,24 @@ class Ended extends Error {
 export function createNodeTransport(fallbackFetch: typeof fetch | undefined): Transport {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   const viaFetch = fallbackFetch ? createFetchAttempt(fallbackFetch) : undefined;
+  // one client talks to one origin: parse it once, not a whole URL per attempt
+  const origins = new Map<string, { secure: boolean; hostname: string; port: string }>();
+  const target = (href: string) => {
+    const cut = href.indexOf("/", href.indexOf("//") + 2);
+    const origin = cut === -1 ? href : href.slice(0, cut);
+    let parsed = origins.get(origin);
+    if (!parsed) {
+      const url = new URL(origin);
+      parsed = { secure: url.protocol === "https:", hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port };
+      origins.set(origin, parsed);
+    }
+    return { ...parsed, path: cut === -1 ? "/" : href.slice(cut) };
+  };
   const attempt: Attempt = (request, ctx, deadlineAt, signal) => {
     if (request.redirect === "follow" && viaFetch) return viaFetch(request, ctx, deadlineAt, signal);
     if (signal?.aborted) return Promise.resolve({ failure: { kind: "aborted", cause: signal.reason } });
     const { timeoutMs, maxResponseBytes } = ctx.settings;
-    const url = new URL(request.url);
-    const secure = url.protocol === "https:";
+    const { secure, hostname, port, path } = target(request.url);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
     const body = request.body === undefined ? undefined : bodyBuffer(request.body);
@@ -48,7 +60,7 @@ export function createNodeTransport(fallbackFetch: typeof fetch | undefined): Tr
       const timer = setTimeout(() => fail({ kind: why, cause: new Error(`${why} reached`) }), Math.min(timeoutMs, untilDeadline));
       const onAbort = () => fail({ kind: "aborted", cause: signal?.reason });
       signal?.addEventListener("abort", onAbort, { once: true });
-      const req = (secure ? httpsRequest : httpRequest)(url, { method: request.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
+      const req = (secure ? httpsRequest : httpRequest)({ hostname, port, path, method: request.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
         const status = res.statusCode ?? 0;
         if ((request.redirect === "error" || request.redirect === undefined) && isRedirect({ status })) {
           res.resume();

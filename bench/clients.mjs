@@ -1,0 +1,81 @@
+// The per-call clients the benchmark compares, each making the same GET (balance) or POST (event) to
+// the same server. Every client is built once, outside the timed loops.
+import http from "node:http";
+import axios from "axios";
+import ky from "ky";
+import OpenAI from "openai";
+import createClient from "openapi-fetch";
+import { createEnable3Client as onFetch } from "../dist/index.js";
+import { createEnable3Client as onNode } from "../dist/index.node.js";
+
+const headers = { "X-API-KEY": "bench-key" };
+const balancePath = "/api/v1/integration/user/player-42/balance";
+export const eventBody = (i) => ({ id: `evt-${i}`, userId: `u${i % 100}`, eventId: "deposit", value: i, createdAt: "2024-02-22 10:00:00" });
+
+/** node:http with a keep-alive Agent, reading the whole body: the floor any client on node:http builds on. */
+function rawNodeHttp(baseUrl) {
+  const agent = new http.Agent({ keepAlive: true });
+  const { hostname, port } = new URL(baseUrl);
+  const send = (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request({ hostname, port, path, method, agent, headers: body ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } : headers }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve(Buffer.concat(chunks).toString()));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  return { get: () => send("GET", balancePath).then(JSON.parse), post: (i) => send("POST", "/api/v1/event", JSON.stringify(eventBody(i))) };
+}
+
+/** The same options the SDK's fetch transport passes: a timeout signal per call, no redirects followed. */
+async function fetchWithSdkOptions(url, init) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30_000);
+  try {
+    const response = await fetch(url, { ...init, redirect: "manual", window: null, signal: controller.signal });
+    return await response.text();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** undici.request on its own Pool: never the global dispatcher, which would change the process's fetch. */
+async function rawUndici(baseUrl) {
+  const { Pool, request } = await import("undici");
+  const dispatcher = new Pool(baseUrl, { connections: 256 });
+  const read = async (r) => r.body.text();
+  return {
+    get: async () => JSON.parse(await read(await request(`${baseUrl}${balancePath}`, { headers, dispatcher }))),
+    post: async (i) => read(await request(`${baseUrl}/api/v1/event`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(eventBody(i)), dispatcher })),
+  };
+}
+
+/** name -> { get(), post(i) } for the server at baseUrl. */
+export async function perCallClients(baseUrl) {
+  const post = (i) => ({ method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(eventBody(i)) });
+  const sdkOnFetch = onFetch({ apiKey: "bench-key", baseUrl });
+  const sdkOnNode = onNode({ apiKey: "bench-key", baseUrl });
+  const openapi = createClient({ baseUrl, headers });
+  const ax = axios.create({ baseURL: baseUrl, headers });
+  const kyClient = ky.create({ prefixUrl: baseUrl, headers, retry: 0 });
+  const openai = new OpenAI({ apiKey: "bench-key", baseURL: baseUrl, defaultHeaders: headers });
+  return {
+    "raw fetch": { get: async () => (await fetch(`${baseUrl}${balancePath}`, { headers })).json(), post: async (i) => (await fetch(`${baseUrl}/api/v1/event`, post(i))).text() },
+    "raw fetch, SDK's options": { get: async () => JSON.parse(await fetchWithSdkOptions(`${baseUrl}${balancePath}`, { headers })), post: (i) => fetchWithSdkOptions(`${baseUrl}/api/v1/event`, post(i)) },
+    "raw node:http": rawNodeHttp(baseUrl),
+    "raw undici.request": await rawUndici(baseUrl),
+    "bare openapi-fetch": {
+      get: () => openapi.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "player-42" } } }),
+      post: (i) => openapi.POST("/api/v1/event", { body: eventBody(i) }),
+    },
+    "enable3-client, fetch transport": { get: () => sdkOnFetch.getUserBalance("player-42"), post: (i) => sdkOnFetch.sendEvent(eventBody(i)) },
+    "enable3-client, Node transport": { get: () => sdkOnNode.getUserBalance("player-42"), post: (i) => sdkOnNode.sendEvent(eventBody(i)) },
+    "openai (Stainless)": { get: () => openai.get(balancePath), post: (i) => openai.post("/api/v1/event", { body: eventBody(i) }) },
+    ky: { get: () => kyClient.get(balancePath.slice(1)).json(), post: (i) => kyClient.post("api/v1/event", { json: eventBody(i) }).text() },
+    axios: { get: () => ax.get(balancePath), post: (i) => ax.post("/api/v1/event", eventBody(i)) },
+  };
+}
+
+export { onFetch, onNode };
