@@ -16,6 +16,6 @@ export * from "./index.js";
  * const enable3 = createEnable3Client({ apiKey: process.env.ENABLE3_API_KEY! });
  * await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
  */
-export function createEnable3Client(options: ClientOptions): Enable3Client {
+export function createEnable3Client(options: ClientOptions = {}): Enable3Client {
   return buildClient(options, () => createNodeTransport(typeof globalThis.fetch === "function" ? globalThis.fetch : undefined));
 }

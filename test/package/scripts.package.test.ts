@@ -22,6 +22,8 @@ interface Case {
 
 /** `test` and `test:fast` are not run from inside the suite: their projects are checked instead. */
 const RUNS_THE_SUITE = ["test", "test:fast"];
+/** Run by .ci/run after the suite (it installs runtimes of its own): here, only that it points at real files. */
+const RUN_BY_CI = ["test:runtimes"];
 const CASES: Record<string, Case> = {
   generate: { args: ["--", "--check"], shows: /generated files are up to date/ },
   build: { shows: /> tsc -p tsconfig.build.json/ },
@@ -52,7 +54,7 @@ beforeAll(async () => {
 
 describe("package.json scripts", () => {
   it("every script has a case here", () => {
-    expect(Object.keys(scripts).sort()).toEqual([...Object.keys(CASES), ...RUNS_THE_SUITE].sort());
+    expect(Object.keys(scripts).sort()).toEqual([...Object.keys(CASES), ...RUNS_THE_SUITE, ...RUN_BY_CI].sort());
   });
 
   it.each(Object.entries(CASES))("npm run %s", async (name, { args = [], env = {}, shows }) => {
@@ -69,6 +71,13 @@ describe("package.json scripts", () => {
     expect(result.code, result.output).toBe(0);
     if (name === "build") builtOnce = true;
   }, 60_000);
+
+  it.each(RUN_BY_CI)("npm run %s points at files that exist, and .ci/run runs it", async (name) => {
+    const files = [...scripts[name]!.matchAll(/(?:--prefix |node )(\S+)/g)].map((m) => m[1]!);
+    expect(files).toEqual(["test/runtimes", "test/runtimes/run.mjs"]);
+    for (const file of files) await expect(readFile(path.join(ROOT, file, file.endsWith(".mjs") ? "" : "package-lock.json"))).resolves.toBeTruthy();
+    expect(await readFile(path.join(ROOT, ".ci/run"), "utf8")).toContain(`npm run ${name}`);
+  });
 
   it.each(RUNS_THE_SUITE)("npm run %s names only projects the vitest config defines", async (name) => {
     const config = await readFile(path.join(ROOT, "vitest.config.ts"), "utf8");

@@ -52,4 +52,4 @@ expectTypeOf(parseWithdrawalCallback).returns.toEqualTypeOf<ParsedWithdrawalCall
 expectTypeOf<ParsedWithdrawalCallback>().toMatchTypeOf<WithdrawalCallback>();
 expectTypeOf<ParsedWithdrawalCallback["createdAtDate"]>().toEqualTypeOf<Date>();
 expectTypeOf(createWidgetCache).returns.toEqualTypeOf<WidgetCache>();
-expectTypeOf(createEnable3Client).parameter(0).toHaveProperty("apiKey");
+expectTypeOf<Parameters<typeof createEnable3Client>[0]>().toEqualTypeOf<import("../../src/index.js").ClientOptions | undefined>();

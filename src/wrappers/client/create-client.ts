@@ -110,7 +110,7 @@ export interface Enable3Client {
  * const enable3 = createEnable3Client({ apiKey: process.env.ENABLE3_API_KEY! });
  * await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
  */
-export function createEnable3Client(options: ClientOptions): Enable3Client {
+export function createEnable3Client(options: ClientOptions = {}): Enable3Client {
   return buildClient(options, globalFetchTransport);
 }
 

@@ -11,13 +11,16 @@ export interface ResponseCheck<T> {
 /** The URL goes into an iframe's src: only an absolute http(s) URL may pass (never `javascript:`). */
 export const widgetUrlResponseCheck: ResponseCheck<WidgetUrlResponse> = {
   describe: "an object with an absolute http(s) `url`",
-  matches: (b): b is WidgetUrlResponse => isRecord(b) && typeof b.url === "string" && isAbsoluteHttpUrl(b.url),
+  matches: (b): b is WidgetUrlResponse => isRecord(b) && typeof b.url === "string" && ABSOLUTE_HTTP_URL.test(b.url),
 };
 
 export const userTokenResponseCheck: ResponseCheck<UserTokenResponse> = {
   describe: "an object with a non-blank string `token`",
   matches: (b): b is UserTokenResponse => isRecord(b) && typeof b.token === "string" && b.token.trim() !== "",
 };
+
+/** http(s)://host… with no space anywhere: what a browser loads as the same absolute URL. */
+const ABSOLUTE_HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
 
 /** Digits, an optional sign and fraction: what a decimal string may hold (no exponent, no "NaN"). */
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -29,11 +32,4 @@ export const userBalanceResponseCheck: ResponseCheck<UserBalance> = {
     isRecord(b) && typeof b.balance === "string" && DECIMAL.test(b.balance) && typeof b.userExists === "boolean",
 };
 
-function isAbsoluteHttpUrl(text: string): boolean {
-  if (!/^https?:\/\//i.test(text)) return false;
-  try {
-    return ["http:", "https:"].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
+

@@ -12,10 +12,10 @@ export const DEFAULT_BASE_URL = CLIENT_DEFAULTS.baseUrl;
 
 /** Options of {@link createEnable3Client}. */
 export interface ClientOptions extends RetryOptions {
-  /** The operator's key, sent as `X-API-KEY`. Usually `process.env.ENABLE3_API_KEY`. */
-  apiKey: string;
-  /** The API's address; plain http only for localhost. @default "https://integration.enable3.io" */
-  baseUrl?: string;
+  /** The operator's key, sent as `X-API-KEY`. @default the ENABLE3_API_KEY environment variable, where the runtime has one */
+  apiKey?: string | undefined;
+  /** The API's address; plain http only for localhost. @default ENABLE3_BASE_URL, else "https://integration.enable3.io" */
+  baseUrl?: string | undefined;
   /**
    * A fetch implementation (tests, proxies, instrumentation); when given, every call goes through it.
    * @default on Node, the SDK's own node:http transport; elsewhere, globalThis.fetch
@@ -91,7 +91,7 @@ const PER_CALL: readonly NumericOption[] = ["maxRetries", "timeoutMs", "deadline
 
 export function resolveClientConfig(options: ClientOptions): ClientConfig {
   const o = check.plainObject(options, "options") as unknown as ClientOptions;
-  const apiKey = apiKeyOf(o.apiKey);
+  const apiKey = apiKeyOf(o.apiKey ?? fromEnvironment("ENABLE3_API_KEY"));
   if (o.fetch !== undefined && typeof o.fetch !== "function") throw new Enable3ValidationError("options.fetch", "must be a function");
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
@@ -101,7 +101,7 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
   const numbers = Object.fromEntries(Object.entries(NUMBERS).map(([key, [fallback]]) => [key, numeric(o, key as NumericOption, "options", fallback)]));
   return {
     apiKey,
-    baseUrl: check.baseUrl(o.baseUrl ?? DEFAULT_BASE_URL, "options.baseUrl"),
+    baseUrl: check.baseUrl(o.baseUrl ?? fromEnvironment("ENABLE3_BASE_URL") ?? DEFAULT_BASE_URL, "options.baseUrl"),
     fetch: o.fetch,
     settings: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
@@ -145,4 +145,17 @@ function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOption
   const o = check.plainObject(value, "options.retryBudget") as Record<string, unknown>;
   for (const [key, v] of Object.entries(o)) if (v !== undefined) check.numberIn(v, `options.retryBudget.${key}`, 0, Infinity, true);
   return o as RetryBudgetOptions;
+}
+
+/**
+ * An environment variable where the runtime has an environment (Node, Bun, Deno), else undefined:
+ * never a throw, also where reading it is not permitted (Deno without --allow-env) or absent (workers).
+ */
+function fromEnvironment(name: string): string | undefined {
+  try {
+    const g = globalThis as { process?: { env?: Record<string, string | undefined> }; Deno?: { env: { get(n: string): string | undefined } } };
+    return (g.Deno ? g.Deno.env.get(name) : g.process?.env?.[name]) || undefined;
+  } catch {
+    return undefined;
+  }
 }
