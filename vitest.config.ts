@@ -2,12 +2,15 @@
 // `*.loopback.test.ts` real sockets on 127.0.0.1, `*.mock.test.ts` the Prism mock and dist/,
 // `*.package.test.ts` dist/, the packed tarball, a browser or the compiler. The loopback suites run
 // twice, once per transport (fetch, and Node's http). `npm run test:fast` runs all but mock and package. The run fails if any process the suite started outlives it (setup/leftovers.ts).
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const needsSetup = ["test/**/*.loopback.test.ts", "test/**/*.mock.test.ts", "test/**/*.package.test.ts"];
+// test/runtimes has its own install, which links this package back in: never look inside it
+const exclude = [...configDefaults.exclude, "test/runtimes/**"];
 
 export default defineConfig({
   test: {
+    exclude,
     globalSetup: ["test/setup/leftovers.ts"],
     setupFiles: ["test/setup/teardown.ts"],
     testTimeout: 20_000,
@@ -15,7 +18,7 @@ export default defineConfig({
     // most of the slow files wait on subprocesses and sockets, not on this process: overlap them
     maxWorkers: 3,
     projects: [
-      { extends: true, test: { name: "pure", include: ["test/**/*.test.ts"], exclude: needsSetup } },
+      { extends: true, test: { name: "pure", include: ["test/**/*.test.ts"], exclude: [...exclude, ...needsSetup] } },
       { extends: true, test: { name: "loopback", include: ["test/**/*.loopback.test.ts"] } },
       // the same loopback suites on the Node transport (helpers/client.ts picks it from the env)
       { extends: true, test: { name: "loopback-node", include: ["test/**/*.loopback.test.ts"], env: { ENABLE3_TEST_TRANSPORT: "node" } } },

@@ -6,25 +6,29 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** What `startMockServer` throws when Prism is not installed: the one line that says how to get it. */
 export const PRISM_INSTALL_HINT = "Prism is not installed: run `npm install --save-dev @stoplight/prism-cli@5.14.2`";
 
 /** The merged spec shipped with the package (../../openapi from both src/node and dist/node). */
 export const BUNDLED_SPEC = fileURLToPath(new URL("../../openapi/enable3.openapi.json", import.meta.url));
 
+/** Options of {@link startMockServer}. */
 export interface MockServerOptions {
   /** Default: a free port. */
-  port?: number;
+  port?: number | undefined;
   /** Default 127.0.0.1: the mock is for this machine only. */
-  host?: string;
+  host?: string | undefined;
   /** Default: the bundled spec. */
-  spec?: string;
+  spec?: string | undefined;
   /** How long to wait for Prism to listen. Default 60000 ms. */
-  startTimeoutMs?: number;
+  startTimeoutMs?: number | undefined;
 }
 
+/** A running Prism mock. */
 export interface MockServer {
   /** Base URL to hand to `createEnable3Client({ baseUrl })`. */
   url: string;
+  /** Prism's process id. */
   pid: number;
   /** Stops Prism and waits for it to exit. */
   stop(): Promise<void>;

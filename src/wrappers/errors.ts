@@ -5,6 +5,7 @@
 export interface ErrorContext {
   /** operationId from the spec, e.g. `"sendEvent"`. */
   operation?: string;
+  /** The HTTP method. */
   method?: string;
   /** Path actually requested (no query string, no host). */
   path?: string;
@@ -14,6 +15,7 @@ export interface ErrorContext {
   requestId?: string;
   /** For API errors: whether the transport's retry policy (`retryOnStatus`) retries this status. */
   retryable?: boolean;
+  /** What went wrong underneath (key redacted). */
   cause?: unknown;
 }
 
@@ -25,11 +27,18 @@ export interface ErrorContext {
  * catch (e) { if (e instanceof Enable3Error && e.retryable) scheduleRetry(); }
  */
 export class Enable3Error extends Error {
+  /** The class's name, e.g. `"Enable3TimeoutError"`: it survives serialisation where `instanceof` does not. */
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3Error";
+  /** The operationId of the call, e.g. `"sendEvent"`. */
   readonly operation?: string;
+  /** The HTTP method of the call. */
   readonly method?: string;
+  /** The path requested (no host, no query). */
   readonly path?: string;
+  /** Attempts made, retries included. */
   readonly attempts?: number;
+  /** The server's request id (`x-request-id` or similar), key redacted. */
   readonly requestId?: string;
   /** Whether trying the same call again later may succeed. */
   readonly retryable: boolean = false;
@@ -56,6 +65,7 @@ const JSON_FIELDS = ["name", "message", "operation", "method", "path", "attempts
 
 /** Bad input, caught before any request is sent. */
 export class Enable3ValidationError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3ValidationError";
   /** The offending field, e.g. `"events[3].value"`. */
   readonly field: string;
@@ -67,25 +77,31 @@ export class Enable3ValidationError extends Enable3Error {
 
 /** The request never got an HTTP response: DNS, refused or reset connection, TLS… */
 export class Enable3ConnectionError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3ConnectionError";
   override readonly retryable = true;
 }
 
 /** An attempt, or the whole call, took longer than its configured timeout. */
 export class Enable3TimeoutError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3TimeoutError";
   override readonly retryable = true;
 }
 
 /** The caller's AbortSignal fired. */
 export class Enable3AbortError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3AbortError";
 }
 
 /** A 2xx whose body does not match the spec (malformed JSON, a missing field). */
 export class Enable3InvalidResponseError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3InvalidResponseError";
+  /** The HTTP status (a 2xx). */
   readonly status: number;
+  /** The body as received (parsed JSON, or text), key redacted. */
   readonly body: unknown;
   constructor(message: string, status: number, body: unknown, context: ErrorContext = {}) {
     super(message, context);
@@ -96,6 +112,7 @@ export class Enable3InvalidResponseError extends Enable3Error {
 
 /** The server answered with a redirect, which the SDK never follows: it would carry the API key along. */
 export class Enable3RedirectError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3RedirectError";
   /** The 3xx status; 0 where the runtime hides it (a browser's opaque redirect). */
   readonly status: number;
@@ -107,7 +124,9 @@ export class Enable3RedirectError extends Enable3Error {
 
 /** A response body longer than `maxResponseBytes`: reading stopped there, and it is not retried. */
 export class Enable3ResponseTooLargeError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3ResponseTooLargeError";
+  /** The HTTP status of the response. */
   readonly status: number;
   /** The limit that was passed, in bytes. */
   readonly limit: number;
@@ -120,7 +139,9 @@ export class Enable3ResponseTooLargeError extends Enable3Error {
 
 /** The server answered with a non-2xx status. Subclasses narrow it by status family. */
 export class Enable3ApiError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3ApiError";
+  /** The HTTP status. */
   readonly status: number;
   /** Parsed JSON when the body was JSON, else its text; `undefined` when empty. */
   readonly body: unknown;
@@ -134,27 +155,35 @@ export class Enable3ApiError extends Enable3Error {
 }
 
 export class Enable3BadRequestError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3BadRequestError";
 }
 export class Enable3AuthenticationError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3AuthenticationError";
 }
 export class Enable3PermissionError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3PermissionError";
 }
 export class Enable3NotFoundError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3NotFoundError";
 }
 export class Enable3ConflictError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3ConflictError";
 }
 export class Enable3UnprocessableEntityError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3UnprocessableEntityError";
 }
 export class Enable3RateLimitError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3RateLimitError";
 }
 export class Enable3ServerError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3ServerError";
 }
 

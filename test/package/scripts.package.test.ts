@@ -3,7 +3,7 @@
 // first test. Scripts that start with the build run it here once, as `npm run build`, and then the
 // rest of their command as npm would (`npm exec -c`): the same commands, without four more builds.
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, readFile, symlink } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,8 @@ interface Case {
   env?: Record<string, string>;
   /** What the output must show beyond a zero exit code. */
   shows: RegExp;
+  /** What must hold in the copy afterwards. */
+  then?: (copy: string) => Promise<void>;
 }
 
 /** `test` and `test:fast` are not run from inside the suite: their projects are checked instead. */
@@ -29,6 +31,8 @@ const CASES: Record<string, Case> = {
   build: { shows: /> tsc -p tsconfig.build.json/ },
   start: { shows: /8 of 8 operations/ },
   typecheck: { shows: /^(?![\s\S]*error TS)/ },
+  // every export documented (typedoc.json makes a validation warning an error), and docs/api current
+  docs: { shows: /^(?![\s\S]*\[(warning|error)\])/, then: async (copy) => expect(await filesUnder(path.join(copy, "docs/api")), "run npm run docs and commit docs/api").toEqual(await filesUnder(path.join(ROOT, "docs/api"))) },
   "check:package": { shows: /node16 \(from ESM\)[\s\S]*🟢/u },
   size: { shows: /^ok +enable3-client +\d+\.\d+ kB[\s\S]*^ok +enable3-client\/callback[\s\S]*^ok +enable3-client\/widget/m },
   bench: {
@@ -39,6 +43,15 @@ const CASES: Record<string, Case> = {
 
 const BUILD_FIRST = "npm run build --silent && ";
 let builtOnce = false;
+
+/** Every file under `dir`, by relative path, with its text. */
+async function filesUnder(dir: string): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) found[path.relative(dir, path.join(entry.parentPath, entry.name))] = await readFile(path.join(entry.parentPath, entry.name), "utf8");
+  }
+  return found;
+}
 let copy: string;
 beforeAll(async () => {
   copy = await makeTempDir("enable3-scripts");
@@ -57,7 +70,7 @@ describe("package.json scripts", () => {
     expect(Object.keys(scripts).sort()).toEqual([...Object.keys(CASES), ...RUNS_THE_SUITE, ...RUN_BY_CI].sort());
   });
 
-  it.each(Object.entries(CASES))("npm run %s", async (name, { args = [], env = {}, shows }) => {
+  it.each(Object.entries(CASES))("npm run %s", async (name, { args = [], env = {}, shows, then }) => {
     const out = path.join(copy, "bench-out.md");
     const afterBuild = scripts[name]!.startsWith(BUILD_FIRST) ? scripts[name]!.slice(BUILD_FIRST.length) : undefined;
     // run alone (-t), a build-first script still gets its build
@@ -69,6 +82,7 @@ describe("package.json scripts", () => {
     );
     expect(result.output).toMatch(shows);
     expect(result.code, result.output).toBe(0);
+    await then?.(copy);
     if (name === "build") builtOnce = true;
   }, 60_000);
 

@@ -48,7 +48,10 @@ describe("tarball smoke test", () => {
     expect(files.some((f) => f.startsWith("test/") || f.includes(".test."))).toBe(false);
   });
 
-  it("installs offline with an empty cache, imports with import and require(), type-checks a consumer, and calls the mock", async () => {
+  /** The consumer project with the tarball installed, made once for the tests that need it. */
+  let installed: Promise<string> | undefined;
+  const consumer = () => (installed ??= install());
+  async function install(): Promise<string> {
     const project = path.join(dir, "consumer");
     await mkdir(project);
     const dependencies = await runtimeDependencies();
@@ -63,19 +66,23 @@ describe("tarball smoke test", () => {
     );
     const emptyCache = path.join(dir, "empty-npm-cache");
     await npm(["install", "--offline", "--cache", emptyCache, "--no-audit", "--no-fund", "--ignore-scripts"], project);
-    expect(await readdir(path.join(project, "node_modules/enable3-client/dist"))).toContain("index.js");
+    return project;
+  }
 
-    const esm = await exec(process.execPath, ["--input-type=module", "-e", "const m = await import('enable3-client'); const c = await import('enable3-client/callback'); console.log(typeof m.createEnable3Client, typeof c.verifyCallbackSignature)"], { cwd: project });
-    expect(esm.stdout.trim()).toBe("function function");
-    const cjs = await exec(process.execPath, ["-e", "const m = require('enable3-client'); console.log(typeof m.createEnable3Client, typeof m.Enable3Error)"], { cwd: project });
-    expect(cjs.stdout.trim()).toBe("function function");
-
+  /**
+   * One strict type-check (exactOptionalPropertyTypes too) of everything a consumer writes: a small
+   * program, every ts block of the README, and a raw call on each path of the README's method table.
+   */
+  let compiling: ReturnType<typeof compile> | undefined;
+  const compiled = () => (compiling ??= compile());
+  async function compile() {
+    const project = await consumer();
     await writeFile(
       path.join(project, "consumer.ts"),
       `import { createEnable3Client, Enable3Error, type UserBalance } from "enable3-client";
 import { parseWithdrawalCallback } from "enable3-client/callback";
 import { createWidgetCache } from "enable3-client/widget";
-const enable3 = createEnable3Client({ apiKey: "k", baseUrl: process.argv[2]! });
+const enable3 = createEnable3Client({ apiKey: "k", baseUrl: process.argv[2] });
 const balance: UserBalance = await enable3.getUserBalance("player-42");
 const widgets = createWidgetCache(enable3);
 const { expiresAt } = await widgets.getWidgetUrl("player-42", { referralCode: "R" });
@@ -85,17 +92,55 @@ void parseWithdrawalCallback;
 console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTCFullYear(), isError: new Enable3Error("x") instanceof Error }));
 `,
     );
+    const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
+    const blocks = [...readme.matchAll(/^```ts( runnable)?\n([\s\S]*?)^```$/gm)].map((m, i) => ({ file: `readme-${i + 1}.ts`, runnable: Boolean(m[1]), code: m[2]! }));
+    const rows = [...readme.matchAll(/^\| `\w+\(.*?\)` \| `(GET|POST|DELETE) (\/api\/[^`]+)` \|/gm)].map((m) => [m[1]!, m[2]!] as const);
+    await mkdir(path.join(project, "readme"));
+    for (const block of blocks) await writeFile(path.join(project, "readme", block.file), `${block.code}\nexport {};\n`);
+    await writeFile(
+      path.join(project, "readme", "method-paths.ts"),
+      `import { createEnable3Client } from "enable3-client";\nconst raw = createEnable3Client({ apiKey: "k" }).raw;\n${rows.map(([method, p]) => `void raw.${method}(${JSON.stringify(p)}, {} as never);`).join("\n")}\nexport {};\n`,
+    );
     await writeFile(
       path.join(project, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false, lib: ["ES2022", "DOM"], types: [], outDir: "out" }, files: ["consumer.ts", "node.d.ts"] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true,
+          skipLibCheck: false, lib: ["ES2022", "DOM", "DOM.Iterable"], types: ["node"], typeRoots: [path.join(ROOT, "node_modules/@types")], outDir: "out", rootDir: ".",
+        },
+        include: ["consumer.ts", "readme/*.ts"],
+      }),
     );
-    // the consumer's own use of process.argv, not the package's, needs these two lines
-    await writeFile(path.join(project, "node.d.ts"), "declare const process: { argv: string[] };\n");
     const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
     const typecheck = await exec(process.execPath, [tsc, "-p", project]).then(() => "", (e: { stdout: string }) => e.stdout);
-    expect(typecheck).toBe("");
+    return { project, typecheck, blocks: blocks.map(({ file, runnable }) => ({ file, runnable })), rows };
+  }
 
+  it("installs offline with an empty cache, imports with import and require(), type-checks a consumer, and calls the mock", async () => {
+    const project = await consumer();
+    expect(await readdir(path.join(project, "node_modules/enable3-client/dist"))).toContain("index.js");
+
+    const esm = await exec(process.execPath, ["--input-type=module", "-e", "const m = await import('enable3-client'); const c = await import('enable3-client/callback'); console.log(typeof m.createEnable3Client, typeof c.verifyCallbackSignature)"], { cwd: project });
+    expect(esm.stdout.trim()).toBe("function function");
+    const cjs = await exec(process.execPath, ["-e", "const m = require('enable3-client'); console.log(typeof m.createEnable3Client, typeof m.Enable3Error)"], { cwd: project });
+    expect(cjs.stdout.trim()).toBe("function function");
+
+    const { typecheck } = await compiled();
+    expect(typecheck).toBe("");
     const run = await exec(process.execPath, [path.join(project, "out/consumer.js"), inject("prismUrl")], { cwd: project });
     expect(JSON.parse(run.stdout)).toEqual({ balance: "125.50", expires: 2100, isError: true });
+  }, 120_000);
+
+  it("every ts block of the README type-checks (strict, exactOptionalPropertyTypes); the runnable ones run against the mock; the method table's paths compile in raw calls", async () => {
+    const { project, typecheck, blocks, rows } = await compiled();
+    expect(blocks.length).toBeGreaterThanOrEqual(8);
+    expect(blocks.some((b) => b.runnable)).toBe(true);
+    expect(rows).toHaveLength(8);
+    expect(typecheck).toBe("");
+    for (const block of blocks.filter((b) => b.runnable)) {
+      const out = path.join(project, "out", "readme", block.file.replace(/\.ts$/, ".js"));
+      const run = await exec(process.execPath, [out], { cwd: project, env: { ...process.env, ENABLE3_BASE_URL: inject("prismUrl"), ENABLE3_API_KEY: "any-key" } });
+      expect(run.stdout, block.file).not.toBe("");
+    }
   }, 120_000);
 });

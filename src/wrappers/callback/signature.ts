@@ -11,13 +11,16 @@ import type { WithdrawalCallback } from "../types.js";
 /** The header Enable3 signs callbacks in. */
 export const SIGNATURE_HEADER = "x-request-signature";
 
+/** Why a callback was refused: answer 401 for the signature reasons, 400 for the others. */
 export type CallbackErrorReason =
   | "invalid-body" | "invalid-secret" | "missing-signature" | "malformed-signature"
   | "signature-mismatch" | "invalid-json" | "invalid-payload";
 
 /** A callback that must not be trusted. `reason` says why; answer 401 for signature reasons, 400 otherwise. */
 export class Enable3CallbackError extends Enable3Error {
+  /** The class's name, `"Enable3CallbackError"`. */
   override name = "Enable3CallbackError";
+  /** Why the callback was refused. */
   readonly reason: CallbackErrorReason;
   constructor(reason: CallbackErrorReason, message: string) {
     super(message);
@@ -26,7 +29,10 @@ export class Enable3CallbackError extends Enable3Error {
 }
 
 /** The payload, checked, with `createdAt` also parsed (read as UTC: the API sends no zone). */
-export type ParsedWithdrawalCallback = WithdrawalCallback & { createdAtDate: Date };
+export type ParsedWithdrawalCallback = WithdrawalCallback & {
+  /** `createdAt` as a Date, read as UTC. */
+  createdAtDate: Date;
+};
 
 /** A raw body exactly as received: the signature covers these bytes. */
 export type RawBody = string | Uint8Array;

@@ -5,47 +5,55 @@ import { BULK_DEFAULTS } from "../internal/defaults.js";
 import * as check from "../internal/validate.js";
 import type { RequestOptions } from "../transport/options.js";
 
+/** Options of sendEvents and sendRevenues; per-call options apply to every item. */
 export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
   /** Requests in flight at once, from 1 to 1024. @default 8 */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Stops the run: nothing more is read, calls in flight are aborted (reported failed with an
    * Enable3AbortError; their ids are kept so a resend is idempotent), and `unreadFrom` says where reading stopped.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called after every item settles. */
-  onProgress?: (progress: BulkProgress) => void;
+  onProgress?: ((progress: BulkProgress) => void) | undefined;
   /** Keep the `delivered` list. Turn off for huge runs where counts are enough. @default true */
-  collectDelivered?: boolean;
+  collectDelivered?: boolean | undefined;
   /**
    * Keep the `failed` list. Turn off for huge runs and take each failure from `onSettled` instead:
    * memory then stays flat however many items fail. @default true
    */
-  collectFailed?: boolean;
+  collectFailed?: boolean | undefined;
   /** Called once per item as it settles, with the item itself: stream failures out as they happen. */
-  onSettled?: (outcome: BulkOutcome<I>) => void;
+  onSettled?: ((outcome: BulkOutcome<I>) => void) | undefined;
 }
 
+/** One item as it settled, handed to `onSettled`. */
 export interface BulkOutcome<I> {
+  /** Position in the input, from 0. */
   index: number;
   /** The id it was sent with (or, for an invalid item, the one it carried). */
   id: string | undefined;
+  /** The item as it was given. */
   item: I;
   /** Absent when the item was delivered. */
-  error?: Enable3Error;
+  error?: Enable3Error | undefined;
 }
 
+/** Counts of a bulk run so far, handed to `onProgress`. */
 export interface BulkProgress {
   /** Items read from the input so far. */
   read: number;
+  /** Items delivered. */
   delivered: number;
   /** Items that failed, `notSent` ones included. */
   failed: number;
   /** Items read but never sent because the run was aborted first (a subset of `failed`). */
   notSent: number;
+  /** Requests under way. */
   inFlight: number;
 }
 
+/** A delivered item in a {@link BulkReport}. */
 export interface BulkDelivered {
   /** Position in the input, from 0. */
   index: number;
@@ -53,19 +61,25 @@ export interface BulkDelivered {
   id: string;
 }
 
+/** A failed item in a {@link BulkReport}. */
 export interface BulkFailure {
+  /** Position in the input, from 0. */
   index: number;
   /** Missing only when the item was too malformed to carry one. */
   id: string | undefined;
+  /** Why it failed (an Enable3AbortError with `attempts: 0` when it was never sent). */
   error: Enable3Error;
 }
 
+/** What a bulk run resolves to: every item it read, delivered or failed, and where it stopped. */
 export interface BulkReport {
   /** Empty when `collectDelivered` is false. */
   delivered: BulkDelivered[];
+  /** Items delivered (counted also when not collected). */
   deliveredCount: number;
   /** Empty when `collectFailed` is false. */
   failed: BulkFailure[];
+  /** Items failed (counted also when not collected). */
   failedCount: number;
   /** True when the signal stopped the run. */
   aborted: boolean;
@@ -73,9 +87,9 @@ export interface BulkReport {
    * The index of the first item never read, when the run stopped before the end of its input (an
    * abort, or a source error): resend from there. Undefined when the whole input was read.
    */
-  unreadFrom?: number;
+  unreadFrom?: number | undefined;
   /** Set when reading the input itself failed; items after that point were never seen. */
-  sourceError?: Enable3Error;
+  sourceError?: Enable3Error | undefined;
 }
 
 export interface BulkItemHandler<I> {

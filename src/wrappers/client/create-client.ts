@@ -22,11 +22,12 @@ import * as check from "../internal/validate.js";
 /** Options of {@link Enable3Client.getWidgetUrl}. */
 export interface WidgetUrlOptions extends RequestOptions {
   /** Applied as if the user typed it. */
-  referralCode?: WidgetUrlQuery["referralCode"];
+  referralCode?: WidgetUrlQuery["referralCode"] | undefined;
   /** Extra deep-link query parameters, passed through untouched (their names are not published). */
-  params?: Record<string, string>;
+  params?: Record<string, string> | undefined;
 }
 
+/** A client of the Enable3 Integration API: one method per operation, plus bulk sending and `raw`. */
 export interface Enable3Client {
   /**
    * Sends an event for event-based missions. Returns the id it was sent with.

@@ -1,12 +1,17 @@
 // Optional logging. Off unless the caller passes a level; lines never carry headers or bodies.
 
+/** How much a {@link Logger} hears: `"off"` (the default) to `"debug"` (a line per attempt). */
 export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
 
 /** Anything console-compatible. */
 export interface Logger {
+  /** A call gave up. */
   error(message: string): void;
+  /** The SDK stopped retrying early (budget, Retry-After). */
   warn(message: string): void;
+  /** Notable events. */
   info(message: string): void;
+  /** A line per attempt and wait. */
   debug(message: string): void;
 }
 

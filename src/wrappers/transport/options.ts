@@ -20,35 +20,35 @@ export interface ClientOptions extends RetryOptions {
    * A fetch implementation (tests, proxies, instrumentation); when given, every call goes through it.
    * @default on Node, the SDK's own node:http transport; elsewhere, globalThis.fetch
    */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Per-attempt timeout in ms. @default 30000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Overall deadline of one call, retries and waits included, in ms. @default 120000 */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
   /** A token bucket shared by the client's retries; `false` turns it off. @default { capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 } */
-  retryBudget?: RetryBudgetOptions | false;
+  retryBudget?: RetryBudgetOptions | false | undefined;
   /** Console-compatible logger; nothing is logged unless `logLevel` is set too. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** How much the logger hears. @default "off" */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** Headers added to every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Largest response body read, in bytes; a longer one fails with Enable3ResponseTooLargeError. @default 4194304 (4 MiB) */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
 }
 
 /** Options every method takes as its last argument. */
 export interface RequestOptions {
   /** Cancels the call, retries and waits included. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Overrides the client's `maxRetries` for this call. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Overrides the client's per-attempt `timeoutMs` for this call. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Overrides the client's `deadlineMs` for this call. */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
 }
 
 /** What one call runs with: the client's settings, overridden by the call's options. */
@@ -56,8 +56,8 @@ export interface CallSettings extends Required<RetryOptions> {
   timeoutMs: number;
   deadlineMs: number;
   maxResponseBytes: number;
-  signal?: AbortSignal;
-  headers?: Record<string, string>;
+  signal?: AbortSignal | undefined;
+  headers?: Record<string, string> | undefined;
 }
 
 export interface ClientConfig {

@@ -3,15 +3,16 @@
 
 import { RETRY_BUDGET_DEFAULTS } from "../internal/defaults.js";
 
+/** The retry budget shared by a client's calls (see ClientOptions.retryBudget). */
 export interface RetryBudgetOptions {
   /** Tokens in a full bucket. @default 500 */
-  capacity?: number;
+  capacity?: number | undefined;
   /** Tokens one retry spends. @default 5 */
-  retryCost?: number;
+  retryCost?: number | undefined;
   /** Tokens a retry after a timeout spends (timeouts are costlier to wait out). @default 10 */
-  timeoutRetryCost?: number;
+  timeoutRetryCost?: number | undefined;
   /** Tokens a success with no retry puts back. @default 1 */
-  successRefill?: number;
+  successRefill?: number | undefined;
 }
 
 export class RetryBudget {

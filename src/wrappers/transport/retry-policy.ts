@@ -1,16 +1,17 @@
 // Retry policy: which outcomes are retried and how long to wait before the next attempt.
 
+/** How a client retries: how many times, how long it waits, and after which statuses. */
 export interface RetryOptions {
   /** Retries after the first attempt; `0` disables retrying. @default 2 */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** First backoff delay in ms, doubled per retry, with jitter. @default 500 */
-  initialDelayMs?: number;
+  initialDelayMs?: number | undefined;
   /** Largest backoff delay in ms. @default 8000 */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Longest server-requested wait (Retry-After) honoured, in ms; beyond it the call fails. @default 60000 */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** Statuses that are retried. @default [408, 429, 500, 502, 503, 504] */
-  retryOnStatus?: readonly number[];
+  retryOnStatus?: readonly number[] | undefined;
 }
 
 /** Exponential backoff with "equal jitter" (a random wait between half and the whole step), capped. */

@@ -4,11 +4,12 @@ import { Enable3AbortError } from "../errors.js";
 import { WIDGET_CACHE_DEFAULTS } from "../internal/defaults.js";
 import { MAX_TIMER_MS, numberIn, plainObject } from "../internal/validate.js";
 
+/** Options of createWidgetCache. */
 export interface CacheOptions {
   /** Entries kept at most; the least recently used goes first. @default 1000 */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** An entry is refreshed this long before it expires, in ms. @default 300000 (5 minutes) */
-  refreshMarginMs?: number;
+  refreshMarginMs?: number | undefined;
 }
 
 

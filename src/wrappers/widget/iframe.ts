@@ -3,21 +3,24 @@
 import { Enable3ValidationError } from "../errors.js";
 import { httpUrl, typeName } from "../internal/validate.js";
 
+/** Attributes of the iframe {@link widgetIframeHtml} writes; every value is escaped. */
 export interface IframeOptions {
   /** Accessible name of the frame. Default "Enable3 rewards". */
-  title?: string;
+  title?: string | undefined;
   /** Default "100%". */
-  width?: string | number;
+  width?: string | number | undefined;
   /** Default 600. */
-  height?: string | number;
-  className?: string;
-  id?: string;
+  height?: string | number | undefined;
+  /** The `class` attribute. */
+  className?: string | undefined;
+  /** The `id` attribute. */
+  id?: string | undefined;
   /** Permissions policy. Default "clipboard-write". */
-  allow?: string;
+  allow?: string | undefined;
   /** Default "strict-origin-when-cross-origin": the widget learns your origin, never your page's path. */
-  referrerPolicy?: string;
+  referrerPolicy?: string | undefined;
   /** Default "lazy". */
-  loading?: "lazy" | "eager";
+  loading?: "lazy" | "eager" | undefined;
 }
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };

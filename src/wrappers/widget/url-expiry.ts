@@ -3,6 +3,7 @@ import { jwtExpiry } from "../internal/jwt.js";
 import type { UserTokenResponse, WidgetUrlResponse } from "../types.js";
 import { WIDGET_URL_LIFETIME_MS } from "../internal/defaults.js";
 
+/** A widget URL with the expiry of the token in it. */
 export type WidgetUrl = WidgetUrlResponse & {
   /** From the embedded JWT's `exp` when there is one, else one day after the response. */
   expiresAt: Date;
@@ -10,6 +11,7 @@ export type WidgetUrl = WidgetUrlResponse & {
   token?: string;
 };
 
+/** An SDK token with its expiry. */
 export type UserToken = UserTokenResponse & {
   /** From the JWT's `exp`, decoded without verification; undefined when the token carries none. */
   expiresAt?: Date;

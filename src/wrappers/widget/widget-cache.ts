@@ -5,6 +5,7 @@ import type { RequestOptions } from "../transport/options.js";
 import { ExpiringCache, type CacheOptions } from "./expiring-cache.js";
 import type { UserToken, WidgetUrl } from "./url-expiry.js";
 
+/** A widget-URL and SDK-token cache around a client (see {@link createWidgetCache}). */
 export interface WidgetCache {
   /** Like the client's, served from the cache until `refreshMarginMs` before the URL expires. */
   getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrl>;

@@ -1,0 +1,28 @@
+// The README's configuration table says what the code does: every client option is in it, with the
+// default from internal/defaults.ts (the one table the code reads).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BULK_DEFAULTS, CLIENT_DEFAULTS, RETRY_BUDGET_DEFAULTS, WIDGET_CACHE_DEFAULTS } from "../../src/wrappers/internal/defaults.js";
+
+const readme = readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
+const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Methods"));
+const rows = new Map([...table.matchAll(/^\| `(\w+)` \| [^|]+ \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]));
+
+describe("README configuration table", () => {
+  it("lists every client option, the key and fetch included", () => {
+    expect([...rows.keys()].sort()).toEqual([...Object.keys(CLIENT_DEFAULTS), "apiKey", "retryBudget", "logger", "headers", "fetch"].sort());
+  });
+
+  it.each(Object.entries(CLIENT_DEFAULTS))("%s: the default the code uses", (option, value) => {
+    const shown = rows.get(option)!.replace(/`/g, "");
+    expect(shown).toBe(Array.isArray(value) ? `[${value.join(", ")}]` : String(value));
+  });
+
+  it("retryBudget, the widget cache and bulk sending: the defaults the code uses", () => {
+    const budget = Object.entries(RETRY_BUDGET_DEFAULTS).map(([k, v]) => `${k}: ${v}`).join(", ");
+    expect(rows.get("retryBudget")).toBe(`\`{ ${budget} }\``);
+    expect(readme).toContain(`{ maxEntries: ${WIDGET_CACHE_DEFAULTS.maxEntries}, refreshMarginMs: ${WIDGET_CACHE_DEFAULTS.refreshMarginMs.toLocaleString("en-US").replace(/,/g, "_")} }); // the defaults`);
+    expect(readme).toContain(`requests in flight (default ${BULK_DEFAULTS.concurrency}, at most 1024)`);
+  });
+});
