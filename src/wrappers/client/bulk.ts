@@ -94,7 +94,7 @@ export interface BulkReport {
 
 export interface BulkItemHandler<I> {
   /** Checks an item and gives the id it will be sent with and a function that sends it; throws Enable3ValidationError for a bad one. */
-  prepare(item: I, index: number): { id: string; send: (options: RequestOptions) => Promise<unknown> };
+  prepare(item: I, index: number): { id: string; send: (options: RequestOptions | undefined) => Promise<unknown> };
   /** The id an invalid item carried, if any, for the report. */
   idOf(item: I): string | undefined;
 }
@@ -113,6 +113,7 @@ export async function sendInBulk<I>(
   const {
     concurrency: _c, onProgress, onSettled, collectDelivered = BULK_DEFAULTS.collectDelivered, collectFailed = true, signal, ...requestOptions
   } = o;
+  const noRequestOptions = Object.values(requestOptions).every((value) => value === undefined);
   const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], failedCount: 0, aborted: false };
   const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, notSent: 0, inFlight: 0 };
   const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
@@ -189,7 +190,8 @@ export async function sendInBulk<I>(
       progress.inFlight++;
       const call = calls.open();
       try {
-        await prepared.send({ ...requestOptions, signal: call.signal });
+        // no per-call options at all: the client's settings are used as they are, with no per-item copy
+        await prepared.send(call.signal === undefined && noRequestOptions ? undefined : { ...requestOptions, signal: call.signal });
         progress.inFlight--;
         record(item, { delivered: { index, id: prepared.id } });
       } catch (error) {

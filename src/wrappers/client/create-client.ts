@@ -223,7 +223,7 @@ async function sendAll<I, K extends string, B extends Record<K, string>>(
   field: string,
   build: (item: I, field: string) => B,
   idKey: K,
-  post: (body: B, options: RequestOptions) => Promise<unknown>,
+  post: (body: B, options: RequestOptions | undefined) => Promise<unknown>,
 ): Promise<BulkReport> {
   const { sendInBulk } = await import("./bulk.js");
   return sendInBulk(items, {

@@ -22,26 +22,27 @@ export function createNodeTransport(fallbackFetch: typeof fetch | undefined): Tr
   const viaFetch = fallbackFetch ? createFetchAttempt(fallbackFetch) : undefined;
   // one client talks to one origin: parse it once, not a whole URL per attempt
   const origins = new Map<string, { secure: boolean; hostname: string; port: string }>();
-  const target = (href: string) => {
-    const cut = href.indexOf("/", href.indexOf("//") + 2);
-    const origin = cut === -1 ? href : href.slice(0, cut);
+  const originOf = (origin: string) => {
     let parsed = origins.get(origin);
     if (!parsed) {
       const url = new URL(origin);
       parsed = { secure: url.protocol === "https:", hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port };
       origins.set(origin, parsed);
     }
-    return { ...parsed, path: cut === -1 ? "/" : href.slice(cut) };
+    return parsed;
   };
   const attempt: Attempt = (request, ctx, deadlineAt, signal) => {
     if (request.redirect === "follow" && viaFetch) return viaFetch(request, ctx, deadlineAt, signal);
     if (signal?.aborted) return Promise.resolve({ failure: { kind: "aborted", cause: signal.reason } });
     const { timeoutMs, maxResponseBytes } = ctx.settings;
-    const { secure, hostname, port, path } = target(request.url);
+    const cut = request.url.indexOf("/", request.url.indexOf("//") + 2);
+    const { secure, hostname, port } = originOf(cut === -1 ? request.url : request.url.slice(0, cut));
+    const path = cut === -1 ? "/" : request.url.slice(cut);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
-    const body = request.body === undefined ? undefined : bodyBuffer(request.body);
-    if (body) headers["content-length"] = String(body.byteLength);
+    // a string body (every method's JSON) goes out in one write with the headers; a Buffer would take two
+    const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : bodyBuffer(request.body);
+    if (body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
     return new Promise<AttemptOutcome>((resolve) => {
       let settled = false;
       const finish = (outcome: AttemptOutcome) => {
