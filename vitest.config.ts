@@ -17,11 +17,13 @@ export default defineConfig({
     hookTimeout: 60_000,
     // most of the slow files wait on subprocesses and sockets, not on this process: overlap them
     maxWorkers: 3,
+    // pure and loopback files share a worker's loaded modules (isolate: false): none keeps state between
+    // files, and `--sequence.shuffle` runs pass, so the fast suite skips re-importing per file
     projects: [
-      { extends: true, test: { name: "pure", include: ["test/**/*.test.ts"], exclude: [...exclude, ...needsSetup] } },
-      { extends: true, test: { name: "loopback", include: ["test/**/*.loopback.test.ts"] } },
+      { extends: true, test: { name: "pure", include: ["test/**/*.test.ts"], exclude: [...exclude, ...needsSetup], isolate: false } },
+      { extends: true, test: { name: "loopback", include: ["test/**/*.loopback.test.ts"], isolate: false } },
       // the same loopback suites on the Node transport (helpers/client.ts picks it from the env)
-      { extends: true, test: { name: "loopback-node", include: ["test/**/*.loopback.test.ts"], env: { ENABLE3_TEST_TRANSPORT: "node" } } },
+      { extends: true, test: { name: "loopback-node", include: ["test/**/*.loopback.test.ts"], env: { ENABLE3_TEST_TRANSPORT: "node" }, isolate: false } },
       { extends: true, test: { name: "mock", include: ["test/**/*.mock.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] } },
       { extends: true, test: { name: "package", include: ["test/**/*.package.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] } },
     ],

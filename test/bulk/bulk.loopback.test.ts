@@ -1,6 +1,6 @@
 // Bulk sending accounts for every input exactly once, whatever the inputs or the server do.
 import { createHash } from "node:crypto";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Enable3AbortError, Enable3ConflictError, Enable3ValidationError, type BulkReport, type EventInput } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
@@ -19,7 +19,7 @@ function expectComplete(report: BulkReport, n: number) {
 const failsAt = (id: string, n: number) => n < 4 && createHash("sha1").update(`${id}#${n}`).digest()[0]! < 77;
 
 describe("sendEvents", () => {
-  it("1,000 events, 30% transient failures, a server that de-duplicates by id: every id acknowledged exactly once", async () => {
+  it("600 events, 30% transient failures, a server that de-duplicates by id: every id acknowledged exactly once", async () => {
     const processed = new Map<string, number>();
     const attemptsById = new Map<string, number>();
     let inFlight = 0;
@@ -41,7 +41,7 @@ describe("sendEvents", () => {
       reply(res, 201);
     });
     const enable3 = clientFor(server.url, { maxRetries: 5, initialDelayMs: 1, maxDelayMs: 4, retryBudget: false });
-    const total = 1_000;
+    const total = 600;
     const events = Array.from({ length: total }, (_, i) => event(i));
     const report = await enable3.sendEvents(events, { concurrency: 16 });
 
@@ -159,76 +159,5 @@ describe("sendRevenues", () => {
     expect(sentIds).toContain(report.delivered[1]!.id);
     expect(report.failed).toHaveLength(1);
     expect(report.failed[0]).toMatchObject({ index: 1, id: sentIds.find((id) => id !== "r-0" && id !== report.delivered[1]!.id) });
-  });
-});
-
-describe("bulk runs that must not hurt the process", () => {
-  it("one abort listener per run: no MaxListenersExceededWarning at concurrency 1,000", async () => {
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on("warning", onWarning);
-    onTestFinished(() => void process.off("warning", onWarning));
-    const server = await startScriptedServer((_req, res) => reply(res, 201));
-    const controller = new AbortController();
-    const report = await clientFor(server.url).sendEvents(Array.from({ length: 1_200 }, (_, i) => event(i)), { concurrency: 1_000, signal: controller.signal });
-    expect(report.deliveredCount).toBe(1_200);
-    await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
-    expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
-  });
-
-  it("collectFailed: false keeps no failure in memory and hands each to onSettled", async () => {
-    const server = await startScriptedServer((_req, res) => reply(res, 400, { message: "no" }));
-    const seen: number[] = [];
-    const report = await clientFor(server.url).sendEvents(Array.from({ length: 300 }, (_, i) => event(i)), {
-      collectFailed: false, collectDelivered: false, onSettled: (o) => o.error && seen.push(o.index),
-    });
-    expect(report.failed).toEqual([]);
-    expect(report.failedCount).toBe(300);
-    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));
-  });
-
-  it("an endless generator ended by an abort from a timer stops at once, never walked to its end", async () => {
-    const server = await startScriptedServer((_req, res) => reply(res, 201));
-    let produced = 0;
-    let closed = false;
-    function* endless() {
-      try {
-        for (;;) yield event(produced++);
-      } finally {
-        closed = true;
-      }
-    }
-    const signal = AbortSignal.timeout(100);
-    const report = await clientFor(server.url).sendEvents(endless(), { signal });
-    expect(report.aborted).toBe(true);
-    expect(report.unreadFrom).toBe(produced);
-    expect(closed).toBe(true); // the generator was closed, its finally ran
-  });
-
-  it("aborting a 100,000-item array does not block the event loop to walk the rest", async () => {
-    const server = await startScriptedServer((_req, res) => reply(res, 201));
-    const items = Array.from({ length: 100_000 }, (_, i) => event(i));
-    const controller = new AbortController();
-    let longestGapMs = 0;
-    let last = performance.now();
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longestGapMs = Math.max(longestGapMs, now - last);
-      last = now;
-    }, 5);
-    onTestFinished(() => clearInterval(ticker));
-    setTimeout(() => controller.abort(), 50);
-    const report = await clientFor(server.url).sendEvents(items, { signal: controller.signal });
-    clearInterval(ticker);
-    expect(report.aborted).toBe(true);
-    expect(report.deliveredCount + report.failedCount).toBe(report.unreadFrom);
-    expect(report.unreadFrom).toBeLessThan(items.length);
-    expect(longestGapMs).toBeLessThan(500); // it was 1,466 ms when the rest was drained in one go
-  });
-
-  it("bad options are a validation error, not a TypeError", async () => {
-    const enable3 = clientFor("http://127.0.0.1:1");
-    await expect(enable3.sendEvents([], null as never)).rejects.toBeInstanceOf(Enable3ValidationError);
-    await expect(enable3.sendEvents([], { signal: "stop" } as never)).rejects.toBeInstanceOf(Enable3ValidationError);
   });
 });

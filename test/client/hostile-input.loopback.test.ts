@@ -1,6 +1,6 @@
 // Input a hostile or careless caller passes: every bad value is an Enable3ValidationError before
 // anything is sent, and nothing in a query parameter's name can add or hide another parameter.
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createEnable3Client, Enable3ValidationError } from "../../src/index.js";
 import { escapeHtml } from "../../src/widget.js";
 import { clientFor, countingFetch } from "../helpers/client.js";
@@ -32,8 +32,14 @@ describe("query parameters", () => {
 });
 
 describe("errors that used to escape as something else", () => {
-  const { fetch, calls } = countingFetch();
-  const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+  // each test its own counting fetch: "nothing was sent" must not depend on which test ran before
+  let fetch: typeof globalThis.fetch;
+  let calls: string[];
+  let enable3: ReturnType<typeof createEnable3Client>;
+  beforeEach(() => {
+    ({ fetch, calls } = countingFetch());
+    enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+  });
 
   it("a getter that throws is a validation error naming the field", async () => {
     const event = { userId: "u", eventId: "e", get value(): number {

@@ -111,6 +111,7 @@ describe("requests on the wire", () => {
 
   it("never follows a redirect, so the key goes nowhere else, and does not retry it", async () => {
     const enable3 = clientFor(server.url, { maxRetries: 2 });
+    const reachedBefore = target.requests.length; // other tests may follow redirects on purpose
     for (const status of [301, 302, 307, 308]) {
       const before = server.requests.length;
       const error = await enable3.getUserBalance(`moved-${status}`).catch((e: unknown) => e);
@@ -120,16 +121,17 @@ describe("requests on the wire", () => {
       expect((error as Enable3Error).retryable).toBe(false);
       expect(server.requests.length - before).toBe(1);
     }
-    expect(target.requests).toEqual([]);
+    expect(target.requests.length).toBe(reachedBefore);
   });
 
   it("raw calls do not follow redirects either, unless a call asks", async () => {
     const { raw } = clientFor(server.url);
     const params = { path: { operatorUserId: "moved-307" } };
+    const reachedBefore = target.requests.length;
     await expect(raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params })).rejects.toThrow(/redirect/);
-    expect(target.requests).toEqual([]);
+    expect(target.requests.length).toBe(reachedBefore);
     const { data } = await raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, redirect: "follow" });
     expect(data).toEqual({ balance: "1", userExists: true });
-    expect(target.requests.map((r) => r.url)).toEqual(["/api/v1/integration/user/was-moved-307/balance"]);
+    expect(target.requests.slice(reachedBefore).map((r) => r.url)).toEqual(["/api/v1/integration/user/was-moved-307/balance"]);
   });
 });

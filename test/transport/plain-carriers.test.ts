@@ -39,6 +39,10 @@ function clientAnswering(status: number, body: string) {
 
 describe("openapi-fetch and the plain carriers", () => {
   it("reads only members they have, for every kind of call the methods make", async () => {
+    // this test's own record: another test's use of the carriers must not count
+    touched.request.clear();
+    touched.response.clear();
+    missing.length = 0;
     const ok = clientAnswering(200, '{"balance":"1","userExists":true}');
     await ok.api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params: { path: { operatorUserId: "u 1" }, query: { referralCode: "R" } }, ...ok.init });
     await ok.api.POST("/api/v1/event", { body: { id: "e", userId: "u", eventId: "d", value: 1, createdAt: "2024-02-22 10:00:00" }, ...ok.init });
