@@ -37,15 +37,22 @@ const names = Object.keys(clients);
 const perCall = { GET: {}, POST: {} };
 for (const kind of ["GET", "POST"]) for (const name of names) perCall[kind][name] = { latency: [], cpu: [] };
 for (const { get, post } of Object.values(clients)) for (let i = 0; i < WARMUP; i++) await (i % 2 ? get() : post(i));
+// Each turn starts from a collected heap and ends by collecting its own garbage, inside its measurement:
+// otherwise a client's garbage is collected (and its CPU counted) during the next client's turn.
+const collect = globalThis.gc ?? (() => {});
 for (let round = 0; round < ROUNDS; round++) {
   for (const kind of ["GET", "POST"]) {
-    for (const name of names) {
+    // the clients take turns in an order that rotates each round, so none always follows the same one
+    for (const name of names.map((_, i) => names[(i + round) % names.length])) {
       const call = kind === "GET" ? clients[name].get : clients[name].post;
+      collect();
       const cpu = process.cpuUsage();
       const started = performance.now();
       for (let i = 0; i < CALLS; i++) await call(i);
+      const elapsed = performance.now() - started; // latency: the calls alone
+      collect(); // CPU: the calls and the collection of what they left
       const used = process.cpuUsage(cpu);
-      perCall[kind][name].latency.push(((performance.now() - started) * 1000) / CALLS);
+      perCall[kind][name].latency.push((elapsed * 1000) / CALLS);
       perCall[kind][name].cpu.push((used.user + used.system) / CALLS);
     }
   }
@@ -167,6 +174,9 @@ was before the Node transport. Reproduce: \`npm run bench\` (knobs: BENCH_ROUNDS
 BENCH_WARMUP, BENCH_BULK_EVENTS, BENCH_BULK_SECONDS, BENCH_COLD_RUNS, BENCH_CLI_LINES; BENCH_OUT for another output file).
 
 ${table}
+
+Client CPU per call includes collecting the garbage those calls left (each turn starts from a
+collected heap and ends with a collection, \`--expose-gc\`), and the clients' order rotates each round.
 
 What holds the missed targets back (CPU profiles of the SDK, not of the benchmark): on the Node
 transport about two fifths of a call's CPU is node:http itself (the "raw node:http" row is the floor an
