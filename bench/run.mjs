@@ -46,12 +46,17 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const name of names.map((_, i) => names[(i + round) % names.length])) {
       const call = kind === "GET" ? clients[name].get : clients[name].post;
       collect();
+      // what a collection costs with nothing new to collect (the live heap): not the client's
+      const idle = process.cpuUsage();
+      collect();
+      const fixed = process.cpuUsage(idle);
       const cpu = process.cpuUsage();
       const started = performance.now();
       for (let i = 0; i < CALLS; i++) await call(i);
       const elapsed = performance.now() - started; // latency: the calls alone
-      collect(); // CPU: the calls and the collection of what they left
-      const used = process.cpuUsage(cpu);
+      collect(); // CPU: the calls and the collection of what they left, less the fixed cost
+      const spent = process.cpuUsage(cpu);
+      const used = { user: spent.user - fixed.user, system: spent.system - fixed.system };
       perCall[kind][name].latency.push((elapsed * 1000) / CALLS);
       perCall[kind][name].cpu.push((used.user + used.system) / CALLS);
     }
@@ -175,8 +180,9 @@ BENCH_WARMUP, BENCH_BULK_EVENTS, BENCH_BULK_SECONDS, BENCH_COLD_RUNS, BENCH_CLI_
 
 ${table}
 
-Client CPU per call includes collecting the garbage those calls left (each turn starts from a
-collected heap and ends with a collection, \`--expose-gc\`), and the clients' order rotates each round.
+Client CPU per call includes collecting the garbage those calls left: each turn starts from a
+collected heap and ends with a collection (\`--expose-gc\`), less what a collection costs with nothing
+new to collect. The clients' order rotates each round.
 
 What holds the missed targets back (CPU profiles of the SDK, not of the benchmark): on the Node
 transport about two fifths of a call's CPU is node:http itself (the "raw node:http" row is the floor an

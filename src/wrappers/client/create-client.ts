@@ -117,7 +117,7 @@ export function createEnable3Client(options: ClientOptions = {}): Enable3Client 
 
 /** The transport where no fetch is given and no faster one is chosen: the runtime's global fetch. */
 function globalFetchTransport(): Transport {
-  if (typeof globalThis.fetch !== "function") throw new Enable3ValidationError("options.fetch", "is required: this runtime has no global fetch");
+  if (typeof globalThis.fetch !== "function") throw new Enable3ValidationError("options.fetch", "is required: this runtime has no fetch");
   return createFetchTransport(globalThis.fetch);
 }
 
@@ -135,7 +135,7 @@ export function buildClient(options: ClientOptions, defaultTransport: () => Tran
   // The methods' own openapi-fetch client, apart from `raw` so middleware added there never sees
   // the plain request objects the methods use.
   // (its query serializer made once: openapi-fetch otherwise builds one on every call)
-  const api = createClient<paths>({ ...clientOptions, querySerializer: serializeQuery });
+  const api = createClient<paths>({ ...clientOptions, querySerializer: serializeQuery, pathSerializer: serializePath });
   const raw = createClient<paths>({
     ...clientOptions,
     // not following redirects is the default here too; a call may still pass `redirect: "follow"`
@@ -254,8 +254,19 @@ function widgetQuery(options: WidgetUrlOptions | undefined): WidgetUrlQuery {
  * so no parameter name can add another parameter ("a&b") or end the query ("#frag").
  */
 function serializeQuery(query: Record<string, unknown>): string {
+  // widgetQuery gives only strings: nothing undefined to leave out
   return Object.keys(query)
-    .filter((name) => query[name] !== undefined)
-    .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(String(query[name]))}`)
+    .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(query[name] as string)}`)
     .join("&");
+}
+
+/**
+ * The methods' path parameters: each `{name}` replaced by its value encoded as one segment, as
+ * openapi-fetch's default does for the simple style, without its per-call regular expressions.
+ */
+function serializePath(pathname: string, params: Record<string, unknown>): string {
+  let path = pathname;
+  // `params` is the methods' own object literal: no inherited keys to skip
+  for (const name in params) path = path.replace(`{${name}}`, encodeURIComponent(params[name] as string));
+  return path;
 }

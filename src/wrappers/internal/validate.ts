@@ -64,7 +64,7 @@ export function baseUrl(value: unknown, field = "baseUrl"): string {
   if (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname)) {
     throw new Enable3ValidationError(
       field,
-      "must use https (plain http is allowed only for localhost, 127.0.0.1 and ::1: the API key would travel in clear text)",
+      "must use https (plain http only for localhost, 127.0.0.1 and ::1: the key would travel in clear text)",
     );
   }
   return text;

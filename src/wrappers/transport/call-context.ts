@@ -37,7 +37,7 @@ export function attemptError(failure: AttemptFailure, ctx: CallContext, redact: 
   if (failure.kind === "redirect") {
     const to = failure.location ? ` to ${redact(failure.location)}` : "";
     return new Enable3RedirectError(
-      `${label} was answered with a redirect${failure.status ? ` (HTTP ${failure.status}${to})` : ""}, which the SDK does not follow (it would send the API key along); check baseUrl`,
+      `${label} was answered with a redirect${failure.status ? ` (HTTP ${failure.status}${to})` : ""}, which the SDK never follows (the API key would go along); check baseUrl`,
       failure.status, contextOf(ctx),
     );
   }

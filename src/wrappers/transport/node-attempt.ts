@@ -76,9 +76,8 @@ export function createNodeTransport(fallbackFetch: typeof fetch | undefined): Tr
           chunks.push(chunk);
         });
         res.on("end", () => finish({ response: responseOf(res, status, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), request.plain) }));
-        // a reset mid-body: the request errors too, or only the response does ("aborted")
+        // a reset mid-body: the response emits an error ("aborted", ECONNRESET)
         res.on("error", (cause) => finish({ failure: { kind: "network", cause } }));
-        res.on("aborted", () => finish({ failure: { kind: "network", cause: Object.assign(new Error("the connection closed mid-response"), { code: "ECONNRESET" }) } }));
       });
       req.on("error", (cause) => finish(cause instanceof Ended ? { failure: cause.failure } : { failure: { kind: "network", cause } }));
       req.end(body);
