@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium as playwright } from "playwright-core";
 import { startMockServer } from "../../dist/node/mock-server.js";
+import { chooseChromium } from "../helpers/chromium.mjs";
 import { CHECK_NAMES } from "./checks.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -74,10 +75,8 @@ async function inChromium(bundle, config) {
   });
   await new Promise((resolve) => page.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => new Promise((resolve) => page.close(resolve)));
-  const packaged = (await import("@sparticuz/chromium")).default;
-  const executablePath = process.env.CHROMIUM_PATH ?? (await packaged.executablePath());
-  const args = process.env.CHROMIUM_PATH ? ["--no-sandbox", "--disable-gpu"] : packaged.args.filter((a) => a !== "--single-process");
-  const browser = await playwright.launch({ executablePath, args: [...args, "--disable-background-networking", "--disable-component-update", "--no-first-run"], headless: true });
+  const { executablePath, args } = await chooseChromium();
+  const browser = await playwright.launch({ executablePath, args, headless: true });
   cleanups.push(() => browser.close());
   const tab = await browser.newPage();
   await tab.goto(`http://127.0.0.1:${page.address().port}/`);
