@@ -19,7 +19,8 @@ A missing id or requestId is generated; blank lines are skipped; a UTF-8 BOM and
 
 Every line that is not delivered goes to the dead-letter file (default: FILE.failed.ndjson) with its
 line number, the id it was sent with and the error. Give that file to the same command to replay it:
-the same ids are sent again, so the server never counts an event twice.
+the same ids are sent again, so the server never counts an event twice. A dead-letter file that an
+earlier run wrote is appended to, never truncated or removed; a symbolic link there is refused.
 
 Ctrl-C once: stop reading and let the requests in flight finish. Twice (or SIGTERM): abort those too;
 they go to the dead letters. Either way the command prints the --from-line to resume with.
@@ -131,7 +132,8 @@ export async function runImport(args: string[]): Promise<number> {
     deadLetters.close();
     const resumeFromLine = stoppedEarly || report.unreadFrom !== undefined ? lastAt + 1 : null;
     const summary = {
-      file, kind, ...counts, deadLetters: deadLetters.count, deadLetterFile: deadLetters.count ? deadLetters.path : null,
+      file, kind, ...counts, deadLetters: deadLetters.count, deadLetterFile: deadLetters.count || deadLetters.heldEarlier ? deadLetters.path : null,
+      deadLettersHeldEarlier: deadLetters.heldEarlier,
       deadLetterWriteError: deadLetters.writeError?.message ?? null, stopped: resumeFromLine !== null, resumeFromLine,
     };
     createOutput(values.json).result(summary, humanSummary(summary, kind, file));
@@ -144,13 +146,19 @@ export async function runImport(args: string[]): Promise<number> {
   }
 }
 
-function humanSummary(s: LineCounts & { deadLetters: number; deadLetterFile: string | null; resumeFromLine: number | null; deadLetterWriteError: string | null }, kind: string, file: string): string {
+function humanSummary(
+  s: LineCounts & { deadLetters: number; deadLetterFile: string | null; deadLettersHeldEarlier: boolean; resumeFromLine: number | null; deadLetterWriteError: string | null },
+  kind: string,
+  file: string,
+): string {
   const parts = [`${fmt(s.delivered)} delivered`, `${fmt(s.failed)} failed`, `${plural(s.invalid, "invalid line")}`];
   if (s.notSent) parts.push(`${fmt(s.notSent)} not sent`);
   if (s.blank) parts.push(`${plural(s.blank, "blank line")} skipped`);
   return [
     `${s.resumeFromLine === null ? "Done" : `Stopped before line ${fmt(s.resumeFromLine)}`}: ${parts.join(", ")}`,
-    s.deadLetterFile ? `Dead letters (${fmt(s.deadLetters)}): ${s.deadLetterFile}  (replay: enable3 import ${kind} ${s.deadLetterFile})` : "",
+    s.deadLetterFile
+      ? `Dead letters (${fmt(s.deadLetters)}${s.deadLettersHeldEarlier ? " from this run, after those of earlier runs" : ""}): ${s.deadLetterFile}  (replay: enable3 import ${kind} ${s.deadLetterFile})`
+      : "",
     s.deadLetterWriteError ? `The dead-letter file could not be written (${s.deadLetterWriteError}): the dead letters from then on are on stderr` : "",
     s.resumeFromLine === null ? "" : `Resume: enable3 import ${kind} ${file} --from-line ${s.resumeFromLine}`,
   ].filter(Boolean).join("\n");

@@ -1,7 +1,7 @@
 // enable3 import: streamed NDJSON, dead letters that account for every line and replay idempotently,
 // and stops (Ctrl-C, SIGTERM, SIGHUP) that still leave every line delivered, dead-lettered or resumable.
 import { createHash } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { link, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli, startCli } from "../helpers/cli.js";
@@ -189,5 +189,61 @@ describe("stopping an import", () => {
     const result = await runCli(["import", "events", input, "--from-line", "8", "--json"], env(server.url));
     expect(JSON.parse(result.stdout)).toMatchObject({ delivered: 3 });
     expect(server.requests.map((r) => JSON.parse(r.body).value)).toEqual([7, 8, 9]);
+  });
+});
+
+describe("dead letters of an earlier run survive every later run", () => {
+  const refusing = () => startScriptedServer((req, res) => (JSON.parse(req.body).value % 2 === 0 ? reply(res, 400, { message: "no" }) : reply(res, 201)));
+  const accepting = () => startScriptedServer((_req, res) => reply(res, 201));
+
+  it("resuming with --from-line (and a clean run) keeps them; a run with failures appends after them", async () => {
+    const dir = await makeTempDir("enable3-keep");
+    const input = path.join(dir, "e.ndjson");
+    await writeFile(input, `${Array.from({ length: 10 }, (_, i) => event(i)).join("\n")}\n`);
+    const deadLetterFile = path.join(dir, "e.failed.ndjson");
+    const first = await runCli(["import", "events", input, "--json"], env((await refusing()).url));
+    expect(first.code).toBe(1);
+    const earlier = await readLines(deadLetterFile);
+    expect(earlier.map((d) => d.line).sort((a, b) => a - b)).toEqual([1, 3, 5, 7, 9]);
+
+    const resumed = await runCli(["import", "events", input, "--from-line", "6", "--json"], env((await accepting()).url));
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ delivered: 5, deadLetters: 0, deadLetterFile, deadLettersHeldEarlier: true });
+    expect(await readLines(deadLetterFile)).toEqual(earlier);
+
+    const again = await runCli(["import", "events", input, "--from-line", "9"], env((await refusing()).url));
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/Dead letters \(1 from this run, after those of earlier runs\)/);
+    const after = await readLines(deadLetterFile);
+    expect(after.slice(0, earlier.length)).toEqual(earlier);
+    expect(after.slice(earlier.length).map((d) => d.line)).toEqual([9]);
+  }, 30_000);
+
+  it("a symbolic link at the dead-letter path is refused and its target left as it was", async () => {
+    const server = await accepting();
+    const dir = await makeTempDir("enable3-symlink");
+    const input = path.join(dir, "e.ndjson");
+    await writeFile(input, `${event(1)}\n`);
+    const target = path.join(dir, "precious.txt");
+    await writeFile(target, "keep me\n");
+    await symlink(target, path.join(dir, "e.failed.ndjson"));
+    const result = await runCli(["import", "events", input], env(server.url));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot write the dead-letter file .*e\.failed\.ndjson \(it is a symbolic link\)/);
+    expect(await readFile(target, "utf8")).toBe("keep me\n");
+    expect(server.requests).toEqual([]);
+  });
+
+  it("a hard link to the input as dead-letter file is refused (compared by device and inode) and the input left whole", async () => {
+    const server = await accepting();
+    const dir = await makeTempDir("enable3-hardlink");
+    const input = path.join(dir, "e.ndjson");
+    await writeFile(input, `${event(1)}\n${event(2)}\n`);
+    await link(input, path.join(dir, "other-name.ndjson"));
+    const result = await runCli(["import", "events", input, "--dead-letter", path.join(dir, "other-name.ndjson")], env(server.url));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/is the input file/);
+    expect(await readFile(input, "utf8")).toBe(`${event(1)}\n${event(2)}\n`);
+    expect(server.requests).toEqual([]);
   });
 });
