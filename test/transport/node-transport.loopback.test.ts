@@ -43,3 +43,21 @@ describe("connections", () => {
     await expect(enable3.getUserBalance("u1")).resolves.toEqual(BALANCE);
   });
 });
+
+describe("a request node:http refuses", () => {
+  it("ends the attempt as an invalid request, with no timer or listener armed", async () => {
+    const { createNodeTransport } = await import("../../src/wrappers/transport/node-attempt.js");
+    const transport = createNodeTransport(undefined);
+    onTestFinished(() => transport.close());
+    const settings = { timeoutMs: 60_000, deadlineMs: 120_000, maxResponseBytes: 1024, maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1, retryOnStatus: [] };
+    const controller = new AbortController();
+    const spy = vi.spyOn(globalThis, "setTimeout");
+    const listen = vi.spyOn(controller.signal, "addEventListener");
+    onTestFinished(() => vi.restoreAllMocks());
+    const request = { plain: true, url: "http://127.0.0.1:1/a b", method: "GET", headers: new Headers(), body: undefined, redirect: "error" as const };
+    const outcome = await transport.attempt(request, { operation: "test", settings, attempts: 1 }, Date.now() + 120_000, controller.signal);
+    expect(outcome.failure).toMatchObject({ kind: "invalid-request" });
+    expect(spy).not.toHaveBeenCalled();
+    expect(listen).not.toHaveBeenCalled();
+  });
+});

@@ -57,7 +57,11 @@ export function httpUrl(value: unknown, field: string): string {
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-/** The key travels in a header: plain http only where it never leaves the machine. */
+/**
+ * The key travels in a header: plain http only where it never leaves the machine. Returned normalised
+ * (origin and percent-encoded path, no trailing slash), the one form every transport is handed: a raw
+ * space, control or non-ASCII character would otherwise reach node:http, which refuses the request.
+ */
 export function baseUrl(value: unknown, field = "baseUrl"): string {
   const text = httpUrl(value, field);
   const url = new URL(text);
@@ -67,7 +71,11 @@ export function baseUrl(value: unknown, field = "baseUrl"): string {
       "must use https (plain http only for localhost, 127.0.0.1 and ::1: the key would travel in clear text)",
     );
   }
-  return text;
+  if (url.username !== "" || url.password !== "") throw new Enable3ValidationError(field, "must not hold a user name or password (value not shown)");
+  if (url.search !== "" || url.hash !== "" || text.includes("?") || text.includes("#")) {
+    throw new Enable3ValidationError(field, `must not have a query or fragment, got "${text}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 /** A JSON-style object: not null, not an array. */

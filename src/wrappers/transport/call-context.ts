@@ -17,7 +17,7 @@ export interface CallContext {
 
 /** Why an attempt ended without a usable response. */
 export type AttemptFailure =
-  | { kind: "aborted" | "timeout" | "deadline" | "network"; cause: unknown }
+  | { kind: "aborted" | "timeout" | "deadline" | "network" | "invalid-request"; cause: unknown }
   | { kind: "redirect"; status: number; location: string | null }
   | { kind: "too-large"; status: number };
 
@@ -48,6 +48,7 @@ export function attemptError(failure: AttemptFailure, ctx: CallContext, redact: 
   const context = { ...contextOf(ctx), cause: safeCause(failure.cause, redact) };
   if (failure.kind === "aborted") return new Enable3AbortError(`${label} was aborted by the caller`, context);
   if (failure.kind === "deadline") return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.settings.deadlineMs} ms`, context);
+  if (failure.kind === "invalid-request") return new Enable3Error(`${label} could not be sent: ${redact(describeCause(failure.cause))}`, context);
   if (failure.kind === "timeout") return new Enable3TimeoutError(`${label} timed out after ${ctx.settings.timeoutMs} ms`, context);
   return new Enable3ConnectionError(`${label} could not complete: ${redact(describeCause(failure.cause))}`, context);
 }

@@ -2,7 +2,7 @@
 // WHATWG Request/Response, streams or AbortController on the way (a plain timer bounds the attempt,
 // the caller's signal is listened to only when there is one): a fraction of fetch's CPU per call.
 // Only the `node` export condition loads this file; every other runtime keeps the fetch transport.
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { AttemptFailure } from "./call-context.js";
 import { createFetchAttempt, isRedirect, type Attempt, type AttemptOutcome, type Transport } from "./fetch-attempt.js";
@@ -45,6 +45,7 @@ export function createNodeTransport(fallbackFetch: typeof fetch | undefined): Tr
     if (body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
     return new Promise<AttemptOutcome>((resolve) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const finish = (outcome: AttemptOutcome) => {
         if (settled) return;
         settled = true;
@@ -56,29 +57,36 @@ export function createNodeTransport(fallbackFetch: typeof fetch | undefined): Tr
         req.destroy(new Ended(failure));
         finish({ failure });
       };
+      const onAbort = () => fail({ kind: "aborted", cause: signal?.reason });
+      let req: ClientRequest;
+      try {
+        req = (secure ? httpsRequest : httpRequest)({ hostname, port, path, method: request.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
+          const status = res.statusCode ?? 0;
+          if ((request.redirect === "error" || request.redirect === undefined) && isRedirect({ status })) {
+            res.resume();
+            return finish({ failure: { kind: "redirect", status, location: header(res.headers, "location") } });
+          }
+          if (Number(res.headers["content-length"] ?? 0) > maxResponseBytes) return fail({ kind: "too-large", status });
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.byteLength;
+            if (size > maxResponseBytes) return fail({ kind: "too-large", status });
+            chunks.push(chunk);
+          });
+          res.on("end", () => finish({ response: responseOf(res, status, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), request.plain) }));
+          // a reset mid-body: the response emits an error ("aborted", ECONNRESET)
+          res.on("error", (cause) => finish({ failure: { kind: "network", cause } }));
+        });
+      } catch (cause) {
+        // node:http refuses some requests synchronously (a path it will not send): nothing was armed yet
+        return finish({ failure: { kind: "invalid-request", cause } });
+      }
+      // armed only once the request exists, so nothing can fire at a request that was never made
       const untilDeadline = deadlineAt - Date.now();
       const why = untilDeadline < timeoutMs ? "deadline" : "timeout";
-      const timer = setTimeout(() => fail({ kind: why, cause: new Error(`${why} reached`) }), Math.min(timeoutMs, untilDeadline));
-      const onAbort = () => fail({ kind: "aborted", cause: signal?.reason });
+      timer = setTimeout(() => fail({ kind: why, cause: new Error(`${why} reached`) }), Math.min(timeoutMs, untilDeadline));
       signal?.addEventListener("abort", onAbort, { once: true });
-      const req = (secure ? httpsRequest : httpRequest)({ hostname, port, path, method: request.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
-        const status = res.statusCode ?? 0;
-        if ((request.redirect === "error" || request.redirect === undefined) && isRedirect({ status })) {
-          res.resume();
-          return finish({ failure: { kind: "redirect", status, location: header(res.headers, "location") } });
-        }
-        if (Number(res.headers["content-length"] ?? 0) > maxResponseBytes) return fail({ kind: "too-large", status });
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.byteLength;
-          if (size > maxResponseBytes) return fail({ kind: "too-large", status });
-          chunks.push(chunk);
-        });
-        res.on("end", () => finish({ response: responseOf(res, status, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), request.plain) }));
-        // a reset mid-body: the response emits an error ("aborted", ECONNRESET)
-        res.on("error", (cause) => finish({ failure: { kind: "network", cause } }));
-      });
       req.on("error", (cause) => finish(cause instanceof Ended ? { failure: cause.failure } : { failure: { kind: "network", cause } }));
       req.end(body);
     });
