@@ -23,9 +23,18 @@ export default defineConfig({
       { extends: true, test: { name: "pure", include: ["test/**/*.test.ts"], exclude: [...exclude, ...needsSetup], isolate: false } },
       { extends: true, test: { name: "loopback", include: ["test/**/*.loopback.test.ts"], isolate: false } },
       // the same loopback suites on the Node transport (helpers/client.ts picks it from the env)
-      { extends: true, test: { name: "loopback-node", include: ["test/**/*.loopback.test.ts"], env: { ENABLE3_TEST_TRANSPORT: "node" }, isolate: false } },
-      { extends: true, test: { name: "mock", include: ["test/**/*.mock.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] } },
-      { extends: true, test: { name: "package", include: ["test/**/*.package.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] } },
+      {
+        extends: true,
+        test: { name: "loopback-node", include: ["test/**/*.loopback.test.ts"], env: { ENABLE3_TEST_TRANSPORT: "node" }, isolate: false },
+      },
+      {
+        extends: true,
+        test: { name: "mock", include: ["test/**/*.mock.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] },
+      },
+      {
+        extends: true,
+        test: { name: "package", include: ["test/**/*.package.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] },
+      },
     ],
   },
 });

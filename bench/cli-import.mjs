@@ -4,5 +4,7 @@ import { main } from "../dist/cli/main.js";
 
 const started = performance.now();
 const exitCode = await main(["import", ...process.argv.slice(2)]);
-process.stderr.write(`\n${JSON.stringify({ seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, exitCode })}\n`);
+process.stderr.write(
+  `\n${JSON.stringify({ seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, exitCode })}\n`,
+);
 process.exit(0);

@@ -18,11 +18,21 @@ function rawNodeHttp(baseUrl) {
   const { hostname, port } = new URL(baseUrl);
   const send = (method, path, body) =>
     new Promise((resolve, reject) => {
-      const req = http.request({ hostname, port, path, method, agent, headers: body ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } : headers }, (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => resolve(Buffer.concat(chunks).toString()));
-      });
+      const req = http.request(
+        {
+          hostname,
+          port,
+          path,
+          method,
+          agent,
+          headers: body ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } : headers,
+        },
+        (res) => {
+          const chunks = [];
+          res.on("data", (c) => chunks.push(c));
+          res.on("end", () => resolve(Buffer.concat(chunks).toString()));
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -48,7 +58,15 @@ async function rawUndici(baseUrl) {
   const read = async (r) => r.body.text();
   return {
     get: async () => JSON.parse(await read(await request(`${baseUrl}${balancePath}`, { headers, dispatcher }))),
-    post: async (i) => read(await request(`${baseUrl}/api/v1/event`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(eventBody(i)), dispatcher })),
+    post: async (i) =>
+      read(
+        await request(`${baseUrl}/api/v1/event`, {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body: JSON.stringify(eventBody(i)),
+          dispatcher,
+        }),
+      ),
   };
 }
 
@@ -62,15 +80,24 @@ export async function perCallClients(baseUrl) {
   const kyClient = ky.create({ prefixUrl: baseUrl, headers, retry: 0 });
   const openai = new OpenAI({ apiKey: "bench-key", baseURL: baseUrl, defaultHeaders: headers });
   return {
-    "raw fetch": { get: async () => (await fetch(`${baseUrl}${balancePath}`, { headers })).json(), post: async (i) => (await fetch(`${baseUrl}/api/v1/event`, post(i))).text() },
-    "raw fetch, SDK's options": { get: async () => JSON.parse(await fetchWithSdkOptions(`${baseUrl}${balancePath}`, { headers })), post: (i) => fetchWithSdkOptions(`${baseUrl}/api/v1/event`, post(i)) },
+    "raw fetch": {
+      get: async () => (await fetch(`${baseUrl}${balancePath}`, { headers })).json(),
+      post: async (i) => (await fetch(`${baseUrl}/api/v1/event`, post(i))).text(),
+    },
+    "raw fetch, SDK's options": {
+      get: async () => JSON.parse(await fetchWithSdkOptions(`${baseUrl}${balancePath}`, { headers })),
+      post: (i) => fetchWithSdkOptions(`${baseUrl}/api/v1/event`, post(i)),
+    },
     "raw node:http": rawNodeHttp(baseUrl),
     "raw undici.request": await rawUndici(baseUrl),
     "bare openapi-fetch": {
       get: () => openapi.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "player-42" } } }),
       post: (i) => openapi.POST("/api/v1/event", { body: eventBody(i) }),
     },
-    "enable3-client, fetch transport": { get: () => sdkOnFetch.getUserBalance("player-42"), post: (i) => sdkOnFetch.sendEvent(eventBody(i)) },
+    "enable3-client, fetch transport": {
+      get: () => sdkOnFetch.getUserBalance("player-42"),
+      post: (i) => sdkOnFetch.sendEvent(eventBody(i)),
+    },
     "enable3-client, Node transport": { get: () => sdkOnNode.getUserBalance("player-42"), post: (i) => sdkOnNode.sendEvent(eventBody(i)) },
     "openai (Stainless)": { get: () => openai.get(balancePath), post: (i) => openai.post("/api/v1/event", { body: eventBody(i) }) },
     ky: { get: () => kyClient.get(balancePath.slice(1)).json(), post: (i) => kyClient.post("api/v1/event", { json: eventBody(i) }).text() },

@@ -69,7 +69,11 @@ const paired = (kind, name, metric) => median(perCall[kind][name][metric].map((v
 const bulkServers = { 5: await startServer(5), 20: await startServer(20) };
 async function pool(concurrency, n, send) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < n) await send(next++); }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await send(next++);
+    }),
+  );
 }
 async function throughput(run, n) {
   const cpu = process.cpuUsage();
@@ -83,7 +87,12 @@ const bulk = [];
 for (const delay of [5, 20]) {
   const url = bulkServers[delay].url;
   const sdk = { node: onNode({ apiKey: "bench-key", baseUrl: url }), fetch: onFetch({ apiKey: "bench-key", baseUrl: url }) };
-  const rawPost = (i) => fetch(`${url}/api/v1/event`, { method: "POST", headers: { "X-API-KEY": "bench-key", "content-type": "application/json" }, body: JSON.stringify(eventBody(i)) }).then((r) => r.arrayBuffer());
+  const rawPost = (i) =>
+    fetch(`${url}/api/v1/event`, {
+      method: "POST",
+      headers: { "X-API-KEY": "bench-key", "content-type": "application/json" },
+      body: JSON.stringify(eventBody(i)),
+    }).then((r) => r.arrayBuffer());
   for (const concurrency of [1, 8, 64, 256]) {
     const limit = (concurrency * 1000) / delay;
     const n = Math.max(concurrency, Math.min(BULK_EVENTS, Math.round(limit * BULK_SECONDS))); // about BULK_SECONDS at the limit
@@ -108,7 +117,11 @@ for (let run = 0; run < COLD_RUNS; run++) {
     const { stdout } = spawnSync(process.execPath, [path.join(root, "bench/first-response.mjs"), kind, instant.url], { encoding: "utf8" });
     firstResponse[kind].push(Number(stdout));
   }
-  for (const [kind, args] of Object.entries({ bare: ["-e", "0"], core: ["--input-type=module", "-e", "await import('./dist/index.js')"], node: ["--input-type=module", "-e", "await import('./dist/index.node.js')"] })) {
+  for (const [kind, args] of Object.entries({
+    bare: ["-e", "0"],
+    core: ["--input-type=module", "-e", "await import('./dist/index.js')"],
+    node: ["--input-type=module", "-e", "await import('./dist/index.node.js')"],
+  })) {
     const started = performance.now();
     spawnSync(process.execPath, args, { cwd: root });
     coldImport[kind].push(performance.now() - started);
@@ -119,9 +132,24 @@ for (let run = 0; run < COLD_RUNS; run++) {
 const ndjson = path.join(tmpdir(), `enable3-bench-${process.pid}.ndjson`);
 await writeFile(ndjson, `${Array.from({ length: CLI_LINES }, (_, i) => JSON.stringify(eventBody(i))).join("\n")}\n`);
 const cliRun = (transport) => {
-  const { stderr } = spawnSync(process.execPath, [path.join(root, "bench/cli-import.mjs"), "events", ndjson, "--concurrency", "64", "--quiet", "--json", "--dead-letter", `${ndjson}.failed`], {
-    encoding: "utf8", env: { ...process.env, ENABLE3_API_KEY: "bench-key", ENABLE3_BASE_URL: bulkServers[5].url, ENABLE3_TRANSPORT: transport },
-  });
+  const { stderr } = spawnSync(
+    process.execPath,
+    [
+      path.join(root, "bench/cli-import.mjs"),
+      "events",
+      ndjson,
+      "--concurrency",
+      "64",
+      "--quiet",
+      "--json",
+      "--dead-letter",
+      `${ndjson}.failed`,
+    ],
+    {
+      encoding: "utf8",
+      env: { ...process.env, ENABLE3_API_KEY: "bench-key", ENABLE3_BASE_URL: bulkServers[5].url, ENABLE3_TRANSPORT: transport },
+    },
+  );
   const result = JSON.parse(stderr.trim().split("\n").at(-1));
   return { ...result, rate: CLI_LINES / result.seconds };
 };
@@ -138,18 +166,55 @@ const sizes = {
 
 // Report
 const x = (v) => `${v.toFixed(2)}×`;
-const rows = ["## 1. Per call, sequential (server answering at once)", "", `Medians over ${ROUNDS} rounds of ${CALLS} calls; each figure is the client's ÷ raw fetch's in the same round.`, "", "| client | GET latency | GET client CPU | POST latency | POST client CPU |", "|---|---|---|---|---|"];
-for (const name of names) rows.push(`| ${name} | ${x(paired("GET", name, "latency"))} | ${x(paired("GET", name, "cpu"))} | ${x(paired("POST", name, "latency"))} | ${x(paired("POST", name, "cpu"))} |`);
-rows.push("", `Raw fetch itself: GET ${fmt(median(perCall.GET["raw fetch"].latency))} µs and ${fmt(median(perCall.GET["raw fetch"].cpu))} µs of CPU per call; POST ${fmt(median(perCall.POST["raw fetch"].latency))} µs and ${fmt(median(perCall.POST["raw fetch"].cpu))} µs.`);
-rows.push("", "## 2. Bulk sendEvents (POST), as a share of the limit concurrency ÷ server delay", "", "| delay | concurrency | limit (req/s) | SDK, Node transport | SDK, fetch transport | raw-fetch pool | Node ÷ pool | client CPU cores (Node / fetch / pool) |", "|---|---|---|---|---|---|---|---|");
+const rows = [
+  "## 1. Per call, sequential (server answering at once)",
+  "",
+  `Medians over ${ROUNDS} rounds of ${CALLS} calls; each figure is the client's ÷ raw fetch's in the same round.`,
+  "",
+  "| client | GET latency | GET client CPU | POST latency | POST client CPU |",
+  "|---|---|---|---|---|",
+];
+for (const name of names)
+  rows.push(
+    `| ${name} | ${x(paired("GET", name, "latency"))} | ${x(paired("GET", name, "cpu"))} | ${x(paired("POST", name, "latency"))} | ${x(paired("POST", name, "cpu"))} |`,
+  );
+rows.push(
+  "",
+  `Raw fetch itself: GET ${fmt(median(perCall.GET["raw fetch"].latency))} µs and ${fmt(median(perCall.GET["raw fetch"].cpu))} µs of CPU per call; POST ${fmt(median(perCall.POST["raw fetch"].latency))} µs and ${fmt(median(perCall.POST["raw fetch"].cpu))} µs.`,
+);
+rows.push(
+  "",
+  "## 2. Bulk sendEvents (POST), as a share of the limit concurrency ÷ server delay",
+  "",
+  "| delay | concurrency | limit (req/s) | SDK, Node transport | SDK, fetch transport | raw-fetch pool | Node ÷ pool | client CPU cores (Node / fetch / pool) |",
+  "|---|---|---|---|---|---|---|---|",
+);
 for (const r of bulk) {
   const share = (t) => `${fmt(t.rate)} (${fmt((100 * t.rate) / r.limit)} %)`;
-  rows.push(`| ${r.delay} ms | ${r.concurrency} | ${fmt(r.limit)} | ${share(r.node)} | ${share(r.fetch)} | ${share(r.rawPool)} | ${x(r.node.rate / r.rawPool.rate)} | ${fmt(r.node.cores, 2)} / ${fmt(r.fetch.cores, 2)} / ${fmt(r.rawPool.cores, 2)} |`);
+  rows.push(
+    `| ${r.delay} ms | ${r.concurrency} | ${fmt(r.limit)} | ${share(r.node)} | ${share(r.fetch)} | ${share(r.rawPool)} | ${x(r.node.rate / r.rawPool.rate)} | ${fmt(r.node.cores, 2)} / ${fmt(r.fetch.cores, 2)} / ${fmt(r.rawPool.cores, 2)} |`,
+  );
 }
-rows.push("", `## 3. A fresh process (${COLD_RUNS} runs, medians)`, "", "| | raw fetch | SDK, fetch transport | SDK, Node transport |", "|---|---|---|---|");
-rows.push(`| time to first response | ${fmt(median(firstResponse["raw-fetch"]), 1)} ms | ${fmt(median(firstResponse["sdk-fetch"]), 1)} ms | ${fmt(median(firstResponse["sdk-node"]), 1)} ms |`);
-rows.push(`| cold import above \`node -e 0\` (${fmt(median(coldImport.bare), 1)} ms) | – | ${fmt(median(coldImport.core) - median(coldImport.bare), 1)} ms | ${fmt(median(coldImport.node) - median(coldImport.bare), 1)} ms |`);
-rows.push("", `## 4. \`enable3 import events\`: ${fmt(CLI_LINES)} lines, server delay 5 ms, --concurrency 64`, "", "| transport | events/s | peak RSS |", "|---|---|---|");
+rows.push(
+  "",
+  `## 3. A fresh process (${COLD_RUNS} runs, medians)`,
+  "",
+  "| | raw fetch | SDK, fetch transport | SDK, Node transport |",
+  "|---|---|---|---|",
+);
+rows.push(
+  `| time to first response | ${fmt(median(firstResponse["raw-fetch"]), 1)} ms | ${fmt(median(firstResponse["sdk-fetch"]), 1)} ms | ${fmt(median(firstResponse["sdk-node"]), 1)} ms |`,
+);
+rows.push(
+  `| cold import above \`node -e 0\` (${fmt(median(coldImport.bare), 1)} ms) | – | ${fmt(median(coldImport.core) - median(coldImport.bare), 1)} ms | ${fmt(median(coldImport.node) - median(coldImport.bare), 1)} ms |`,
+);
+rows.push(
+  "",
+  `## 4. \`enable3 import events\`: ${fmt(CLI_LINES)} lines, server delay 5 ms, --concurrency 64`,
+  "",
+  "| transport | events/s | peak RSS |",
+  "|---|---|---|",
+);
 for (const [name, r] of Object.entries(cli)) rows.push(`| ${name} | ${fmt(r.rate)} | ${fmt(r.peakRssMb)} MB |`);
 rows.push("", "## 5. Bundles (minified + gzipped, dependencies bundled)", "", "| bundle | min+gzip |", "|---|---|");
 for (const [name, s] of Object.entries(sizes)) rows.push(`| ${name} | ${(s.gzipped / 1024).toFixed(2)} kB |`);
@@ -160,7 +225,13 @@ const targets = [
   ["Per call GET: SDK client CPU ≤ 0.6× raw fetch", paired("GET", node, "cpu"), 0.6, x],
   ["Per call POST: SDK client CPU ≤ 0.5× raw fetch", paired("POST", node, "cpu"), 0.5, x],
   ["Per call GET: latency ≤ 0.75× raw fetch", paired("GET", node, "latency"), 0.75, x],
-  ...[64, 256].map((c) => [`Bulk @20 ms, concurrency ${c}: ≥ 85 % of the limit`, at(20, c).node.rate / at(20, c).limit, 0.85, (v) => `${fmt(100 * v)} %`, true]),
+  ...[64, 256].map((c) => [
+    `Bulk @20 ms, concurrency ${c}: ≥ 85 % of the limit`,
+    at(20, c).node.rate / at(20, c).limit,
+    0.85,
+    (v) => `${fmt(100 * v)} %`,
+    true,
+  ]),
   ["Bulk @20 ms, concurrency 256: ≥ 2.5× the raw-fetch pool", at(20, 256).node.rate / at(20, 256).rawPool.rate, 2.5, x, true],
   ["Bulk @5 ms, concurrency 64: ≥ 2.5× the raw-fetch pool", at(5, 64).node.rate / at(5, 64).rawPool.rate, 2.5, x, true],
   ["CLI import: ≥ 2.5× the fetch transport's events/s", cli.node.rate / cli.fetch.rate, 2.5, x, true],
@@ -169,7 +240,16 @@ const targets = [
   ["First response ≤ 0.6× raw fetch's", median(firstResponse["sdk-node"]) / median(firstResponse["raw-fetch"]), 0.6, x],
   ["Core bundle ≤ 10 kB", sizes["core entry (any runtime)"].gzipped / 1024, 10, (v) => `${v.toFixed(2)} kB`],
 ];
-const table = ["## Targets", "", "| target | measured | holds |", "|---|---|---|", ...targets.map(([name, value, line, show, atLeast]) => `| ${name} | ${show(value)} | ${(atLeast ? value >= line : value <= line) ? "yes" : "**no**"} |`)].join("\n");
+const table = [
+  "## Targets",
+  "",
+  "| target | measured | holds |",
+  "|---|---|---|",
+  ...targets.map(
+    ([name, value, line, show, atLeast]) =>
+      `| ${name} | ${show(value)} | ${(atLeast ? value >= line : value <= line) ? "yes" : "**no**"} |`,
+  ),
+].join("\n");
 const doc = `# Benchmarks
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import { watch } from "node:fs";
 // @ts-check
 // npm run generate [-- --check | --watch] [--fragments DIR] [--spec-dir DIR] [--types-dir DIR]
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { watch } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildOutputs } from "./lib/pipeline.mjs";
@@ -67,8 +67,7 @@ function watchFragments() {
   /** @type {NodeJS.Timeout | undefined} */
   let timer;
   let running = Promise.resolve();
-  const run = () =>
-    (running = running.then(() => generate().catch((e) => console.error(`error: ${e.message}`))));
+  const run = () => (running = running.then(() => generate().catch((e) => console.error(`error: ${e.message}`))));
   run();
   watch(dirs.fragmentsDir, () => {
     // editors write a file in several steps: settle before regenerating

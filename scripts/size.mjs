@@ -1,10 +1,10 @@
 #!/usr/bin/env node
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 // @ts-check
 // npm run size: each public entry bundled with its dependencies (esbuild), minified and gzipped,
 // against its budget. Exits 1 when one is over. Run after `npm run build`.
 import { gzipSync } from "node:zlib";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,8 +26,16 @@ export const BUDGETS = {
  */
 export async function measure(file, platform = "neutral") {
   const result = await build({
-    entryPoints: [path.resolve(root, file)], bundle: true, minify: true, format: "esm", platform,
-    splitting: true, outdir: path.join(root, "out"), write: false, metafile: true, logLevel: "silent",
+    entryPoints: [path.resolve(root, file)],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform,
+    splitting: true,
+    outdir: path.join(root, "out"),
+    write: false,
+    metafile: true,
+    logLevel: "silent",
   });
   // What loads with the import: the entry chunk and every chunk it imports statically. Chunks it
   // imports dynamically (bulk sending) load on first use and are not counted.
@@ -53,7 +61,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const { minified, gzipped } = await measure(file);
     const ok = gzipped <= budget;
     if (!ok) over++;
-    console.log(`${ok ? "ok  " : "OVER"} ${entry.padEnd(24)} ${(gzipped / 1024).toFixed(2)} kB min+gzip (${(minified / 1024).toFixed(1)} kB min), budget ${(budget / 1024).toFixed(2)} kB`);
+    console.log(
+      `${ok ? "ok  " : "OVER"} ${entry.padEnd(24)} ${(gzipped / 1024).toFixed(2)} kB min+gzip (${(minified / 1024).toFixed(1)} kB min), budget ${(budget / 1024).toFixed(2)} kB`,
+    );
   }
   process.exitCode = over ? 1 : 0;
 }

@@ -2,8 +2,8 @@
 // that are given no `fetch` use the SDK's node:http transport, a fraction of fetch's CPU per call.
 // Other runtimes (Bun, Deno, browsers, workers) resolve the core entry and never load this file.
 import { buildClient, type Enable3Client } from "./wrappers/client/create-client.js";
-import type { ClientOptions } from "./wrappers/transport/options.js";
 import { createNodeTransport } from "./wrappers/transport/node-attempt.js";
+import type { ClientOptions } from "./wrappers/transport/options.js";
 
 export * from "./index.js";
 

@@ -82,7 +82,9 @@ function applyExamples(merged, fragments) {
       const schema = merged.components.schemas?.[name];
       if (!schema) throw new SpecConflictError(`${file} gives an example for components.schemas.${name}, which no fragment defines`);
       if (source.has(name) || schema.example !== undefined) {
-        throw new SpecConflictError(`conflict: components.schemas.${name} gets an example from ${source.get(name) ?? "its own definition"} and ${file}`);
+        throw new SpecConflictError(
+          `conflict: components.schemas.${name} gets an example from ${source.get(name) ?? "its own definition"} and ${file}`,
+        );
       }
       source.set(name, file);
       merged.components.schemas[name] = { ...schema, example };

@@ -2,9 +2,9 @@
 // fragments folder -> merged spec + generated types, in memory. The caller decides to write or compare.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { emitTypes } from "./emit-types.mjs";
 import { mergeFragments } from "./merge-spec.mjs";
 import { validateSpec } from "./validate-spec.mjs";
-import { emitTypes } from "./emit-types.mjs";
 
 export const SPEC_FILE = "enable3.openapi.json";
 export const TYPES_FILE = "enable3.ts";

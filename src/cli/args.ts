@@ -1,5 +1,5 @@
 // Argument parsing on node:util parseArgs, with usage errors that exit 2 and name what was typed.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 /** A mistake in how the command was called: exit code 2, with the command's help hint. */
 export class UsageError extends Error {
@@ -18,7 +18,9 @@ export const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies Options;
 
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON_OPTIONS & O; allowPositionals: true; strict: true }>>;
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof COMMON_OPTIONS & O; allowPositionals: true; strict: true }>
+>;
 
 export function parse<O extends Options>(args: string[], options: O): { values: Parsed<O>["values"]; positionals: string[] } {
   const all: Options = { ...COMMON_OPTIONS, ...options };
@@ -26,7 +28,13 @@ export function parse<O extends Options>(args: string[], options: O): { values: 
     return parseArgs({ args: withNegativeValues(args, all), options: all, allowPositionals: true, strict: true }) as Parsed<O>;
   } catch (error) {
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec((error as Error).message)?.[1];
-    if (unknown) throw new UsageError(`unknown option ${unknown}${didYouMean(unknown, Object.keys(all).map((k) => `--${k}`))}`);
+    if (unknown)
+      throw new UsageError(
+        `unknown option ${unknown}${didYouMean(
+          unknown,
+          Object.keys(all).map((k) => `--${k}`),
+        )}`,
+      );
     throw new UsageError((error as Error).message.replace(/\. To specify .*$/s, ""));
   }
 }

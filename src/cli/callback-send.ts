@@ -24,12 +24,20 @@ Examples:
   enable3 callback send --to http://localhost:3000/enable3/callback --transaction-id tx-1 --amount 25
   enable3 callback send --to http://localhost:3000/enable3/callback --tamper`;
 
-const TEXT_FIELDS = { "user-id": "userId", "transaction-id": "transactionId", "option-id": "optionId", "purchase-product-id": "purchaseProductId" } as const;
+const TEXT_FIELDS = {
+  "user-id": "userId",
+  "transaction-id": "transactionId",
+  "option-id": "optionId",
+  "purchase-product-id": "purchaseProductId",
+} as const;
 const NUMBER_FIELDS = { amount: "amount", "token-amount": "tokenAmount", "token-rate": "tokenRate" } as const;
 
 export async function runCallback(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    to: { type: "string" }, secret: { type: "string" }, body: { type: "string" }, tamper: { type: "boolean", default: false },
+    to: { type: "string" },
+    secret: { type: "string" },
+    body: { type: "string" },
+    tamper: { type: "boolean", default: false },
     "created-at": { type: "string" },
     ...Object.fromEntries(Object.keys({ ...TEXT_FIELDS, ...NUMBER_FIELDS }).map((flag) => [flag, { type: "string" as const }])),
   });
@@ -42,7 +50,8 @@ export async function runCallback(args: string[]): Promise<number> {
   const body = { ...sampleCallback(), ...(await bodyFile(values.body)) };
   const given = values as Record<string, unknown>;
   for (const [flag, field] of Object.entries(TEXT_FIELDS)) if (typeof given[flag] === "string") body[field] = given[flag];
-  for (const [flag, field] of Object.entries(NUMBER_FIELDS)) if (typeof given[flag] === "string") body[field] = number(given[flag] as string, flag);
+  for (const [flag, field] of Object.entries(NUMBER_FIELDS))
+    if (typeof given[flag] === "string") body[field] = number(given[flag] as string, flag);
   const createdAt = apiDateFlag(values["created-at"], "created-at");
   if (createdAt !== undefined) body.createdAt = typeof createdAt === "string" ? createdAt : enable3Timestamp(createdAt);
 
@@ -51,14 +60,27 @@ export async function runCallback(args: string[]): Promise<number> {
   const started = performance.now();
   let response: Response;
   try {
-    response = await fetch(to, { method: "POST", headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature }, body: raw, redirect: "manual" });
+    response = await fetch(to, {
+      method: "POST",
+      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature },
+      body: raw,
+      redirect: "manual",
+    });
   } catch (error) {
-    throw new Error(`could not reach ${to}: ${(error as Error).cause ? String((error as Error & { cause: unknown }).cause) : (error as Error).message}`);
+    throw new Error(
+      `could not reach ${to}: ${(error as Error).cause ? String((error as Error & { cause: unknown }).cause) : (error as Error).message}`,
+    );
   }
   const text = await response.text();
   const ms = Math.round(performance.now() - started);
   const accepted = response.status >= 200 && response.status < 300;
-  const verdict = values.tamper ? (accepted ? "ACCEPTED a wrong signature: your endpoint does not verify it" : "refused the wrong signature, as it should") : accepted ? "accepted" : "refused";
+  const verdict = values.tamper
+    ? accepted
+      ? "ACCEPTED a wrong signature: your endpoint does not verify it"
+      : "refused the wrong signature, as it should"
+    : accepted
+      ? "accepted"
+      : "refused";
   createOutput(values.json).result(
     { to, status: response.status, ms, tampered: values.tamper, accepted, sent: body, answer: text.slice(0, 2000) },
     `${to} answered HTTP ${response.status} in ${ms} ms: ${verdict}\nsent transaction ${String(body.transactionId)}\n${text.slice(0, 2000)}`,
@@ -67,7 +89,14 @@ export async function runCallback(args: string[]): Promise<number> {
 }
 
 function sampleCallback(): Record<string, unknown> {
-  return { userId: "player-42", amount: 10, tokenAmount: 1000, tokenRate: 0.01, transactionId: randomUUID(), createdAt: enable3Timestamp(new Date()) };
+  return {
+    userId: "player-42",
+    amount: 10,
+    tokenAmount: 1000,
+    tokenRate: 0.01,
+    transactionId: randomUUID(),
+    createdAt: enable3Timestamp(new Date()),
+  };
 }
 
 /** Enable3's callback format: yyyy-MM-dd'T'HH:mm:ss.SSSSSS, UTC, no zone. */
@@ -83,7 +112,8 @@ async function bodyFile(file: string | undefined): Promise<Record<string, unknow
   } catch (error) {
     throw new UsageError(`--body ${file}: ${(error as NodeJS.ErrnoException).code ?? "not valid JSON"}`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError(`--body ${file} must hold a JSON object`);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`--body ${file} must hold a JSON object`);
   return parsed as Record<string, unknown>;
 }
 

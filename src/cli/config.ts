@@ -1,6 +1,6 @@
 // The client the CLI uses: the key only from the environment (a flag would show in `ps` and shell
 // history), the rest from flags first, then the environment. Errors name the flag that was typed.
-import { Enable3ValidationError, type Enable3Client } from "../index.js";
+import { type Enable3Client, Enable3ValidationError } from "../index.js";
 import { createEnable3Client } from "../index.node.js";
 import { number, UsageError } from "./args.js";
 
@@ -36,7 +36,8 @@ export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.
   } catch (error) {
     if (!(error instanceof Enable3ValidationError)) throw error;
     const flag = FLAG_OF[error.field];
-    if (flag === "--base-url" && flags["base-url"] === undefined) throw new UsageError(`ENABLE3_BASE_URL ${error.message.slice(error.field.length + 1)}`);
+    if (flag === "--base-url" && flags["base-url"] === undefined)
+      throw new UsageError(`ENABLE3_BASE_URL ${error.message.slice(error.field.length + 1)}`);
     if (flag) throw new UsageError(`${flag} ${error.message.slice(error.field.length + 1)}`);
     throw error;
   }

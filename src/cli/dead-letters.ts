@@ -22,7 +22,8 @@ export interface DeadLetterFile {
 const { O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
 
 export function openDeadLetterFile(file: string, input: string, onWriteError: (error: Error) => void): DeadLetterFile {
-  const refuse = (why: string) => new UsageError(`cannot write the dead-letter file ${file} (${why}): choose another with --dead-letter FILE`);
+  const refuse = (why: string) =>
+    new UsageError(`cannot write the dead-letter file ${file} (${why}): choose another with --dead-letter FILE`);
   const existing = lstatSync(file, { throwIfNoEntry: false });
   if (existing?.isSymbolicLink()) throw refuse("it is a symbolic link");
   if (existing && !existing.isFile()) throw refuse("not a regular file");

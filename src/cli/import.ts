@@ -3,12 +3,12 @@
 // skipped blank line, or after the resume point it prints when stopped early.
 import { access } from "node:fs/promises";
 import type { BulkOutcome, Enable3Error } from "../index.js";
-import { number, parse, positional, noMorePositionals, UsageError } from "./args.js";
+import { noMorePositionals, number, parse, positional, UsageError } from "./args.js";
 import { clientFrom } from "./config.js";
 import { openDeadLetterFile } from "./dead-letters.js";
-import { countLines, readNdjson, type DeadLetter } from "./ndjson.js";
+import { countLines, type DeadLetter, readNdjson } from "./ndjson.js";
 import { createOutput, EXIT } from "./output.js";
-import { createProgressReporter, fmt, plural, type LineCounts } from "./progress.js";
+import { createProgressReporter, fmt, type LineCounts, plural } from "./progress.js";
 
 export const importUsage = "enable3 import events|revenue <file.ndjson> [--concurrency N] [--dead-letter FILE] [--from-line N] [--quiet]";
 
@@ -40,7 +40,10 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGHUP: 129, SIGTERM:
 
 export async function runImport(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    concurrency: { type: "string" }, "dead-letter": { type: "string" }, "from-line": { type: "string" }, quiet: { type: "boolean", default: false },
+    concurrency: { type: "string" },
+    "dead-letter": { type: "string" },
+    "from-line": { type: "string" },
+    quiet: { type: "boolean", default: false },
   });
   const kind = positional(positionals, 0, "events|revenue");
   if (kind !== "events" && kind !== "revenue") throw new UsageError(`import takes events or revenue, got "${kind}"`);
@@ -55,7 +58,9 @@ export async function runImport(args: string[]): Promise<number> {
   const idField = kind === "events" ? "id" : "requestId";
   const controller = new AbortController();
   const deadLetters = openDeadLetterFile(values["dead-letter"] ?? `${file.replace(/\.ndjson$/, "")}.failed.ndjson`, file, (error) => {
-    progress?.message(`cannot write the dead-letter file (${(error as NodeJS.ErrnoException).code ?? error.message}): stopping; the rest go to stderr`);
+    progress?.message(
+      `cannot write the dead-letter file (${(error as NodeJS.ErrnoException).code ?? error.message}): stopping; the rest go to stderr`,
+    );
     stopping = true;
     controller.abort();
   });
@@ -82,7 +87,11 @@ export async function runImport(args: string[]): Promise<number> {
       if (entry.kind === "blank") counts.blank++;
       else if (entry.kind === "invalid") {
         counts.invalid++;
-        deadLetters.write({ line: entry.line, raw: entry.raw, error: { name: "InvalidLine", message: `line ${entry.line}: not valid JSON` } });
+        deadLetters.write({
+          line: entry.line,
+          raw: entry.raw,
+          error: { name: "InvalidLine", message: `line ${entry.line}: not valid JSON` },
+        });
         say(`line ${entry.line}: not valid JSON`);
       } else {
         origin.set(index++, entry.line);
@@ -123,18 +132,32 @@ export async function runImport(args: string[]): Promise<number> {
     }
   };
   try {
-    const bulkOptions = { concurrency, signal: controller.signal, collectDelivered: false, collectFailed: false, onSettled, onProgress: () => progress?.update(counts) };
-    const report = kind === "events"
-      ? await client.sendEvents(records() as AsyncIterable<never>, bulkOptions)
-      : await client.sendRevenues(records() as AsyncIterable<never>, bulkOptions);
+    const bulkOptions = {
+      concurrency,
+      signal: controller.signal,
+      collectDelivered: false,
+      collectFailed: false,
+      onSettled,
+      onProgress: () => progress?.update(counts),
+    };
+    const report =
+      kind === "events"
+        ? await client.sendEvents(records() as AsyncIterable<never>, bulkOptions)
+        : await client.sendRevenues(records() as AsyncIterable<never>, bulkOptions);
     progress?.done();
     if (report.sourceError) throw report.sourceError;
     deadLetters.close();
     const resumeFromLine = stoppedEarly || report.unreadFrom !== undefined ? lastAt + 1 : null;
     const summary = {
-      file, kind, ...counts, deadLetters: deadLetters.count, deadLetterFile: deadLetters.count || deadLetters.heldEarlier ? deadLetters.path : null,
+      file,
+      kind,
+      ...counts,
+      deadLetters: deadLetters.count,
+      deadLetterFile: deadLetters.count || deadLetters.heldEarlier ? deadLetters.path : null,
       deadLettersHeldEarlier: deadLetters.heldEarlier,
-      deadLetterWriteError: deadLetters.writeError?.message ?? null, stopped: resumeFromLine !== null, resumeFromLine,
+      deadLetterWriteError: deadLetters.writeError?.message ?? null,
+      stopped: resumeFromLine !== null,
+      resumeFromLine,
     };
     createOutput(values.json).result(summary, humanSummary(summary, kind, file));
     if (signalled) return SIGNAL_EXIT[signalled]!;
@@ -147,7 +170,13 @@ export async function runImport(args: string[]): Promise<number> {
 }
 
 function humanSummary(
-  s: LineCounts & { deadLetters: number; deadLetterFile: string | null; deadLettersHeldEarlier: boolean; resumeFromLine: number | null; deadLetterWriteError: string | null },
+  s: LineCounts & {
+    deadLetters: number;
+    deadLetterFile: string | null;
+    deadLettersHeldEarlier: boolean;
+    resumeFromLine: number | null;
+    deadLetterWriteError: string | null;
+  },
   kind: string,
   file: string,
 ): string {
@@ -159,9 +188,13 @@ function humanSummary(
     s.deadLetterFile
       ? `Dead letters (${fmt(s.deadLetters)}${s.deadLettersHeldEarlier ? " from this run, after those of earlier runs" : ""}): ${s.deadLetterFile}  (replay: enable3 import ${kind} ${s.deadLetterFile})`
       : "",
-    s.deadLetterWriteError ? `The dead-letter file could not be written (${s.deadLetterWriteError}): the dead letters from then on are on stderr` : "",
+    s.deadLetterWriteError
+      ? `The dead-letter file could not be written (${s.deadLetterWriteError}): the dead letters from then on are on stderr`
+      : "",
     s.resumeFromLine === null ? "" : `Resume: enable3 import ${kind} ${file} --from-line ${s.resumeFromLine}`,
-  ].filter(Boolean).join("\n");
+  ]
+    .filter(Boolean)
+    .join("\n");
 }
 
 /** The record with the id it was sent with (so a replay sends the same one), its original line, and why. */
@@ -175,13 +208,17 @@ function deadLetterFor(outcome: BulkOutcome<unknown>, line: number, idField: str
 function describeError(error: Enable3Error, line: number): Record<string, unknown> {
   const { name, message, status, field, attempts } = error.toJSON() as Record<string, unknown>;
   const inRecord = typeof field === "string" ? field.replace(/^(events|revenues)\[\d+\]\.?/, "") : undefined;
-  const text = typeof field === "string" && typeof message === "string" ? `line ${line}: ${message.replace(field, inRecord || "record")}` : message;
-  return Object.fromEntries(Object.entries({ name, message: text, status, field: inRecord, attempts }).filter(([, v]) => v !== undefined && v !== ""));
+  const text =
+    typeof field === "string" && typeof message === "string" ? `line ${line}: ${message.replace(field, inRecord || "record")}` : message;
+  return Object.fromEntries(
+    Object.entries({ name, message: text, status, field: inRecord, attempts }).filter(([, v]) => v !== undefined && v !== ""),
+  );
 }
 
 /** A whole-number flag within a range, named as typed. */
 function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   const n = number(value, flag);
-  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max)) throw new UsageError(`--${flag} must be a whole number from ${min} to ${fmt(max)}, got ${value}`);
+  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max))
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${fmt(max)}, got ${value}`);
   return n;
 }

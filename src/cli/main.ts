@@ -7,16 +7,31 @@ import { didYouMean, UsageError } from "./args.js";
 import { callbackHelp, callbackUsage, runCallback } from "./callback-send.js";
 import { importHelp, importUsage, runImport } from "./import.js";
 import { mockHelp, mockUsage, runMock } from "./mock.js";
-import { operationCommands, type Command } from "./operations.js";
+import { type Command, operationCommands } from "./operations.js";
 import { EXIT, reportError } from "./output.js";
 import { runVerify, verifyHelp, verifyUsage } from "./verify.js";
 
 const commands: Record<string, Command> = {
   ...operationCommands,
-  import: { summary: "Send events or revenue from an NDJSON file, with a dead-letter file for failures", usage: importUsage, help: importHelp, run: runImport },
+  import: {
+    summary: "Send events or revenue from an NDJSON file, with a dead-letter file for failures",
+    usage: importUsage,
+    help: importHelp,
+    run: runImport,
+  },
   mock: { summary: "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)", usage: mockUsage, help: mockHelp, run: runMock },
-  "verify-callback": { summary: "Check a saved withdrawal callback against its signature", usage: verifyUsage, help: verifyHelp, run: runVerify },
-  callback: { summary: "Send a signed withdrawal callback to your own endpoint, as Enable3 would", usage: callbackUsage, help: callbackHelp, run: runCallback },
+  "verify-callback": {
+    summary: "Check a saved withdrawal callback against its signature",
+    usage: verifyUsage,
+    help: verifyHelp,
+    run: runVerify,
+  },
+  callback: {
+    summary: "Send a signed withdrawal callback to your own endpoint, as Enable3 would",
+    usage: callbackUsage,
+    help: callbackHelp,
+    run: runCallback,
+  },
 };
 
 const COMMON_HELP = `Options for every command:
@@ -35,7 +50,9 @@ Exit codes: 0 success, 1 API or network failure (or records that failed), 2 usag
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
-  const list = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join("\n");
+  const list = Object.entries(commands)
+    .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+    .join("\n");
   return `Usage: enable3 <command> [options]\n\nCommands:\n${list}\n\nRun enable3 <command> --help for a command's options and examples.\n\n${COMMON_HELP}\n`;
 }
 

@@ -1,6 +1,6 @@
 // `enable3 mock`: the bundled spec served by Prism on this machine, so a developer integrates without a key.
 import { PRISM_INSTALL_HINT, startMockServer } from "../node.js";
-import { number, parse, noMorePositionals } from "./args.js";
+import { noMorePositionals, number, parse } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
 
 export const mockUsage = "enable3 mock [--port N] [--host 127.0.0.1]";

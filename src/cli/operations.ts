@@ -1,6 +1,6 @@
 // One subcommand per API operation.
 import type { Enable3Client } from "../index.js";
-import { apiDateFlag, number, pairs, parse, positional, noMorePositionals, required, UsageError, type Options } from "./args.js";
+import { apiDateFlag, noMorePositionals, number, type Options, pairs, parse, positional, required, UsageError } from "./args.js";
 import { clientFrom } from "./config.js";
 import { createOutput, EXIT } from "./output.js";
 
@@ -44,10 +44,18 @@ export const operationCommands: Record<string, Command> = {
     "enable3 widget-url <userId> [--referral-code CODE] [--param key=value]...",
     "Example:\n  enable3 widget-url player-42 --referral-code FRIEND10 --param section=shop",
     { "referral-code": { type: "string" }, param: { type: "string", multiple: true } },
-    (client, userId, values) => client.getWidgetUrl(userId, { referralCode: values["referral-code"], params: pairs(values.param, "param") }),
+    (client, userId, values) =>
+      client.getWidgetUrl(userId, { referralCode: values["referral-code"], params: pairs(values.param, "param") }),
     (widget) => `${widget.url}${expiry(widget.expiresAt)}`,
   ),
-  token: userCommand("Print a user's JWT for the mobile SDK", "enable3 token <userId>", "Example:\n  enable3 token player-42", {}, (client, userId) => client.getUserToken(userId), (token) => `${token.token}${expiry(token.expiresAt)}`),
+  token: userCommand(
+    "Print a user's JWT for the mobile SDK",
+    "enable3 token <userId>",
+    "Example:\n  enable3 token player-42",
+    {},
+    (client, userId) => client.getUserToken(userId),
+    (token) => `${token.token}${expiry(token.expiresAt)}`,
+  ),
   balance: userCommand(
     "Print a user's token balance",
     "enable3 balance <userId>",
@@ -62,13 +70,21 @@ export const operationCommands: Record<string, Command> = {
     "--id is the idempotency key (generated when absent: printed, so a retry can reuse it).\n--created-at: 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO 8601; default now.\n\nExample:\n  enable3 event --user player-42 --event deposit --value 50 --tag slots --created-at 2024-02-22T10:00:00Z",
     async (args) => {
       const { values, positionals } = parse(args, {
-        user: { type: "string" }, event: { type: "string" }, value: { type: "string" }, tag: { type: "string", multiple: true },
-        id: { type: "string" }, "created-at": { type: "string" },
+        user: { type: "string" },
+        event: { type: "string" },
+        value: { type: "string" },
+        tag: { type: "string", multiple: true },
+        id: { type: "string" },
+        "created-at": { type: "string" },
       });
       noMorePositionals(positionals, 0);
       const result = await clientFrom(values).sendEvent({
-        userId: required(values.user, "user"), eventId: required(values.event, "event"),
-        value: required(number(values.value, "value"), "value"), eventTags: values.tag, id: values.id, createdAt: apiDateFlag(values["created-at"], "created-at"),
+        userId: required(values.user, "user"),
+        eventId: required(values.event, "event"),
+        value: required(number(values.value, "value"), "value"),
+        eventTags: values.tag,
+        id: values.id,
+        createdAt: apiDateFlag(values["created-at"], "created-at"),
       });
       createOutput(values.json).result(result, `sent event ${result.id}`);
       return EXIT.ok;
@@ -79,10 +95,16 @@ export const operationCommands: Record<string, Command> = {
     "enable3 revenue --revenue <number> [--request-id ID] [--date DATE]",
     "--request-id is the idempotency key (generated when absent).\n--date: 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO 8601; default now. Negative revenue is allowed: --revenue -5.\n\nExample:\n  enable3 revenue --revenue 1250.5 --date '2024-02-22 10:00:00'",
     async (args) => {
-      const { values, positionals } = parse(args, { revenue: { type: "string" }, "request-id": { type: "string" }, date: { type: "string" } });
+      const { values, positionals } = parse(args, {
+        revenue: { type: "string" },
+        "request-id": { type: "string" },
+        date: { type: "string" },
+      });
       noMorePositionals(positionals, 0);
       const result = await clientFrom(values).sendRevenue({
-        revenue: required(number(values.revenue, "revenue"), "revenue"), requestId: values["request-id"], date: apiDateFlag(values.date, "date"),
+        revenue: required(number(values.revenue, "revenue"), "revenue"),
+        requestId: values["request-id"],
+        date: apiDateFlag(values.date, "date"),
       });
       createOutput(values.json).result(result, `sent revenue ${result.requestId}`);
       return EXIT.ok;
@@ -100,17 +122,28 @@ export const operationCommands: Record<string, Command> = {
       const body = [{ userId: required(values.user, "user"), segmentIds: required(values.segment, "segment") }];
       const client = clientFrom(values);
       await (action === "add" ? client.assignSegments(body) : client.removeSegments(body));
-      createOutput(values.json).result({ ok: true }, `${action === "add" ? "added" : "removed"} ${body[0]!.userId}: ${body[0]!.segmentIds.join(", ")}`);
+      createOutput(values.json).result(
+        { ok: true },
+        `${action === "add" ? "added" : "removed"} ${body[0]!.userId}: ${body[0]!.segmentIds.join(", ")}`,
+      );
       return EXIT.ok;
     },
   ),
-  websites: command("Register websites for the operator", "enable3 websites add <url>...", "Example:\n  enable3 websites add https://casino.example https://poker.example", async (args) => {
-    const { values, positionals } = parse(args, {});
-    if (positional(positionals, 0, "add") !== "add") throw new UsageError(`websites takes add, got "${positionals[0]}"`);
-    const urls = positionals.slice(1);
-    if (urls.length === 0) throw new UsageError("missing <url>");
-    const result = await clientFrom(values).addWebsites(urls);
-    createOutput(values.json).result(result, `added ${urls.join(", ")}${result.registeredByEarlierAttempt ? " (registered by an earlier attempt whose answer was lost)" : ""}`);
-    return EXIT.ok;
-  }),
+  websites: command(
+    "Register websites for the operator",
+    "enable3 websites add <url>...",
+    "Example:\n  enable3 websites add https://casino.example https://poker.example",
+    async (args) => {
+      const { values, positionals } = parse(args, {});
+      if (positional(positionals, 0, "add") !== "add") throw new UsageError(`websites takes add, got "${positionals[0]}"`);
+      const urls = positionals.slice(1);
+      if (urls.length === 0) throw new UsageError("missing <url>");
+      const result = await clientFrom(values).addWebsites(urls);
+      createOutput(values.json).result(
+        result,
+        `added ${urls.join(", ")}${result.registeredByEarlierAttempt ? " (registered by an earlier attempt whose answer was lost)" : ""}`,
+      );
+      return EXIT.ok;
+    },
+  ),
 };

@@ -23,7 +23,10 @@ export function reportError(error: unknown, json: boolean, err: NodeJS.WritableS
   const usage = error instanceof UsageError || error instanceof Enable3ValidationError;
   const code = usage ? EXIT.usage : EXIT.failure;
   if (json) {
-    const fields = error instanceof Enable3Error ? error.toJSON() : { name: (error as Error)?.name, message: String((error as Error)?.message ?? error) };
+    const fields =
+      error instanceof Enable3Error
+        ? error.toJSON()
+        : { name: (error as Error)?.name, message: String((error as Error)?.message ?? error) };
     err.write(`${JSON.stringify({ error: fields })}\n`);
   } else if (error instanceof UsageError) {
     err.write(`error: ${error.message}\nRun with --help for usage.\n`);

@@ -1,7 +1,7 @@
 // `enable3 verify-callback`: checks a saved withdrawal callback body against its signature.
 import { readFile } from "node:fs/promises";
 import { Enable3CallbackError, parseWithdrawalCallback } from "../callback.js";
-import { parse, positional, noMorePositionals, required, UsageError } from "./args.js";
+import { noMorePositionals, parse, positional, required, UsageError } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
 
 export const verifyUsage = "enable3 verify-callback --signature SIG [--secret SECRET] <file|->";
@@ -21,9 +21,12 @@ export async function runVerify(args: string[]): Promise<number> {
   const secret = values.secret ?? process.env.ENABLE3_CALLBACK_SECRET;
   if (!secret) throw new UsageError("give --secret or set ENABLE3_CALLBACK_SECRET");
   const signature = required(values.signature, "signature");
-  const body = source === "-" ? await readStdin() : await readFile(source).catch(() => {
-    throw new UsageError(`cannot read ${source}`);
-  });
+  const body =
+    source === "-"
+      ? await readStdin()
+      : await readFile(source).catch(() => {
+          throw new UsageError(`cannot read ${source}`);
+        });
   const out = createOutput(values.json);
   try {
     const callback = parseWithdrawalCallback(body, signature, secret);

@@ -55,13 +55,28 @@ export class Enable3Error extends Error {
   /** Plain data for logs: the fields listed in JSON_FIELDS that this error has; no stack, no cause, no key. */
   toJSON(): Record<string, unknown> {
     const fields: Record<string, unknown> = {};
-    for (const key of JSON_FIELDS) if ((this as Record<string, unknown>)[key] !== undefined) fields[key] = (this as Record<string, unknown>)[key];
+    for (const key of JSON_FIELDS)
+      if ((this as Record<string, unknown>)[key] !== undefined) fields[key] = (this as Record<string, unknown>)[key];
     return fields;
   }
 }
 
 /** Every field an error of this SDK may carry, in the order toJSON() writes them. */
-const JSON_FIELDS = ["name", "message", "operation", "method", "path", "attempts", "requestId", "retryable", "status", "body", "field", "limit", "reason"] as const;
+const JSON_FIELDS = [
+  "name",
+  "message",
+  "operation",
+  "method",
+  "path",
+  "attempts",
+  "requestId",
+  "retryable",
+  "status",
+  "body",
+  "field",
+  "limit",
+  "reason",
+] as const;
 
 /** Bad input, caught before any request is sent. */
 export class Enable3ValidationError extends Enable3Error {
@@ -203,15 +218,23 @@ export function apiErrorFor(status: number, body: unknown, context: ErrorContext
   const reason = reasonOf(body);
   const message = `${context.operation ?? "request"}${where} failed with HTTP ${status}${hint}${reason ? `: ${reason}` : ""}`;
   const ErrorClass =
-    status === 400 ? Enable3BadRequestError
-    : status === 401 ? Enable3AuthenticationError
-    : status === 403 ? Enable3PermissionError
-    : status === 404 ? Enable3NotFoundError
-    : status === 409 ? Enable3ConflictError
-    : status === 422 ? Enable3UnprocessableEntityError
-    : status === 429 ? Enable3RateLimitError
-    : status >= 500 ? Enable3ServerError
-    : Enable3ApiError;
+    status === 400
+      ? Enable3BadRequestError
+      : status === 401
+        ? Enable3AuthenticationError
+        : status === 403
+          ? Enable3PermissionError
+          : status === 404
+            ? Enable3NotFoundError
+            : status === 409
+              ? Enable3ConflictError
+              : status === 422
+                ? Enable3UnprocessableEntityError
+                : status === 429
+                  ? Enable3RateLimitError
+                  : status >= 500
+                    ? Enable3ServerError
+                    : Enable3ApiError;
   return new ErrorClass(message, status, body, context);
 }
 

@@ -15,7 +15,10 @@ describe("bulk runs that must not hurt the process", () => {
     onTestFinished(() => void process.off("warning", onWarning));
     const server = await startScriptedServer((_req, res) => reply(res, 201));
     const controller = new AbortController();
-    const report = await clientFor(server.url).sendEvents(Array.from({ length: 1_000 }, (_, i) => event(i)), { concurrency: 1_000, signal: controller.signal });
+    const report = await clientFor(server.url).sendEvents(
+      Array.from({ length: 1_000 }, (_, i) => event(i)),
+      { concurrency: 1_000, signal: controller.signal },
+    );
     expect(report.deliveredCount).toBe(1_000);
     await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
     expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
@@ -24,9 +27,14 @@ describe("bulk runs that must not hurt the process", () => {
   it("collectFailed: false keeps no failure in memory and hands each to onSettled", async () => {
     const server = await startScriptedServer((_req, res) => reply(res, 400, { message: "no" }));
     const seen: number[] = [];
-    const report = await clientFor(server.url).sendEvents(Array.from({ length: 300 }, (_, i) => event(i)), {
-      collectFailed: false, collectDelivered: false, onSettled: (o) => o.error && seen.push(o.index),
-    });
+    const report = await clientFor(server.url).sendEvents(
+      Array.from({ length: 300 }, (_, i) => event(i)),
+      {
+        collectFailed: false,
+        collectDelivered: false,
+        onSettled: (o) => o.error && seen.push(o.index),
+      },
+    );
     expect(report.failed).toEqual([]);
     expect(report.failedCount).toBe(300);
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));

@@ -1,11 +1,10 @@
 // Bulk sending accounts for every input exactly once, whatever the inputs or the server do.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Enable3AbortError, Enable3ConflictError, Enable3ValidationError, type BulkReport, type EventInput } from "../../src/index.js";
+import { type BulkReport, Enable3AbortError, Enable3ConflictError, Enable3ValidationError, type EventInput } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
-import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { resetMidResponse } from "../helpers/faults.js";
-
+import { reply, startScriptedServer } from "../helpers/http-server.js";
 
 const event = (i: number): EventInput => ({ id: `evt-${i}`, userId: `u${i % 97}`, eventId: "deposit", value: i });
 
@@ -102,7 +101,12 @@ describe("sendEvents", () => {
     const seen: number[] = [];
     const report = await clientFor(server.url).sendEvents(
       Array.from({ length: 20 }, (_, i) => event(i)),
-      { onProgress: (p) => { seen.push(p.delivered + p.failed); if (p.delivered === 10) throw new Error("a broken callback"); } },
+      {
+        onProgress: (p) => {
+          seen.push(p.delivered + p.failed);
+          if (p.delivered === 10) throw new Error("a broken callback");
+        },
+      },
     );
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(report.deliveredCount).toBe(20);
@@ -114,7 +118,10 @@ describe("sendEvents", () => {
       if (server!.requests.length === 50) controller.abort();
       reply(res, 201);
     });
-    const report = await clientFor(server.url).sendEvents(Array.from({ length: 500 }, (_, i) => event(i)), { signal: controller.signal });
+    const report = await clientFor(server.url).sendEvents(
+      Array.from({ length: 500 }, (_, i) => event(i)),
+      { signal: controller.signal },
+    );
     expect(report.aborted).toBe(true);
     expect(report.unreadFrom).toBeGreaterThanOrEqual(50);
     expectComplete(report, report.unreadFrom!);

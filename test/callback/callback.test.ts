@@ -2,14 +2,24 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
-  Enable3CallbackError, parseCallbackDate, parseWithdrawalCallback, signCallback, verifyCallbackSignature,
+  Enable3CallbackError,
+  parseCallbackDate,
+  parseWithdrawalCallback,
+  signCallback,
+  verifyCallbackSignature,
 } from "../../src/callback.js";
 import { Enable3Error } from "../../src/index.js";
 
 const SECRET = "cb-secret-7f3e19";
 const PAYLOAD = {
-  userId: "player-42", optionId: "", purchaseProductId: "prod-1", amount: 25.5, tokenAmount: 2550, tokenRate: 0.01,
-  transactionId: "tx-1001", createdAt: "2026-11-23T10:15:30.123456",
+  userId: "player-42",
+  optionId: "",
+  purchaseProductId: "prod-1",
+  amount: 25.5,
+  tokenAmount: 2550,
+  tokenRate: 0.01,
+  transactionId: "tx-1001",
+  createdAt: "2026-11-23T10:15:30.123456",
 };
 const body = JSON.stringify(PAYLOAD);
 
@@ -89,7 +99,11 @@ describe("parseWithdrawalCallback", () => {
     ["missing signature", () => parseWithdrawalCallback(body, undefined, SECRET), "missing-signature"],
     ["malformed signature", () => parseWithdrawalCallback(body, "abc", SECRET), "malformed-signature"],
     ["wrong secret", () => parseWithdrawalCallback(body, signCallback(body, "other"), SECRET), "signature-mismatch"],
-    ["tampered body", () => parseWithdrawalCallback(body.replace("player-42", "player-43"), signCallback(body, SECRET), SECRET), "signature-mismatch"],
+    [
+      "tampered body",
+      () => parseWithdrawalCallback(body.replace("player-42", "player-43"), signCallback(body, SECRET), SECRET),
+      "signature-mismatch",
+    ],
     ["body not JSON", signed("amount=25.5"), "invalid-json"],
     ["JSON array", signed([PAYLOAD]), "invalid-payload"],
     ["missing transactionId", signed({ ...PAYLOAD, transactionId: undefined }), "invalid-payload"],
@@ -103,7 +117,10 @@ describe("parseWithdrawalCallback", () => {
   });
 
   it("never puts the secret in an error", () => {
-    for (const run of [() => parseWithdrawalCallback(body, signCallback(body, "x"), SECRET), () => parseWithdrawalCallback("{", signCallback("{", SECRET), SECRET)]) {
+    for (const run of [
+      () => parseWithdrawalCallback(body, signCallback(body, "x"), SECRET),
+      () => parseWithdrawalCallback("{", signCallback("{", SECRET), SECRET),
+    ]) {
       try {
         run();
       } catch (e) {

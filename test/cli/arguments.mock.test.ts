@@ -9,7 +9,8 @@ import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { ROOT } from "../helpers/process.js";
 
 const env = (url: string) => ({ ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: url });
-const recordingServer = () => startScriptedServer((req, res) => reply(res, req.method === "POST" ? 201 : 200, { balance: "1", userExists: true }));
+const recordingServer = () =>
+  startScriptedServer((req, res) => reply(res, req.method === "POST" ? 201 : 200, { balance: "1", userExists: true }));
 
 describe("enable3 arguments", () => {
   it("--version prints the package version", async () => {
@@ -57,7 +58,10 @@ describe("enable3 arguments", () => {
     const server = await recordingServer();
     await runCli(["event", "--user", "u", "--event", "e", "--value", "1", "--created-at", "2024-02-22T12:00:00+02:00"], env(server.url));
     await runCli(["revenue", "--revenue", "1", "--date", "2024-02-22 10:00:00"], env(server.url));
-    expect(server.requests.map((r) => JSON.parse(r.body).createdAt ?? JSON.parse(r.body).date)).toEqual(["2024-02-22 10:00:00", "2024-02-22 10:00:00"]);
+    expect(server.requests.map((r) => JSON.parse(r.body).createdAt ?? JSON.parse(r.body).date)).toEqual([
+      "2024-02-22 10:00:00",
+      "2024-02-22 10:00:00",
+    ]);
   });
 
   it.each(["balance", "widget-url", "token", "event", "revenue", "segments", "websites", "import", "mock", "verify-callback", "callback"])(
@@ -76,9 +80,13 @@ describe("enable3 arguments", () => {
   });
 
   it("prints the API's reason when it refuses", async () => {
-    const server = await startScriptedServer((_req, res) => reply(res, 400, { message: 'eventId "depositt" is not configured for this operator' }));
+    const server = await startScriptedServer((_req, res) =>
+      reply(res, 400, { message: 'eventId "depositt" is not configured for this operator' }),
+    );
     const result = await runCli(["event", "--user", "u", "--event", "depositt", "--value", "1"], env(server.url));
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('Enable3BadRequestError: sendEvent POST /api/v1/event failed with HTTP 400: eventId "depositt" is not configured for this operator\n');
+    expect(result.stderr).toBe(
+      'Enable3BadRequestError: sendEvent POST /api/v1/event failed with HTTP 400: eventId "depositt" is not configured for this operator\n',
+    );
   });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
-import { startScript, type Started } from "../helpers/process.js";
+import { type Started, startScript } from "../helpers/process.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 
 const SECRET = "callback-send-secret-77";
@@ -12,7 +12,8 @@ let endpoint: Started;
 beforeAll(async () => {
   endpoint = await startScript("examples/callback-server/server.mjs", { ENABLE3_CALLBACK_SECRET: SECRET });
 });
-const send = (...args: string[]) => runCli(["callback", "send", "--to", endpoint.url, "--json", ...args], { ENABLE3_CALLBACK_SECRET: SECRET });
+const send = (...args: string[]) =>
+  runCli(["callback", "send", "--to", endpoint.url, "--json", ...args], { ENABLE3_CALLBACK_SECRET: SECRET });
 
 describe("enable3 callback send", () => {
   it("sends a callback the endpoint verifies and pays once; the same transaction again is a duplicate", async () => {
@@ -26,7 +27,12 @@ describe("enable3 callback send", () => {
 
   it("--tamper: the endpoint refuses it, and the command says that is right", async () => {
     const result = await send("--tamper");
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 401, accepted: false, tampered: true, answer: '{"error":"signature-mismatch"}' });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 401,
+      accepted: false,
+      tampered: true,
+      answer: '{"error":"signature-mismatch"}',
+    });
     expect(result.code).toBe(0);
   });
 
@@ -42,12 +48,17 @@ describe("enable3 callback send", () => {
     const file = path.join(await makeTempDir("enable3-callback"), "body.json");
     await writeFile(file, JSON.stringify({ userId: "from-file", amount: 3, transactionId: "tx-file", createdAt: "2024-02-22 10:00:00" }));
     const result = await send("--body", file, "--amount", "4");
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 200, sent: { userId: "from-file", amount: 4, transactionId: "tx-file", tokenAmount: 1000, createdAt: "2024-02-22 10:00:00" } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 200,
+      sent: { userId: "from-file", amount: 4, transactionId: "tx-file", tokenAmount: 1000, createdAt: "2024-02-22 10:00:00" },
+    });
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   });
 
   it("needs a secret and an http(s) --to", async () => {
-    expect((await runCli(["callback", "send", "--to", endpoint.url], { ENABLE3_CALLBACK_SECRET: "" })).stderr).toMatch(/ENABLE3_CALLBACK_SECRET/);
+    expect((await runCli(["callback", "send", "--to", endpoint.url], { ENABLE3_CALLBACK_SECRET: "" })).stderr).toMatch(
+      /ENABLE3_CALLBACK_SECRET/,
+    );
     expect((await runCli(["callback", "send", "--to", "ftp://x"], { ENABLE3_CALLBACK_SECRET: SECRET })).code).toBe(2);
   });
 });

@@ -10,7 +10,11 @@ import { makeTempDir } from "../helpers/temp-dir.js";
 const exec = promisify(execFile);
 
 it("importing the bin module runs nothing", async () => {
-  const { stdout, stderr } = await exec(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(CLI)}); console.log(typeof m.main, process.exitCode ?? "unset")`]);
+  const { stdout, stderr } = await exec(process.execPath, [
+    "--input-type=module",
+    "-e",
+    `const m = await import(${JSON.stringify(CLI)}); console.log(typeof m.main, process.exitCode ?? "unset")`,
+  ]);
   expect(stdout).toBe("function unset\n");
   expect(stderr).toBe("");
 });

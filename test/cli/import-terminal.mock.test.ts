@@ -13,33 +13,42 @@ import { makeTempDir } from "../helpers/temp-dir.js";
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe("import progress in a terminal", () => {
-  it.each([80, 120])("at %i columns", async (columns) => {
-    const server = await startScriptedServer((_req, res) => void setTimeout(() => reply(res, 201), 3));
-    const dir = await makeTempDir("enable3-tty");
-    const file = path.join(dir, "events.ndjson");
-    const lines = Array.from({ length: 1_500 }, (_, i) => (i === 1_000 ? "{not json" : i === 1_200 ? "" : JSON.stringify({ userId: `u${i}`, eventId: "deposit", value: i })));
-    await writeFile(file, `${lines.join("\n")}\n`);
-    const socket = `enable3-test-${process.pid}-${columns}`;
-    const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-    registerTeardown(() => {
-      try {
-        tmux("kill-server");
-      } catch {}
-    });
-    const command = `env ENABLE3_API_KEY=${TEST_KEY} ENABLE3_BASE_URL=${server.url} ${quote(process.execPath)} ${quote(CLI)} import events ${quote(file)} --concurrency 4; echo "EXIT=$?"; sleep 60`;
-    tmux("new-session", "-d", "-x", String(columns), "-y", "30", command);
-    let screen = "";
-    await expect.poll(() => (screen = tmux("capture-pane", "-p")), { timeout: 30_000, interval: 200 }).toMatch(/EXIT=\d+/);
-    const rows = screen.split("\n");
-    const bars = rows.filter((row) => /\d+ lines {2}/.test(row));
-    expect(bars, screen).toHaveLength(1);
-    const bar = bars[0]!;
-    expect(bar).toMatch(/^\[#+\] 100% 1,500\/1,500 lines {2}1,498 ok {2}1 failed/);
-    expect(bar.length).toBeLessThan(columns);
-    // no stale or wrapped piece of an earlier bar anywhere else on the screen
-    expect(rows.filter((row) => row !== bar && /\[[#.]+\]|\d+ ok|\d\/s\b|ETA \d/.test(row)), screen).toEqual([]);
-    expect(rows.indexOf("line 1001: not valid JSON")).toBeLessThan(rows.indexOf(bar));
-    expect(screen).toContain("Done: 1,498 delivered, 0 failed, 1 invalid line, 1 blank line skipped");
-    expect(screen).toContain("EXIT=1");
-  }, 60_000);
+  it.each([80, 120])(
+    "at %i columns",
+    async (columns) => {
+      const server = await startScriptedServer((_req, res) => void setTimeout(() => reply(res, 201), 3));
+      const dir = await makeTempDir("enable3-tty");
+      const file = path.join(dir, "events.ndjson");
+      const lines = Array.from({ length: 1_500 }, (_, i) =>
+        i === 1_000 ? "{not json" : i === 1_200 ? "" : JSON.stringify({ userId: `u${i}`, eventId: "deposit", value: i }),
+      );
+      await writeFile(file, `${lines.join("\n")}\n`);
+      const socket = `enable3-test-${process.pid}-${columns}`;
+      const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+      registerTeardown(() => {
+        try {
+          tmux("kill-server");
+        } catch {}
+      });
+      const command = `env ENABLE3_API_KEY=${TEST_KEY} ENABLE3_BASE_URL=${server.url} ${quote(process.execPath)} ${quote(CLI)} import events ${quote(file)} --concurrency 4; echo "EXIT=$?"; sleep 60`;
+      tmux("new-session", "-d", "-x", String(columns), "-y", "30", command);
+      let screen = "";
+      await expect.poll(() => (screen = tmux("capture-pane", "-p")), { timeout: 30_000, interval: 200 }).toMatch(/EXIT=\d+/);
+      const rows = screen.split("\n");
+      const bars = rows.filter((row) => /\d+ lines {2}/.test(row));
+      expect(bars, screen).toHaveLength(1);
+      const bar = bars[0]!;
+      expect(bar).toMatch(/^\[#+\] 100% 1,500\/1,500 lines {2}1,498 ok {2}1 failed/);
+      expect(bar.length).toBeLessThan(columns);
+      // no stale or wrapped piece of an earlier bar anywhere else on the screen
+      expect(
+        rows.filter((row) => row !== bar && /\[[#.]+\]|\d+ ok|\d\/s\b|ETA \d/.test(row)),
+        screen,
+      ).toEqual([]);
+      expect(rows.indexOf("line 1001: not valid JSON")).toBeLessThan(rows.indexOf(bar));
+      expect(screen).toContain("Done: 1,498 delivered, 0 failed, 1 invalid line, 1 blank line skipped");
+      expect(screen).toContain("EXIT=1");
+    },
+    60_000,
+  );
 });

@@ -9,7 +9,11 @@ import { TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 
-const readLines = async (file: string) => (await readFile(file, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const readLines = async (file: string) =>
+  (await readFile(file, "utf8"))
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 const byte = (text: string) => createHash("sha1").update(text).digest()[0]!;
 const env = (url: string) => ({ ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: url });
 const event = (i: number) => JSON.stringify({ userId: `u${i % 50}`, eventId: "deposit", value: i });
@@ -35,20 +39,40 @@ describe("enable3 import", () => {
     const { server, stored } = await faultyServer();
     const dir = await makeTempDir("enable3-import");
     const file = path.join(dir, "events.ndjson");
-    const lines = Array.from({ length: 2_000 }, (_, i) => (i === 500 ? "{broken json" : i === 600 ? "" : i === 700 ? JSON.stringify({ userId: "u", eventId: "deposit", value: "NaN" }) : event(i)));
+    const lines = Array.from({ length: 2_000 }, (_, i) =>
+      i === 500
+        ? "{broken json"
+        : i === 600
+          ? ""
+          : i === 700
+            ? JSON.stringify({ userId: "u", eventId: "deposit", value: "NaN" })
+            : event(i),
+    );
     await writeFile(file, `\uFEFF${lines.join("\r\n")}\r\n`);
-    const result = await runCli(["import", "events", file, "--concurrency", "32", "--json", "--max-retries", "1", "--retry-delay-ms", "1"], env(server.url));
+    const result = await runCli(
+      ["import", "events", file, "--concurrency", "32", "--json", "--max-retries", "1", "--retry-delay-ms", "1"],
+      env(server.url),
+    );
     expect(result.code).toBe(1);
     const summary = JSON.parse(result.stdout);
     const deadLetters = await readLines(path.join(dir, "events.failed.ndjson"));
-    expect(summary).toMatchObject({ blank: 1, invalid: 1, notSent: 0, stopped: false, resumeFromLine: null, deadLetters: deadLetters.length });
+    expect(summary).toMatchObject({
+      blank: 1,
+      invalid: 1,
+      notSent: 0,
+      stopped: false,
+      resumeFromLine: null,
+      deadLetters: deadLetters.length,
+    });
     expect(summary.delivered + summary.failed + summary.invalid + summary.blank).toBe(2_000);
     expect(summary.delivered + deadLetters.length + summary.blank).toBe(2_000);
     expect(summary.delivered).toBe(stored.size);
     expect(new Set(deadLetters.map((d) => d.line)).size).toBe(deadLetters.length);
     expect(deadLetters.find((d) => d.line === 1)?.raw).toBeUndefined(); // the BOM line is a record like any other
     expect(deadLetters.find((d) => d.line === 501)).toMatchObject({ raw: "{broken json", error: { message: "line 501: not valid JSON" } });
-    expect(deadLetters.find((d) => d.line === 701)).toMatchObject({ error: { name: "Enable3ValidationError", field: "value", message: "line 701: value must be a finite number, got string" } });
+    expect(deadLetters.find((d) => d.line === 701)).toMatchObject({
+      error: { name: "Enable3ValidationError", field: "value", message: "line 701: value must be a finite number, got string" },
+    });
     for (const d of deadLetters.filter((d) => d.error.status)) {
       expect(d.id).toMatch(/^[0-9a-f-]{36}$/); // the id it was sent with, also inside the record
       expect(d.record.id).toBe(d.id);
@@ -63,7 +87,8 @@ describe("enable3 import", () => {
     let slow = true;
     const server = await startScriptedServer((req, res) => {
       seen.push(JSON.parse(req.body).id);
-      if (slow) server.later(400, () => reply(res, 201)); // processed, but answered after the client gave up
+      if (slow)
+        server.later(400, () => reply(res, 201)); // processed, but answered after the client gave up
       else reply(res, 201);
     });
     const dir = await makeTempDir("enable3-late");
@@ -79,7 +104,9 @@ describe("enable3 import", () => {
   }, 30_000);
 
   it("line numbers and records survive replays of replays, and a still-broken line stays as it was", async () => {
-    const server = await startScriptedServer((req, res) => (JSON.parse(req.body).value % 3 === 0 ? reply(res, 422, { message: "no" }) : reply(res, 201)));
+    const server = await startScriptedServer((req, res) =>
+      JSON.parse(req.body).value % 3 === 0 ? reply(res, 422, { message: "no" }) : reply(res, 201),
+    );
     const dir = await makeTempDir("enable3-replays");
     const file = path.join(dir, "e.ndjson");
     await writeFile(file, ["{oops", event(1), event(3), "", event(4), event(6)].join("\n"));
@@ -89,7 +116,10 @@ describe("enable3 import", () => {
       expect(result.code).toBe(1);
       current = current.replace(/\.ndjson$/, ".failed.ndjson");
       const deadLetters = (await readLines(current)).sort((a, b) => a.line - b.line); // written as they settle
-      expect(deadLetters.map((d) => d.line), `round ${round}`).toEqual([1, 3, 6]);
+      expect(
+        deadLetters.map((d) => d.line),
+        `round ${round}`,
+      ).toEqual([1, 3, 6]);
       expect(deadLetters[0]).toEqual({ line: 1, raw: "{oops", error: { name: "InvalidLine", message: "line 1: not valid JSON" } });
       expect(deadLetters[1].record).toMatchObject({ value: 3, id: deadLetters[1].id });
       expect(deadLetters[1].record.record).toBeUndefined();
@@ -113,10 +143,26 @@ describe("enable3 import refuses before sending anything", () => {
   it.each([
     ["a missing file", (dir: string) => ["import", "events", path.join(dir, "nope.ndjson")], /cannot read/],
     ["a bad kind", (dir: string) => ["import", "bets", path.join(dir, "in.ndjson")], /events or revenue/],
-    ["the input as dead-letter file", (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", path.join(dir, "in.ndjson")], /is the input file/],
-    ["an unwritable dead-letter path", (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", "/nonexistent/x.ndjson"], /cannot write the dead-letter file \/nonexistent\/x\.ndjson \(ENOENT\)/],
-    ["a device as dead-letter path", (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", "/dev/full"], /cannot write the dead-letter file \/dev\/full/],
-    ["a bad --concurrency", (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--concurrency", "0"], /--concurrency must be a whole number from 1 to 1,024, got 0/],
+    [
+      "the input as dead-letter file",
+      (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", path.join(dir, "in.ndjson")],
+      /is the input file/,
+    ],
+    [
+      "an unwritable dead-letter path",
+      (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", "/nonexistent/x.ndjson"],
+      /cannot write the dead-letter file \/nonexistent\/x\.ndjson \(ENOENT\)/,
+    ],
+    [
+      "a device as dead-letter path",
+      (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", "/dev/full"],
+      /cannot write the dead-letter file \/dev\/full/,
+    ],
+    [
+      "a bad --concurrency",
+      (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--concurrency", "0"],
+      /--concurrency must be a whole number from 1 to 1,024, got 0/,
+    ],
   ])("%s", async (_name, args, message) => {
     const server = await startScriptedServer((_req, res) => reply(res, 201));
     const dir = await makeTempDir("enable3-refuse");
@@ -144,26 +190,33 @@ describe("stopping an import", () => {
     ["Ctrl-C twice", ["SIGINT", "SIGINT"], 130],
     ["SIGTERM", ["SIGTERM"], 143],
     ["SIGHUP", ["SIGHUP"], 129],
-  ] as const)("%s: delivered + dead letters + lines from the resume point = every line", async (_name, signals, exitCode) => {
-    const server = await slowServer();
-    const input = await bigFile();
-    const run = startCli(["import", "events", input, "--json", "--concurrency", "16", "--dead-letter", `${input}.${exitCode}.failed`], env(server.url));
-    await expect.poll(() => server.requests.length, { timeout: 10_000 }).toBeGreaterThan(100);
-    for (const signal of signals) {
-      run.child.kill(signal);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const result = await run.result;
-    expect(result.code).toBe(exitCode);
-    const summary = JSON.parse(result.stdout);
-    const deadLetters = summary.deadLetters ? await readLines(`${input}.${exitCode}.failed`) : [];
-    expect(summary.stopped).toBe(true);
-    expect(summary.delivered + deadLetters.length + (LINES - summary.resumeFromLine + 1)).toBe(LINES);
-    expect(summary.delivered).toBeGreaterThan(0);
-    expect(server.requests.length).toBeLessThan(LINES / 10);
-    // a dead letter from a stop carries the id that was (maybe) sent, so resending it is safe
-    for (const d of deadLetters) expect(d.record.id).toBe(d.id);
-  }, 60_000);
+  ] as const)(
+    "%s: delivered + dead letters + lines from the resume point = every line",
+    async (_name, signals, exitCode) => {
+      const server = await slowServer();
+      const input = await bigFile();
+      const run = startCli(
+        ["import", "events", input, "--json", "--concurrency", "16", "--dead-letter", `${input}.${exitCode}.failed`],
+        env(server.url),
+      );
+      await expect.poll(() => server.requests.length, { timeout: 10_000 }).toBeGreaterThan(100);
+      for (const signal of signals) {
+        run.child.kill(signal);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const result = await run.result;
+      expect(result.code).toBe(exitCode);
+      const summary = JSON.parse(result.stdout);
+      const deadLetters = summary.deadLetters ? await readLines(`${input}.${exitCode}.failed`) : [];
+      expect(summary.stopped).toBe(true);
+      expect(summary.delivered + deadLetters.length + (LINES - summary.resumeFromLine + 1)).toBe(LINES);
+      expect(summary.delivered).toBeGreaterThan(0);
+      expect(server.requests.length).toBeLessThan(LINES / 10);
+      // a dead letter from a stop carries the id that was (maybe) sent, so resending it is safe
+      for (const d of deadLetters) expect(d.record.id).toBe(d.id);
+    },
+    60_000,
+  );
 
   it("Ctrl-C once: says how many are in flight, lets them finish, and prints where to resume", async () => {
     const server = await slowServer();
@@ -193,7 +246,8 @@ describe("stopping an import", () => {
 });
 
 describe("dead letters of an earlier run survive every later run", () => {
-  const refusing = () => startScriptedServer((req, res) => (JSON.parse(req.body).value % 2 === 0 ? reply(res, 400, { message: "no" }) : reply(res, 201)));
+  const refusing = () =>
+    startScriptedServer((req, res) => (JSON.parse(req.body).value % 2 === 0 ? reply(res, 400, { message: "no" }) : reply(res, 201)));
   const accepting = () => startScriptedServer((_req, res) => reply(res, 201));
 
   it("resuming with --from-line (and a clean run) keeps them; a run with failures appends after them", async () => {

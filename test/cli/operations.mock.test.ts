@@ -8,13 +8,19 @@ const env = { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: inject("prismUrl") };
 describe("enable3 operations", () => {
   it.each([
     [["balance", "u1"], /^125\.50\n$/],
-    [["widget-url", "u1", "--referral-code", "FRIEND10", "--param", "section=shop"], /^https:\/\/widget\.enable3\.io\/\?token=.+\n\(expires 2100-01-01T00:00:00\.000Z\)\n$/],
+    [
+      ["widget-url", "u1", "--referral-code", "FRIEND10", "--param", "section=shop"],
+      /^https:\/\/widget\.enable3\.io\/\?token=.+\n\(expires 2100-01-01T00:00:00\.000Z\)\n$/,
+    ],
     [["token", "u1"], /^eyJ.+\n\(expires 2100/],
     [["event", "--user", "u1", "--event", "deposit", "--value", "50", "--tag", "slots"], /^sent event [0-9a-f-]{36}\n$/],
     [["revenue", "--revenue", "1250.5", "--date", "2024-02-22 10:00:00"], /^sent revenue [0-9a-f-]{36}\n$/],
     [["segments", "add", "--user", "u1", "--segment", "vip", "--segment", "whale"], /^added u1: vip, whale\n$/],
     [["segments", "remove", "--user", "u1", "--segment", "vip"], /^removed u1: vip\n$/],
-    [["websites", "add", "https://casino.example", "https://poker.example"], /^added https:\/\/casino\.example, https:\/\/poker\.example\n$/],
+    [
+      ["websites", "add", "https://casino.example", "https://poker.example"],
+      /^added https:\/\/casino\.example, https:\/\/poker\.example\n$/,
+    ],
   ])("enable3 %j", async (args, expected) => {
     const result = await runCli(args, env);
     expect(result.stderr).toBe("");
@@ -28,7 +34,14 @@ describe("enable3 operations", () => {
   });
 
   it("exits 2 on usage and validation errors", async () => {
-    for (const args of [["balance"], ["nope"], ["event", "--user", "u1"], ["event", "--user", "u1", "--event", "e", "--value", "x"], ["websites", "add", "not-a-url"], ["balance", "u1", "--unknown"]]) {
+    for (const args of [
+      ["balance"],
+      ["nope"],
+      ["event", "--user", "u1"],
+      ["event", "--user", "u1", "--event", "e", "--value", "x"],
+      ["websites", "add", "not-a-url"],
+      ["balance", "u1", "--unknown"],
+    ]) {
       const result = await runCli(args, env);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).not.toBe("");
@@ -48,7 +61,18 @@ describe("enable3 operations", () => {
   it("has --help everywhere", async () => {
     const top = await runCli(["--help"]);
     expect(top.code).toBe(0);
-    for (const name of ["widget-url", "token", "balance", "event", "revenue", "segments", "websites", "import", "mock", "verify-callback"]) {
+    for (const name of [
+      "widget-url",
+      "token",
+      "balance",
+      "event",
+      "revenue",
+      "segments",
+      "websites",
+      "import",
+      "mock",
+      "verify-callback",
+    ]) {
       expect(top.stdout).toContain(name);
       const sub = await runCli([name, "--help"]);
       expect(sub.code).toBe(0);

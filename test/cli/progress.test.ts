@@ -7,7 +7,14 @@ function fakeStream(isTTY: boolean, columns = 80) {
   const writes: string[] = [];
   return { stream: { isTTY, columns, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream, writes };
 }
-const counts = (delivered: number, failed = 0, extra: Partial<LineCounts> = {}): LineCounts => ({ delivered, failed, invalid: 0, notSent: 0, blank: 0, ...extra });
+const counts = (delivered: number, failed = 0, extra: Partial<LineCounts> = {}): LineCounts => ({
+  delivered,
+  failed,
+  invalid: 0,
+  notSent: 0,
+  blank: 0,
+  ...extra,
+});
 /** What a terminal would show of a redraw: the text after the last carriage return, without the clear. */
 const shown = (write: string) => write.split("\r").at(-1)!.replace("\x1b[K", "").replace(/\n$/, "");
 afterEach(() => vi.useRealTimers());

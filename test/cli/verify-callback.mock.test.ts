@@ -7,7 +7,14 @@ import { runCli } from "../helpers/cli.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 
 const SECRET = "cli-secret-0d9f";
-const body = JSON.stringify({ userId: "u1", amount: 5, tokenAmount: 500, tokenRate: 0.01, transactionId: "tx-9", createdAt: "2024-02-22 10:00:00" });
+const body = JSON.stringify({
+  userId: "u1",
+  amount: 5,
+  tokenAmount: 500,
+  tokenRate: 0.01,
+  transactionId: "tx-9",
+  createdAt: "2024-02-22 10:00:00",
+});
 let dir: string;
 let file: string;
 beforeAll(async () => {
@@ -23,7 +30,11 @@ describe("enable3 verify-callback", () => {
   });
 
   it("reads stdin with -", async () => {
-    const result = await runCli(["verify-callback", "--signature", signCallback(body, SECRET), "--secret", SECRET, "--json", "-"], {}, body);
+    const result = await runCli(
+      ["verify-callback", "--signature", signCallback(body, SECRET), "--secret", SECRET, "--json", "-"],
+      {},
+      body,
+    );
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, callback: { transactionId: "tx-9" } });
   });
 

@@ -15,7 +15,9 @@ describe("environment defaults", () => {
     vi.stubEnv("ENABLE3_BASE_URL", "http://127.0.0.1:4010");
     const { fetch, calls } = countingFetch();
     const seen: string[] = [];
-    const recording = (async (url: string, init: RequestInit) => (seen.push(new Headers(init.headers).get("x-api-key")!), fetch(url, init))) as typeof globalThis.fetch;
+    const recording = (async (url: string, init: RequestInit) => (
+      seen.push(new Headers(init.headers).get("x-api-key")!), fetch(url, init)
+    )) as typeof globalThis.fetch;
     await createEnable3Client({ fetch: recording }).sendEvent({ userId: "u", eventId: "e", value: 1 });
     expect(calls).toEqual(["http://127.0.0.1:4010/api/v1/event"]);
     expect(seen).toEqual(["env-key-1"]);
@@ -25,7 +27,11 @@ describe("environment defaults", () => {
     vi.stubEnv("ENABLE3_API_KEY", "env-key");
     vi.stubEnv("ENABLE3_BASE_URL", "http://127.0.0.1:1");
     const { fetch, calls } = countingFetch();
-    await createEnable3Client({ apiKey: "explicit", baseUrl: "http://localhost:2", fetch }).sendEvent({ userId: "u", eventId: "e", value: 1 });
+    await createEnable3Client({ apiKey: "explicit", baseUrl: "http://localhost:2", fetch }).sendEvent({
+      userId: "u",
+      eventId: "e",
+      value: 1,
+    });
     expect(calls).toEqual(["http://localhost:2/api/v1/event"]);
   });
 
@@ -35,7 +41,13 @@ describe("environment defaults", () => {
   });
 
   it("an environment that refuses to be read (Deno without --allow-env) counts as empty, never a throw", () => {
-    vi.stubGlobal("Deno", { env: { get: () => { throw new Error("NotCapable: requires env access"); } } });
+    vi.stubGlobal("Deno", {
+      env: {
+        get: () => {
+          throw new Error("NotCapable: requires env access");
+        },
+      },
+    });
     expect(() => createEnable3Client()).toThrow(Enable3ValidationError);
     expect(() => createEnable3Client({ apiKey: "k" })).not.toThrow();
   });

@@ -1,13 +1,23 @@
 // HTTP failures surface as typed errors with what a user needs to act, whatever the body looks like.
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { inspect } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
-  Enable3ApiError, Enable3AuthenticationError, Enable3BadRequestError, Enable3ConflictError, Enable3Error,
-  Enable3InvalidResponseError, Enable3NotFoundError, Enable3PermissionError, Enable3RateLimitError, Enable3ServerError,
-  Enable3UnprocessableEntityError, Enable3ValidationError,
+  Enable3ApiError,
+  Enable3AuthenticationError,
+  Enable3BadRequestError,
+  Enable3ConflictError,
+  Enable3Error,
+  Enable3InvalidResponseError,
+  Enable3NotFoundError,
+  Enable3PermissionError,
+  Enable3RateLimitError,
+  Enable3ServerError,
+  Enable3UnprocessableEntityError,
+  Enable3ValidationError,
 } from "../../src/index.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
-import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
+import { reply, type ScriptedServer, startScriptedServer } from "../helpers/http-server.js";
 
 let server: ScriptedServer;
 let answer: (res: Parameters<typeof reply>[0]) => void;
@@ -17,10 +27,12 @@ beforeAll(async () => {
 
 async function failure(status: number, body?: string | object, headers?: Record<string, string>) {
   answer = (res) => reply(res, status, body, headers);
-  return clientFor(server.url).getUserBalance("u1").then(
-    () => expect.unreachable(),
-    (e: unknown) => e as Enable3ApiError,
-  );
+  return clientFor(server.url)
+    .getUserBalance("u1")
+    .then(
+      () => expect.unreachable(),
+      (e: unknown) => e as Enable3ApiError,
+    );
 }
 
 describe("HTTP errors", () => {
@@ -48,7 +60,9 @@ describe("HTTP errors", () => {
   });
 
   it("keeps a text or HTML body as text and an empty one as undefined", async () => {
-    expect((await failure(502, "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" })).body).toBe("<html><body>Bad Gateway</body></html>");
+    expect((await failure(502, "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" })).body).toBe(
+      "<html><body>Bad Gateway</body></html>",
+    );
     expect((await failure(500, "")).body).toBeUndefined();
     expect((await failure(400, "plain words")).body).toBe("plain words");
   });
@@ -80,7 +94,9 @@ describe("HTTP errors", () => {
 describe("2xx bodies that break the spec", () => {
   it("malformed JSON is an Enable3InvalidResponseError", async () => {
     answer = (res) => reply(res, 200, "{not json", { "content-type": "application/json" });
-    const error = await clientFor(server.url).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3InvalidResponseError);
     expect((error as Enable3InvalidResponseError).body).toBe("{not json");
   });
@@ -99,9 +115,14 @@ describe("2xx bodies that break the spec", () => {
 describe("error details", () => {
   it("toJSON lists the fields of each class, never the stack or the cause", async () => {
     const json = (await failure(404, { message: "no such user" })).toJSON();
-    expect(Object.keys(json).sort()).toEqual(["attempts", "body", "message", "method", "name", "operation", "path", "retryable", "status"].sort());
+    expect(Object.keys(json).sort()).toEqual(
+      ["attempts", "body", "message", "method", "name", "operation", "path", "retryable", "status"].sort(),
+    );
     expect(new Enable3ValidationError("events[0].value", "must be a number").toJSON()).toEqual({
-      name: "Enable3ValidationError", message: "events[0].value must be a number", field: "events[0].value", retryable: false,
+      name: "Enable3ValidationError",
+      message: "events[0].value must be a number",
+      field: "events[0].value",
+      retryable: false,
     });
   });
 });
@@ -109,7 +130,9 @@ describe("error details", () => {
 describe("the API's own reason in the message", () => {
   it("quotes the body's message, redacted and cut to about 200 characters", async () => {
     const error = await failure(400, { message: `eventId "depositt" is not configured for ${TEST_KEY}` });
-    expect(error.message).toBe(`getUserBalance GET /api/v1/integration/user/u1/balance failed with HTTP 400: eventId "depositt" is not configured for [redacted]`);
+    expect(error.message).toBe(
+      `getUserBalance GET /api/v1/integration/user/u1/balance failed with HTTP 400: eventId "depositt" is not configured for [redacted]`,
+    );
     const long = await failure(422, { error: "x".repeat(5000) });
     expect(long.message.length).toBeLessThan(400);
     expect(long.message).toMatch(/: x+…$/);
@@ -126,16 +149,24 @@ describe("addWebsites", () => {
     let n = 0;
     answer = (res) => (++n === 1 ? res.destroy() : reply(res, 409, { message: "duplicate" }));
     const enable3 = clientFor(server.url, { maxRetries: 2, initialDelayMs: 1 });
-    await expect(enable3.addWebsites(["https://casino.example"])).resolves.toEqual({ websites: ["https://casino.example"], registeredByEarlierAttempt: true });
+    await expect(enable3.addWebsites(["https://casino.example"])).resolves.toEqual({
+      websites: ["https://casino.example"],
+      registeredByEarlierAttempt: true,
+    });
   });
 
   it("a 409 on the first attempt is still a conflict", async () => {
     answer = (res) => reply(res, 409, { message: "duplicate" });
-    await expect(clientFor(server.url, { maxRetries: 2 }).addWebsites(["https://casino.example"])).rejects.toBeInstanceOf(Enable3ConflictError);
+    await expect(clientFor(server.url, { maxRetries: 2 }).addWebsites(["https://casino.example"])).rejects.toBeInstanceOf(
+      Enable3ConflictError,
+    );
   });
 
   it("a first-time registration says so", async () => {
     answer = (res) => reply(res, 201);
-    await expect(clientFor(server.url).addWebsites(["https://casino.example"])).resolves.toEqual({ websites: ["https://casino.example"], registeredByEarlierAttempt: false });
+    await expect(clientFor(server.url).addWebsites(["https://casino.example"])).resolves.toEqual({
+      websites: ["https://casino.example"],
+      registeredByEarlierAttempt: false,
+    });
   });
 });

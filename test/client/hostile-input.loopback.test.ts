@@ -19,7 +19,9 @@ describe("query parameters", () => {
     const server = await widgetServer();
     await clientFor(server.url).getWidgetUrl("u1", { params, referralCode: "GOOD" });
     const sent = query(server.requests[0]!.url);
-    expect(sent.split("&").sort()).toEqual([...expected.split("&"), ...(expected.includes("referralCode=GOOD") ? [] : ["referralCode=GOOD"])].sort());
+    expect(sent.split("&").sort()).toEqual(
+      [...expected.split("&"), ...(expected.includes("referralCode=GOOD") ? [] : ["referralCode=GOOD"])].sort(),
+    );
     expect(new URL(server.requests[0]!.url, "http://x").searchParams.getAll("referralCode")).toEqual(["GOOD"]);
   });
 
@@ -42,9 +44,13 @@ describe("errors that used to escape as something else", () => {
   });
 
   it("a getter that throws is a validation error naming the field", async () => {
-    const event = { userId: "u", eventId: "e", get value(): number {
-      throw new Error("boom");
-    } };
+    const event = {
+      userId: "u",
+      eventId: "e",
+      get value(): number {
+        throw new Error("boom");
+      },
+    };
     const error = await enable3.sendEvent(event).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3ValidationError);
     expect(error).toMatchObject({ field: "event.value" });
@@ -57,14 +63,12 @@ describe("errors that used to escape as something else", () => {
     await expect(enable3.getUserBalance("player-😀")).rejects.not.toBeInstanceOf(Enable3ValidationError); // a real pair is sent (the fake server answers {})
   });
 
-  it.each([
-    [{ "bad name": "x" }],
-    [{ "x-ok": "a\r\nX-Injected: 1" }],
-    [{ "x-ok": "nul\0" }],
-    [{ "x-ok": "emoji 😀" }],
-  ])("client headers %j are refused when the client is made, not on every call", (headers) => {
-    expect(() => createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch, headers })).toThrow(Enable3ValidationError);
-  });
+  it.each([[{ "bad name": "x" }], [{ "x-ok": "a\r\nX-Injected: 1" }], [{ "x-ok": "nul\0" }], [{ "x-ok": "emoji 😀" }]])(
+    "client headers %j are refused when the client is made, not on every call",
+    (headers) => {
+      expect(() => createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch, headers })).toThrow(Enable3ValidationError);
+    },
+  );
 
   it("per-call headers are checked the same way", async () => {
     await expect(enable3.getUserBalance("u1", { headers: { "x-a": "1\n2" } })).rejects.toBeInstanceOf(Enable3ValidationError);

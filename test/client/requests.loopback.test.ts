@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Enable3AbortError, Enable3ConnectionError, Enable3Error } from "../../src/index.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
-import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
+import { reply, type ScriptedServer, startScriptedServer } from "../helpers/http-server.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const API_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -29,18 +29,33 @@ const last = () => server.requests.at(-1)!;
 describe("requests on the wire", () => {
   it("sendEvent generates an id, formats a Date in UTC and sends the key", async () => {
     const enable3 = clientFor(server.url);
-    const { id } = await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50, createdAt: new Date("2024-02-22T10:00:00Z"), eventTags: ["slots"] });
+    const { id } = await enable3.sendEvent({
+      userId: "u1",
+      eventId: "deposit",
+      value: 50,
+      createdAt: new Date("2024-02-22T10:00:00Z"),
+      eventTags: ["slots"],
+    });
     expect(id).toMatch(UUID);
     expect(last().method).toBe("POST");
     expect(last().url).toBe("/api/v1/event");
     expect(last().headers["x-api-key"]).toBe(TEST_KEY);
     expect(last().headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(last().body)).toEqual({ id, userId: "u1", eventId: "deposit", value: 50, createdAt: "2024-02-22 10:00:00", eventTags: ["slots"] });
+    expect(JSON.parse(last().body)).toEqual({
+      id,
+      userId: "u1",
+      eventId: "deposit",
+      value: 50,
+      createdAt: "2024-02-22 10:00:00",
+      eventTags: ["slots"],
+    });
   });
 
   it("sendEvent keeps the caller's id and string date, and defaults createdAt to now", async () => {
     const enable3 = clientFor(server.url);
-    expect(await enable3.sendEvent({ id: "evt-1", userId: "u1", eventId: "e", value: 1, createdAt: "2024-02-22 10:00:00" })).toEqual({ id: "evt-1" });
+    expect(await enable3.sendEvent({ id: "evt-1", userId: "u1", eventId: "e", value: 1, createdAt: "2024-02-22 10:00:00" })).toEqual({
+      id: "evt-1",
+    });
     expect(JSON.parse(last().body).createdAt).toBe("2024-02-22 10:00:00");
     await enable3.sendEvent({ userId: "u1", eventId: "e", value: 1 });
     const sent = JSON.parse(last().body);

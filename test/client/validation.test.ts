@@ -15,7 +15,10 @@ function expectValidation(fn: () => unknown, field: string) {
 }
 
 async function expectRejectedValidation(promise: Promise<unknown>, field: string) {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(Enable3ValidationError);
   expect((error as Enable3ValidationError).field).toBe(field);
 }
@@ -82,7 +85,11 @@ describe("method input is checked before anything is sent", () => {
     ["empty segmentIds", () => enable3.removeSegments([{ userId: "u1", segmentIds: [] }]), "assignments[0].segmentIds"],
     ["blank segment user", () => enable3.assignSegments([{ userId: "", segmentIds: ["vip"] }]), "assignments[0].userId"],
     ["non-string deep-link param", () => enable3.getWidgetUrl("u1", { params: { tab: 1 as unknown as string } }), "options.params.tab"],
-    ["conflicting referral codes", () => enable3.getWidgetUrl("u1", { referralCode: "A", params: { referralCode: "B" } }), "options.params.referralCode"],
+    [
+      "conflicting referral codes",
+      () => enable3.getWidgetUrl("u1", { referralCode: "A", params: { referralCode: "B" } }),
+      "options.params.referralCode",
+    ],
     ["negative per-call retries", () => enable3.getUserBalance("u1", { maxRetries: -2 }), "requestOptions.maxRetries"],
   ];
 

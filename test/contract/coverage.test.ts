@@ -12,9 +12,16 @@ const operationIds: string[] = Object.values(spec.paths as Record<string, Record
 describe("every operation of the merged spec has a wrapper method", () => {
   const client = createEnable3Client({ apiKey: TEST_KEY }) as unknown as Record<string, unknown>;
   it("the spec has the eight operations", () => {
-    expect([...operationIds].sort()).toEqual(
-      ["addWebsites", "assignSegments", "getUserBalance", "getUserToken", "getWidgetUrl", "removeSegments", "sendEvent", "sendRevenue"],
-    );
+    expect([...operationIds].sort()).toEqual([
+      "addWebsites",
+      "assignSegments",
+      "getUserBalance",
+      "getUserToken",
+      "getWidgetUrl",
+      "removeSegments",
+      "sendEvent",
+      "sendRevenue",
+    ]);
   });
   it.each(operationIds)("%s", (operationId) => {
     expect(typeof client[operationId]).toBe("function");

@@ -2,7 +2,11 @@
 // (--errors): a call the spec does not allow would come back as an error, never as a 2xx.
 import { afterEach, describe, expect, inject, it } from "vitest";
 import {
-  createEnable3Client, Enable3AuthenticationError, Enable3BadRequestError, Enable3ConflictError, Enable3NotFoundError,
+  createEnable3Client,
+  Enable3AuthenticationError,
+  Enable3BadRequestError,
+  Enable3ConflictError,
+  Enable3NotFoundError,
   Enable3PermissionError,
 } from "../../src/index.js";
 import { TEST_KEY } from "../helpers/client.js";
@@ -67,7 +71,10 @@ describe("contract: the SDK's requests satisfy the spec", () => {
     expect(balance.userExists).toBeTypeOf("boolean");
   });
   it("addWebsites", async () => {
-    await expect(enable3.addWebsites(["https://casino.example"])).resolves.toEqual({ websites: ["https://casino.example"], registeredByEarlierAttempt: false });
+    await expect(enable3.addWebsites(["https://casino.example"])).resolves.toEqual({
+      websites: ["https://casino.example"],
+      registeredByEarlierAttempt: false,
+    });
   });
 });
 
@@ -107,7 +114,10 @@ describe("contract: documented error statuses surface as typed errors", () => {
     ["getUserBalance 404", () => enable3.getUserBalance("u1", prefer(404)), Enable3NotFoundError],
     ["addWebsites 409", () => enable3.addWebsites(["https://casino.example"], prefer(409)), Enable3ConflictError],
   ] as const)("%s", async (_name, run, ErrorClass) => {
-    const error = await run().then(() => expect.unreachable(), (e: unknown) => e);
+    const error = await run().then(
+      () => expect.unreachable(),
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ErrorClass);
   });
 

@@ -6,8 +6,8 @@ import { createEnable3Client } from "../../src/index.js";
 import { widgetIframeHtml } from "../../src/widget.js";
 import { launchChromium } from "../helpers/browser.js";
 import { TEST_KEY } from "../helpers/client.js";
-import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
-import { startScript, type Started } from "../helpers/process.js";
+import { reply, type ScriptedServer, startScriptedServer } from "../helpers/http-server.js";
+import { type Started, startScript } from "../helpers/process.js";
 
 let browser: Browser;
 let page: Started;

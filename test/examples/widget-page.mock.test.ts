@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createEnable3Client } from "../../src/index.js";
 import { TEST_KEY } from "../helpers/client.js";
-import { startScript, type Started } from "../helpers/process.js";
+import { type Started, startScript } from "../helpers/process.js";
 
 let page: Started;
 beforeAll(async () => {

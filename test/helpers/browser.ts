@@ -1,6 +1,6 @@
 // A real Chromium for the browser tests (chromium.mjs says which), closed when the test (or the file)
 // that launched it ends.
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { chooseChromium } from "./chromium.mjs";
 import { registerTeardown } from "./teardown.js";
 

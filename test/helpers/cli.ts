@@ -15,9 +15,14 @@ export interface CliResult {
 
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
     registerTeardown(() => stopChild(child));
     if (input !== undefined) child.stdin!.end(input);
   });
@@ -31,6 +36,8 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const result = new Promise<CliResult>((resolve) => child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })));
+  const result = new Promise<CliResult>((resolve) =>
+    child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })),
+  );
   return { child, result, stderr: () => stderr };
 }

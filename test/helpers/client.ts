@@ -1,7 +1,8 @@
 // Shared test plumbing: a client on a scripted server, and a fetch that counts what reaches the network.
+
+import type { ClientOptions } from "../../src/index.js";
 import { createEnable3Client as onFetch } from "../../src/index.js";
 import { createEnable3Client as onNode } from "../../src/index.node.js";
-import type { ClientOptions } from "../../src/index.js";
 
 export const TEST_KEY = "test-key-5f1c9a0e7d";
 

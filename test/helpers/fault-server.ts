@@ -1,6 +1,6 @@
 // A fault server whose answers are scripted per request: answer i handles request i; the last repeats.
 import type { ServerResponse } from "node:http";
-import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "./http-server.js";
+import { type RecordedRequest, type ScriptedServer, startScriptedServer } from "./http-server.js";
 
 export type Answer = (res: ServerResponse, server: ScriptedServer, req: RecordedRequest) => void;
 

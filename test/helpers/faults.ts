@@ -22,6 +22,8 @@ export function slowBody(server: ScriptedServer, res: ServerResponse, ms: number
 
 export const ok = (res: ServerResponse) => reply(res, 200, BALANCE);
 export const htmlBadGateway = (res: ServerResponse) =>
-  reply(res, 502, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>", { "content-type": "text/html" });
+  reply(res, 502, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>", {
+    "content-type": "text/html",
+  });
 export const emptyServerError = (res: ServerResponse) => reply(res, 500);
 export const malformedJson = (res: ServerResponse) => reply(res, 200, '{"balance": "1', { "content-type": "application/json" });

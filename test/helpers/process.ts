@@ -1,7 +1,7 @@
 // Runs a script of ours as a user would (a real subprocess) and waits for it to say it is listening.
 // The process is registered for teardown the moment it is spawned, so a failed start or a failed
 // test never leaves it running.
-import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
 import { registerTeardown } from "./teardown.js";
 

@@ -8,7 +8,10 @@ const open = new Set<() => Promise<void>>();
 /** Registers `stop`; returns it wrapped so that calling it early is safe and it runs once. */
 export function registerTeardown(stop: () => unknown): () => Promise<void> {
   let stopping: Promise<void> | undefined;
-  const once = () => (stopping ??= Promise.resolve().then(stop).then(() => void open.delete(once)));
+  const once = () =>
+    (stopping ??= Promise.resolve()
+      .then(stop)
+      .then(() => void open.delete(once)));
   open.add(once);
   try {
     onTestFinished(() => once());

@@ -8,7 +8,8 @@ describe("package checks", () => {
   it("the core entry imports nothing Node-only", async () => {
     const { build } = await import("esbuild");
     // platform "neutral" with no Node built-ins resolvable: a node: import would fail the build
-    const bundle = (file: string) => build({ entryPoints: [path.join(ROOT, file)], bundle: true, platform: "neutral", write: false, logLevel: "silent" });
+    const bundle = (file: string) =>
+      build({ entryPoints: [path.join(ROOT, file)], bundle: true, platform: "neutral", write: false, logLevel: "silent" });
     await expect(bundle("dist/index.js")).resolves.toBeTruthy();
     await expect(bundle("dist/callback.js")).resolves.toBeTruthy();
     await expect(bundle("dist/widget.js")).resolves.toBeTruthy();

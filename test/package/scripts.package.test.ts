@@ -32,11 +32,25 @@ const CASES: Record<string, Case> = {
   start: { shows: /8 of 8 operations/ },
   typecheck: { shows: /^(?![\s\S]*error TS)/ },
   // every export documented (typedoc.json makes a validation warning an error), and docs/api current
-  docs: { shows: /^(?![\s\S]*\[(warning|error)\])/, then: async (copy) => expect(await filesUnder(path.join(copy, "docs/api")), "run npm run docs and commit docs/api").toEqual(await filesUnder(path.join(ROOT, "docs/api"))) },
+  docs: {
+    shows: /^(?![\s\S]*\[(warning|error)\])/,
+    then: async (copy) =>
+      expect(await filesUnder(path.join(copy, "docs/api")), "run npm run docs and commit docs/api").toEqual(
+        await filesUnder(path.join(ROOT, "docs/api")),
+      ),
+  },
   "check:package": { shows: /node16 \(from ESM\)[\s\S]*🟢/u },
   size: { shows: /^ok +enable3-client +\d+\.\d+ kB[\s\S]*^ok +enable3-client\/callback[\s\S]*^ok +enable3-client\/widget/m },
   bench: {
-    env: { BENCH_ROUNDS: "1", BENCH_CALLS: "5", BENCH_WARMUP: "5", BENCH_BULK_EVENTS: "300", BENCH_BULK_SECONDS: "0.02", BENCH_COLD_RUNS: "1", BENCH_CLI_LINES: "300" },
+    env: {
+      BENCH_ROUNDS: "1",
+      BENCH_CALLS: "5",
+      BENCH_WARMUP: "5",
+      BENCH_BULK_EVENTS: "300",
+      BENCH_BULK_SECONDS: "0.02",
+      BENCH_COLD_RUNS: "1",
+      BENCH_CLI_LINES: "300",
+    },
     shows: /## Targets/,
   },
 };
@@ -48,7 +62,8 @@ let builtOnce = false;
 async function filesUnder(dir: string): Promise<Record<string, string>> {
   const found: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) found[path.relative(dir, path.join(entry.parentPath, entry.name))] = await readFile(path.join(entry.parentPath, entry.name), "utf8");
+    if (entry.isFile())
+      found[path.relative(dir, path.join(entry.parentPath, entry.name))] = await readFile(path.join(entry.parentPath, entry.name), "utf8");
   }
   return found;
 }
@@ -70,26 +85,36 @@ describe("package.json scripts", () => {
     expect(Object.keys(scripts).sort()).toEqual([...Object.keys(CASES), ...RUNS_THE_SUITE, ...RUN_BY_CI].sort());
   });
 
-  it.each(Object.entries(CASES))("npm run %s", async (name, { args = [], env = {}, shows, then }) => {
-    const out = path.join(copy, "bench-out.md");
-    const afterBuild = scripts[name]!.startsWith(BUILD_FIRST) ? scripts[name]!.slice(BUILD_FIRST.length) : undefined;
-    // run alone (-t), a build-first script still gets its build
-    if (afterBuild !== undefined && !builtOnce) await exec("npm", ["run", "build", "--silent"], { cwd: copy }).then(() => (builtOnce = true));
-    const command = afterBuild === undefined ? ["run", name, ...args] : ["exec", "-c", [afterBuild, ...args].join(" ")];
-    const result = await exec("npm", command, { cwd: copy, env: { ...process.env, BENCH_OUT: out, ...env }, maxBuffer: 32 * 1024 * 1024 }).then(
-      (r) => ({ code: 0, output: r.stdout + r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
-    );
-    expect(result.output).toMatch(shows);
-    expect(result.code, result.output).toBe(0);
-    await then?.(copy);
-    if (name === "build") builtOnce = true;
-  }, 60_000);
+  it.each(Object.entries(CASES))(
+    "npm run %s",
+    async (name, { args = [], env = {}, shows, then }) => {
+      const out = path.join(copy, "bench-out.md");
+      const afterBuild = scripts[name]!.startsWith(BUILD_FIRST) ? scripts[name]!.slice(BUILD_FIRST.length) : undefined;
+      // run alone (-t), a build-first script still gets its build
+      if (afterBuild !== undefined && !builtOnce)
+        await exec("npm", ["run", "build", "--silent"], { cwd: copy }).then(() => (builtOnce = true));
+      const command = afterBuild === undefined ? ["run", name, ...args] : ["exec", "-c", [afterBuild, ...args].join(" ")];
+      const result = await exec("npm", command, {
+        cwd: copy,
+        env: { ...process.env, BENCH_OUT: out, ...env },
+        maxBuffer: 32 * 1024 * 1024,
+      }).then(
+        (r) => ({ code: 0, output: r.stdout + r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
+      );
+      expect(result.output).toMatch(shows);
+      expect(result.code, result.output).toBe(0);
+      await then?.(copy);
+      if (name === "build") builtOnce = true;
+    },
+    60_000,
+  );
 
   it.each(RUN_BY_CI)("npm run %s points at files that exist, and .ci/run runs it", async (name) => {
     const files = [...scripts[name]!.matchAll(/(?:--prefix |node )(\S+)/g)].map((m) => m[1]!);
     expect(files).toEqual(["test/runtimes", "test/runtimes/run.mjs"]);
-    for (const file of files) await expect(readFile(path.join(ROOT, file, file.endsWith(".mjs") ? "" : "package-lock.json"))).resolves.toBeTruthy();
+    for (const file of files)
+      await expect(readFile(path.join(ROOT, file, file.endsWith(".mjs") ? "" : "package-lock.json"))).resolves.toBeTruthy();
     expect(await readFile(path.join(ROOT, ".ci/run"), "utf8")).toContain(`npm run ${name}`);
   });
 

@@ -21,7 +21,9 @@ async function pack(source: string, dir: string): Promise<string> {
 
 /** The packages the lockfile installs for production (not dev): what an operator's install pulls in. */
 async function runtimeDependencies(): Promise<string[]> {
-  const lock = JSON.parse(await readFile(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+  const lock = JSON.parse(await readFile(path.join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+  };
   return Object.entries(lock.packages)
     .filter(([where, entry]) => where !== "" && !entry.dev && !entry.devOptional)
     .map(([where]) => where.slice(where.lastIndexOf("node_modules/") + "node_modules/".length));
@@ -37,12 +39,26 @@ describe("tarball smoke test", () => {
 
   it("holds dist, src (for the declaration maps), the merged spec, README, LICENSE, CHANGELOG and nothing else", async () => {
     const { stdout } = await exec("tar", ["-tzf", tarball]);
-    const files = stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""));
+    const files = stdout
+      .trim()
+      .split("\n")
+      .map((f) => f.replace(/^package\//, ""));
     const unexpected = files.filter(
-      (f) => !/^(dist|src)\//.test(f) && !["openapi/enable3.openapi.json", "README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f),
+      (f) =>
+        !/^(dist|src)\//.test(f) && !["openapi/enable3.openapi.json", "README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f),
     );
     expect(unexpected).toEqual([]);
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/index.d.ts.map", "dist/callback.js", "dist/cli/main.js", "openapi/enable3.openapi.json", "LICENSE", "CHANGELOG.md", "README.md"]) {
+    for (const f of [
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/index.d.ts.map",
+      "dist/callback.js",
+      "dist/cli/main.js",
+      "openapi/enable3.openapi.json",
+      "LICENSE",
+      "CHANGELOG.md",
+      "README.md",
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.some((f) => f.startsWith("test/") || f.includes(".test."))).toBe(false);
@@ -93,7 +109,11 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
 `,
     );
     const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
-    const blocks = [...readme.matchAll(/^```ts( runnable)?\n([\s\S]*?)^```$/gm)].map((m, i) => ({ file: `readme-${i + 1}.ts`, runnable: Boolean(m[1]), code: m[2]! }));
+    const blocks = [...readme.matchAll(/^```ts( runnable)?\n([\s\S]*?)^```$/gm)].map((m, i) => ({
+      file: `readme-${i + 1}.ts`,
+      runnable: Boolean(m[1]),
+      code: m[2]!,
+    }));
     const rows = [...readme.matchAll(/^\| `\w+\(.*?\)` \| `(GET|POST|DELETE) (\/api\/[^`]+)` \|/gm)].map((m) => [m[1]!, m[2]!] as const);
     await mkdir(path.join(project, "readme"));
     for (const block of blocks) await writeFile(path.join(project, "readme", block.file), `${block.code}\nexport {};\n`);
@@ -105,14 +125,27 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
       path.join(project, "tsconfig.json"),
       JSON.stringify({
         compilerOptions: {
-          target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true,
-          skipLibCheck: false, lib: ["ES2022", "DOM", "DOM.Iterable"], types: ["node"], typeRoots: [path.join(ROOT, "node_modules/@types")], outDir: "out", rootDir: ".",
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          skipLibCheck: false,
+          lib: ["ES2022", "DOM", "DOM.Iterable"],
+          types: ["node"],
+          typeRoots: [path.join(ROOT, "node_modules/@types")],
+          outDir: "out",
+          rootDir: ".",
         },
         include: ["consumer.ts", "readme/*.ts"],
       }),
     );
     const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
-    const typecheck = await exec(process.execPath, [tsc, "-p", project]).then(() => "", (e: { stdout: string }) => e.stdout);
+    const typecheck = await exec(process.execPath, [tsc, "-p", project]).then(
+      () => "",
+      (e: { stdout: string }) => e.stdout,
+    );
     return { project, typecheck, blocks: blocks.map(({ file, runnable }) => ({ file, runnable })), rows };
   }
 
@@ -120,9 +153,21 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
     const project = await consumer();
     expect(await readdir(path.join(project, "node_modules/enable3-client/dist"))).toContain("index.js");
 
-    const esm = await exec(process.execPath, ["--input-type=module", "-e", "const m = await import('enable3-client'); const c = await import('enable3-client/callback'); console.log(typeof m.createEnable3Client, typeof c.verifyCallbackSignature)"], { cwd: project });
+    const esm = await exec(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        "const m = await import('enable3-client'); const c = await import('enable3-client/callback'); console.log(typeof m.createEnable3Client, typeof c.verifyCallbackSignature)",
+      ],
+      { cwd: project },
+    );
     expect(esm.stdout.trim()).toBe("function function");
-    const cjs = await exec(process.execPath, ["-e", "const m = require('enable3-client'); console.log(typeof m.createEnable3Client, typeof m.Enable3Error)"], { cwd: project });
+    const cjs = await exec(
+      process.execPath,
+      ["-e", "const m = require('enable3-client'); console.log(typeof m.createEnable3Client, typeof m.Enable3Error)"],
+      { cwd: project },
+    );
     expect(cjs.stdout.trim()).toBe("function function");
 
     const { typecheck } = await compiled();
@@ -139,7 +184,10 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
     expect(typecheck).toBe("");
     for (const block of blocks.filter((b) => b.runnable)) {
       const out = path.join(project, "out", "readme", block.file.replace(/\.ts$/, ".js"));
-      const run = await exec(process.execPath, [out], { cwd: project, env: { ...process.env, ENABLE3_BASE_URL: inject("prismUrl"), ENABLE3_API_KEY: "any-key" } });
+      const run = await exec(process.execPath, [out], {
+        cwd: project,
+        env: { ...process.env, ENABLE3_BASE_URL: inject("prismUrl"), ENABLE3_API_KEY: "any-key" },
+      });
       expect(run.stdout, block.file).not.toBe("");
     }
   }, 120_000);

@@ -3,7 +3,11 @@
 // Each check returns nothing or throws; runChecks reports every check by name, passed or with its reason.
 
 const KEY = "runtime-key-4c2d9e";
-const VECTOR = { body: "your_request_body", secret: "your_secret_key", signature: "Sji3ztm3P5bsWGgiR8jZ2fJmJ7BDmDJ/HI6AXXcyy2m7mozCeF+ceKN3c7Ha0E/0NI2ALy2Sq/jXsn4JJZbtow==" };
+const VECTOR = {
+  body: "your_request_body",
+  secret: "your_secret_key",
+  signature: "Sji3ztm3P5bsWGgiR8jZ2fJmJ7BDmDJ/HI6AXXcyy2m7mozCeF+ceKN3c7Ha0E/0NI2ALy2Sq/jXsn4JJZbtow==",
+};
 
 export const CHECK_NAMES = [
   "8 operations on the mock",
@@ -41,7 +45,7 @@ export async function runChecks(sdk, config) {
   const { core, callback, widget } = sdk;
   const { prismUrl, faultUrl } = config;
   const client = (baseUrl, options = {}) => core.createEnable3Client({ apiKey: KEY, baseUrl, maxRetries: 0, ...options });
-  const seen = async () => (await (await fetch(`${faultUrl}/_seen`)).json());
+  const seen = async () => await (await fetch(`${faultUrl}/_seen`)).json();
   const reset = () => fetch(`${faultUrl}/_reset`, { method: "POST" }).then((r) => r.text());
 
   const checks = {
@@ -71,7 +75,11 @@ export async function runChecks(sdk, config) {
     },
     async "503→503→201 keeps the event id"() {
       await reset();
-      const { id } = await client(faultUrl, { maxRetries: 3, initialDelayMs: 10, maxDelayMs: 20 }).sendEvent({ userId: "flaky", eventId: "deposit", value: 1 });
+      const { id } = await client(faultUrl, { maxRetries: 3, initialDelayMs: 10, maxDelayMs: 20 }).sendEvent({
+        userId: "flaky",
+        eventId: "deposit",
+        value: 1,
+      });
       const ids = (await seen()).map((r) => JSON.parse(r.body).id);
       assert(ids.length === 3 && ids.every((x) => x === id), `ids sent: ${ids.join(", ")}`);
     },
@@ -106,11 +114,20 @@ export async function runChecks(sdk, config) {
     },
     async "typed errors (instanceof)"() {
       const validation = await rejectionOf(client(faultUrl).sendEvent({ userId: "u", eventId: "e", value: "1" }));
-      assert(validation instanceof core.Enable3ValidationError && validation instanceof core.Enable3Error && validation instanceof Error, "validation");
+      assert(
+        validation instanceof core.Enable3ValidationError && validation instanceof core.Enable3Error && validation instanceof Error,
+        "validation",
+      );
       const notFound = await rejectionOf(client(prismUrl).getUserBalance("u1", { headers: { Prefer: "code=404" } }));
-      assert(notFound instanceof core.Enable3NotFoundError && notFound instanceof core.Enable3ApiError && notFound.status === 404, `got ${notFound?.name}`);
+      assert(
+        notFound instanceof core.Enable3NotFoundError && notFound instanceof core.Enable3ApiError && notFound.status === 404,
+        `got ${notFound?.name}`,
+      );
       const invalid = await rejectionOf((async () => callback.parseWithdrawalCallback("{}", "x", "secret"))());
-      assert(invalid instanceof callback.Enable3CallbackError && invalid instanceof core.Enable3Error, "callback errors share the base class");
+      assert(
+        invalid instanceof callback.Enable3CallbackError && invalid instanceof core.Enable3Error,
+        "callback errors share the base class",
+      );
     },
     async "the key never in message or JSON"() {
       const error = await rejectionOf(client(faultUrl).getUserBalance("leak"));
@@ -123,7 +140,14 @@ export async function runChecks(sdk, config) {
       assert(callback.signCallback(VECTOR.body, VECTOR.secret) === VECTOR.signature, "the published vector");
       assert(callback.verifyCallbackSignature(VECTOR.body, VECTOR.signature, VECTOR.secret) === true, "verify");
       assert(callback.verifyCallbackSignature(`${VECTOR.body} `, VECTOR.signature, VECTOR.secret) === false, "a tampered body verified");
-      const payload = JSON.stringify({ userId: "u", amount: 1, tokenAmount: 100, tokenRate: 0.01, transactionId: "t", createdAt: "2024-02-22 10:00:00" });
+      const payload = JSON.stringify({
+        userId: "u",
+        amount: 1,
+        tokenAmount: 100,
+        tokenRate: 0.01,
+        transactionId: "t",
+        createdAt: "2024-02-22 10:00:00",
+      });
       const parsed = callback.parseWithdrawalCallback(payload, callback.signCallback(payload, "s"), "s");
       assert(parsed.createdAtDate.toISOString() === "2024-02-22T10:00:00.000Z", "parsed date");
     },
@@ -147,7 +171,10 @@ export async function runChecks(sdk, config) {
       } catch (e) {
         error = e;
       }
-      assert(error instanceof core.Enable3ValidationError && /ENABLE3_API_KEY/.test(error.message), `expected the missing-key error, got ${error}`);
+      assert(
+        error instanceof core.Enable3ValidationError && /ENABLE3_API_KEY/.test(error.message),
+        `expected the missing-key error, got ${error}`,
+      );
       client(prismUrl); // an explicit key still works
     },
   };

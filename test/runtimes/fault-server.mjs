@@ -9,7 +9,12 @@ let seen = [];
 const attempts = new Map();
 
 const server = createServer((req, res) => {
-  const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "*", "access-control-allow-methods": "*", "access-control-expose-headers": "*" };
+  const cors = {
+    "access-control-allow-origin": "*",
+    "access-control-allow-headers": "*",
+    "access-control-allow-methods": "*",
+    "access-control-expose-headers": "*",
+  };
   const answer = (status, body, headers = {}) => {
     res.writeHead(status, { ...cors, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers });
     res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -34,7 +39,10 @@ const server = createServer((req, res) => {
     if (scenario === "hang") return; // never answers; the connection ends with the client or the server
     if (scenario === "redirect") return answer(302, undefined, { location: "http://127.0.0.1:1/elsewhere" });
     if (scenario === "leak") return answer(500, { message: `bad key ${KEY}` }, { "x-request-id": `req-${KEY}` });
-    if (scenario === "retry-after") return count("retry-after") === 1 ? answer(503, undefined, { "retry-after": "1" }) : answer(200, { balance: "1.00", userExists: true });
+    if (scenario === "retry-after")
+      return count("retry-after") === 1
+        ? answer(503, undefined, { "retry-after": "1" })
+        : answer(200, { balance: "1.00", userExists: true });
     if (scenario === "flaky") return count(JSON.parse(body).id) < 3 ? answer(503) : answer(201);
     if (req.url.endsWith("/widget")) return answer(200, { url: `https://widget.example/?token=${JWT}` });
     if (req.url.endsWith("/balance")) return answer(200, { balance: "12.50", userExists: true });

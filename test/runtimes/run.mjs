@@ -64,14 +64,25 @@ const firstExisting = (...candidates) => candidates.find((c) => existsSync(c));
 
 async function bundleFor(platform, conditions) {
   const outfile = path.join(work, `sdk-${platform}.mjs`);
-  await build({ entryPoints: [path.join(here, "entry-bundle.mjs")], bundle: true, format: "esm", platform, conditions, outfile, logLevel: "silent", nodePaths: [modules] });
+  await build({
+    entryPoints: [path.join(here, "entry-bundle.mjs")],
+    bundle: true,
+    format: "esm",
+    platform,
+    conditions,
+    outfile,
+    logLevel: "silent",
+    nodePaths: [modules],
+  });
   return outfile;
 }
 
 async function inChromium(bundle, config) {
   const page = createServer(async (req, res) => {
     if (req.url === "/sdk.mjs") return res.writeHead(200, { "content-type": "text/javascript" }).end(await readFile(bundle));
-    res.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><script type="module">import { runAll } from "/sdk.mjs"; window.runAll = runAll;</script>');
+    res
+      .writeHead(200, { "content-type": "text/html" })
+      .end('<!doctype html><script type="module">import { runAll } from "/sdk.mjs"; window.runAll = runAll;</script>');
   });
   await new Promise((resolve) => page.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => new Promise((resolve) => page.close(resolve)));
@@ -99,23 +110,46 @@ try {
     const config = JSON.stringify({ ...base, environment: "set" });
     table[runtime] = parse(await run(path.join(modules, pkg, "bin/node"), [packageEntry, config], { env: withEnv }), runtime);
   }
-  const bun = firstExisting(path.join(modules, "@oven/bun-linux-x64/bin/bun"), path.join(modules, "bun/bin/bun.exe"), path.join(modules, "bun/bin/bun"));
+  const bun = firstExisting(
+    path.join(modules, "@oven/bun-linux-x64/bin/bun"),
+    path.join(modules, "bun/bin/bun.exe"),
+    path.join(modules, "bun/bin/bun"),
+  );
   table.Bun = parse(await run(bun ?? "bun", [packageEntry, JSON.stringify({ ...base, environment: "set" })], { env: withEnv }), "Bun");
   // Deno with --allow-net only: the SDK must need neither --allow-env nor --allow-read
   const deno = firstExisting(path.join(modules, "@deno/linux-x64-glibc/deno"), path.join(modules, "deno/deno"));
-  table["Deno (--allow-net)"] = parse(await run(deno ?? "deno", ["run", "--allow-net", "--no-prompt", packageEntry, JSON.stringify({ ...base, environment: "refused" })], { env: withEnv }), "Deno");
+  table["Deno (--allow-net)"] = parse(
+    await run(deno ?? "deno", ["run", "--allow-net", "--no-prompt", packageEntry, JSON.stringify({ ...base, environment: "refused" })], {
+      env: withEnv,
+    }),
+    "Deno",
+  );
   const workerBundle = await bundleFor("neutral", ["workerd", "worker", "import"]);
-  table["workerd (Miniflare)"] = parse(await run(path.join(modules, "node24/bin/node"), [path.join(here, "entry-workerd.mjs"), workerBundle, JSON.stringify({ ...base, environment: "none" })]), "workerd");
+  table["workerd (Miniflare)"] = parse(
+    await run(path.join(modules, "node24/bin/node"), [
+      path.join(here, "entry-workerd.mjs"),
+      workerBundle,
+      JSON.stringify({ ...base, environment: "none" }),
+    ]),
+    "workerd",
+  );
   try {
     table.Chromium = await inChromium(await bundleFor("browser", ["browser", "import"]), { ...base, environment: "none" });
   } catch (error) {
-    table.Chromium = CHECK_NAMES.map((name) => ({ name, ok: false, reason: `Chromium did not run the checks: ${String(error).slice(0, 300)}` }));
+    table.Chromium = CHECK_NAMES.map((name) => ({
+      name,
+      ok: false,
+      reason: `Chromium did not run the checks: ${String(error).slice(0, 300)}`,
+    }));
   }
 } catch (error) {
   console.error(error);
   exitCode = 1;
 } finally {
-  for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {});
+  for (const cleanup of cleanups.reverse())
+    await Promise.resolve()
+      .then(cleanup)
+      .catch(() => {});
 }
 
 const runtimes = Object.keys(table);

@@ -42,7 +42,9 @@ export default function setup() {
       } catch {}
     }
     // vitest only logs an error thrown here, so the exit code is set by hand
-    process.stderr.write(`\nFAIL: the suite left ${left.length} process(es) running (now killed):\n${left.map((p) => `  ${p.pid} ${p.command}`).join("\n")}\n`);
+    process.stderr.write(
+      `\nFAIL: the suite left ${left.length} process(es) running (now killed):\n${left.map((p) => `  ${p.pid} ${p.command}`).join("\n")}\n`,
+    );
     process.exitCode = 1;
   };
 }

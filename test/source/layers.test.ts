@@ -55,7 +55,8 @@ describe("source layers", () => {
 
   it("each file imports at run time only from its own group or the groups allowed for it", () => {
     const broken = files.flatMap((file) =>
-      graph.get(file)!
+      graph
+        .get(file)!
         .filter((target) => groupOf(target) !== groupOf(file) && !ALLOWED[groupOf(file)]!.includes(groupOf(target)))
         .map((target) => `${path.relative(SRC, file)} -> ${path.relative(SRC, target)}`),
     );

@@ -11,7 +11,9 @@ const rows = new Map([...table.matchAll(/^\| `(\w+)` \| [^|]+ \| ([^|]+) \|/gm)]
 
 describe("README configuration table", () => {
   it("lists every client option, the key and fetch included", () => {
-    expect([...rows.keys()].sort()).toEqual([...Object.keys(CLIENT_DEFAULTS), "apiKey", "retryBudget", "logger", "headers", "fetch"].sort());
+    expect([...rows.keys()].sort()).toEqual(
+      [...Object.keys(CLIENT_DEFAULTS), "apiKey", "retryBudget", "logger", "headers", "fetch"].sort(),
+    );
   });
 
   it.each(Object.entries(CLIENT_DEFAULTS))("%s: the default the code uses", (option, value) => {
@@ -20,9 +22,13 @@ describe("README configuration table", () => {
   });
 
   it("retryBudget, the widget cache and bulk sending: the defaults the code uses", () => {
-    const budget = Object.entries(RETRY_BUDGET_DEFAULTS).map(([k, v]) => `${k}: ${v}`).join(", ");
+    const budget = Object.entries(RETRY_BUDGET_DEFAULTS)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ");
     expect(rows.get("retryBudget")).toBe(`\`{ ${budget} }\``);
-    expect(readme).toContain(`{ maxEntries: ${WIDGET_CACHE_DEFAULTS.maxEntries}, refreshMarginMs: ${WIDGET_CACHE_DEFAULTS.refreshMarginMs.toLocaleString("en-US").replace(/,/g, "_")} }); // the defaults`);
+    expect(readme).toContain(
+      `{ maxEntries: ${WIDGET_CACHE_DEFAULTS.maxEntries}, refreshMarginMs: ${WIDGET_CACHE_DEFAULTS.refreshMarginMs.toLocaleString("en-US").replace(/,/g, "_")} }); // the defaults`,
+    );
     expect(readme).toContain(`requests in flight (default ${BULK_DEFAULTS.concurrency}, at most 1024)`);
   });
 });

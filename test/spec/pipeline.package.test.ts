@@ -56,8 +56,12 @@ async function editFragment(name: string, edit: (doc: any) => void) {
 describe("npm run generate", () => {
   it("reproduces the committed spec and types byte for byte", async () => {
     expect((await generate()).code).toBe(0);
-    expect(await readFile(path.join(dirs.spec, "enable3.openapi.json"), "utf8")).toBe(await readFile(path.join(root, "openapi/enable3.openapi.json"), "utf8"));
-    expect(await readFile(path.join(dirs.types, "enable3.ts"), "utf8")).toBe(await readFile(path.join(root, "src/generated/enable3.ts"), "utf8"));
+    expect(await readFile(path.join(dirs.spec, "enable3.openapi.json"), "utf8")).toBe(
+      await readFile(path.join(root, "openapi/enable3.openapi.json"), "utf8"),
+    );
+    expect(await readFile(path.join(dirs.types, "enable3.ts"), "utf8")).toBe(
+      await readFile(path.join(root, "src/generated/enable3.ts"), "utf8"),
+    );
   });
 
   it("merges into one info, one server, one global apiKey scheme, and no key parameter", async () => {
@@ -78,7 +82,9 @@ describe("npm run generate", () => {
       doc.paths["/api/v1/integration/websites"].get = {
         operationId: "listWebsites",
         summary: "List websites",
-        responses: { "200": { description: "OK", content: { "application/json": { schema: { $ref: "#/components/schemas/OperatorWebsitesDto" } } } } },
+        responses: {
+          "200": { description: "OK", content: { "application/json": { schema: { $ref: "#/components/schemas/OperatorWebsitesDto" } } } },
+        },
       };
     });
     expect((await generate()).code).toBe(0);
@@ -129,7 +135,9 @@ describe("npm run generate", () => {
 
   it("fails when the merged spec is invalid", async () => {
     await editFragment("add-websites.json", (doc) => {
-      doc.paths["/api/v1/integration/websites"].post.requestBody.content["application/json"].schema = { $ref: "#/components/schemas/Missing" };
+      doc.paths["/api/v1/integration/websites"].post.requestBody.content["application/json"].schema = {
+        $ref: "#/components/schemas/Missing",
+      };
     });
     const result = await generateCommand();
     expect(result.code).toBe(1);

@@ -3,8 +3,8 @@
 // is ever handed a request it refuses, and no call leaves a timer armed that would fire later.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Enable3ValidationError } from "../../src/index.js";
-import { BALANCE } from "../helpers/faults.js";
 import { clientFor } from "../helpers/client.js";
+import { BALANCE } from "../helpers/faults.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 
 /**
@@ -20,7 +20,9 @@ function liveAttemptTimers() {
     if (ms === 60_000) live.add(handle);
     return handle;
   }) as typeof setTimeout);
-  vi.spyOn(globalThis, "clearTimeout").mockImplementation(((handle?: NodeJS.Timeout) => (live.delete(handle), realClear(handle))) as typeof clearTimeout);
+  vi.spyOn(globalThis, "clearTimeout").mockImplementation(
+    ((handle?: NodeJS.Timeout) => (live.delete(handle), realClear(handle))) as typeof clearTimeout,
+  );
   return live;
 }
 

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { Enable3ServerError } from "../../src/index.js";
 import { RetryBudget } from "../../src/wrappers/transport/retry-budget.js";
 import { clientFor } from "../helpers/client.js";
-import { reply } from "../helpers/http-server.js";
-import { ok } from "../helpers/faults.js";
 import { scriptedFaultServer } from "../helpers/fault-server.js";
+import { ok } from "../helpers/faults.js";
+import { reply } from "../helpers/http-server.js";
 
 const fast = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 2 };
 

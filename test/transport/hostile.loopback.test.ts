@@ -1,14 +1,21 @@
 // Defects a close reading and a hostile run found in the transport, each shown on loopback.
+
+import { createServer, type Server } from "node:net";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
-  createEnable3Client, Enable3AbortError, Enable3ConnectionError, Enable3RedirectError, Enable3ResponseTooLargeError, Enable3ServerError,
-  Enable3ValidationError, type Logger,
+  createEnable3Client,
+  Enable3AbortError,
+  Enable3ConnectionError,
+  Enable3RedirectError,
+  Enable3ResponseTooLargeError,
+  Enable3ServerError,
+  Enable3ValidationError,
+  type Logger,
 } from "../../src/index.js";
-import { BALANCE } from "../helpers/faults.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
+import { BALANCE } from "../helpers/faults.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
-import { createServer, type Server } from "node:net";
 import { registerTeardown } from "../helpers/teardown.js";
 
 const balancePath = "/api/v1/integration/user/{operatorUserId}/balance" as const;
@@ -78,7 +85,9 @@ describe("response size", () => {
       res.writeHead(200, { "content-type": "application/json", "content-length": String(10 * 1024 * 1024) });
       res.write("{");
     });
-    const error = await clientFor(server.url, { maxResponseBytes: 1000 }).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url, { maxResponseBytes: 1000 })
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3ResponseTooLargeError);
   });
 
@@ -103,7 +112,13 @@ describe("redirects are recognised by what they are, not by an error's wording",
       calls++;
       return new OpaqueRedirect(null);
     }) as typeof fetch;
-    const enable3 = createEnable3Client({ apiKey: TEST_KEY, baseUrl: "http://127.0.0.1:1", fetch: browserLikeFetch, maxRetries: 3, initialDelayMs: 1 });
+    const enable3 = createEnable3Client({
+      apiKey: TEST_KEY,
+      baseUrl: "http://127.0.0.1:1",
+      fetch: browserLikeFetch,
+      maxRetries: 3,
+      initialDelayMs: 1,
+    });
     const error = await enable3.getUserBalance("u1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3RedirectError);
     expect(error).not.toBeInstanceOf(Enable3ConnectionError);
@@ -112,7 +127,9 @@ describe("redirects are recognised by what they are, not by an error's wording",
 
   it("a redirect names its status and where it pointed", async () => {
     const server = await startScriptedServer((_req, res) => reply(res, 302, "", { location: "https://elsewhere.example/x" }));
-    const error = await clientFor(server.url).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3RedirectError);
     expect(error).toMatchObject({ status: 302 });
     expect((error as Error).message).toContain("HTTP 302 to https://elsewhere.example/x");
@@ -124,7 +141,9 @@ describe("redirects are recognised by what they are, not by an error's wording",
       calls++;
       throw new TypeError("redirect count exceeded by a proxy");
     }) as typeof globalThis.fetch;
-    const error = await createEnable3Client({ apiKey: TEST_KEY, baseUrl: "http://127.0.0.1:1", fetch, maxRetries: 1, initialDelayMs: 1 }).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await createEnable3Client({ apiKey: TEST_KEY, baseUrl: "http://127.0.0.1:1", fetch, maxRetries: 1, initialDelayMs: 1 })
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3ConnectionError);
     expect(calls).toBe(2);
   });
@@ -144,10 +163,13 @@ describe("a logger never changes a call's outcome", () => {
 });
 
 describe("timer limits", () => {
-  it.each(["timeoutMs", "deadlineMs", "maxRetryAfterMs", "initialDelayMs", "maxDelayMs"] as const)("%s above 2^31-1 ms is refused (setTimeout would fire at once)", (option) => {
-    expect(() => clientFor("http://127.0.0.1:1", { [option]: 2 ** 31 })).toThrow(Enable3ValidationError);
-    expect(() => clientFor("http://127.0.0.1:1", { [option]: 2 ** 31 - 1 })).not.toThrow();
-  });
+  it.each(["timeoutMs", "deadlineMs", "maxRetryAfterMs", "initialDelayMs", "maxDelayMs"] as const)(
+    "%s above 2^31-1 ms is refused (setTimeout would fire at once)",
+    (option) => {
+      expect(() => clientFor("http://127.0.0.1:1", { [option]: 2 ** 31 })).toThrow(Enable3ValidationError);
+      expect(() => clientFor("http://127.0.0.1:1", { [option]: 2 ** 31 - 1 })).not.toThrow();
+    },
+  );
 
   it("a per-call timeoutMs above the limit is refused before anything is sent", async () => {
     const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
@@ -157,19 +179,25 @@ describe("timer limits", () => {
 });
 
 describe("secrets in what a hostile server sends back", () => {
-  it.each(["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"])("a key echoed in %s is redacted in requestId, JSON and inspect", async (header) => {
-    const server = await startScriptedServer((_req, res) => reply(res, 500, { message: "no" }, { [header]: `req-${TEST_KEY}` }));
-    const error = await clientFor(server.url).getUserBalance("u1").catch((e: unknown) => e);
-    expect((error as { requestId: string }).requestId).toBe("req-[redacted]");
-    expect(JSON.stringify(error)).not.toContain(TEST_KEY);
-    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(TEST_KEY);
-  });
+  it.each(["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"])(
+    "a key echoed in %s is redacted in requestId, JSON and inspect",
+    async (header) => {
+      const server = await startScriptedServer((_req, res) => reply(res, 500, { message: "no" }, { [header]: `req-${TEST_KEY}` }));
+      const error = await clientFor(server.url)
+        .getUserBalance("u1")
+        .catch((e: unknown) => e);
+      expect((error as { requestId: string }).requestId).toBe("req-[redacted]");
+      expect(JSON.stringify(error)).not.toContain(TEST_KEY);
+      expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(TEST_KEY);
+    },
+  );
 
   it("a malformed status line echoing the key leaves no raw bytes in the cause chain", async () => {
     const url = await rawServer(`HTTP/1.1 2x0 ${TEST_KEY}\r\n\r\n`);
-    const error = await clientFor(url).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(url)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3ConnectionError);
     expect(inspect(error, { depth: 20, showHidden: true })).not.toContain(TEST_KEY);
   });
 });
-

@@ -14,16 +14,22 @@ function recordingLogger() {
 
 describe("logging", () => {
   it("is off by default", async () => {
-    const server = await scriptedFaultServer((res) => reply(res, 503), (res) => reply(res, 201));
-    
+    const server = await scriptedFaultServer(
+      (res) => reply(res, 503),
+      (res) => reply(res, 201),
+    );
+
     const { logger, lines } = recordingLogger();
     await clientFor(server.url, { maxRetries: 1, initialDelayMs: 1, logger }).sendEvent({ userId: "u", eventId: "e", value: 1 });
     expect(lines).toEqual([]);
   });
 
   it("logs one debug line per attempt with method, path, status, attempt and wait", async () => {
-    const server = await scriptedFaultServer((res) => reply(res, 503, "", { "retry-after-ms": "5" }), (res) => reply(res, 201));
-    
+    const server = await scriptedFaultServer(
+      (res) => reply(res, 503, "", { "retry-after-ms": "5" }),
+      (res) => reply(res, 201),
+    );
+
     const { logger, lines } = recordingLogger();
     await clientFor(server.url, { maxRetries: 2, logger, logLevel: "debug" }).sendEvent({ userId: "u", eventId: "e", value: 1 });
     expect(lines).toEqual([
@@ -35,7 +41,7 @@ describe("logging", () => {
 
   it("at warn level, says only when it gives up early", async () => {
     const server = await scriptedFaultServer((res) => reply(res, 503));
-    
+
     const { logger, lines } = recordingLogger();
     const enable3 = clientFor(server.url, { maxRetries: 1, initialDelayMs: 1, logger, logLevel: "warn", retryBudget: { capacity: 5 } });
     await enable3.getUserBalance("u1").catch(() => {});

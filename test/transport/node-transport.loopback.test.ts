@@ -17,7 +17,9 @@ describe("transport choice", () => {
 
   it("on Node, a given fetch wins over the node:http transport", async () => {
     const calls: string[] = [];
-    const fetch = (async (url: string) => (calls.push(url), new Response(JSON.stringify(BALANCE), { status: 200 }))) as typeof globalThis.fetch;
+    const fetch = (async (url: string) => (
+      calls.push(url), new Response(JSON.stringify(BALANCE), { status: 200 })
+    )) as typeof globalThis.fetch;
     await createEnable3Client({ apiKey: TEST_KEY, baseUrl: "http://127.0.0.1:1", fetch }).getUserBalance("u1");
     expect(calls).toEqual(["http://127.0.0.1:1/api/v1/integration/user/u1/balance"]);
   });
@@ -26,7 +28,10 @@ describe("transport choice", () => {
     const target = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
     const server = await startScriptedServer((req, res) => reply(res, 307, "", { location: `${target.url}${req.url}` }));
     const { raw } = createEnable3Client({ apiKey: TEST_KEY, baseUrl: server.url });
-    const { data } = await raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } }, redirect: "follow" });
+    const { data } = await raw.GET("/api/v1/integration/user/{operatorUserId}/balance", {
+      params: { path: { operatorUserId: "u1" } },
+      redirect: "follow",
+    });
     expect(data).toEqual(BALANCE);
   });
 });
@@ -49,12 +54,30 @@ describe("a request node:http refuses", () => {
     const { createNodeTransport } = await import("../../src/wrappers/transport/node-attempt.js");
     const transport = createNodeTransport(undefined);
     onTestFinished(() => transport.close());
-    const settings = { timeoutMs: 60_000, deadlineMs: 120_000, maxResponseBytes: 1024, maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1, retryOnStatus: [] };
+    const settings = {
+      timeoutMs: 60_000,
+      deadlineMs: 120_000,
+      maxResponseBytes: 1024,
+      maxRetries: 0,
+      initialDelayMs: 1,
+      maxDelayMs: 1,
+      maxRetryAfterMs: 1,
+      retryOnStatus: [],
+    };
     const controller = new AbortController();
     const spy = vi.spyOn(globalThis, "setTimeout");
     const listen = vi.spyOn(controller.signal, "addEventListener");
-    onTestFinished(() => vi.restoreAllMocks());
-    const request = { plain: true, url: "http://127.0.0.1:1/a b", method: "GET", headers: new Headers(), body: undefined, redirect: "error" as const };
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+    });
+    const request = {
+      plain: true,
+      url: "http://127.0.0.1:1/a b",
+      method: "GET",
+      headers: new Headers(),
+      body: undefined,
+      redirect: "error" as const,
+    };
     const outcome = await transport.attempt(request, { operation: "test", settings, attempts: 1 }, Date.now() + 120_000, controller.signal);
     expect(outcome.failure).toMatchObject({ kind: "invalid-request" });
     expect(spy).not.toHaveBeenCalled();

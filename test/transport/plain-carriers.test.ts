@@ -34,7 +34,10 @@ function clientAnswering(status: number, body: string) {
     expect(input).toBeInstanceOf(PlainRequest); // the request reaches the transport as built
     return recording(new PlainResponse(status, new Headers({ "content-type": "application/json" }), body), "response");
   }) as unknown as typeof globalThis.fetch;
-  return { api, init: { fetch, Request: RecordingRequest as unknown as typeof Request, headers: { "X-API-KEY": "k" }, parseAs: "text" as const } };
+  return {
+    api,
+    init: { fetch, Request: RecordingRequest as unknown as typeof Request, headers: { "X-API-KEY": "k" }, parseAs: "text" as const },
+  };
 }
 
 describe("openapi-fetch and the plain carriers", () => {
@@ -44,13 +47,22 @@ describe("openapi-fetch and the plain carriers", () => {
     touched.response.clear();
     missing.length = 0;
     const ok = clientAnswering(200, '{"balance":"1","userExists":true}');
-    await ok.api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params: { path: { operatorUserId: "u 1" }, query: { referralCode: "R" } }, ...ok.init });
-    await ok.api.POST("/api/v1/event", { body: { id: "e", userId: "u", eventId: "d", value: 1, createdAt: "2024-02-22 10:00:00" }, ...ok.init });
+    await ok.api.GET("/api/v1/integration/user/{operatorUserId}/widget", {
+      params: { path: { operatorUserId: "u 1" }, query: { referralCode: "R" } },
+      ...ok.init,
+    });
+    await ok.api.POST("/api/v1/event", {
+      body: { id: "e", userId: "u", eventId: "d", value: 1, createdAt: "2024-02-22 10:00:00" },
+      ...ok.init,
+    });
     await ok.api.DELETE("/api/v1/segment/users", { body: [{ userId: "u", segmentIds: ["s"] }], ...ok.init });
     const empty = clientAnswering(201, "");
     await empty.api.POST("/api/v1/revenue", { body: { requestId: "r", revenue: 1, date: "2024-02-22 10:00:00" }, ...empty.init });
     const failed = clientAnswering(404, '{"message":"no"}');
-    const result = await failed.api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u" } }, ...failed.init });
+    const result = await failed.api.GET("/api/v1/integration/user/{operatorUserId}/balance", {
+      params: { path: { operatorUserId: "u" } },
+      ...failed.init,
+    });
     expect(result.error).toEqual({ message: "no" });
     expect(missing).toEqual([]);
     expect(touched.response.has("text")).toBe(true); // the recording really saw openapi-fetch at work

@@ -1,13 +1,19 @@
 // Retries: what is retried, how often, how long the waits are, and that every attempt is the same request.
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import {
-  createEnable3Client, Enable3AbortError, Enable3BadRequestError, Enable3ConnectionError, Enable3InvalidResponseError, Enable3RateLimitError,
-  Enable3ServerError, Enable3TimeoutError,
+  createEnable3Client,
+  Enable3AbortError,
+  Enable3BadRequestError,
+  Enable3ConnectionError,
+  Enable3InvalidResponseError,
+  Enable3RateLimitError,
+  Enable3ServerError,
+  Enable3TimeoutError,
 } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
-import { reply } from "../helpers/http-server.js";
-import { BALANCE, emptyServerError, htmlBadGateway, malformedJson, ok, resetMidResponse, slowBody } from "../helpers/faults.js";
 import { scriptedFaultServer } from "../helpers/fault-server.js";
+import { BALANCE, emptyServerError, htmlBadGateway, malformedJson, ok, resetMidResponse, slowBody } from "../helpers/faults.js";
+import { reply } from "../helpers/http-server.js";
 
 const fast = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5 };
 const serve = scriptedFaultServer;
@@ -29,7 +35,10 @@ async function withFakeTime<T>(promise: Promise<T>, stepMs = 10): Promise<T> {
 
 describe("retries", () => {
   it("503 then 200: retried once, same body and id on both attempts", async () => {
-    const server = await serve((res) => reply(res, 503), (res) => reply(res, 201));
+    const server = await serve(
+      (res) => reply(res, 503),
+      (res) => reply(res, 201),
+    );
     const { id } = await clientFor(server.url, fast).sendEvent({ userId: "u1", eventId: "deposit", value: 5 });
     expect(server.requests).toHaveLength(2);
     expect(server.requests[0]!.body).toBe(server.requests[1]!.body);
@@ -38,7 +47,11 @@ describe("retries", () => {
   });
 
   it("keeps the same requestId on every attempt of sendRevenue", async () => {
-    const server = await serve((res) => reply(res, 500), (res) => reply(res, 502), (res) => reply(res, 200));
+    const server = await serve(
+      (res) => reply(res, 500),
+      (res) => reply(res, 502),
+      (res) => reply(res, 200),
+    );
     const { requestId } = await clientFor(server.url, fast).sendRevenue({ revenue: 3 });
     expect(server.requests.map((r) => JSON.parse(r.body).requestId)).toEqual([requestId, requestId, requestId]);
   });
@@ -77,7 +90,11 @@ describe("retries", () => {
     await expect(withFakeTime(call)).rejects.toBeInstanceOf(Enable3ServerError);
     const gaps = server.arrivals.slice(1).map((t, i) => t - server.arrivals[i]!);
     expect(gaps).toHaveLength(3);
-    const bounds = [[200, 400], [400, 800], [500, 1000]];
+    const bounds = [
+      [200, 400],
+      [400, 800],
+      [500, 1000],
+    ];
     gaps.forEach((gap, i) => {
       expect(gap).toBeGreaterThanOrEqual(bounds[i]![0]!);
       expect(gap).toBeLessThanOrEqual(bounds[i]![1]! + 20);
@@ -86,7 +103,9 @@ describe("retries", () => {
 
   it("fails rather than wait beyond maxRetryAfterMs", async () => {
     const server = await serve((res) => reply(res, 429, "", { "retry-after": "3600" }));
-    const error = await clientFor(server.url, fast).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url, fast)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3RateLimitError);
     expect((error as Enable3RateLimitError).attempts).toBe(1);
     expect(server.requests).toHaveLength(1);
@@ -98,14 +117,18 @@ describe("retries", () => {
     expect(recovered.requests).toHaveLength(2);
 
     const broken = await serve(resetMidResponse);
-    const error = await clientFor(broken.url, fast).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(broken.url, fast)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3ConnectionError);
     expect(error).toMatchObject({ attempts: 3, retryable: true, operation: "getUserBalance", method: "GET" });
   });
 
   it("times out a response that never comes, on every attempt", async () => {
     const server = await serve(() => {});
-    const error = await clientFor(server.url, { ...fast, timeoutMs: 50 }).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url, { ...fast, timeoutMs: 50 })
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3TimeoutError);
     expect(error).toMatchObject({ attempts: 3 });
     expect(server.requests).toHaveLength(3);
@@ -113,7 +136,9 @@ describe("retries", () => {
 
   it("times out a body that is too slow, and waits for one that is slow but in time", async () => {
     const tooSlow = await serve((res, server) => slowBody(server, res, 500));
-    const error = await clientFor(tooSlow.url, { ...fast, maxRetries: 0, timeoutMs: 100 }).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(tooSlow.url, { ...fast, maxRetries: 0, timeoutMs: 100 })
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3TimeoutError);
 
     const slow = await serve((res, server) => slowBody(server, res, 50));
@@ -123,7 +148,9 @@ describe("retries", () => {
   it("stops at the overall deadline", async () => {
     const server = await serve(() => {});
     // attempts end at 150 and 300 ms; the third starts with 100 ms left and is cut by the deadline (slack for a loaded machine)
-    const error = await clientFor(server.url, { ...fast, maxRetries: 5, timeoutMs: 150, deadlineMs: 400 }).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url, { ...fast, maxRetries: 5, timeoutMs: 150, deadlineMs: 400 })
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3TimeoutError);
     // the deadline ended it, not the retries: five retries of 150 ms would have taken six attempts
     expect((error as Enable3TimeoutError).message).toMatch(/exceeded its deadline of 400 ms$/);
@@ -139,7 +166,9 @@ describe("retries", () => {
 
   it("retries an HTML 502 page and reports it as text", async () => {
     const server = await serve(htmlBadGateway);
-    const error = await clientFor(server.url, fast).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url, fast)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3ServerError);
     expect(error).toMatchObject({ status: 502, attempts: 3 });
     expect((error as Enable3ServerError).body).toMatch(/<h1>502 Bad Gateway<\/h1>/);
@@ -147,13 +176,17 @@ describe("retries", () => {
 
   it("retries an empty 500 and reports no body", async () => {
     const server = await serve(emptyServerError);
-    const error = await clientFor(server.url, fast).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url, fast)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 500, attempts: 3, body: undefined });
   });
 
   it("never retries another 4xx", async () => {
     const server = await serve((res) => reply(res, 400, { error: "bad" }));
-    const error = await clientFor(server.url, fast).getUserBalance("u1").catch((e: unknown) => e);
+    const error = await clientFor(server.url, fast)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3BadRequestError);
     expect(server.requests).toHaveLength(1);
   });
@@ -162,7 +195,9 @@ describe("retries", () => {
     const server = await serve((res) => reply(res, 503));
     await expect(clientFor(server.url, { ...fast, maxRetries: 0 }).getUserBalance("u1")).rejects.toMatchObject({ attempts: 1 });
     await expect(clientFor(server.url, fast).getUserBalance("u1", { maxRetries: 0 })).rejects.toMatchObject({ attempts: 1 });
-    await expect(clientFor(server.url, { ...fast, maxRetries: 0 }).getUserBalance("u1", { maxRetries: 1 })).rejects.toMatchObject({ attempts: 2 });
+    await expect(clientFor(server.url, { ...fast, maxRetries: 0 }).getUserBalance("u1", { maxRetries: 1 })).rejects.toMatchObject({
+      attempts: 2,
+    });
     expect(server.requests).toHaveLength(4);
   });
 
@@ -175,7 +210,9 @@ describe("retries", () => {
   it("a caller's abort during the backoff wait ends the call at once", async () => {
     const server = await serve((res) => reply(res, 503));
     const controller = new AbortController();
-    const call = clientFor(server.url, { maxRetries: 5, initialDelayMs: 60_000, maxDelayMs: 60_000 }).getUserBalance("u1", { signal: controller.signal });
+    const call = clientFor(server.url, { maxRetries: 5, initialDelayMs: 60_000, maxDelayMs: 60_000 }).getUserBalance("u1", {
+      signal: controller.signal,
+    });
     while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 2));
     await new Promise((r) => setTimeout(r, 20));
     controller.abort();
@@ -200,11 +237,20 @@ describe("retries", () => {
       live.add(handle);
       return handle;
     }) as typeof setTimeout);
-    vi.spyOn(globalThis, "clearTimeout").mockImplementation(((handle?: NodeJS.Timeout) => (live.delete(handle), realClear(handle))) as typeof clearTimeout);
+    vi.spyOn(globalThis, "clearTimeout").mockImplementation(
+      ((handle?: NodeJS.Timeout) => (live.delete(handle), realClear(handle))) as typeof clearTimeout,
+    );
     onTestFinished(() => {
       vi.restoreAllMocks();
     });
-    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://localhost:1", fetch, ...fast, timeoutMs: 60_000, deadlineMs: 120_000 });
+    const enable3 = createEnable3Client({
+      apiKey: "k",
+      baseUrl: "http://localhost:1",
+      fetch,
+      ...fast,
+      timeoutMs: 60_000,
+      deadlineMs: 120_000,
+    });
     await expect(enable3.getUserBalance("u1")).resolves.toEqual(BALANCE); // a retry, then success
     expect(live.size).toBe(0);
     const controller = new AbortController();

@@ -3,9 +3,9 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createEnable3Client, Enable3Error, type Logger } from "../../src/index.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
-import { reply } from "../helpers/http-server.js";
-import { resetMidResponse } from "../helpers/faults.js";
 import { scriptedFaultServer } from "../helpers/fault-server.js";
+import { resetMidResponse } from "../helpers/faults.js";
+import { reply } from "../helpers/http-server.js";
 
 function recordingLogger() {
   const lines: string[] = [];
@@ -33,7 +33,7 @@ describe("secrets", () => {
     const echo = (res: Parameters<typeof reply>[0]) =>
       reply(res, 401, `<html>key ${TEST_KEY} rejected</html>`, { "content-type": "text/html" });
     const server = await scriptedFaultServer((res) => reply(res, 503, { echoed: TEST_KEY }), resetMidResponse, echo);
-    
+
     const { logger, lines } = recordingLogger();
     const enable3 = clientFor(server.url, { maxRetries: 2, initialDelayMs: 1, logger, logLevel: "debug" });
     const errors: unknown[] = [];

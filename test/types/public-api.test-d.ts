@@ -1,11 +1,21 @@
 // Type tests of the public API, checked by `npm run typecheck` (tsc over test/): inputs and results
 // follow the generated spec types, and what the spec forbids does not compile.
 import { expectTypeOf } from "vitest";
+import { type ParsedWithdrawalCallback, parseWithdrawalCallback, type WithdrawalCallback } from "../../src/callback.js";
 import {
-  createEnable3Client, type AddWebsitesResult, type BulkReport, type components, type Enable3Client, type EventInput, type OperationId,
-  type RevenueInput, type SendEventResult, type UserBalance, type UserToken, type WidgetUrl,
+  type AddWebsitesResult,
+  type BulkReport,
+  type components,
+  createEnable3Client,
+  type Enable3Client,
+  type EventInput,
+  type OperationId,
+  type RevenueInput,
+  type SendEventResult,
+  type UserBalance,
+  type UserToken,
+  type WidgetUrl,
 } from "../../src/index.js";
-import { parseWithdrawalCallback, type ParsedWithdrawalCallback, type WithdrawalCallback } from "../../src/callback.js";
 import { createWidgetCache, type WidgetCache } from "../../src/widget.js";
 
 type Schemas = components["schemas"];

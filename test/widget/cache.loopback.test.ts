@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { Enable3AbortError, Enable3ServerError, Enable3ValidationError } from "../../src/index.js";
 import { createWidgetCache } from "../../src/widget.js";
 import { clientFor } from "../helpers/client.js";
-import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
+import { reply, type ScriptedServer, startScriptedServer } from "../helpers/http-server.js";
 import { fakeJwt } from "../helpers/jwt.js";
 
 const HOUR = 3600_000;
@@ -198,7 +198,12 @@ describe("cache defects a close reading found", () => {
   });
 
   it.each([
-    [{ maxEntries: -1 }], [{ maxEntries: Number.NaN }], [{ maxEntries: "10" }], [{ maxEntries: 1.5 }], [{ refreshMarginMs: -1 }], [{ refreshMarginMs: 2 ** 31 }],
+    [{ maxEntries: -1 }],
+    [{ maxEntries: Number.NaN }],
+    [{ maxEntries: "10" }],
+    [{ maxEntries: 1.5 }],
+    [{ refreshMarginMs: -1 }],
+    [{ refreshMarginMs: 2 ** 31 }],
   ])("refuses cache options %j", (options) => {
     expect(() => createWidgetCache(clientFor(server.url), options as never)).toThrow(Enable3ValidationError);
   });

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Enable3InvalidResponseError, WIDGET_URL_LIFETIME_MS } from "../../src/index.js";
 import { decodeJwtPayload, jwtExpiry } from "../../src/wrappers/internal/jwt.js";
 import { clientFor } from "../helpers/client.js";
-import { reply, startScriptedServer, type ScriptedServer } from "../helpers/http-server.js";
+import { reply, type ScriptedServer, startScriptedServer } from "../helpers/http-server.js";
 import { fakeJwt } from "../helpers/jwt.js";
 
 const exp = Math.floor(Date.UTC(2030, 0, 1) / 1000);
@@ -84,7 +84,8 @@ describe("answers the SDK must not pass on", () => {
   ] as const)("a %s answer of %j is an Enable3InvalidResponseError", async (kind, answer) => {
     body = answer;
     const enable3 = clientFor(server.url);
-    const call = kind === "balance" ? enable3.getUserBalance("u1") : kind === "widget" ? enable3.getWidgetUrl("u1") : enable3.getUserToken("u1");
+    const call =
+      kind === "balance" ? enable3.getUserBalance("u1") : kind === "widget" ? enable3.getWidgetUrl("u1") : enable3.getUserToken("u1");
     await expect(call).rejects.toBeInstanceOf(Enable3InvalidResponseError);
   });
 

@@ -20,8 +20,14 @@ describe("widgetIframeHtml", () => {
 
   it("escapes every overridable attribute", () => {
     const html = widgetIframeHtml("https://w.example/", {
-      title: `Rewards "VIP" <b>`, className: "a' onload='x", id: "w`1", width: 320, height: "480", allow: "fullscreen",
-      referrerPolicy: "no-referrer", loading: "eager",
+      title: `Rewards "VIP" <b>`,
+      className: "a' onload='x",
+      id: "w`1",
+      width: 320,
+      height: "480",
+      allow: "fullscreen",
+      referrerPolicy: "no-referrer",
+      loading: "eager",
     });
     expect(html).toContain('title="Rewards &quot;VIP&quot; &lt;b&gt;"');
     expect(html).toContain('class="a&#39; onload=&#39;x"');

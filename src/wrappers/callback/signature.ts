@@ -13,8 +13,13 @@ export const SIGNATURE_HEADER = "x-request-signature";
 
 /** Why a callback was refused: answer 401 for the signature reasons, 400 for the others. */
 export type CallbackErrorReason =
-  | "invalid-body" | "invalid-secret" | "missing-signature" | "malformed-signature"
-  | "signature-mismatch" | "invalid-json" | "invalid-payload";
+  | "invalid-body"
+  | "invalid-secret"
+  | "missing-signature"
+  | "malformed-signature"
+  | "signature-mismatch"
+  | "invalid-json"
+  | "invalid-payload";
 
 /** A callback that must not be trusted. `reason` says why; answer 401 for signature reasons, 400 otherwise. */
 export class Enable3CallbackError extends Enable3Error {
@@ -61,7 +66,11 @@ export function verifyCallbackSignature(rawBody: RawBody, signature: SignatureHe
 }
 
 /** The one signature check behind both public functions; throws only for a missing header or bad inputs. */
-export function checkSignature(rawBody: RawBody, signature: SignatureHeader, secret: string): "valid" | "malformed-signature" | "signature-mismatch" {
+export function checkSignature(
+  rawBody: RawBody,
+  signature: SignatureHeader,
+  secret: string,
+): "valid" | "malformed-signature" | "signature-mismatch" {
   const given = signatureOf(signature);
   const expected = signCallback(rawBody, secret);
   if (!SIGNATURE_SHAPE.test(given)) return "malformed-signature";
@@ -89,7 +98,10 @@ function secretOf(secret: unknown): string {
 function bodyBytes(rawBody: unknown): Uint8Array {
   if (typeof rawBody === "string") return utf8ToBytes(rawBody);
   if (rawBody instanceof Uint8Array) return rawBody;
-  throw new Enable3CallbackError("invalid-body", "the raw body must be a string or bytes (a parsed object has lost the exact bytes the signature covers)");
+  throw new Enable3CallbackError(
+    "invalid-body",
+    "the raw body must be a string or bytes (a parsed object has lost the exact bytes the signature covers)",
+  );
 }
 
 /** Same time whatever the inputs' contents, for inputs of the same length. */

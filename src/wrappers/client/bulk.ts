@@ -109,9 +109,16 @@ export async function sendInBulk<I>(
   }
   const o = (options === undefined ? {} : check.plainObject(options, "options")) as BulkOptions<I>;
   const concurrency = check.numberIn(o.concurrency ?? BULK_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new Enable3ValidationError("options.signal", "must be an AbortSignal");
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw new Enable3ValidationError("options.signal", "must be an AbortSignal");
   const {
-    concurrency: _c, onProgress, onSettled, collectDelivered = BULK_DEFAULTS.collectDelivered, collectFailed = true, signal, ...requestOptions
+    concurrency: _c,
+    onProgress,
+    onSettled,
+    collectDelivered = BULK_DEFAULTS.collectDelivered,
+    collectFailed = true,
+    signal,
+    ...requestOptions
   } = o;
   const noRequestOptions = Object.values(requestOptions).every((value) => value === undefined);
   const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], failedCount: 0, aborted: false };

@@ -1,12 +1,12 @@
 // Runs one operation: per-call settings, the openapi-fetch call over the retrying transport, and the
 // mapping of its result to data or a typed error.
 import { apiErrorFor, Enable3Error, Enable3InvalidResponseError } from "../errors.js";
-import { resolveCallSettings, type ClientConfig, type RequestOptions } from "../transport/options.js";
-import type { Redactor } from "../transport/redact.js";
+import { type CallContext, contextOf, labelOf } from "../transport/call-context.js";
+import { type ClientConfig, type RequestOptions, resolveCallSettings } from "../transport/options.js";
 import { PlainRequest } from "../transport/plain-carriers.js";
-import type { ResponseCheck } from "./response-checks.js";
-import { contextOf, labelOf, type CallContext } from "../transport/call-context.js";
+import type { Redactor } from "../transport/redact.js";
 import type { OperationId } from "../types.js";
+import type { ResponseCheck } from "./response-checks.js";
 
 /** What every openapi-fetch call receives from us. Bodies are read as text and parsed here. */
 export interface SendInit {
@@ -34,7 +34,12 @@ export function createCaller(config: ClientConfig, transport: (ctx: CallContext)
     const ctx: CallContext = { operation, settings, attempts: 0 };
     let result: FetchResult;
     try {
-      result = await send({ fetch: transport(ctx), Request: PlainRequest as unknown as typeof Request, headers: settings.headers, parseAs: "text" });
+      result = await send({
+        fetch: transport(ctx),
+        Request: PlainRequest as unknown as typeof Request,
+        headers: settings.headers,
+        parseAs: "text",
+      });
     } catch (e) {
       if (e instanceof Enable3Error) throw e;
       throw new Enable3Error(`${operation} failed before reaching the server: ${redact(String(e))}`, contextOf(ctx));

@@ -2,22 +2,29 @@
 // openapi-fetch, whose fetch is the retrying transport.
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../../generated/enable3.js";
-import type { BulkOptions, BulkReport } from "./bulk.js";
-import { createCaller } from "./call.js";
 import { Enable3ConflictError, Enable3ValidationError } from "../errors.js";
-import { createLog } from "../transport/log.js";
-import { resolveClientConfig, type ClientOptions, type RequestOptions } from "../transport/options.js";
-import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
-import { createRedactor } from "../transport/redact.js";
-import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
+import * as check from "../internal/validate.js";
 import { createFetchTransport, type Transport } from "../transport/fetch-attempt.js";
 import { createTransport } from "../transport/fetch-loop.js";
-import type { UserToken, WidgetUrl } from "../widget/url-expiry.js";
+import { createLog } from "../transport/log.js";
+import { type ClientOptions, type RequestOptions, resolveClientConfig } from "../transport/options.js";
+import { createRedactor } from "../transport/redact.js";
 import type {
-  AddWebsitesResult, EventInput, OperationId, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult, UserBalance,
+  AddWebsitesResult,
+  EventInput,
+  OperationId,
+  RevenueInput,
+  SegmentAssignments,
+  SendEventResult,
+  SendRevenueResult,
+  UserBalance,
   WidgetUrlQuery,
 } from "../types.js";
-import * as check from "../internal/validate.js";
+import type { UserToken, WidgetUrl } from "../widget/url-expiry.js";
+import type { BulkOptions, BulkReport } from "./bulk.js";
+import { createCaller } from "./call.js";
+import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
+import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
 
 /** Options of {@link Enable3Client.getWidgetUrl}. */
 export interface WidgetUrlOptions extends RequestOptions {
@@ -160,13 +167,23 @@ export function buildClient(options: ClientOptions, defaultTransport: () => Tran
     },
     async getWidgetUrl(operatorUserId, options) {
       const params = { ...userPathParams(operatorUserId), query: widgetQuery(options) };
-      const response = await call("getWidgetUrl", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }), widgetUrlResponseCheck);
+      const response = await call(
+        "getWidgetUrl",
+        options,
+        (init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }),
+        widgetUrlResponseCheck,
+      );
       const receivedAt = Date.now();
       return (await urlExpiry()).toWidgetUrl(response, receivedAt);
     },
     async getUserToken(operatorUserId, options) {
       const params = userPathParams(operatorUserId);
-      const response = await call("getUserToken", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }), userTokenResponseCheck);
+      const response = await call(
+        "getUserToken",
+        options,
+        (init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }),
+        userTokenResponseCheck,
+      );
       return (await urlExpiry()).toUserToken(response);
     },
     async sendRevenue(revenue, options) {
@@ -184,7 +201,12 @@ export function buildClient(options: ClientOptions, defaultTransport: () => Tran
     },
     async getUserBalance(operatorUserId, options) {
       const params = userPathParams(operatorUserId);
-      return call("getUserBalance", options, (init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }), userBalanceResponseCheck);
+      return call(
+        "getUserBalance",
+        options,
+        (init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }),
+        userBalanceResponseCheck,
+      );
     },
     sendEvents(events, options) {
       return sendAll(events, options, "events", eventBody, "id", postEvent);
@@ -199,7 +221,8 @@ export function buildClient(options: ClientOptions, defaultTransport: () => Tran
         return { websites: body.websites, registeredByEarlierAttempt: false };
       } catch (error) {
         // a 409 to a retry means the attempt whose answer was lost did register them
-        if (error instanceof Enable3ConflictError && (error.attempts ?? 1) > 1) return { websites: body.websites, registeredByEarlierAttempt: true };
+        if (error instanceof Enable3ConflictError && (error.attempts ?? 1) > 1)
+          return { websites: body.websites, registeredByEarlierAttempt: true };
         throw error;
       }
     },
@@ -226,17 +249,21 @@ async function sendAll<I, K extends string, B extends Record<K, string>>(
   post: (body: B, options: RequestOptions | undefined) => Promise<unknown>,
 ): Promise<BulkReport> {
   const { sendInBulk } = await import("./bulk.js");
-  return sendInBulk(items, {
-    prepare(item, index) {
-      const body = build(item, `${field}[${index}]`);
-      return { id: body[idKey], send: (o) => post(body, o) };
+  return sendInBulk(
+    items,
+    {
+      prepare(item, index) {
+        const body = build(item, `${field}[${index}]`);
+        return { id: body[idKey], send: (o) => post(body, o) };
+      },
+      // the id an item carried even though it failed validation, for the report
+      idOf(item) {
+        const id = (item as Partial<Record<K, unknown>> | null)?.[idKey];
+        return typeof id === "string" ? id : undefined;
+      },
     },
-    // the id an item carried even though it failed validation, for the report
-    idOf(item) {
-      const id = (item as Partial<Record<K, unknown>> | null)?.[idKey];
-      return typeof id === "string" ? id : undefined;
-    },
-  }, options);
+    options,
+  );
 }
 
 /** `params` pass through untouched; a `referralCode` given both ways must agree, or nothing is sent. */

@@ -2,8 +2,8 @@
 // so an invalid item is caught the same way whether it is sent alone or in a batch.
 import type { components } from "../../generated/enable3.js";
 import { apiDate } from "../internal/dates.js";
-import type { EventInput, RevenueInput, SegmentAssignments } from "../types.js";
 import * as check from "../internal/validate.js";
+import type { EventInput, RevenueInput, SegmentAssignments } from "../types.js";
 
 type Schemas = components["schemas"];
 

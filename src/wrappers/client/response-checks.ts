@@ -1,7 +1,8 @@
 // What a 2xx body must look like for the operations that return one. The spec is the contract;
 // a body that breaks it is reported, never passed on half-formed.
-import type { UserBalance, UserTokenResponse, WidgetUrlResponse } from "../types.js";
+
 import { isRecord } from "../internal/validate.js";
+import type { UserBalance, UserTokenResponse, WidgetUrlResponse } from "../types.js";
 
 export interface ResponseCheck<T> {
   describe: string;
@@ -31,5 +32,3 @@ export const userBalanceResponseCheck: ResponseCheck<UserBalance> = {
   matches: (b): b is UserBalance =>
     isRecord(b) && typeof b.balance === "string" && DECIMAL.test(b.balance) && typeof b.userExists === "boolean",
 };
-
-

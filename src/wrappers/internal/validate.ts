@@ -71,7 +71,8 @@ export function baseUrl(value: unknown, field = "baseUrl"): string {
       "must use https (plain http only for localhost, 127.0.0.1 and ::1: the key would travel in clear text)",
     );
   }
-  if (url.username !== "" || url.password !== "") throw new Enable3ValidationError(field, "must not hold a user name or password (value not shown)");
+  if (url.username !== "" || url.password !== "")
+    throw new Enable3ValidationError(field, "must not hold a user name or password (value not shown)");
   if (url.search !== "" || url.hash !== "" || text.includes("?") || text.includes("#")) {
     throw new Enable3ValidationError(field, `must not have a query or fragment, got "${text}"`);
   }
@@ -104,7 +105,8 @@ export function headerRecord(value: unknown, field: string): Record<string, stri
   const headers = stringRecord(value, field);
   for (const [name, v] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) throw new Enable3ValidationError(field, `has an invalid header name ${JSON.stringify(name)}`);
-    if (!HEADER_VALUE.test(v)) throw new Enable3ValidationError(`${field}.${name}`, "must not hold line breaks, NUL or characters beyond Latin-1 (value not shown)");
+    if (!HEADER_VALUE.test(v))
+      throw new Enable3ValidationError(`${field}.${name}`, "must not hold line breaks, NUL or characters beyond Latin-1 (value not shown)");
   }
   return headers;
 }

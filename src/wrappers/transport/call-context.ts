@@ -1,7 +1,12 @@
 // What one SDK call carries through its attempts, and how a failed attempt becomes a typed error that
 // says where it happened and after how many attempts.
 import {
-  Enable3AbortError, Enable3ConnectionError, Enable3Error, Enable3RedirectError, Enable3ResponseTooLargeError, Enable3TimeoutError,
+  Enable3AbortError,
+  Enable3ConnectionError,
+  Enable3Error,
+  Enable3RedirectError,
+  Enable3ResponseTooLargeError,
+  Enable3TimeoutError,
 } from "../errors.js";
 import type { CallSettings } from "./options.js";
 import type { Redactor } from "./redact.js";
@@ -38,17 +43,25 @@ export function attemptError(failure: AttemptFailure, ctx: CallContext, redact: 
     const to = failure.location ? ` to ${redact(failure.location)}` : "";
     return new Enable3RedirectError(
       `${label} was answered with a redirect${failure.status ? ` (HTTP ${failure.status}${to})` : ""}, which the SDK never follows (the API key would go along); check baseUrl`,
-      failure.status, contextOf(ctx),
+      failure.status,
+      contextOf(ctx),
     );
   }
   if (failure.kind === "too-large") {
     const limit = ctx.settings.maxResponseBytes;
-    return new Enable3ResponseTooLargeError(`${label} answered HTTP ${failure.status} with a body over maxResponseBytes (${limit} bytes)`, failure.status, limit, contextOf(ctx));
+    return new Enable3ResponseTooLargeError(
+      `${label} answered HTTP ${failure.status} with a body over maxResponseBytes (${limit} bytes)`,
+      failure.status,
+      limit,
+      contextOf(ctx),
+    );
   }
   const context = { ...contextOf(ctx), cause: safeCause(failure.cause, redact) };
   if (failure.kind === "aborted") return new Enable3AbortError(`${label} was aborted by the caller`, context);
-  if (failure.kind === "deadline") return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.settings.deadlineMs} ms`, context);
-  if (failure.kind === "invalid-request") return new Enable3Error(`${label} could not be sent: ${redact(describeCause(failure.cause))}`, context);
+  if (failure.kind === "deadline")
+    return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.settings.deadlineMs} ms`, context);
+  if (failure.kind === "invalid-request")
+    return new Enable3Error(`${label} could not be sent: ${redact(describeCause(failure.cause))}`, context);
   if (failure.kind === "timeout") return new Enable3TimeoutError(`${label} timed out after ${ctx.settings.timeoutMs} ms`, context);
   return new Enable3ConnectionError(`${label} could not complete: ${redact(describeCause(failure.cause))}`, context);
 }
@@ -58,8 +71,12 @@ export function attemptError(failure: AttemptFailure, ctx: CallContext, redact: 
  * hold raw response bytes (undici's HTTPParserError.data) that would print the key with the error.
  */
 export function safeCause(cause: unknown, redact: Redactor, depth = 0): unknown {
-  if (!(cause instanceof Error)) return typeof cause === "string" ? redact(cause) : cause === undefined || cause === null ? cause : redact(String(cause));
-  const copy = new Error(redact(cause.message), depth < 3 && cause.cause !== undefined ? { cause: safeCause(cause.cause, redact, depth + 1) } : undefined);
+  if (!(cause instanceof Error))
+    return typeof cause === "string" ? redact(cause) : cause === undefined || cause === null ? cause : redact(String(cause));
+  const copy = new Error(
+    redact(cause.message),
+    depth < 3 && cause.cause !== undefined ? { cause: safeCause(cause.cause, redact, depth + 1) } : undefined,
+  );
   copy.name = cause.name;
   const code = (cause as { code?: unknown }).code;
   if (typeof code === "string" || typeof code === "number") Object.assign(copy, { code });

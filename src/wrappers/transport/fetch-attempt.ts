@@ -1,10 +1,12 @@
 // One attempt over a fetch function (the global one, or the caller's): the transport everywhere but
 // where a faster one is chosen. Timeouts, the caller's abort, redirects and the body cap all end here.
 import type { AttemptFailure, CallContext } from "./call-context.js";
-import { PlainResponse, type Outgoing } from "./plain-carriers.js";
+import { type Outgoing, PlainResponse } from "./plain-carriers.js";
 
 /** What an attempt ends with: a response whose body is already read, or why there is none. */
-export type AttemptOutcome = { response: Response | PlainResponse; failure?: undefined } | { failure: AttemptFailure; response?: undefined };
+export type AttemptOutcome =
+  | { response: Response | PlainResponse; failure?: undefined }
+  | { failure: AttemptFailure; response?: undefined };
 
 /** Makes one attempt of `request`; never throws. `signal` is the caller's, if any. */
 export type Attempt = (request: Outgoing, ctx: CallContext, deadlineAt: number, signal: AbortSignal | undefined) => Promise<AttemptOutcome>;
@@ -35,7 +37,10 @@ export function createFetchAttempt(fetchImpl: typeof fetch): Attempt {
     const controller = new AbortController();
     const untilDeadline = deadlineAt - Date.now();
     const why: "timeout" | "deadline" = untilDeadline < timeoutMs ? "deadline" : "timeout";
-    const timer = setTimeout(() => controller.abort(new DOMException(`${why} reached`, "TimeoutError")), Math.min(timeoutMs, untilDeadline));
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`${why} reached`, "TimeoutError")),
+      Math.min(timeoutMs, untilDeadline),
+    );
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     // "error" is the SDK's "never follow": asked for as "manual", so a redirect is recognised by its

@@ -1,11 +1,11 @@
 // The retrying fetch handed to openapi-fetch. It sits under openapi-fetch (not in middleware) so it
 // can resend the request from a buffered body on every attempt; each attempt reads its whole response
 // body, so a reset or a stall mid-body is retried like any other transport failure.
-import { Enable3TimeoutError, type Enable3Error } from "../errors.js";
-import { attemptError, labelOf, urlPath, type CallContext } from "./call-context.js";
+import { type Enable3Error, Enable3TimeoutError } from "../errors.js";
+import { attemptError, type CallContext, labelOf, urlPath } from "./call-context.js";
 import type { Attempt, AttemptOutcome } from "./fetch-attempt.js";
 import type { Log } from "./log.js";
-import { PlainRequest, type Outgoing, type PlainResponse } from "./plain-carriers.js";
+import { type Outgoing, PlainRequest, type PlainResponse } from "./plain-carriers.js";
 import type { Redactor } from "./redact.js";
 import type { RetryBudget } from "./retry-budget.js";
 import { backoffDelay, requestedWaitMs, sleep } from "./retry-policy.js";

@@ -5,8 +5,8 @@
 import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { AttemptFailure } from "./call-context.js";
-import { createFetchAttempt, isRedirect, type Attempt, type AttemptOutcome, type Transport } from "./fetch-attempt.js";
-import { PlainResponse, type HeaderLookup } from "./plain-carriers.js";
+import { type Attempt, type AttemptOutcome, createFetchAttempt, isRedirect, type Transport } from "./fetch-attempt.js";
+import { type HeaderLookup, PlainResponse } from "./plain-carriers.js";
 import { bufferedResponse } from "./raw-carriers.js";
 
 /** Thrown to end a request with a known failure, from a timer or a listener. */
@@ -60,24 +60,29 @@ export function createNodeTransport(fallbackFetch: typeof fetch | undefined): Tr
       const onAbort = () => fail({ kind: "aborted", cause: signal?.reason });
       let req: ClientRequest;
       try {
-        req = (secure ? httpsRequest : httpRequest)({ hostname, port, path, method: request.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
-          const status = res.statusCode ?? 0;
-          if ((request.redirect === "error" || request.redirect === undefined) && isRedirect({ status })) {
-            res.resume();
-            return finish({ failure: { kind: "redirect", status, location: header(res.headers, "location") } });
-          }
-          if (Number(res.headers["content-length"] ?? 0) > maxResponseBytes) return fail({ kind: "too-large", status });
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on("data", (chunk: Buffer) => {
-            size += chunk.byteLength;
-            if (size > maxResponseBytes) return fail({ kind: "too-large", status });
-            chunks.push(chunk);
-          });
-          res.on("end", () => finish({ response: responseOf(res, status, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), request.plain) }));
-          // a reset mid-body: the response emits an error ("aborted", ECONNRESET)
-          res.on("error", (cause) => finish({ failure: { kind: "network", cause } }));
-        });
+        req = (secure ? httpsRequest : httpRequest)(
+          { hostname, port, path, method: request.method, headers, agent: secure ? agents.https : agents.http },
+          (res) => {
+            const status = res.statusCode ?? 0;
+            if ((request.redirect === "error" || request.redirect === undefined) && isRedirect({ status })) {
+              res.resume();
+              return finish({ failure: { kind: "redirect", status, location: header(res.headers, "location") } });
+            }
+            if (Number(res.headers["content-length"] ?? 0) > maxResponseBytes) return fail({ kind: "too-large", status });
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on("data", (chunk: Buffer) => {
+              size += chunk.byteLength;
+              if (size > maxResponseBytes) return fail({ kind: "too-large", status });
+              chunks.push(chunk);
+            });
+            res.on("end", () =>
+              finish({ response: responseOf(res, status, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), request.plain) }),
+            );
+            // a reset mid-body: the response emits an error ("aborted", ECONNRESET)
+            res.on("error", (cause) => finish({ failure: { kind: "network", cause } }));
+          },
+        );
       } catch (cause) {
         // node:http refuses some requests synchronously (a path it will not send): nothing was armed yet
         return finish({ failure: { kind: "invalid-request", cause } });

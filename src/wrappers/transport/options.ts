@@ -1,11 +1,12 @@
 // Client and per-call options: their types, defaults, and the checks that run before any request.
-import { RetryBudget, type RetryBudgetOptions } from "./retry-budget.js";
+
 import { Enable3ValidationError } from "../errors.js";
-import { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
-import type { RetryOptions } from "./retry-policy.js";
+import { CLIENT_DEFAULTS } from "../internal/defaults.js";
 import * as check from "../internal/validate.js";
 import { MAX_TIMER_MS } from "../internal/validate.js";
-import { CLIENT_DEFAULTS } from "../internal/defaults.js";
+import { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
+import { RetryBudget, type RetryBudgetOptions } from "./retry-budget.js";
+import type { RetryOptions } from "./retry-policy.js";
 
 /** Where the client sends requests unless `baseUrl` (or ENABLE3_BASE_URL) says otherwise. */
 export const DEFAULT_BASE_URL = CLIENT_DEFAULTS.baseUrl;
@@ -96,9 +97,12 @@ export function resolveClientConfig(options: ClientOptions): ClientConfig {
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
-  const retryOnStatus = check.nonEmptyArray(o.retryOnStatus ?? CLIENT_DEFAULTS.retryOnStatus, "options.retryOnStatus")
+  const retryOnStatus = check
+    .nonEmptyArray(o.retryOnStatus ?? CLIENT_DEFAULTS.retryOnStatus, "options.retryOnStatus")
     .map((s, i) => check.numberIn(s, `options.retryOnStatus[${i}]`, 100, 599, true));
-  const numbers = Object.fromEntries(Object.entries(NUMBERS).map(([key, [fallback]]) => [key, numeric(o, key as NumericOption, "options", fallback)]));
+  const numbers = Object.fromEntries(
+    Object.entries(NUMBERS).map(([key, [fallback]]) => [key, numeric(o, key as NumericOption, "options", fallback)]),
+  );
   return {
     apiKey,
     baseUrl: check.baseUrl(o.baseUrl ?? fromEnvironment("ENABLE3_BASE_URL") ?? DEFAULT_BASE_URL, "options.baseUrl"),
@@ -153,7 +157,10 @@ function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOption
  */
 function fromEnvironment(name: string): string | undefined {
   try {
-    const g = globalThis as { process?: { env?: Record<string, string | undefined> }; Deno?: { env: { get(n: string): string | undefined } } };
+    const g = globalThis as {
+      process?: { env?: Record<string, string | undefined> };
+      Deno?: { env: { get(n: string): string | undefined } };
+    };
     return (g.Deno ? g.Deno.env.get(name) : g.process?.env?.[name]) || undefined;
   } catch {
     return undefined;

@@ -52,4 +52,3 @@ export interface Outgoing {
   /** A raw call's own signal; the methods pass theirs in the call's settings. */
   signal?: AbortSignal;
 }
-

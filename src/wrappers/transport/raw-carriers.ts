@@ -5,7 +5,15 @@
 export async function outgoingOf(input: RequestInfo | URL, init?: RequestInit) {
   const request = input instanceof Request ? input : new Request(input, init);
   const body = request.body ? await request.arrayBuffer() : undefined;
-  return { plain: false, url: request.url, method: request.method, headers: request.headers, body, redirect: request.redirect, signal: request.signal };
+  return {
+    plain: false,
+    url: request.url,
+    method: request.method,
+    headers: request.headers,
+    body,
+    redirect: request.redirect,
+    signal: request.signal,
+  };
 }
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

@@ -12,7 +12,6 @@ export interface CacheOptions {
   refreshMarginMs?: number | undefined;
 }
 
-
 interface Entry<V> {
   value: V;
   expiresAt: number;
@@ -33,10 +32,19 @@ export class ExpiringCache<V> {
   readonly maxEntries: number;
   readonly refreshMarginMs: number;
 
-  constructor(options: CacheOptions | undefined, private readonly expiryOf: (value: V) => Date | undefined) {
+  constructor(
+    options: CacheOptions | undefined,
+    private readonly expiryOf: (value: V) => Date | undefined,
+  ) {
     const o = options === undefined ? {} : plainObject(options, "options");
-    this.maxEntries = o.maxEntries === undefined ? WIDGET_CACHE_DEFAULTS.maxEntries : numberIn(o.maxEntries, "options.maxEntries", 1, Number.MAX_SAFE_INTEGER, true);
-    this.refreshMarginMs = o.refreshMarginMs === undefined ? WIDGET_CACHE_DEFAULTS.refreshMarginMs : numberIn(o.refreshMarginMs, "options.refreshMarginMs", 0, MAX_TIMER_MS);
+    this.maxEntries =
+      o.maxEntries === undefined
+        ? WIDGET_CACHE_DEFAULTS.maxEntries
+        : numberIn(o.maxEntries, "options.maxEntries", 1, Number.MAX_SAFE_INTEGER, true);
+    this.refreshMarginMs =
+      o.refreshMarginMs === undefined
+        ? WIDGET_CACHE_DEFAULTS.refreshMarginMs
+        : numberIn(o.refreshMarginMs, "options.refreshMarginMs", 0, MAX_TIMER_MS);
   }
 
   get size(): number {
@@ -114,4 +122,3 @@ export class ExpiringCache<V> {
 function abortError(signal: AbortSignal): Enable3AbortError {
   return new Enable3AbortError("aborted by the caller", { cause: signal.reason });
 }
-

@@ -1,7 +1,8 @@
 // What the SDK adds to the widget URL and SDK token answers: the embedded token and when it expires.
+
+import { WIDGET_URL_LIFETIME_MS } from "../internal/defaults.js";
 import { jwtExpiry } from "../internal/jwt.js";
 import type { UserTokenResponse, WidgetUrlResponse } from "../types.js";
-import { WIDGET_URL_LIFETIME_MS } from "../internal/defaults.js";
 
 /** A widget URL with the expiry of the token in it. */
 export type WidgetUrl = WidgetUrlResponse & {

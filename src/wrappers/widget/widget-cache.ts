@@ -2,7 +2,7 @@
 // page view or app start, yet they last a day.
 import type { Enable3Client, WidgetUrlOptions } from "../client/create-client.js";
 import type { RequestOptions } from "../transport/options.js";
-import { ExpiringCache, type CacheOptions } from "./expiring-cache.js";
+import { type CacheOptions, ExpiringCache } from "./expiring-cache.js";
 import type { UserToken, WidgetUrl } from "./url-expiry.js";
 
 /** A widget-URL and SDK-token cache around a client (see {@link createWidgetCache}). */
@@ -30,7 +30,12 @@ export function createWidgetCache(client: Enable3Client, options: CacheOptions =
     getWidgetUrl(operatorUserId, o) {
       // the query the API will see: params and referralCode are one namespace there
       const query = { ...o?.params, ...(o?.referralCode === undefined ? {} : { referralCode: o.referralCode }) };
-      const key = cacheKey("widget", operatorUserId, o, Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
+      const key = cacheKey(
+        "widget",
+        operatorUserId,
+        o,
+        Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
       return urls.get(key, (signal) => client.getWidgetUrl(operatorUserId, { ...o, signal }), o?.signal);
     },
     getUserToken(operatorUserId, o) {
