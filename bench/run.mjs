@@ -27,7 +27,14 @@ const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits
 async function startServer(latencyMs) {
   const child = fork(path.join(root, "bench/server.mjs"), { stdio: "inherit", env: { ...process.env, LATENCY_MS: String(latencyMs) } });
   const { port } = await new Promise((resolve) => child.once("message", resolve));
-  return { child, url: `http://127.0.0.1:${port}`, stop: () => (child.disconnect(), child.kill()) };
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    stop: () => {
+      child.disconnect();
+      child.kill();
+    },
+  };
 }
 const instant = await startServer(0);
 

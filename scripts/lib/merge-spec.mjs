@@ -100,7 +100,8 @@ function applyExamples(merged, fragments) {
  * @param {any} item
  */
 function mergePathItem(merged, origin, file, path, item) {
-  const target = (merged.paths[path] ??= {});
+  merged.paths[path] ??= {};
+  const target = merged.paths[path];
   for (const [key, value] of Object.entries(item)) {
     const where = `${key.toUpperCase()} ${path}`;
     if (!METHODS.includes(key)) {

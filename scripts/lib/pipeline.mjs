@@ -32,7 +32,7 @@ export async function buildOutputs({ fragmentsDir, specDir, typesDir }) {
     }
   }
   const merged = mergeFragments(fragments);
-  const specText = JSON.stringify(merged, null, 2) + "\n";
+  const specText = `${JSON.stringify(merged, null, 2)}\n`;
   const specFile = path.join(specDir, SPEC_FILE);
   const { errors, warnings } = await validateSpec(specText, path.resolve(specFile));
   if (errors.length) {

@@ -1,5 +1,5 @@
 // `enable3 mock`: the bundled spec served by Prism on this machine, so a developer integrates without a key.
-import { PRISM_INSTALL_HINT, startMockServer } from "../node.js";
+import { type MockServer, PRISM_INSTALL_HINT, startMockServer } from "../node.js";
 import { noMorePositionals, number, parse } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
 
@@ -22,7 +22,7 @@ export async function runMock(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { port: { type: "string" }, host: { type: "string" } });
   noMorePositionals(positionals, 0);
   const out = createOutput(values.json);
-  let mock;
+  let mock: MockServer;
   try {
     mock = await startMockServer({ port: number(values.port, "port"), host: values.host });
   } catch (error) {

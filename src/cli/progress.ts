@@ -85,7 +85,9 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     }, options.plainIntervalMs ?? 2000);
     timer.unref();
     return {
-      update: (c) => void (counts = c),
+      update: (c) => {
+        counts = c;
+      },
       message: (text) => void stream.write(`${text}\n`),
       done: () => clearInterval(timer),
     };

@@ -114,7 +114,7 @@ describe("sendEvents", () => {
 
   it("on abort, stops reading: what was read is reported, and unreadFrom says where to resume", async () => {
     const controller = new AbortController();
-    const server = await startScriptedServer((req, res) => {
+    const server = await startScriptedServer((_req, res) => {
       if (server!.requests.length === 50) controller.abort();
       reply(res, 201);
     });

@@ -58,7 +58,7 @@ describe("progress on a terminal", () => {
   });
 
   it("prints messages above the bar and redraws the bar after them", () => {
-    let t = 0;
+    const t = 0;
     const { stream, writes } = fakeStream(true);
     const progress = createProgressReporter({ stream, total: 100, now: () => t });
     progress.update(counts(10));

@@ -15,9 +15,10 @@ describe("environment defaults", () => {
     vi.stubEnv("ENABLE3_BASE_URL", "http://127.0.0.1:4010");
     const { fetch, calls } = countingFetch();
     const seen: string[] = [];
-    const recording = (async (url: string, init: RequestInit) => (
-      seen.push(new Headers(init.headers).get("x-api-key")!), fetch(url, init)
-    )) as typeof globalThis.fetch;
+    const recording = (async (url: string, init: RequestInit) => {
+      seen.push(new Headers(init.headers).get("x-api-key")!);
+      return fetch(url, init);
+    }) as typeof globalThis.fetch;
     await createEnable3Client({ fetch: recording }).sendEvent({ userId: "u", eventId: "e", value: 1 });
     expect(calls).toEqual(["http://127.0.0.1:4010/api/v1/event"]);
     expect(seen).toEqual(["env-key-1"]);

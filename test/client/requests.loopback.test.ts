@@ -10,7 +10,7 @@ const API_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 let server: ScriptedServer;
 let target: ScriptedServer; // where redirects point
 beforeAll(async () => {
-  target = await startScriptedServer((req, res) => reply(res, 200, { balance: "1", userExists: true }));
+  target = await startScriptedServer((_req, res) => reply(res, 200, { balance: "1", userExists: true }));
   server = await startScriptedServer((req, res) => {
     if (req.url.includes("/slow/")) return; // never answers
     const moved = /moved-(\d+)/.exec(req.url);
@@ -60,7 +60,7 @@ describe("requests on the wire", () => {
     await enable3.sendEvent({ userId: "u1", eventId: "e", value: 1 });
     const sent = JSON.parse(last().body);
     expect(sent.createdAt).toMatch(API_DATE);
-    expect(Math.abs(Date.parse(sent.createdAt.replace(" ", "T") + "Z") - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(`${sent.createdAt.replace(" ", "T")}Z`) - Date.now())).toBeLessThan(60_000);
     expect(sent).not.toHaveProperty("eventTags");
   });
 

@@ -19,7 +19,7 @@ interface Case {
   /** What the output must show beyond a zero exit code. */
   shows: RegExp;
   /** What must hold in the copy afterwards. */
-  then?: (copy: string) => Promise<void>;
+  afterwards?: (copy: string) => Promise<void>;
 }
 
 /** `test` and `test:fast` are not run from inside the suite: their projects are checked instead. */
@@ -28,13 +28,14 @@ const RUNS_THE_SUITE = ["test", "test:fast"];
 const RUN_BY_CI = ["test:runtimes"];
 const CASES: Record<string, Case> = {
   generate: { args: ["--", "--check"], shows: /generated files are up to date/ },
+  lint: { shows: /Checked \d+ files/ },
   build: { shows: /> tsc -p tsconfig.build.json/ },
   start: { shows: /8 of 8 operations/ },
   typecheck: { shows: /^(?![\s\S]*error TS)/ },
   // every export documented (typedoc.json makes a validation warning an error), and docs/api current
   docs: {
     shows: /^(?![\s\S]*\[(warning|error)\])/,
-    then: async (copy) =>
+    afterwards: async (copy) =>
       expect(await filesUnder(path.join(copy, "docs/api")), "run npm run docs and commit docs/api").toEqual(
         await filesUnder(path.join(ROOT, "docs/api")),
       ),
@@ -87,7 +88,7 @@ describe("package.json scripts", () => {
 
   it.each(Object.entries(CASES))(
     "npm run %s",
-    async (name, { args = [], env = {}, shows, then }) => {
+    async (name, { args = [], env = {}, shows, afterwards }) => {
       const out = path.join(copy, "bench-out.md");
       const afterBuild = scripts[name]!.startsWith(BUILD_FIRST) ? scripts[name]!.slice(BUILD_FIRST.length) : undefined;
       // run alone (-t), a build-first script still gets its build
@@ -104,7 +105,7 @@ describe("package.json scripts", () => {
       );
       expect(result.output).toMatch(shows);
       expect(result.code, result.output).toBe(0);
-      await then?.(copy);
+      await afterwards?.(copy);
       if (name === "build") builtOnce = true;
     },
     60_000,

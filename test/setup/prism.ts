@@ -17,7 +17,8 @@ interface Shared {
 
 export default async function setup(project: TestProject) {
   const state = globalThis as { [SHARED]?: Shared };
-  const shared = (state[SHARED] ??= { mock: startMockServer(), users: 0 });
+  state[SHARED] ??= { mock: startMockServer(), users: 0 };
+  const shared = state[SHARED];
   shared.users++;
   project.provide("prismUrl", (await shared.mock).url);
   return async () => {

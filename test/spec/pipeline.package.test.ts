@@ -46,7 +46,9 @@ async function generate() {
   }
 }
 const readJson = async (file: string) => JSON.parse(await readFile(file, "utf8"));
-async function editFragment(name: string, edit: (doc: any) => void) {
+// biome-ignore lint/suspicious/noExplicitAny: a fragment is whatever JSON the test edits
+type Json = any;
+async function editFragment(name: string, edit: (doc: Json) => void) {
   const file = path.join(dirs.fragments, name);
   const doc = await readJson(file);
   edit(doc);
@@ -71,8 +73,8 @@ describe("npm run generate", () => {
     expect(spec.servers).toEqual([{ url: "https://integration.enable3.io", description: "Production API server" }]);
     expect(spec.security).toEqual([{ ApiKeyAuth: [] }]);
     expect(spec.components.securitySchemes.ApiKeyAuth).toMatchObject({ type: "apiKey", in: "header", name: "X-API-KEY" });
-    const params = Object.values(spec.paths).flatMap((item: any) => Object.values(item).flatMap((op: any) => op.parameters ?? []));
-    expect(params.map((p: any) => p.name)).not.toContain("X-API-KEY");
+    const params = Object.values(spec.paths).flatMap((item: Json) => Object.values(item).flatMap((op: Json) => op.parameters ?? []));
+    expect(params.map((p: Json) => p.name)).not.toContain("X-API-KEY");
     expect(spec.components.schemas.WithdrawalCallbackDto.required).toContain("transactionId");
     expect(spec.components.schemas.SegmentUserDto["x-enable3-inferred"]).toBe(true);
   });
@@ -162,8 +164,15 @@ describe("npm run generate", () => {
       let output = "";
       const seen = (text: string) =>
         new Promise<void>((resolve) => {
-          const check = () => output.includes(text) && (child.stdout.off("data", onData), resolve());
-          const onData = (d: Buffer) => ((output += d.toString()), check());
+          const check = () => {
+            if (!output.includes(text)) return;
+            child.stdout.off("data", onData);
+            resolve();
+          };
+          const onData = (d: Buffer) => {
+            output += d.toString();
+            check();
+          };
           child.stdout.on("data", onData);
           check();
         });

@@ -1,34 +1,12 @@
 // A base URL is validated and normalised once, when the client is made: whatever it holds (a trailing
 // space from an environment file, a space, control or non-Latin-1 character in its path) no transport
 // is ever handed a request it refuses, and no call leaves a timer armed that would fire later.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Enable3ValidationError } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
 import { BALANCE } from "../helpers/faults.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
-
-/**
- * The attempt timers (known by their delay: the test's 60 s timeoutMs) created from now on that neither
- * fired nor were cleared; the fetch transport's undici keeps short socket timers of its own.
- */
-function liveAttemptTimers() {
-  const live = new Set<unknown>();
-  const realSet = globalThis.setTimeout;
-  const realClear = globalThis.clearTimeout;
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
-    const handle: NodeJS.Timeout = realSet(() => (live.delete(handle), fn()), ms);
-    if (ms === 60_000) live.add(handle);
-    return handle;
-  }) as typeof setTimeout);
-  vi.spyOn(globalThis, "clearTimeout").mockImplementation(
-    ((handle?: NodeJS.Timeout) => (live.delete(handle), realClear(handle))) as typeof clearTimeout,
-  );
-  return live;
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+import { trackTimers } from "../helpers/timers.js";
 
 describe("the base URL", () => {
   it.each([
@@ -41,7 +19,8 @@ describe("the base URL", () => {
   ])("with %s is sent percent-encoded, and the call leaves no timer behind", async (_name, suffix, expectedPath) => {
     const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
     const enable3 = clientFor(`${server.url}${suffix}`, { timeoutMs: 60_000 });
-    const live = liveAttemptTimers();
+    // the attempt timers, known by their delay (the fetch transport's undici arms socket timers of its own)
+    const live = trackTimers((ms) => ms === 60_000);
     await expect(enable3.getUserBalance("u1")).resolves.toEqual(BALANCE);
     expect(server.requests.map((r) => r.url)).toEqual([expectedPath]);
     expect(live.size).toBe(0);

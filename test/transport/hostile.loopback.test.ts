@@ -151,7 +151,7 @@ describe("redirects are recognised by what they are, not by an error's wording",
 
 describe("a logger never changes a call's outcome", () => {
   it("a logger that throws on every line leaves a delivered call delivered", async () => {
-    const server = await startScriptedServer((req, res) => (server.requests.length === 1 ? reply(res, 503) : reply(res, 201)));
+    const server = await startScriptedServer((_req, res) => (server.requests.length === 1 ? reply(res, 503) : reply(res, 201)));
     const throwing = () => {
       throw new Error("log sink down");
     };

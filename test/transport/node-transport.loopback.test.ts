@@ -17,9 +17,10 @@ describe("transport choice", () => {
 
   it("on Node, a given fetch wins over the node:http transport", async () => {
     const calls: string[] = [];
-    const fetch = (async (url: string) => (
-      calls.push(url), new Response(JSON.stringify(BALANCE), { status: 200 })
-    )) as typeof globalThis.fetch;
+    const fetch = (async (url: string) => {
+      calls.push(url);
+      return new Response(JSON.stringify(BALANCE), { status: 200 });
+    }) as typeof globalThis.fetch;
     await createEnable3Client({ apiKey: TEST_KEY, baseUrl: "http://127.0.0.1:1", fetch }).getUserBalance("u1");
     expect(calls).toEqual(["http://127.0.0.1:1/api/v1/integration/user/u1/balance"]);
   });

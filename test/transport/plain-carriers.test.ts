@@ -24,6 +24,7 @@ function recording<T extends object>(target: T, kind: "request" | "response"): T
 class RecordingRequest extends PlainRequest {
   constructor(input: string | URL, init?: RequestInit) {
     super(input, init);
+    // biome-ignore lint/correctness/noConstructorReturn: the instance openapi-fetch gets must be the recording proxy
     return recording(this, "request");
   }
 }
@@ -75,7 +76,10 @@ describe("openapi-fetch and the plain carriers", () => {
     await api.POST("/api/v1/event", {
       body: { id: "e", userId: "u", eventId: "d", value: 1, createdAt: "2024-02-22 10:00:00" },
       ...init,
-      fetch: (async (input: PlainRequest) => ((seen = input), new PlainResponse(201, new Headers(), ""))) as unknown as typeof fetch,
+      fetch: (async (input: PlainRequest) => {
+        seen = input;
+        return new PlainResponse(201, new Headers(), "");
+      }) as unknown as typeof fetch,
     });
     expect(seen).toMatchObject({ url: "http://127.0.0.1:1/api/v1/event", method: "POST", redirect: "error" });
     expect(seen!.headers.get("x-api-key")).toBe("k");

@@ -1,5 +1,5 @@
 // Retries: what is retried, how often, how long the waits are, and that every attempt is the same request.
-import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   createEnable3Client,
   Enable3AbortError,
@@ -14,6 +14,7 @@ import { clientFor } from "../helpers/client.js";
 import { scriptedFaultServer } from "../helpers/fault-server.js";
 import { BALANCE, emptyServerError, htmlBadGateway, malformedJson, ok, resetMidResponse, slowBody } from "../helpers/faults.js";
 import { reply } from "../helpers/http-server.js";
+import { trackTimers } from "../helpers/timers.js";
 
 const fast = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5 };
 const serve = scriptedFaultServer;
@@ -229,20 +230,7 @@ describe("retries", () => {
       return new Response(JSON.stringify(BALANCE), { status: n === 1 ? 503 : 200, headers: { "content-type": "application/json" } });
     }) as typeof globalThis.fetch;
     // the timers created from here on that neither fired nor were cleared (other files' timers do not count)
-    const live = new Set<unknown>();
-    const realSet = globalThis.setTimeout;
-    const realClear = globalThis.clearTimeout;
-    vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
-      const handle: NodeJS.Timeout = realSet(() => (live.delete(handle), fn()), ms);
-      live.add(handle);
-      return handle;
-    }) as typeof setTimeout);
-    vi.spyOn(globalThis, "clearTimeout").mockImplementation(
-      ((handle?: NodeJS.Timeout) => (live.delete(handle), realClear(handle))) as typeof clearTimeout,
-    );
-    onTestFinished(() => {
-      vi.restoreAllMocks();
-    });
+    const live = trackTimers();
     const enable3 = createEnable3Client({
       apiKey: "k",
       baseUrl: "http://localhost:1",

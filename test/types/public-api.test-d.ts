@@ -2,19 +2,19 @@
 // follow the generated spec types, and what the spec forbids does not compile.
 import { expectTypeOf } from "vitest";
 import { type ParsedWithdrawalCallback, parseWithdrawalCallback, type WithdrawalCallback } from "../../src/callback.js";
-import {
-  type AddWebsitesResult,
-  type BulkReport,
-  type components,
+import type {
+  AddWebsitesResult,
+  BulkReport,
+  components,
   createEnable3Client,
-  type Enable3Client,
-  type EventInput,
-  type OperationId,
-  type RevenueInput,
-  type SendEventResult,
-  type UserBalance,
-  type UserToken,
-  type WidgetUrl,
+  Enable3Client,
+  EventInput,
+  OperationId,
+  RevenueInput,
+  SendEventResult,
+  UserBalance,
+  UserToken,
+  WidgetUrl,
 } from "../../src/index.js";
 import { createWidgetCache, type WidgetCache } from "../../src/widget.js";
 

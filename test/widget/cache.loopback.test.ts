@@ -188,7 +188,9 @@ describe("cache defects a close reading found", () => {
     const second = new AbortController();
     const waits = [enable3.getWidgetUrl("u1", { signal: first.signal }), enable3.getWidgetUrl("u1", { signal: second.signal })];
     await vi.waitFor(() => expect(server.requests).toHaveLength(1));
-    const closed = new Promise<void>((resolve) => server.sockets().forEach((s) => s.once("close", () => resolve())));
+    const closed = new Promise<void>((resolve) => {
+      for (const s of server.sockets()) s.once("close", () => resolve());
+    });
     first.abort();
     second.abort();
     await expect(Promise.all(waits)).rejects.toBeInstanceOf(Enable3AbortError);

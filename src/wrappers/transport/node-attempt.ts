@@ -39,7 +39,9 @@ export function createNodeTransport(fallbackFetch: typeof fetch | undefined): Tr
     const { secure, hostname, port } = originOf(cut === -1 ? request.url : request.url.slice(0, cut));
     const path = cut === -1 ? "/" : request.url.slice(cut);
     const headers: Record<string, string> = {};
-    request.headers.forEach((value, name) => (headers[name] = value));
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
     // a string body (every method's JSON) goes out in one write with the headers; a Buffer would take two
     const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : bodyBuffer(request.body);
     if (body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
