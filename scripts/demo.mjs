@@ -4,7 +4,7 @@
 // 127.0.0.1 and needs no key; --base-url points it elsewhere, with the key from ENABLE3_API_KEY.
 import { parseArgs } from "node:util";
 import { createEnable3Client, Enable3Error } from "../dist/index.node.js";
-import { startMockServer } from "../dist/node/mock-server.js";
+import { startMockServer } from "../dist/mock/mock-server.js";
 
 const { values } = parseArgs({ options: { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } } });
 if (values.help) {

@@ -10,11 +10,13 @@ import { build } from "esbuild";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
- * Bytes, min+gzip. The core budget is the one operators feel on every server and edge worker: 10 kB,
- * of which openapi-fetch alone is about 2.5 kB (a 6 kB core would mean dropping features).
+ * Bytes, min+gzip, of everything an entry can load: its own chunk, what it imports, and the chunks it
+ * loads on first use (bulk sending, token expiry), all counted. openai-node is about 37 kB on this
+ * measure; the core's 16 kB leaves room for a clear structure, which is never traded for bytes.
  */
 export const BUDGETS = {
-  "enable3-client": { file: "dist/index.js", budget: 10 * 1024 },
+  "enable3-client": { file: "dist/index.js", budget: 16 * 1024 },
+  "enable3-client (Node entry)": { file: "dist/index.node.js", budget: 16 * 1024, platform: "node" },
   "enable3-client/callback": { file: "dist/callback.js", budget: 7 * 1024 },
   "enable3-client/widget": { file: "dist/widget.js", budget: 2.5 * 1024 },
 };
@@ -37,8 +39,7 @@ export async function measure(file, platform = "neutral") {
     metafile: true,
     logLevel: "silent",
   });
-  // What loads with the import: the entry chunk and every chunk it imports statically. Chunks it
-  // imports dynamically (bulk sending) load on first use and are not counted.
+  // What the import can load: the entry chunk and every chunk it imports, statically or on first use.
   const outputs = result.metafile.outputs;
   const entry = Object.keys(outputs).find((key) => outputs[key]?.entryPoint);
   /** @type {Set<string>} */
@@ -46,7 +47,7 @@ export async function measure(file, platform = "neutral") {
   const visit = (/** @type {string} */ key) => {
     if (loaded.has(key)) return;
     loaded.add(key);
-    for (const i of outputs[key]?.imports ?? []) if (i.kind === "import-statement") visit(i.path);
+    for (const i of outputs[key]?.imports ?? []) if (i.kind === "import-statement" || i.kind === "dynamic-import") visit(i.path);
   };
   if (entry === undefined) throw new Error(`esbuild produced no entry chunk for ${file}`);
   visit(entry);
@@ -57,12 +58,13 @@ export async function measure(file, platform = "neutral") {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   let over = 0;
-  for (const [entry, { file, budget }] of Object.entries(BUDGETS)) {
-    const { minified, gzipped } = await measure(file);
+  for (const [entry, { file, budget, ...rest }] of Object.entries(BUDGETS)) {
+    const platform = "platform" in rest ? /** @type {import("esbuild").Platform} */ (rest.platform) : undefined;
+    const { minified, gzipped } = await measure(file, platform);
     const ok = gzipped <= budget;
     if (!ok) over++;
     console.log(
-      `${ok ? "ok  " : "OVER"} ${entry.padEnd(24)} ${(gzipped / 1024).toFixed(2)} kB min+gzip (${(minified / 1024).toFixed(1)} kB min), budget ${(budget / 1024).toFixed(2)} kB`,
+      `${ok ? "ok  " : "OVER"} ${entry.padEnd(28)} ${(gzipped / 1024).toFixed(2)} kB min+gzip (${(minified / 1024).toFixed(1)} kB min), budget ${(budget / 1024).toFixed(2)} kB`,
     );
   }
   process.exitCode = over ? 1 : 0;

@@ -1,9 +1,9 @@
 // enable3-client on Node (the `node` export condition): the same API as the core entry, but clients
 // that are given no `fetch` use the SDK's node:http transport, a fraction of fetch's CPU per call.
 // Other runtimes (Bun, Deno, browsers, workers) resolve the core entry and never load this file.
-import { buildClient, type Enable3Client } from "./wrappers/client/create-client.js";
-import { createNodeTransport } from "./wrappers/transport/node-attempt.js";
-import type { ClientOptions } from "./wrappers/transport/options.js";
+import { buildClient, type Enable3Client } from "./client/create-client.js";
+import type { ClientOptions } from "./client/options.js";
+import { createHttpTransport } from "./transport/http-transport.js";
 
 export * from "./index.js";
 
@@ -17,5 +17,5 @@ export * from "./index.js";
  * await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
  */
 export function createEnable3Client(options: ClientOptions = {}): Enable3Client {
-  return buildClient(options, () => createNodeTransport(typeof globalThis.fetch === "function" ? globalThis.fetch : undefined));
+  return buildClient(options, () => createHttpTransport(typeof globalThis.fetch === "function" ? globalThis.fetch : undefined));
 }

@@ -1,11 +1,13 @@
 // enable3-client: the core entry. Runs wherever a global fetch exists (Node, Bun, Deno, browsers, workers).
 // Every public name is listed here by hand: nothing becomes API by accident.
 
-export type { components, operations, paths } from "./generated/enable3.js";
-export type { BulkDelivered, BulkFailure, BulkOptions, BulkOutcome, BulkProgress, BulkReport } from "./wrappers/client/bulk.js";
-export type { Enable3Client, WidgetUrlOptions } from "./wrappers/client/create-client.js";
-export { createEnable3Client } from "./wrappers/client/create-client.js";
-export type { ErrorContext } from "./wrappers/errors.js";
+export type { BulkDeliveredItem, BulkFailedItem, BulkOptions, BulkProgress, BulkReport, BulkSettledItem } from "./client/bulk.js";
+export type { Enable3Client, WidgetUrlOptions } from "./client/create-client.js";
+export { createEnable3Client } from "./client/create-client.js";
+export type { ClientOptions, RequestOptions } from "./client/options.js";
+export { DEFAULT_BASE_URL } from "./client/options.js";
+export type { UserToken, WidgetUrl } from "./client/url-expiry.js";
+export type { Enable3ErrorCode, ErrorContext, FieldPathStep } from "./errors/classes.js";
 export {
   Enable3AbortError,
   Enable3ApiError,
@@ -24,14 +26,14 @@ export {
   Enable3TimeoutError,
   Enable3UnprocessableEntityError,
   Enable3ValidationError,
-} from "./wrappers/errors.js";
-export { formatApiDate } from "./wrappers/internal/dates.js";
-export { WIDGET_URL_LIFETIME_MS } from "./wrappers/internal/defaults.js";
-export type { Logger, LogLevel } from "./wrappers/transport/log.js";
-export type { ClientOptions, RequestOptions } from "./wrappers/transport/options.js";
-export { DEFAULT_BASE_URL } from "./wrappers/transport/options.js";
-export type { RetryBudgetOptions } from "./wrappers/transport/retry-budget.js";
-export type { RetryOptions } from "./wrappers/transport/retry-policy.js";
+  formatFieldPath,
+} from "./errors/classes.js";
+export type { components, operations, paths } from "./generated/enable3.js";
+export { formatApiDate } from "./internal/dates.js";
+export { WIDGET_URL_LIFETIME_MS } from "./internal/defaults.js";
+export type { Logger, LogLevel } from "./transport/log.js";
+export type { RetryBudgetOptions } from "./transport/retry-budget.js";
+export type { RetryOptions } from "./transport/retry-policy.js";
 export type {
   AddWebsitesResult,
   EventInput,
@@ -47,5 +49,5 @@ export type {
   WidgetUrlQuery,
   WidgetUrlResponse,
   WithdrawalCallback,
-} from "./wrappers/types.js";
-export type { UserToken, WidgetUrl } from "./wrappers/widget/url-expiry.js";
+} from "./types/api.js";
+export type { BulkDelivered, BulkFailure, BulkOutcome } from "./types/deprecated.js";

@@ -36,7 +36,7 @@ const page = (content) => `<!doctype html>
 <body><h1>Your rewards</h1>${content}</body></html>`;
 
 async function main() {
-  const { startMockServer } = await import("enable3-client/node");
+  const { startMockServer } = await import("enable3-client/mock");
   const mock = process.env.ENABLE3_BASE_URL ? undefined : await startMockServer();
   const enable3 = createEnable3Client({
     apiKey: process.env.ENABLE3_API_KEY ?? "mock-key",

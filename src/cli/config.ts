@@ -36,9 +36,8 @@ export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.
   } catch (error) {
     if (!(error instanceof Enable3ValidationError)) throw error;
     const flag = FLAG_OF[error.field];
-    if (flag === "--base-url" && flags["base-url"] === undefined)
-      throw new UsageError(`ENABLE3_BASE_URL ${error.message.slice(error.field.length + 1)}`);
-    if (flag) throw new UsageError(`${flag} ${error.message.slice(error.field.length + 1)}`);
+    if (flag === "--base-url" && flags["base-url"] === undefined) throw new UsageError(`ENABLE3_BASE_URL ${error.problem}`);
+    if (flag) throw new UsageError(`${flag} ${error.problem}`);
     throw error;
   }
 }

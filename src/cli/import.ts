@@ -2,7 +2,7 @@
 // delivered, in the dead-letter file (with the id it was sent with, so a replay is idempotent), as a
 // skipped blank line, or after the resume point it prints when stopped early.
 import { access } from "node:fs/promises";
-import type { BulkOutcome, Enable3Error } from "../index.js";
+import { type BulkSettledItem, type Enable3Error, Enable3ValidationError, formatFieldPath } from "../index.js";
 import { noMorePositionals, number, parse, positional, UsageError } from "./args.js";
 import { clientFrom } from "./config.js";
 import { openDeadLetterFile } from "./dead-letters.js";
@@ -119,13 +119,13 @@ export async function runImport(args: string[]): Promise<number> {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   for (const name of signals) process.on(name, onSignal);
 
-  const onSettled = (outcome: BulkOutcome<unknown>) => {
+  const onSettled = (outcome: BulkSettledItem<unknown>) => {
     inFlight--;
     const line = origin.get(outcome.index)!;
     origin.delete(outcome.index);
     if (!outcome.error) counts.delivered++;
     else {
-      const notSent = outcome.error.name === "Enable3AbortError" && outcome.error.attempts === 0;
+      const notSent = outcome.error.code === "not_sent";
       if (notSent) counts.notSent++;
       else counts.failed++;
       deadLetters.write(deadLetterFor(outcome, line, idField));
@@ -198,20 +198,24 @@ function humanSummary(
 }
 
 /** The record with the id it was sent with (so a replay sends the same one), its original line, and why. */
-function deadLetterFor(outcome: BulkOutcome<unknown>, line: number, idField: string): DeadLetter {
+function deadLetterFor(outcome: BulkSettledItem<unknown>, line: number, idField: string): DeadLetter {
   const { item, id, error } = outcome;
   const record = id !== undefined && typeof item === "object" && item !== null && !Array.isArray(item) ? { ...item, [idField]: id } : item;
   return { line, ...(id === undefined ? {} : { id }), record, error: describeError(error!, line) };
 }
 
-/** The error's fields, in line numbers: "events[41].value" (a 0-based index) reads "line 42: value". */
+/** The error's fields, in line numbers: field path ["events", 41, "value"] (a 0-based index) reads "line 42: value". */
 function describeError(error: Enable3Error, line: number): Record<string, unknown> {
-  const { name, message, status, field, attempts } = error.toJSON() as Record<string, unknown>;
-  const inRecord = typeof field === "string" ? field.replace(/^(events|revenues)\[\d+\]\.?/, "") : undefined;
-  const text =
-    typeof field === "string" && typeof message === "string" ? `line ${line}: ${message.replace(field, inRecord || "record")}` : message;
+  const { name, code, message, status, attempts } = error.toJSON() as Record<string, unknown>;
+  let field: string | undefined;
+  let text = message;
+  if (error instanceof Enable3ValidationError) {
+    // the SDK's path starts with the batch and the item's index: what is left names the field in the record
+    field = formatFieldPath(error.fieldPath.slice(2)) || undefined;
+    text = `line ${line}: ${field ?? "record"} ${error.problem}`;
+  }
   return Object.fromEntries(
-    Object.entries({ name, message: text, status, field: inRecord, attempts }).filter(([, v]) => v !== undefined && v !== ""),
+    Object.entries({ name, code, message: text, status, field, attempts }).filter(([, v]) => v !== undefined && v !== ""),
   );
 }
 

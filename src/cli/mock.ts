@@ -1,5 +1,5 @@
 // `enable3 mock`: the bundled spec served by Prism on this machine, so a developer integrates without a key.
-import { type MockServer, PRISM_INSTALL_HINT, startMockServer } from "../node.js";
+import { type MockServer, PRISM_INSTALL_HINT, startMockServer } from "../mock.js";
 import { noMorePositionals, number, parse } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
 

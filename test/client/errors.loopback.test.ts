@@ -116,12 +116,14 @@ describe("error details", () => {
   it("toJSON lists the fields of each class, never the stack or the cause", async () => {
     const json = (await failure(404, { message: "no such user" })).toJSON();
     expect(Object.keys(json).sort()).toEqual(
-      ["attempts", "body", "message", "method", "name", "operation", "path", "retryable", "status"].sort(),
+      ["attempts", "body", "code", "message", "method", "name", "operation", "path", "retryable", "status"].sort(),
     );
     expect(new Enable3ValidationError("events[0].value", "must be a number").toJSON()).toEqual({
       name: "Enable3ValidationError",
+      code: "validation_failed",
       message: "events[0].value must be a number",
       field: "events[0].value",
+      fieldPath: ["events", 0, "value"],
       retryable: false,
     });
   });

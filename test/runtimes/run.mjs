@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium as playwright } from "playwright-core";
-import { startMockServer } from "../../dist/node/mock-server.js";
+import { startMockServer } from "../../dist/mock/mock-server.js";
 import { chooseChromium } from "../helpers/chromium.mjs";
 import { CHECK_NAMES } from "./checks.mjs";
 

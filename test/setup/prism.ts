@@ -1,7 +1,7 @@
 // One Prism mock on a free 127.0.0.1 port for every project that lists this setup; tests `inject`
 // its URL. It stops when the last of those projects is done.
 import type { TestProject } from "vitest/node";
-import { type MockServer, startMockServer } from "../../src/node/mock-server.js";
+import { type MockServer, startMockServer } from "../../src/mock/mock-server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

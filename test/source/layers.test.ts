@@ -1,32 +1,29 @@
-// The source layout's rules (src/wrappers/README.md): each group imports at run time only from the
-// groups listed for it, the CLI only from the public entries, and no file imports itself in a cycle.
+// The source layout's rules (src/README.md): each folder imports at run time only from the folders
+// listed for it, the CLI only from the public entries, and no file imports itself in a cycle.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = path.resolve(import.meta.dirname, "../../src");
 
-/** Which group a file belongs to. `widget/url-expiry` sits below the client, the rest of widget/ above it. */
+/** Which group a file belongs to: its folder under src/, or "entry" for the entry files at the top. */
 function groupOf(file: string): string {
-  const rel = path.relative(SRC, file).replace(/\\/g, "/").replace(/\.ts$/, "");
-  if (!rel.includes("/")) return "entry";
-  if (rel === "wrappers/widget/url-expiry") return "widget/url-expiry";
-  const [top, second] = rel.split("/");
-  if (top !== "wrappers") return top!;
-  return rel === "wrappers/errors" || rel === "wrappers/types" ? "shared" : second!;
+  const rel = path.relative(SRC, file).replace(/\\/g, "/");
+  return rel.includes("/") ? rel.split("/")[0]! : "entry";
 }
 
+/** Lowest first: a group may use the groups below it, never one above. */
 const ALLOWED: Record<string, string[]> = {
   generated: [],
-  shared: ["generated"],
-  internal: ["shared"],
-  transport: ["internal", "shared"],
-  "widget/url-expiry": ["internal", "shared"],
-  callback: ["internal", "shared"],
-  client: ["transport", "internal", "shared", "widget/url-expiry", "generated"],
-  widget: ["client", "internal", "shared", "widget/url-expiry"],
-  node: [],
-  entry: ["shared", "internal", "transport", "client", "widget", "widget/url-expiry", "callback", "node", "generated"],
+  types: ["generated"],
+  errors: [],
+  internal: ["errors"],
+  transport: ["internal", "errors"],
+  client: ["transport", "internal", "errors", "types", "generated"],
+  widget: ["internal", "errors"],
+  callback: ["internal", "errors", "types"],
+  mock: [],
+  entry: ["types", "errors", "internal", "transport", "client", "widget", "callback", "mock", "generated"],
   cli: ["entry"],
 };
 
@@ -82,8 +79,15 @@ describe("source layers", () => {
 
   it("reads run-time imports and skips type-only ones", () => {
     const at = (rel: string) => path.join(SRC, rel);
-    expect(graph.get(at("wrappers/client/create-client.ts"))).toContain(at("wrappers/transport/fetch-loop.ts"));
-    expect(graph.get(at("wrappers/client/create-client.ts"))).toContain(at("wrappers/client/bulk.ts")); // import("./bulk.js")
-    expect(graph.get(at("wrappers/widget/widget-cache.ts"))).not.toContain(at("wrappers/client/create-client.ts")); // type only
+    expect(graph.get(at("client/create-client.ts"))).toContain(at("transport/retry-loop.ts"));
+    expect(graph.get(at("client/create-client.ts"))).toContain(at("client/bulk.ts")); // import("./bulk.js")
+    expect(graph.get(at("widget/widget-cache.ts"))).not.toContain(at("client/create-client.ts")); // type only
+  });
+});
+
+describe("openapi-fetch", () => {
+  it("is imported by the adapter alone: nothing else in the tree knows it", () => {
+    const users = files.filter((file) => /from "openapi-fetch"/.test(readFileSync(file, "utf8"))).map((f) => path.relative(SRC, f));
+    expect(users).toEqual(["client/openapi-adapter.ts"]);
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BULK_DEFAULTS, CLIENT_DEFAULTS, RETRY_BUDGET_DEFAULTS, WIDGET_CACHE_DEFAULTS } from "../../src/wrappers/internal/defaults.js";
+import { BULK_DEFAULTS, CLIENT_DEFAULTS, RETRY_BUDGET_DEFAULTS, WIDGET_CACHE_DEFAULTS } from "../../src/internal/defaults.js";
 
 const readme = readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
 const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Methods"));

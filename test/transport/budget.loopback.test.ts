@@ -1,7 +1,7 @@
 // The retry budget: a shared token bucket that turns an outage into fast failures, not a retry storm.
 import { describe, expect, it } from "vitest";
 import { Enable3ServerError } from "../../src/index.js";
-import { RetryBudget } from "../../src/wrappers/transport/retry-budget.js";
+import { RetryBudget } from "../../src/transport/retry-budget.js";
 import { clientFor } from "../helpers/client.js";
 import { scriptedFaultServer } from "../helpers/fault-server.js";
 import { ok } from "../helpers/faults.js";

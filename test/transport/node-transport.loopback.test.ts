@@ -52,8 +52,8 @@ describe("connections", () => {
 
 describe("a request node:http refuses", () => {
   it("ends the attempt as an invalid request, with no timer or listener armed", async () => {
-    const { createNodeTransport } = await import("../../src/wrappers/transport/node-attempt.js");
-    const transport = createNodeTransport(undefined);
+    const { createHttpTransport } = await import("../../src/transport/http-transport.js");
+    const transport = createHttpTransport(undefined);
     onTestFinished(() => transport.close());
     const settings = {
       timeoutMs: 60_000,

@@ -1,7 +1,7 @@
 // Widget URL and SDK token: the embedded token and its expiry.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Enable3InvalidResponseError, WIDGET_URL_LIFETIME_MS } from "../../src/index.js";
-import { decodeJwtPayload, jwtExpiry } from "../../src/wrappers/internal/jwt.js";
+import { decodeJwtPayload, jwtExpiry } from "../../src/internal/jwt.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, type ScriptedServer, startScriptedServer } from "../helpers/http-server.js";
 import { fakeJwt } from "../helpers/jwt.js";

@@ -1,0 +1,113 @@
+// Withdrawal callbacks (Enable3 -> operator), their signature: Base64(HMAC-SHA512(secret, hex(MD5(body)))).
+// Pure JS hashes (@noble/hashes, audited) rather than node:crypto, so this runs in Node, Bun, Deno and
+// edge workers alike; Web Crypto has no MD5.
+import { hmac } from "@noble/hashes/hmac.js";
+import { md5 } from "@noble/hashes/legacy.js";
+import { sha512 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { Enable3Error } from "../errors/classes.js";
+import type { WithdrawalCallback } from "../types/api.js";
+
+/** The header Enable3 signs callbacks in. */
+export const SIGNATURE_HEADER = "x-request-signature";
+
+/** Why a callback was refused: answer 401 for the signature reasons, 400 for the others. */
+export type CallbackErrorReason =
+  | "invalid-body"
+  | "invalid-secret"
+  | "missing-signature"
+  | "malformed-signature"
+  | "signature-mismatch"
+  | "invalid-json"
+  | "invalid-payload";
+
+/** A callback that must not be trusted. `reason` says why; answer 401 for signature reasons, 400 otherwise. */
+export class Enable3CallbackError extends Enable3Error {
+  /** The class's name, `"Enable3CallbackError"`. */
+  override name = "Enable3CallbackError";
+  /** Why the callback was refused. */
+  readonly reason: CallbackErrorReason;
+  constructor(reason: CallbackErrorReason, message: string) {
+    super(message, {}, "callback_refused");
+    this.reason = reason;
+  }
+}
+
+/** The payload, checked, with `createdAt` also parsed (read as UTC: the API sends no zone). */
+export type ParsedWithdrawalCallback = WithdrawalCallback & {
+  /** `createdAt` as a Date, read as UTC. */
+  createdAtDate: Date;
+};
+
+/** A raw body exactly as received: the signature covers these bytes. */
+export type RawBody = string | Uint8Array;
+/** A header value as Node's `req.headers` gives it. */
+export type SignatureHeader = string | readonly string[] | null | undefined;
+
+const SIGNATURE_SHAPE = /^[A-Za-z0-9+/]{86}==$/;
+
+/**
+ * Signs a body as Enable3 does, to test your own callback endpoint.
+ * @example const signature = signCallback(JSON.stringify(payload), process.env.ENABLE3_CALLBACK_SECRET!);
+ */
+export function signCallback(rawBody: RawBody, secret: string): string {
+  const mac = hmac(sha512, utf8ToBytes(secretOf(secret)), utf8ToBytes(bytesToHex(md5(bodyBytes(rawBody)))));
+  return btoa(String.fromCharCode(...mac));
+}
+
+/**
+ * Whether `signature` is the right one for this body and secret, compared in constant time.
+ * Returns false for a wrong or malformed signature; throws Enable3CallbackError when the signature
+ * is missing or the body or secret is unusable.
+ * @example if (!verifyCallbackSignature(rawBody, req.headers["x-request-signature"], secret)) return res.writeHead(401).end();
+ */
+export function verifyCallbackSignature(rawBody: RawBody, signature: SignatureHeader, secret: string): boolean {
+  return checkSignature(rawBody, signature, secret) === "valid";
+}
+
+/** The one signature check behind both public functions; throws only for a missing header or bad inputs. */
+export function checkSignature(
+  rawBody: RawBody,
+  signature: SignatureHeader,
+  secret: string,
+): "valid" | "malformed-signature" | "signature-mismatch" {
+  const given = signatureOf(signature);
+  const expected = signCallback(rawBody, secret);
+  if (!SIGNATURE_SHAPE.test(given)) return "malformed-signature";
+  return constantTimeEqual(given, expected) ? "valid" : "signature-mismatch";
+}
+
+function signatureOf(signature: SignatureHeader): string {
+  const value = Array.isArray(signature) ? (signature.length === 1 ? signature[0] : undefined) : signature;
+  if (Array.isArray(signature) && signature.length > 1) {
+    throw new Enable3CallbackError("malformed-signature", `the ${SIGNATURE_HEADER} header was sent more than once`);
+  }
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new Enable3CallbackError("missing-signature", `the ${SIGNATURE_HEADER} header is missing`);
+  }
+  return value.trim();
+}
+
+function secretOf(secret: unknown): string {
+  if (typeof secret !== "string" || secret === "") {
+    throw new Enable3CallbackError("invalid-secret", "the callback secret must be a non-empty string (value not shown)");
+  }
+  return secret;
+}
+
+function bodyBytes(rawBody: unknown): Uint8Array {
+  if (typeof rawBody === "string") return utf8ToBytes(rawBody);
+  if (rawBody instanceof Uint8Array) return rawBody;
+  throw new Enable3CallbackError(
+    "invalid-body",
+    "the raw body must be a string or bytes (a parsed object has lost the exact bytes the signature covers)",
+  );
+}
+
+/** Same time whatever the inputs' contents, for inputs of the same length. */
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}

@@ -1,0 +1,253 @@
+// Bulk sending: reads any (async) iterable lazily, sends with bounded concurrency, and accounts for
+// every input it read exactly once, delivered or failed; on an abort it stops reading and says where.
+import { type Enable3Error, Enable3ValidationError } from "../errors/classes.js";
+import { asEnable3Error, notSentError, sourceReadError } from "../errors/messages.js";
+import { BULK_DEFAULTS } from "../internal/defaults.js";
+import * as check from "../internal/validate.js";
+import type { RequestOptions } from "./options.js";
+
+/** Options of sendEvents and sendRevenues; per-call options apply to every item. */
+export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
+  /** Requests in flight at once, from 1 to 1024. @default 8 */
+  concurrency?: number | undefined;
+  /**
+   * Stops the run: nothing more is read, calls in flight are aborted (reported failed with an
+   * Enable3AbortError; their ids are kept so a resend is idempotent), and `unreadFrom` says where reading stopped.
+   */
+  signal?: AbortSignal | undefined;
+  /** Called after every item settles. */
+  onProgress?: ((progress: BulkProgress) => void) | undefined;
+  /** Keep the `delivered` list. Turn off for huge runs where counts are enough. @default true */
+  collectDelivered?: boolean | undefined;
+  /**
+   * Keep the `failed` list. Turn off for huge runs and take each failure from `onSettled` instead:
+   * memory then stays flat however many items fail. @default true
+   */
+  collectFailed?: boolean | undefined;
+  /** Called once per item as it settles, with the item itself: stream failures out as they happen. */
+  onSettled?: ((item: BulkSettledItem<I>) => void) | undefined;
+}
+
+/** One item as it settled, handed to `onSettled`. */
+export interface BulkSettledItem<I> {
+  /** Position in the input, from 0. */
+  index: number;
+  /** The id it was sent with (or, for an invalid item, the one it carried). */
+  id: string | undefined;
+  /** The item as it was given. */
+  item: I;
+  /** Absent when the item was delivered. */
+  error?: Enable3Error | undefined;
+}
+
+/** Counts of a bulk run so far, handed to `onProgress`. */
+export interface BulkProgress {
+  /** Items read from the input so far. */
+  read: number;
+  /** Items delivered. */
+  delivered: number;
+  /** Items that failed, `notSent` ones included. */
+  failed: number;
+  /** Items read but never sent because the run was aborted first (a subset of `failed`). */
+  notSent: number;
+  /** Requests under way. */
+  inFlight: number;
+}
+
+/** A delivered item in a {@link BulkReport}. */
+export interface BulkDeliveredItem {
+  /** Position in the input, from 0. */
+  index: number;
+  /** The event id or revenue requestId it was sent with. */
+  id: string;
+}
+
+/** A failed item in a {@link BulkReport}. */
+export interface BulkFailedItem {
+  /** Position in the input, from 0. */
+  index: number;
+  /** Missing only when the item was too malformed to carry one. */
+  id: string | undefined;
+  /** Why it failed (an Enable3AbortError with `code: "not_sent"` when it was never sent). */
+  error: Enable3Error;
+}
+
+/** What a bulk run resolves to: every item it read, delivered or failed, and where it stopped. */
+export interface BulkReport {
+  /** Empty when `collectDelivered` is false. */
+  delivered: BulkDeliveredItem[];
+  /** Items delivered (counted also when not collected). */
+  deliveredCount: number;
+  /** Empty when `collectFailed` is false. */
+  failed: BulkFailedItem[];
+  /** Items failed (counted also when not collected). */
+  failedCount: number;
+  /** True when the signal stopped the run. */
+  aborted: boolean;
+  /**
+   * The index of the first item never read, when the run stopped before the end of its input (an
+   * abort, or a source error): resend from there. Undefined when the whole input was read.
+   */
+  unreadFrom?: number | undefined;
+  /** Set when reading the input itself failed; items after that point were never seen. */
+  sourceError?: Enable3Error | undefined;
+}
+
+export interface BulkItemHandler<I> {
+  /** Checks an item and gives the id it will be sent with and a function that sends it; throws Enable3ValidationError for a bad one. */
+  prepare(item: I, index: number): { id: string; send: (options: RequestOptions | undefined) => Promise<unknown> };
+  /** The id an invalid item carried, if any, for the report. */
+  idOf(item: I): string | undefined;
+}
+
+export async function sendInBulk<I>(
+  items: Iterable<I> | AsyncIterable<I>,
+  handler: BulkItemHandler<I>,
+  options: BulkOptions<I> = {},
+): Promise<BulkReport> {
+  if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
+    throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
+  }
+  const o = (options === undefined ? {} : check.plainObject(options, "options")) as BulkOptions<I>;
+  const concurrency = check.numberIn(o.concurrency ?? BULK_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw new Enable3ValidationError("options.signal", "must be an AbortSignal");
+  const {
+    concurrency: _c,
+    onProgress,
+    onSettled,
+    collectDelivered = BULK_DEFAULTS.collectDelivered,
+    collectFailed = true,
+    signal,
+    ...requestOptions
+  } = o;
+  const noRequestOptions = Object.values(requestOptions).every((value) => value === undefined);
+  const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], failedCount: 0, aborted: false };
+  const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, notSent: 0, inFlight: 0 };
+  const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
+  const calls = callSignals(signal);
+  let reading: Promise<unknown> = Promise.resolve();
+  let finished = false;
+
+  // One reader at a time: iterators are not required to handle overlapping next() calls. After an
+  // abort nothing more is read: an endless or huge source is never walked to its end.
+  const next = (): Promise<{ item: I; index: number } | undefined> => {
+    const result = reading.then(async () => {
+      if (finished) return undefined;
+      if (signal?.aborted) return stopReading();
+      try {
+        const step = await source.next();
+        if (step.done) {
+          finished = true;
+          return undefined;
+        }
+        return { item: step.value, index: progress.read++ };
+      } catch (cause) {
+        finished = true;
+        report.unreadFrom = progress.read;
+        report.sourceError = sourceReadError(progress.read, cause);
+        return undefined;
+      }
+    });
+    reading = result;
+    return result;
+  };
+  const stopReading = async () => {
+    finished = true;
+    report.aborted = true;
+    report.unreadFrom = progress.read;
+    await Promise.resolve(source.return?.()).catch(() => {}); // let a generator close its file or socket
+    return undefined;
+  };
+
+  const record = (item: I, outcome: { delivered: BulkDeliveredItem } | { failed: BulkFailedItem }) => {
+    if ("delivered" in outcome) {
+      report.deliveredCount++;
+      progress.delivered++;
+      if (collectDelivered) report.delivered.push(outcome.delivered);
+    } else {
+      report.failedCount++;
+      progress.failed++;
+      if (collectFailed) report.failed.push(outcome.failed);
+    }
+    // a failing callback must not lose items or reject the run
+    try {
+      onSettled?.({ ...("delivered" in outcome ? outcome.delivered : outcome.failed), item });
+    } catch {}
+    try {
+      onProgress?.({ ...progress });
+    } catch {}
+  };
+
+  const worker = async () => {
+    for (let entry = await next(); entry; entry = await next()) {
+      const { item, index } = entry;
+      if (signal?.aborted) {
+        report.aborted = true;
+        progress.notSent++;
+        record(item, { failed: { index, id: safeId(handler, item), error: notSentError(signal.reason) } });
+        continue;
+      }
+      let prepared: ReturnType<BulkItemHandler<I>["prepare"]>;
+      try {
+        prepared = handler.prepare(item, index);
+      } catch (error) {
+        record(item, { failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
+        continue;
+      }
+      progress.inFlight++;
+      const call = calls.open();
+      try {
+        // no per-call options at all: the client's settings are used as they are, with no per-item copy
+        await prepared.send(call.signal === undefined && noRequestOptions ? undefined : { ...requestOptions, signal: call.signal });
+        progress.inFlight--;
+        record(item, { delivered: { index, id: prepared.id } });
+      } catch (error) {
+        progress.inFlight--;
+        if (signal?.aborted) report.aborted = true;
+        record(item, { failed: { index, id: prepared.id, error: asEnable3Error(error) } });
+      } finally {
+        call.close();
+      }
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    calls.dispose();
+  }
+  if (collectFailed) report.failed.sort((a, b) => a.index - b.index);
+  if (collectDelivered) report.delivered.sort((a, b) => a.index - b.index);
+  return report;
+}
+
+/**
+ * Per-call signals tied to the run's signal by ONE listener, however many calls are in flight: the
+ * caller's signal never collects a listener per call (Node warns past ten). No signal, no cost.
+ */
+function callSignals(signal: AbortSignal | undefined) {
+  if (!signal) return { open: () => ({ signal: undefined, close() {} }), dispose() {} };
+  const open = new Set<AbortController>();
+  const onAbort = () => {
+    for (const controller of open) controller.abort(signal.reason);
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    open() {
+      const controller = new AbortController();
+      if (signal.aborted) controller.abort(signal.reason);
+      open.add(controller);
+      return { signal: controller.signal, close: () => open.delete(controller) };
+    },
+    dispose: () => signal.removeEventListener("abort", onAbort),
+  };
+}
+
+function safeId<I>(handler: BulkItemHandler<I>, item: I): string | undefined {
+  try {
+    return handler.idOf(item);
+  } catch {
+    return undefined;
+  }
+}

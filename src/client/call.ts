@@ -1,0 +1,73 @@
+// Runs one operation: per-call settings, its openapi-fetch call (through the adapter) over the retry
+// loop, and the mapping of what the server answered to data or a typed error.
+import { Enable3Error } from "../errors/classes.js";
+import { apiErrorFor, beforeServerError, contextOf, invalidResponseError } from "../errors/messages.js";
+import type { CallContext, HeaderLookup } from "../transport/contract.js";
+import type { Redactor } from "../transport/redact.js";
+import type { OperationId } from "../types/api.js";
+import type { ApiAnswer, ApiCall, OpenApiClients } from "./openapi-adapter.js";
+import { type ClientSettings, type RequestOptions, resolveCallSettings } from "./options.js";
+import type { ResponseCheck } from "./response-checks.js";
+
+const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
+
+export function createCaller(settings: ClientSettings, clients: OpenApiClients, redact: Redactor) {
+  async function call(operation: OperationId, options: RequestOptions | undefined, apiCall: ApiCall): Promise<void>;
+  async function call<T>(
+    operation: OperationId,
+    options: RequestOptions | undefined,
+    apiCall: ApiCall,
+    expect: ResponseCheck<T>,
+  ): Promise<T>;
+  async function call<T>(operation: OperationId, options: RequestOptions | undefined, apiCall: ApiCall, expect?: ResponseCheck<T>) {
+    const ctx: CallContext = { operation, settings: resolveCallSettings(settings, options), attempts: 0 };
+    let answer: ApiAnswer;
+    try {
+      answer = await clients.run(ctx, apiCall);
+    } catch (e) {
+      if (e instanceof Enable3Error) throw e;
+      throw beforeServerError(operation, e, contextOf(ctx), redact);
+    }
+    // only a failure needs the request id: no header look-ups on the success path
+    // a server may echo anything in a request-id header, the key included
+    const failureContext = () => ({ ...contextOf(ctx), serverRequestId: redact(requestIdOf(answer.headers)) });
+    if (!answer.ok) {
+      const retryable = ctx.settings.retryOnStatus.includes(answer.status);
+      throw apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), { ...failureContext(), retryable });
+    }
+    if (!expect) return undefined;
+    const body = parseJson(answer.bodyText);
+    if (!expect.matches(body)) {
+      throw invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext());
+    }
+    return body;
+  }
+  return call;
+}
+
+function requestIdOf(headers: HeaderLookup): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** An error body as JSON when it is JSON, else its text; undefined when empty. */
+function errorBody(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,270 @@
+// The public client: one method per operation of the spec. Each method checks its input, then makes
+// its openapi-fetch call (through the adapter) over the retry loop and the client's transport.
+import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.js";
+import * as check from "../internal/validate.js";
+import type { Transport } from "../transport/contract.js";
+import { createFetchTransport } from "../transport/fetch-transport.js";
+import { createLog } from "../transport/log.js";
+import { createRedactor } from "../transport/redact.js";
+import { createRetryLoop } from "../transport/retry-loop.js";
+import type {
+  AddWebsitesResult,
+  EventInput,
+  OperationId,
+  RevenueInput,
+  SegmentAssignments,
+  SendEventResult,
+  SendRevenueResult,
+  UserBalance,
+  WidgetUrlQuery,
+} from "../types/api.js";
+import type { BulkOptions, BulkReport } from "./bulk.js";
+import { createCaller } from "./call.js";
+import { createOpenApiClients, type RawClient } from "./openapi-adapter.js";
+import { type ClientOptions, type RequestOptions, resolveClientSettings } from "./options.js";
+import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
+import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
+import type { UserToken, WidgetUrl } from "./url-expiry.js";
+
+/** Options of {@link Enable3Client.getWidgetUrl}. */
+export interface WidgetUrlOptions extends RequestOptions {
+  /** Applied as if the user typed it. */
+  referralCode?: WidgetUrlQuery["referralCode"] | undefined;
+  /** Extra deep-link query parameters, passed through untouched (their names are not published). */
+  params?: Record<string, string> | undefined;
+}
+
+/** A client of the Enable3 Integration API: one method per operation, plus bulk sending and `raw`. */
+export interface Enable3Client {
+  /**
+   * Sends an event for event-based missions. Returns the id it was sent with.
+   * @example const { id } = await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
+   */
+  sendEvent(event: EventInput, options?: RequestOptions): Promise<SendEventResult>;
+  /**
+   * A URL for the user's widget, with a token valid for one day, and when it expires. Creates the
+   * user if missing. To reuse URLs across page views, wrap the client with `createWidgetCache`.
+   * @example const { url, expiresAt } = await enable3.getWidgetUrl("u1", { referralCode: "FRIEND10" });
+   */
+  getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrl>;
+  /**
+   * A JWT for the native mobile SDK, and its expiry read from the token (not verified: the signing
+   * key is Enable3's).
+   * @example const { token, expiresAt } = await enable3.getUserToken("u1");
+   */
+  getUserToken(operatorUserId: string, options?: RequestOptions): Promise<UserToken>;
+  /**
+   * Reports revenue in USDT for Hold to Earn. Returns the request id it was sent with.
+   * @example await enable3.sendRevenue({ revenue: 1250.5, date: new Date() });
+   */
+  sendRevenue(revenue: RevenueInput, options?: RequestOptions): Promise<SendRevenueResult>;
+  /**
+   * Adds users to segments.
+   * @example await enable3.assignSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+   */
+  assignSegments(assignments: SegmentAssignments, options?: RequestOptions): Promise<void>;
+  /**
+   * Removes users from segments.
+   * @example await enable3.removeSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+   */
+  removeSegments(assignments: SegmentAssignments, options?: RequestOptions): Promise<void>;
+  /**
+   * The user's token balance; `balance` is a decimal string, never a float.
+   * @example const { balance, userExists } = await enable3.getUserBalance("u1");
+   */
+  getUserBalance(operatorUserId: string, options?: RequestOptions): Promise<UserBalance>;
+  /**
+   * Registers websites for the operator. A duplicate answers 409 (Enable3ConflictError), except on a
+   * retry, where a 409 means the earlier attempt (whose answer was lost) registered them: that
+   * resolves, with `registeredByEarlierAttempt: true`.
+   * @example const { registeredByEarlierAttempt } = await enable3.addWebsites(["https://casino.example"]);
+   */
+  addWebsites(websites: readonly string[], options?: RequestOptions): Promise<AddWebsitesResult>;
+  /**
+   * Sends many events, read lazily from an array or any (async) iterable, with bounded concurrency.
+   * Resolves (never rejects for a failed item) to a report listing every input once.
+   * @example
+   * const report = await enable3.sendEvents(events, { concurrency: 16 });
+   * for (const { index, id, error } of report.failed) console.error(index, id, error.message);
+   */
+  sendEvents(events: Iterable<EventInput> | AsyncIterable<EventInput>, options?: BulkOptions<EventInput>): Promise<BulkReport>;
+  /**
+   * Sends many revenue reports, like {@link Enable3Client.sendEvents}.
+   * @example const report = await enable3.sendRevenues(rows, { concurrency: 4 });
+   */
+  sendRevenues(revenues: Iterable<RevenueInput> | AsyncIterable<RevenueInput>, options?: BulkOptions<RevenueInput>): Promise<BulkReport>;
+  /**
+   * A second openapi-fetch client, typed by the generated `paths`, on the same retrying transport with
+   * the client's settings, for requests the methods do not cover. A call's `signal` aborts it, retries
+   * and waits included. Like the methods it does not follow redirects unless a call passes
+   * `{ redirect: "follow" }`; its errors come back as openapi-fetch's `{ error, response }`.
+   * @example const { data, error } = await enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } } });
+   */
+  readonly raw: RawClient;
+  /**
+   * Closes the client's idle connections (the Node transport's keep-alive sockets; nothing to do on
+   * fetch). Calls made afterwards still work: they open new ones. The client is also AsyncDisposable
+   * at run time (`await using`) where the runtime defines Symbol.asyncDispose; the type leaves that
+   * symbol out so that projects without the esnext.disposable lib still compile.
+   * @example await enable3.close();
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a client. Throws Enable3ValidationError for a missing key or an unsafe base URL.
+ * @example
+ * import { createEnable3Client } from "enable3-client";
+ * const enable3 = createEnable3Client({ apiKey: process.env.ENABLE3_API_KEY! });
+ * await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
+ */
+export function createEnable3Client(options: ClientOptions = {}): Enable3Client {
+  return buildClient(options, globalFetchTransport);
+}
+
+/** The transport where no fetch is given and no faster one is chosen: the runtime's global fetch. */
+function globalFetchTransport(): Transport {
+  if (typeof globalThis.fetch !== "function") throw new Enable3ValidationError("options.fetch", "is required: this runtime has no fetch");
+  return createFetchTransport(globalThis.fetch);
+}
+
+/**
+ * The client over a transport: the caller's fetch when given, else `defaultTransport` (the Node
+ * entry passes its node:http one). Entries call this; operators call createEnable3Client.
+ */
+export function buildClient(options: ClientOptions, defaultTransport: () => Transport): Enable3Client {
+  const settings = resolveClientSettings(options);
+  const redact = createRedactor(settings.apiKey);
+  const log = createLog(settings.logger, settings.logLevel, redact);
+  const transport = settings.fetch ? createFetchTransport(settings.fetch) : defaultTransport();
+  const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, log, redact });
+  const clients = createOpenApiClients(
+    { baseUrl: settings.baseUrl, headers: { ...settings.headers, "X-API-KEY": settings.apiKey } },
+    send,
+    settings.call,
+  );
+  const call = createCaller(settings, clients, redact);
+  const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
+    call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }));
+  const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
+    call("sendRevenue", options, (api, init) => api.POST("/api/v1/revenue", { body, ...init }));
+  const userPathParams = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
+
+  const client: Enable3Client = {
+    raw: clients.raw,
+    close: () => transport.close(),
+    async sendEvent(event, options) {
+      const body = eventBody(event);
+      await postEvent(body, options);
+      return { id: body.id };
+    },
+    async getWidgetUrl(operatorUserId, options) {
+      const params = { ...userPathParams(operatorUserId), query: widgetQuery(options) };
+      const response = await call(
+        "getWidgetUrl",
+        options,
+        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }),
+        widgetUrlResponseCheck,
+      );
+      const receivedAt = Date.now();
+      return (await urlExpiry()).toWidgetUrl(response, receivedAt);
+    },
+    async getUserToken(operatorUserId, options) {
+      const params = userPathParams(operatorUserId);
+      const response = await call(
+        "getUserToken",
+        options,
+        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }),
+        userTokenResponseCheck,
+      );
+      return (await urlExpiry()).toUserToken(response);
+    },
+    async sendRevenue(revenue, options) {
+      const body = revenueBody(revenue);
+      await postRevenue(body, options);
+      return { requestId: body.requestId };
+    },
+    async assignSegments(assignments, options) {
+      const body = segmentsBody(assignments);
+      await call("assignSegments", options, (api, init) => api.POST("/api/v1/segment/users/", { body, ...init }));
+    },
+    async removeSegments(assignments, options) {
+      const body = segmentsBody(assignments);
+      await call("removeSegments", options, (api, init) => api.DELETE("/api/v1/segment/users", { body, ...init }));
+    },
+    async getUserBalance(operatorUserId, options) {
+      const params = userPathParams(operatorUserId);
+      return call(
+        "getUserBalance",
+        options,
+        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }),
+        userBalanceResponseCheck,
+      );
+    },
+    sendEvents(events, options) {
+      return sendAll(events, options, "events", eventBody, "id", postEvent);
+    },
+    sendRevenues(revenues, options) {
+      return sendAll(revenues, options, "revenues", revenueBody, "requestId", postRevenue);
+    },
+    async addWebsites(websites, options) {
+      const body = websitesBody(websites);
+      try {
+        await call("addWebsites", options, (api, init) => api.POST("/api/v1/integration/websites", { body, ...init }));
+        return { websites: body.websites, registeredByEarlierAttempt: false };
+      } catch (error) {
+        // a 409 to a retry means the attempt whose answer was lost did register them
+        if (error instanceof Enable3ConflictError && (error.attempts ?? 1) > 1)
+          return { websites: body.websites, registeredByEarlierAttempt: true };
+        throw error;
+      }
+    },
+  };
+  // `await using` where the runtime defines the symbol (left out of the type: see close())
+  if (typeof Symbol.asyncDispose === "symbol") Object.defineProperty(client, Symbol.asyncDispose, { value: () => transport.close() });
+  // every operation of the spec has a method: an operation added to the spec fails to compile here
+  return client satisfies Record<OperationId, unknown>;
+}
+
+/**
+ * Reading a token's expiry (a JWT decoder) is loaded on the first widget-URL or token call, like bulk
+ * sending: a call that already needed the network, and the core stays within its size budget.
+ */
+const urlExpiry = () => import("./url-expiry.js");
+
+/** Bulk sending is loaded on first use: most callers never need it, and the core stays small. */
+async function sendAll<I, K extends string, B extends Record<K, string>>(
+  items: Iterable<I> | AsyncIterable<I>,
+  options: BulkOptions<I> | undefined,
+  field: string,
+  build: (item: I, field: string) => B,
+  idKey: K,
+  post: (body: B, options: RequestOptions | undefined) => Promise<unknown>,
+): Promise<BulkReport> {
+  const { sendInBulk } = await import("./bulk.js");
+  return sendInBulk(
+    items,
+    {
+      prepare(item, index) {
+        const body = build(item, `${field}[${index}]`);
+        return { id: body[idKey], send: (o) => post(body, o) };
+      },
+      // the id an item carried even though it failed validation, for the report
+      idOf(item) {
+        const id = (item as Partial<Record<K, unknown>> | null)?.[idKey];
+        return typeof id === "string" ? id : undefined;
+      },
+    },
+    options,
+  );
+}
+
+/** `params` pass through untouched; a `referralCode` given both ways must agree, or nothing is sent. */
+function widgetQuery(options: WidgetUrlOptions | undefined): WidgetUrlQuery {
+  const params = options?.params === undefined ? {} : check.stringRecord(options.params, "options.params");
+  const referralCode = options?.referralCode === undefined ? undefined : check.nonBlankString(options.referralCode, "options.referralCode");
+  if (referralCode !== undefined && params.referralCode !== undefined && params.referralCode !== referralCode) {
+    throw new Enable3ValidationError("options.params.referralCode", "differs from options.referralCode");
+  }
+  return referralCode === undefined ? params : { ...params, referralCode };
+}

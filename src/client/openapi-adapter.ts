@@ -1,0 +1,166 @@
+// openapi-fetch behind one file: every method's request is built by openapi-fetch (the design card),
+// and this is the only file that knows how it is driven. The methods hand it plain carriers instead of
+// WHATWG Request/Response: those wrap every body in a ReadableStream that Node makes costly to create,
+// only for the transport to read it straight back (about a third of a call's CPU, measured in bench/).
+// openapi-fetch is pinned exactly for that: test/client/openapi-adapter.test.ts records every member it
+// reads from the carriers and fails the day a new version reads one they lack.
+import createClient, { type Client } from "openapi-fetch";
+import type { paths } from "../generated/enable3.js";
+import type { CallContext, CallSettings, HeaderLookup, OutgoingRequest, TransportResponse } from "../transport/contract.js";
+import type { SendRequest } from "../transport/retry-loop.js";
+
+/** The typed openapi-fetch client `raw` is, for requests the methods do not cover. */
+export type RawClient = Client<paths>;
+
+/** What a method's call answered: its status, headers and body text (already read in full). */
+export interface ApiAnswer {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: HeaderLookup;
+  readonly bodyText: string;
+}
+
+/** What each of the methods' openapi-fetch calls is given besides its own path, params and body. */
+export interface CallInit {
+  fetch: typeof fetch;
+  headers: Record<string, string> | undefined;
+  parseAs: "text";
+}
+
+/** One method's openapi-fetch call on the methods' client, with the init to spread into its options. */
+export type ApiCall = (api: RawClient, init: CallInit) => Promise<unknown>;
+
+export interface OpenApiClients {
+  /** Runs one method's call over `send`, in the call's context; resolves to what the server answered. */
+  run(ctx: CallContext, call: ApiCall): Promise<ApiAnswer>;
+  /** The client behind `enable3.raw`: real Request/Response objects, the same retry loop. */
+  raw: RawClient;
+}
+
+/**
+ * The methods' client and the raw one, on the same base URL, headers and retry loop. The methods'
+ * client is apart from `raw`, so middleware a user adds there never sees the plain carriers.
+ */
+export function createOpenApiClients(
+  base: { baseUrl: string; headers: Record<string, string> },
+  send: SendRequest,
+  rawSettings: CallSettings,
+): OpenApiClients {
+  const api = createClient<paths>({
+    ...base,
+    // made once: openapi-fetch otherwise builds a query serializer on every call
+    querySerializer: serializeQuery,
+    pathSerializer: serializePath,
+    Request: PlainRequest as unknown as typeof Request,
+  });
+  const raw = createClient<paths>({
+    ...base,
+    // not following redirects is the default here too; a call may still pass `redirect: "follow"`
+    redirect: "error",
+    // raw calls get the same retries, with settings of their own per request
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
+      bufferedResponse(await send(await outgoingOf(input, init), { operation: "raw", settings: rawSettings, attempts: 0 })),
+  });
+  return {
+    raw,
+    async run(ctx, call) {
+      let answer: PlainResponse | undefined;
+      const fetch = async (request: PlainRequest) => {
+        answer = new PlainResponse(await send(request, ctx));
+        return answer;
+      };
+      await call(api, { fetch: fetch as unknown as typeof globalThis.fetch, headers: ctx.settings.headers, parseAs: "text" });
+      return answer!;
+    },
+  };
+}
+
+/** The request openapi-fetch builds for a method's call (it is constructed as its `Request`). */
+export class PlainRequest implements OutgoingRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: string | undefined;
+  /** The SDK's own calls never follow a redirect: it would carry X-API-KEY to wherever it points. */
+  readonly redirect = "error";
+
+  constructor(input: string | URL, init: RequestInit = {}) {
+    this.url = String(input);
+    this.method = init.method ?? "GET";
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    // the methods' bodies are JSON, serialized by openapi-fetch to a string
+    this.body = init.body === undefined || init.body === null ? undefined : String(init.body);
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** A response whose body was read in full during the attempt, served back to openapi-fetch from memory. */
+export class PlainResponse implements ApiAnswer {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: HeaderLookup;
+  private readonly bytes: Uint8Array;
+  private decoded: string | undefined;
+  constructor(response: TransportResponse) {
+    this.status = response.status;
+    this.headers = response.headers;
+    this.bytes = response.body;
+    this.ok = response.status >= 200 && response.status < 300;
+  }
+  /** The body as text, decoded once. */
+  get bodyText(): string {
+    this.decoded ??= utf8.decode(this.bytes);
+    return this.decoded;
+  }
+  /** The SDK's calls read every body as text (`parseAs: "text"`) and parse it themselves. */
+  async text(): Promise<string> {
+    return this.bodyText;
+  }
+}
+
+/** What the retry loop sends for a raw call's real Request: its body read once, so every attempt can resend it. */
+async function outgoingOf(input: RequestInfo | URL, init?: RequestInit): Promise<OutgoingRequest> {
+  const request = input instanceof Request ? input : new Request(input, init);
+  const body = request.body ? await request.arrayBuffer() : undefined;
+  return { url: request.url, method: request.method, headers: request.headers, body, redirect: request.redirect, signal: request.signal };
+}
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** A real Response holding a body already read (none for statuses that cannot have one). */
+function bufferedResponse(response: TransportResponse): Response {
+  const keepBody = response.body.byteLength > 0 && !NULL_BODY_STATUSES.has(response.status);
+  let headers: Headers;
+  if (response.headers instanceof Headers) headers = response.headers;
+  else {
+    headers = new Headers();
+    response.headers.forEach((value, name) => {
+      headers.append(name, value);
+    });
+  }
+  const body = keepBody ? new Uint8Array(response.body) : null;
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/**
+ * The methods' one query (getWidgetUrl's flat strings): names and values encoded alike, own keys only,
+ * so no parameter name can add another parameter ("a&b") or end the query ("#frag").
+ */
+function serializeQuery(query: Record<string, unknown>): string {
+  // widgetQuery gives only strings: nothing undefined to leave out
+  return Object.keys(query)
+    .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(query[name] as string)}`)
+    .join("&");
+}
+
+/**
+ * The methods' path parameters: each `{name}` replaced by its value encoded as one segment, as
+ * openapi-fetch's default does for the simple style, without its per-call regular expressions.
+ */
+function serializePath(pathname: string, params: Record<string, unknown>): string {
+  let path = pathname;
+  // `params` is the methods' own object literal: no inherited keys to skip
+  for (const name in params) path = path.replace(`{${name}}`, encodeURIComponent(params[name] as string));
+  return path;
+}

@@ -1,0 +1,163 @@
+// Client and per-call options (what a caller passes) and the settings resolved from them (what the
+// client and each call run with): their types, defaults, and the checks that run before any request.
+
+import { Enable3ValidationError } from "../errors/classes.js";
+import { CLIENT_DEFAULTS } from "../internal/defaults.js";
+import * as check from "../internal/validate.js";
+import { MAX_TIMER_MS } from "../internal/validate.js";
+import type { CallSettings } from "../transport/contract.js";
+import { LOG_LEVELS, type Logger, type LogLevel } from "../transport/log.js";
+import { RetryBudget, type RetryBudgetOptions } from "../transport/retry-budget.js";
+import type { RetryOptions } from "../transport/retry-policy.js";
+
+/** Where the client sends requests unless `baseUrl` (or ENABLE3_BASE_URL) says otherwise. */
+export const DEFAULT_BASE_URL = CLIENT_DEFAULTS.baseUrl;
+
+/** Options of {@link createEnable3Client}. */
+export interface ClientOptions extends RetryOptions {
+  /** The operator's key, sent as `X-API-KEY`. @default the ENABLE3_API_KEY environment variable, where the runtime has one */
+  apiKey?: string | undefined;
+  /** The API's address; plain http only for localhost. @default ENABLE3_BASE_URL, else "https://integration.enable3.io" */
+  baseUrl?: string | undefined;
+  /**
+   * A fetch implementation (tests, proxies, instrumentation); when given, every call goes through it.
+   * @default on Node, the SDK's own node:http transport; elsewhere, globalThis.fetch
+   */
+  fetch?: typeof fetch | undefined;
+  /** Per-attempt timeout in ms. @default 30000 */
+  timeoutMs?: number | undefined;
+  /** Overall deadline of one call, retries and waits included, in ms. @default 120000 */
+  deadlineMs?: number | undefined;
+  /** A token bucket shared by the client's retries; `false` turns it off. @default { capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 } */
+  retryBudget?: RetryBudgetOptions | false | undefined;
+  /** Console-compatible logger; nothing is logged unless `logLevel` is set too. */
+  logger?: Logger | undefined;
+  /** How much the logger hears. @default "off" */
+  logLevel?: LogLevel | undefined;
+  /** Headers added to every request. */
+  headers?: Record<string, string> | undefined;
+  /** Largest response body read, in bytes; a longer one fails with Enable3ResponseTooLargeError. @default 4194304 (4 MiB) */
+  maxResponseBytes?: number | undefined;
+}
+
+/** Options every method takes as its last argument. */
+export interface RequestOptions {
+  /** Cancels the call, retries and waits included. */
+  signal?: AbortSignal | undefined;
+  /** Extra headers for this call. */
+  headers?: Record<string, string> | undefined;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number | undefined;
+  /** Overrides the client's per-attempt `timeoutMs` for this call. */
+  timeoutMs?: number | undefined;
+  /** Overrides the client's `deadlineMs` for this call. */
+  deadlineMs?: number | undefined;
+}
+
+/** What a client runs with, resolved once from its options. */
+export interface ClientSettings {
+  apiKey: string;
+  /** Normalised: origin and percent-encoded path, no trailing slash. */
+  baseUrl: string;
+  /** The caller's fetch, which wins over any transport; undefined for the runtime's default. */
+  fetch: typeof fetch | undefined;
+  /** Every call's settings unless it overrides them. */
+  call: CallSettings;
+  budget: RetryBudget | undefined;
+  logger: Logger | undefined;
+  logLevel: LogLevel;
+  headers: Record<string, string>;
+}
+
+type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "headers">;
+
+/** Each numeric option's default and allowed range; counts must be whole numbers. */
+const NUMBERS: Record<NumericOption, [fallback: number, min: number, max: number, whole?: true]> = {
+  maxRetries: [CLIENT_DEFAULTS.maxRetries, 0, 100, true],
+  initialDelayMs: [CLIENT_DEFAULTS.initialDelayMs, 0, MAX_TIMER_MS],
+  maxDelayMs: [CLIENT_DEFAULTS.maxDelayMs, 0, MAX_TIMER_MS],
+  maxRetryAfterMs: [CLIENT_DEFAULTS.maxRetryAfterMs, 0, MAX_TIMER_MS],
+  timeoutMs: [CLIENT_DEFAULTS.timeoutMs, 1, MAX_TIMER_MS],
+  deadlineMs: [CLIENT_DEFAULTS.deadlineMs, 1, MAX_TIMER_MS],
+  maxResponseBytes: [CLIENT_DEFAULTS.maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, true],
+};
+
+/** The numeric options a single call may override. */
+const PER_CALL: readonly NumericOption[] = ["maxRetries", "timeoutMs", "deadlineMs"];
+
+export function resolveClientSettings(options: ClientOptions): ClientSettings {
+  const o = check.plainObject(options, "options") as unknown as ClientOptions;
+  const apiKey = apiKeyOf(o.apiKey ?? fromEnvironment("ENABLE3_API_KEY"));
+  if (o.fetch !== undefined && typeof o.fetch !== "function") throw new Enable3ValidationError("options.fetch", "must be a function");
+  if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
+    throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const retryOnStatus = check
+    .nonEmptyArray(o.retryOnStatus ?? CLIENT_DEFAULTS.retryOnStatus, "options.retryOnStatus")
+    .map((s, i) => check.numberIn(s, `options.retryOnStatus[${i}]`, 100, 599, true));
+  const numbers = Object.fromEntries(
+    Object.entries(NUMBERS).map(([key, [fallback]]) => [key, numeric(o, key as NumericOption, "options", fallback)]),
+  );
+  return {
+    apiKey,
+    baseUrl: check.baseUrl(o.baseUrl ?? fromEnvironment("ENABLE3_BASE_URL") ?? DEFAULT_BASE_URL, "options.baseUrl"),
+    fetch: o.fetch,
+    call: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
+    budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
+    logger: o.logger,
+    logLevel: o.logLevel ?? CLIENT_DEFAULTS.logLevel,
+    headers: o.headers === undefined ? {} : check.headerRecord(o.headers, "options.headers"),
+  };
+}
+
+/** Per-call settings: the client's, overridden by the call's options. */
+export function resolveCallSettings(client: ClientSettings, options: RequestOptions | undefined): CallSettings {
+  if (options === undefined) return client.call;
+  const o = check.plainObject(options, "requestOptions") as RequestOptions;
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new Enable3ValidationError("requestOptions.signal", "must be an AbortSignal");
+  }
+  const settings = { ...client.call, signal: o.signal };
+  for (const key of PER_CALL) settings[key] = numeric(o, key, "requestOptions", client.call[key]);
+  if (o.headers !== undefined) settings.headers = check.headerRecord(o.headers, "requestOptions.headers");
+  return settings;
+}
+
+function numeric(o: Partial<Record<NumericOption, unknown>>, key: NumericOption, prefix: string, fallback: number): number {
+  const [, min, max, whole] = NUMBERS[key];
+  return o[key] === undefined ? fallback : check.numberIn(o[key], `${prefix}.${key}`, min, max, whole);
+}
+
+/** The key goes into a header: a value with control characters would make fetch throw an error quoting it. */
+function apiKeyOf(value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new Enable3ValidationError("options.apiKey", "is required (set ENABLE3_API_KEY or pass apiKey)");
+  }
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new Enable3ValidationError("options.apiKey", "must be printable ASCII with no spaces (value not shown)");
+  }
+  return value;
+}
+
+function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOptions {
+  if (value === undefined) return {};
+  const o = check.plainObject(value, "options.retryBudget") as Record<string, unknown>;
+  for (const [key, v] of Object.entries(o)) if (v !== undefined) check.numberIn(v, `options.retryBudget.${key}`, 0, Infinity, true);
+  return o as RetryBudgetOptions;
+}
+
+/**
+ * An environment variable where the runtime has an environment (Node, Bun, Deno), else undefined:
+ * never a throw, also where reading it is not permitted (Deno without --allow-env) or absent (workers).
+ */
+function fromEnvironment(name: string): string | undefined {
+  try {
+    const g = globalThis as {
+      process?: { env?: Record<string, string | undefined> };
+      Deno?: { env: { get(n: string): string | undefined } };
+    };
+    return (g.Deno ? g.Deno.env.get(name) : g.process?.env?.[name]) || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,299 @@
+// The error hierarchy. Every error the SDK throws is an Enable3Error; HTTP failures get one class per
+// status family so callers can `instanceof` instead of comparing numbers. Messages are written in
+// messages.ts, never here: a class says what happened, messages.ts how it reads.
+
+/** A stable, machine-readable name for what went wrong: unlike `message`, it never changes wording. */
+export type Enable3ErrorCode =
+  | "validation_failed"
+  | "request_invalid"
+  | "connection_failed"
+  | "timeout"
+  | "aborted"
+  | "not_sent"
+  | "redirect_refused"
+  | "response_too_large"
+  | "invalid_response"
+  | "http_error"
+  | "source_failed"
+  | "unexpected"
+  | "callback_refused";
+
+/** Where an error happened: the operation and the request it was making. */
+export interface ErrorContext {
+  /** operationId from the spec, e.g. `"sendEvent"`. */
+  operation?: string | undefined;
+  /** The HTTP method. */
+  method?: string | undefined;
+  /** Path actually requested (no query string, no host). */
+  path?: string | undefined;
+  /** Attempts made, retries included. */
+  attempts?: number | undefined;
+  /** The `x-request-id` (or similar) response header, when the server sent one. */
+  serverRequestId?: string | undefined;
+  /** Whether the retry policy retries this outcome (see {@link Enable3Error.retryable}). */
+  retryable?: boolean | undefined;
+  /** Overrides the class's code (an abort before sending is `"not_sent"`). */
+  code?: Enable3ErrorCode | undefined;
+  /** What went wrong underneath (key redacted). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error thrown by enable3-client. Thrown as itself only when a call fails in a way
+ * no subclass names (a bulk source that throws, a bug): read `message` and report it.
+ *
+ * @example
+ * try { await enable3.getUserBalance("u1"); }
+ * catch (e) { if (e instanceof Enable3Error && e.retryable) scheduleRetry(); }
+ */
+export class Enable3Error extends Error {
+  /** The class's name, e.g. `"Enable3TimeoutError"`: it survives serialisation where `instanceof` does not. */
+  override name = "Enable3Error";
+  /** What went wrong, as a stable machine-readable name. */
+  readonly code: Enable3ErrorCode;
+  /** The operationId of the call, e.g. `"sendEvent"`. */
+  readonly operation?: string | undefined;
+  /** The HTTP method of the call. */
+  readonly method?: string | undefined;
+  /** The path requested (no host, no query). */
+  readonly path?: string | undefined;
+  /** Attempts made, retries included; 0 when nothing was sent. */
+  readonly attempts?: number | undefined;
+  /** The server's own request id (`x-request-id` or similar), key redacted: quote it to Enable3 support. */
+  readonly serverRequestId?: string | undefined;
+  /** Whether the retry policy retried this outcome: trying the same call again later may succeed. */
+  readonly retryable: boolean;
+
+  constructor(message: string, context: ErrorContext = {}, code: Enable3ErrorCode = "unexpected") {
+    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    this.code = context.code ?? code;
+    this.operation = context.operation;
+    this.method = context.method;
+    this.path = context.path;
+    this.attempts = context.attempts;
+    this.serverRequestId = context.serverRequestId;
+    this.retryable = context.retryable ?? false;
+  }
+
+  /**
+   * The server's request id.
+   * @deprecated Renamed {@link Enable3Error.serverRequestId} (a revenue report's `requestId` is its idempotency key).
+   */
+  get requestId(): string | undefined {
+    return this.serverRequestId;
+  }
+
+  /** Plain data for logs: the fields listed in JSON_FIELDS that this error has; no stack, no cause, no key. */
+  toJSON(): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    for (const key of JSON_FIELDS)
+      if ((this as Record<string, unknown>)[key] !== undefined) fields[key] = (this as Record<string, unknown>)[key];
+    return fields;
+  }
+}
+
+/** Every field an error of this SDK may carry, in the order toJSON() writes them. */
+const JSON_FIELDS = [
+  "name",
+  "code",
+  "message",
+  "operation",
+  "method",
+  "path",
+  "attempts",
+  "serverRequestId",
+  "retryable",
+  "status",
+  "body",
+  "field",
+  "fieldPath",
+  "limit",
+  "reason",
+] as const;
+
+/** One step of a field path: a property name, or an index into an array. */
+export type FieldPathStep = string | number;
+
+/**
+ * Bad input, caught before any request is sent: a missing or blank field, a number out of range, an
+ * unsafe base URL, a bad header. Fix the input named by `field`; retrying the same input fails the same way.
+ */
+export class Enable3ValidationError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3ValidationError";
+  /** The offending field as text, e.g. `"events[3].value"`. */
+  readonly field: string;
+  /** The same field as steps, e.g. `["events", 3, "value"]`: read it rather than parsing `field`. */
+  readonly fieldPath: readonly FieldPathStep[];
+  /** What is wrong with the field, e.g. `"must be a finite number, got string"`: the message after the field. */
+  readonly problem: string;
+  constructor(field: string | readonly FieldPathStep[], problem: string, context: ErrorContext = {}) {
+    const steps = typeof field === "string" ? parseFieldPath(field) : field;
+    const text = typeof field === "string" ? field : formatFieldPath(field);
+    super(`${text} ${problem}`, context, "validation_failed");
+    this.field = text;
+    this.fieldPath = steps;
+    this.problem = problem;
+  }
+}
+
+/**
+ * A field path as text, as the SDK writes `field`.
+ * @example formatFieldPath(["events", 3, "value"]); // "events[3].value"
+ */
+export function formatFieldPath(steps: readonly FieldPathStep[]): string {
+  return steps.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
+}
+
+/** `events[3].value` as `["events", 3, "value"]` (the inverse of formatFieldPath for the SDK's own fields). */
+export function parseFieldPath(field: string): FieldPathStep[] {
+  const steps: FieldPathStep[] = [];
+  for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) steps.push(m[2] === undefined ? m[1]! : Number(m[2]));
+  return steps;
+}
+
+/**
+ * The request never got an HTTP response: the connection was refused or reset (even mid-body), or DNS
+ * failed. Retried by default; when it persists, check the network path to the API (and the base URL).
+ */
+export class Enable3ConnectionError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3ConnectionError";
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, { retryable: true, ...context }, "connection_failed");
+  }
+}
+
+/**
+ * An attempt exceeded `timeoutMs`, or the whole call its `deadlineMs`. Retried by default. The server
+ * may still have processed it: resend with the same id, which the server de-duplicates.
+ */
+export class Enable3TimeoutError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3TimeoutError";
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, { retryable: true, ...context }, "timeout");
+  }
+}
+
+/**
+ * The caller's AbortSignal fired. Never retried. `code` is `"not_sent"` (and `attempts` 0) for bulk
+ * items that were read but never sent because their run was aborted first.
+ */
+export class Enable3AbortError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3AbortError";
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, context, "aborted");
+  }
+}
+
+/**
+ * A 2xx whose body does not match the spec (malformed JSON, a missing field, a balance that is not a
+ * decimal). Not retried; report it to Enable3 with `serverRequestId`.
+ */
+export class Enable3InvalidResponseError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3InvalidResponseError";
+  /** The HTTP status (a 2xx). */
+  readonly status: number;
+  /** The body as received (parsed JSON, or text), key redacted. */
+  readonly body: unknown;
+  constructor(message: string, status: number, body: unknown, context: ErrorContext = {}) {
+    super(message, context, "invalid_response");
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/**
+ * The server answered with a redirect, which the SDK never follows (the API key would go along). Not
+ * retried: check `baseUrl`, which probably points at the wrong host or lacks https.
+ */
+export class Enable3RedirectError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3RedirectError";
+  /** The 3xx status; 0 where the runtime hides it (a browser's opaque redirect). */
+  readonly status: number;
+  constructor(message: string, status: number, context: ErrorContext = {}) {
+    super(message, context, "redirect_refused");
+    this.status = status;
+  }
+}
+
+/**
+ * A response body longer than `maxResponseBytes`: reading stopped there. Not retried; raise the limit
+ * only if the API is expected to answer that much.
+ */
+export class Enable3ResponseTooLargeError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3ResponseTooLargeError";
+  /** The HTTP status of the response. */
+  readonly status: number;
+  /** The limit that was passed, in bytes. */
+  readonly limit: number;
+  constructor(message: string, status: number, limit: number, context: ErrorContext = {}) {
+    super(message, context, "response_too_large");
+    this.status = status;
+    this.limit = limit;
+  }
+}
+
+/**
+ * The server answered with a non-2xx status no subclass below covers (and the base class of those that
+ * do). `retryable` follows `retryOnStatus`; the message ends with the API's own reason.
+ */
+export class Enable3ApiError extends Enable3Error {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3ApiError";
+  /** The HTTP status. */
+  readonly status: number;
+  /** Parsed JSON when the body was JSON, else its text; `undefined` when empty. Key redacted. */
+  readonly body: unknown;
+  constructor(message: string, status: number, body: unknown, context: ErrorContext = {}) {
+    super(message, context, "http_error");
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** HTTP 400: the API refused the request's content. Fix the input the API's reason names; not retried by default. */
+export class Enable3BadRequestError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3BadRequestError";
+}
+/** HTTP 401: a wrong API key, or this server's IP is not allow-listed in the Enable3 admin panel. */
+export class Enable3AuthenticationError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3AuthenticationError";
+}
+/** HTTP 403: usually this server's IP is not on the allow-list in the Enable3 admin panel. */
+export class Enable3PermissionError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3PermissionError";
+}
+/** HTTP 404: a path the API does not have; check that `baseUrl` is the API's root (no `/api/v1`). */
+export class Enable3NotFoundError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3NotFoundError";
+}
+/** HTTP 409: a duplicate (a website already registered). `addWebsites` resolves one that answers a retry. */
+export class Enable3ConflictError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3ConflictError";
+}
+/** HTTP 422: the request was well-formed but the API would not process it; read its reason. */
+export class Enable3UnprocessableEntityError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3UnprocessableEntityError";
+}
+/** HTTP 429: too many requests. Retried by default, after the server's `Retry-After`; lower the concurrency if it persists. */
+export class Enable3RateLimitError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3RateLimitError";
+}
+/** HTTP 5xx: the API failed. 500, 502, 503 and 504 are retried by default; resending with the same id is safe. */
+export class Enable3ServerError extends Enable3ApiError {
+  /** The class's name (see {@link Enable3Error.name}). */
+  override name = "Enable3ServerError";
+}

@@ -1,0 +1,168 @@
+// Every error message and call label the SDK writes, in one place beside the classes: how a failed
+// attempt, an HTTP error, an invalid response or an unsent bulk item reads, and what it carries.
+import type { AttemptFailure, CallContext } from "../transport/contract.js";
+import {
+  Enable3AbortError,
+  Enable3ApiError,
+  Enable3AuthenticationError,
+  Enable3BadRequestError,
+  Enable3ConflictError,
+  Enable3ConnectionError,
+  Enable3Error,
+  Enable3InvalidResponseError,
+  Enable3NotFoundError,
+  Enable3PermissionError,
+  Enable3RateLimitError,
+  Enable3RedirectError,
+  Enable3ResponseTooLargeError,
+  Enable3ServerError,
+  Enable3TimeoutError,
+  Enable3UnprocessableEntityError,
+  type ErrorContext,
+} from "./classes.js";
+
+/** Removes a secret from text or data before it reaches a message (see transport/redact.ts). */
+type Redact = <T>(value: T) => T;
+
+/** "getUserBalance GET /api/…": how log lines and error messages name a call. */
+export function labelOf(ctx: Pick<CallContext, "operation" | "method" | "path">): string {
+  return `${ctx.operation} ${ctx.method} ${ctx.path}`;
+}
+
+/** What an error carries about the call that failed. */
+export function contextOf(ctx: CallContext): ErrorContext {
+  return { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts };
+}
+
+/** The typed error for a failed attempt. Its cause is rebuilt with the key redacted (see safeCause). */
+export function attemptError(failure: AttemptFailure, ctx: CallContext, redact: Redact): Enable3Error {
+  const label = labelOf(ctx);
+  if (failure.kind === "redirect") {
+    const to = failure.location ? ` to ${redact(failure.location)}` : "";
+    const status = failure.status ? ` (HTTP ${failure.status}${to})` : "";
+    return new Enable3RedirectError(
+      `${label} was answered with a redirect${status}, which the SDK never follows (the API key would go along); check baseUrl`,
+      failure.status,
+      contextOf(ctx),
+    );
+  }
+  if (failure.kind === "too-large") {
+    const limit = ctx.settings.maxResponseBytes;
+    const message = `${label} answered HTTP ${failure.status} with a body over maxResponseBytes (${limit} bytes)`;
+    return new Enable3ResponseTooLargeError(message, failure.status, limit, contextOf(ctx));
+  }
+  const context = { ...contextOf(ctx), cause: safeCause(failure.cause, redact) };
+  switch (failure.kind) {
+    case "aborted":
+      return new Enable3AbortError(`${label} was aborted by the caller`, context);
+    case "deadline":
+      return new Enable3TimeoutError(`${label} exceeded its deadline of ${ctx.settings.deadlineMs} ms`, context);
+    case "timeout":
+      return new Enable3TimeoutError(`${label} timed out after ${ctx.settings.timeoutMs} ms`, context);
+    case "invalid-request":
+      return new Enable3Error(`${label} could not be sent: ${redact(describeCause(failure.cause))}`, context, "request_invalid");
+    default:
+      return new Enable3ConnectionError(`${label} could not complete: ${redact(describeCause(failure.cause))}`, context);
+  }
+}
+
+/** A call that failed inside openapi-fetch, before any attempt: a request it could not build. */
+export function beforeServerError(operation: string, cause: unknown, context: ErrorContext, redact: Redact): Enable3Error {
+  return new Enable3Error(`${operation} failed before reaching the server: ${redact(String(cause))}`, context, "request_invalid");
+}
+
+const HINTS: Record<number, string> = {
+  401: "check the API key, and that this server's IP is allow-listed in the Enable3 admin panel",
+  403: "this server's IP is probably not allow-listed in the Enable3 admin panel",
+  409: "duplicate entry",
+};
+
+/** How much of the API's own reason goes into a message: enough to read, never a whole page. */
+const REASON_MAX = 200;
+
+/** The class for each status family; anything else is an Enable3ApiError. */
+function apiErrorClass(status: number): typeof Enable3ApiError {
+  if (status >= 500) return Enable3ServerError;
+  const byStatus: Record<number, typeof Enable3ApiError> = {
+    400: Enable3BadRequestError,
+    401: Enable3AuthenticationError,
+    403: Enable3PermissionError,
+    404: Enable3NotFoundError,
+    409: Enable3ConflictError,
+    422: Enable3UnprocessableEntityError,
+    429: Enable3RateLimitError,
+  };
+  return byStatus[status] ?? Enable3ApiError;
+}
+
+/** The error for a non-2xx response. `body` must already be redacted. */
+export function apiErrorFor(status: number, body: unknown, context: ErrorContext): Enable3ApiError {
+  const hint = HINTS[status] ? ` (${HINTS[status]})` : "";
+  const where = context.method && context.path ? ` ${context.method} ${context.path}` : "";
+  const reason = reasonOf(body);
+  const message = `${context.operation ?? "request"}${where} failed with HTTP ${status}${hint}${reason ? `: ${reason}` : ""}`;
+  return new (apiErrorClass(status))(message, status, body, context);
+}
+
+/** A 2xx whose body breaks the spec. `body` must already be redacted. */
+export function invalidResponseError(ctx: CallContext, status: number, expected: string, body: unknown, context: ErrorContext) {
+  return new Enable3InvalidResponseError(
+    `${labelOf(ctx)} answered HTTP ${status} with a body that is not ${expected}`,
+    status,
+    body,
+    context,
+  );
+}
+
+/** A bulk item read but never sent: its run was aborted first. */
+export function notSentError(reason: unknown): Enable3AbortError {
+  return new Enable3AbortError("not sent: the bulk run was aborted", { attempts: 0, code: "not_sent", cause: reason });
+}
+
+/** A bulk run's input threw while being read. */
+export function sourceReadError(itemsRead: number, cause: unknown): Enable3Error {
+  return new Enable3Error(`reading the input failed after ${itemsRead} items: ${String(cause)}`, { cause }, "source_failed");
+}
+
+/** Anything thrown that is not an Enable3Error, wrapped so every failure a caller sees is one. */
+export function asEnable3Error(error: unknown): Enable3Error {
+  return error instanceof Enable3Error ? error : new Enable3Error(`unexpected failure: ${String(error)}`, { cause: error });
+}
+
+/** The API's own words from an error body: its `message` or `error` field, else a short text body. */
+function reasonOf(body: unknown): string | undefined {
+  let text: unknown = body;
+  if (typeof body === "object" && body !== null) {
+    const fields = body as Record<string, unknown>;
+    text = [fields.message, fields.error, fields.detail, fields.title].find((v) => typeof v === "string" && v.trim() !== "");
+  } else if (typeof body === "string" && /^\s*</.test(body)) {
+    return undefined; // an HTML error page says nothing a status does not
+  }
+  if (typeof text !== "string") return undefined;
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > REASON_MAX ? `${oneLine.slice(0, REASON_MAX - 1)}…` : oneLine || undefined;
+}
+
+/**
+ * A copy of an error chain with only name, message and code, the key redacted: runtime errors can
+ * hold raw response bytes (undici's HTTPParserError.data) that would print the key with the error.
+ */
+export function safeCause(cause: unknown, redact: Redact, depth = 0): unknown {
+  if (!(cause instanceof Error)) {
+    return typeof cause === "string" ? redact(cause) : cause === undefined || cause === null ? cause : redact(String(cause));
+  }
+  const inner = depth < 3 && cause.cause !== undefined ? { cause: safeCause(cause.cause, redact, depth + 1) } : undefined;
+  const copy = new Error(redact(cause.message), inner);
+  copy.name = cause.name;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === "string" || typeof code === "number") Object.assign(copy, { code });
+  copy.stack = `${copy.name}: ${copy.message}`; // the SDK's frames say nothing the message does not
+  return copy;
+}
+
+/** "fetch failed" says little; its cause names the system error (ECONNRESET, ECONNREFUSED…). */
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = cause.cause as { code?: string; message?: string } | undefined;
+  return inner?.code ? `${cause.message} (${inner.code})` : inner?.message ? `${cause.message} (${inner.message})` : cause.message;
+}

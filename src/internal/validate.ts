@@ -1,0 +1,140 @@
+// Input checks that run before anything is sent. Each throws Enable3ValidationError naming the field.
+import { Enable3ValidationError } from "../errors/classes.js";
+
+/** A UTF-16 half of a pair standing alone: not Unicode text, and no URL or JSON parser downstream agrees on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function nonBlankString(value: unknown, field: string): string {
+  if (typeof value !== "string") throw new Enable3ValidationError(field, `must be a string, got ${typeName(value)}`);
+  if (value.trim() === "") throw new Enable3ValidationError(field, "must not be blank");
+  if (LONE_SURROGATE.test(value)) throw new Enable3ValidationError(field, "must be well-formed Unicode (it holds a lone surrogate)");
+  return value;
+}
+
+/** A user id goes into a URL path segment: "." and ".." would be resolved away by URL parsing. */
+export function userId(value: unknown, field = "userId"): string {
+  const id = nonBlankString(value, field);
+  if (id === "." || id === "..") throw new Enable3ValidationError(field, `must not be "${id}"`);
+  return id;
+}
+
+/** The longest delay a timer can take: setTimeout fires at once for anything longer. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A finite number within [min, max]; `whole` asks for an integer. */
+export function numberIn(value: unknown, field: string, min = -Infinity, max = Infinity, whole = false): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
+    const range = min === -Infinity ? "" : max === Infinity ? ` >= ${min}` : ` from ${min} to ${max}`;
+    throw new Enable3ValidationError(field, `must be a ${whole ? "whole" : "finite"} number${range}, got ${typeName(value)}`);
+  }
+  return value;
+}
+
+export function nonEmptyArray(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) throw new Enable3ValidationError(field, `must be an array, got ${typeName(value)}`);
+  if (value.length === 0) throw new Enable3ValidationError(field, "must not be empty");
+  return value;
+}
+
+export function stringArray(value: unknown, field: string, { nonEmpty = false } = {}): string[] {
+  const list = nonEmpty ? nonEmptyArray(value, field) : Array.isArray(value) ? value : notArray(value, field);
+  return list.map((item, i) => nonBlankString(item, `${field}[${i}]`));
+}
+
+export function httpUrl(value: unknown, field: string): string {
+  const text = nonBlankString(value, field);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Enable3ValidationError(field, `must be an http(s) URL, got "${text}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new Enable3ValidationError(field, `must be an http(s) URL, got "${text}"`);
+  }
+  return text;
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * The key travels in a header: plain http only where it never leaves the machine. Returned normalised
+ * (origin and percent-encoded path, no trailing slash), the one form every transport is handed: a raw
+ * space, control or non-ASCII character would otherwise reach node:http, which refuses the request.
+ */
+export function baseUrl(value: unknown, field = "baseUrl"): string {
+  const text = httpUrl(value, field);
+  const url = new URL(text);
+  if (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new Enable3ValidationError(
+      field,
+      "must use https (plain http only for localhost, 127.0.0.1 and ::1: the key would travel in clear text)",
+    );
+  }
+  if (url.username !== "" || url.password !== "")
+    throw new Enable3ValidationError(field, "must not hold a user name or password (value not shown)");
+  if (url.search !== "" || url.hash !== "" || text.includes("?") || text.includes("#")) {
+    throw new Enable3ValidationError(field, `must not have a query or fragment, got "${text}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** A JSON-style object: not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A copy of the object's own string entries: inherited keys are never sent. */
+export function stringRecord(value: unknown, field: string): Record<string, string> {
+  if (!isRecord(value)) {
+    throw new Enable3ValidationError(field, `must be an object of strings, got ${typeName(value)}`);
+  }
+  const copy = plainObject(value, field);
+  for (const [key, v] of Object.entries(copy)) {
+    if (typeof v !== "string") throw new Enable3ValidationError(`${field}.${key}`, `must be a string, got ${typeName(v)}`);
+  }
+  return copy as Record<string, string>;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What fetch accepts in a header value: no CR, LF or NUL (they would split the request), Latin-1 only. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Headers that every call can send: checked once here, so no call fails later for them. */
+export function headerRecord(value: unknown, field: string): Record<string, string> {
+  const headers = stringRecord(value, field);
+  for (const [name, v] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new Enable3ValidationError(field, `has an invalid header name ${JSON.stringify(name)}`);
+    if (!HEADER_VALUE.test(v))
+      throw new Enable3ValidationError(`${field}.${name}`, "must not hold line breaks, NUL or characters beyond Latin-1 (value not shown)");
+  }
+  return headers;
+}
+
+/**
+ * A JSON-style object, copied field by field: a getter that throws is a validation error here, not
+ * a raw error later, and a getter that changes its answer cannot change what is sent.
+ */
+export function plainObject(value: unknown, field: string): Record<string, unknown> {
+  if (!isRecord(value)) throw new Enable3ValidationError(field, `must be an object, got ${typeName(value)}`);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    try {
+      copy[key] = value[key];
+    } catch (error) {
+      throw new Enable3ValidationError(`${field}.${key}`, `could not be read (${error instanceof Error ? error.name : typeof error})`);
+    }
+  }
+  return copy;
+}
+
+function notArray(value: unknown, field: string): never {
+  throw new Enable3ValidationError(field, `must be an array, got ${typeName(value)}`);
+}
+
+/** What a bad value was, for messages: numbers by value, anything else by type (never a string's content). */
+export function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "number" ? String(value) : typeof value;
+}
