@@ -1,10 +1,11 @@
-// Four projects, by what a test needs (its file name says which): pure `*.test.ts` needs nothing,
+// Projects by what a test needs (its file name says which): pure `*.test.ts` needs nothing,
 // `*.loopback.test.ts` real sockets on 127.0.0.1, `*.mock.test.ts` the Prism mock and dist/,
-// `*.package.test.ts` dist/, the packed tarball, a browser or the compiler. The loopback suites run
-// twice, once per transport (fetch, and Node's http). `npm run test:fast` runs all but mock and package. The run fails if any process the suite started outlives it (setup/leftovers.ts).
+// `*.postgres.test.ts` a real PostgreSQL server and dist/, `*.package.test.ts` dist/, the packed
+// tarball, a browser or the compiler. The loopback suites run
+// twice, once per transport (fetch, and Node's http). `npm run test:fast` runs pure and both loopback projects. The run fails if any process the suite started outlives it (setup/leftovers.ts).
 import { configDefaults, defineConfig } from "vitest/config";
 
-const needsSetup = ["test/**/*.loopback.test.ts", "test/**/*.mock.test.ts", "test/**/*.package.test.ts"];
+const needsSetup = ["test/**/*.loopback.test.ts", "test/**/*.mock.test.ts", "test/**/*.postgres.test.ts", "test/**/*.package.test.ts"];
 // test/runtimes has its own install, which links this package back in: never look inside it
 const exclude = [...configDefaults.exclude, "test/runtimes/**"];
 
@@ -30,6 +31,10 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "mock", include: ["test/**/*.mock.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/prism.ts"] },
+      },
+      {
+        extends: true,
+        test: { name: "postgres", include: ["test/**/*.postgres.test.ts"], globalSetup: ["test/setup/build.ts", "test/setup/postgres.ts"] },
       },
       {
         extends: true,

@@ -22,8 +22,9 @@ const ALLOWED: Record<string, string[]> = {
   client: ["transport", "internal", "errors", "types", "generated"],
   widget: ["internal", "errors"],
   callback: ["internal", "errors", "types"],
+  postgres: ["errors"],
   mock: [],
-  entry: ["types", "errors", "internal", "transport", "client", "widget", "callback", "mock", "generated"],
+  entry: ["types", "errors", "internal", "transport", "client", "widget", "callback", "postgres", "mock", "generated"],
   cli: ["entry"],
 };
 
