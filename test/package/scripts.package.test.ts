@@ -3,12 +3,12 @@
 // first test. Scripts that start with the build run it here once, as `npm run build`, and then the
 // rest of their command as npm would (`npm exec -c`): the same commands, without four more builds.
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, readdir, readFile, symlink } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/process.js";
-import { makeTempDir } from "../helpers/temp-dir.js";
+import { copyProject } from "../helpers/project-copy.js";
 
 const exec = promisify(execFile);
 const { scripts } = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
@@ -26,6 +26,8 @@ interface Case {
 const RUNS_THE_SUITE = ["test", "test:fast"];
 /** Run by .ci/run after the suite (it installs runtimes of its own): here, only that it points at real files. */
 const RUN_BY_CI = ["test:runtimes"];
+/** Run by `npm pack` itself: tarball.package.test.ts packs a clean copy, so the build it runs is tested there. */
+const RUN_BY_PACK = ["prepack"];
 const CASES: Record<string, Case> = {
   generate: { args: ["--", "--check"], shows: /generated files are up to date/ },
   lint: { shows: /Checked \d+ files/ },
@@ -70,20 +72,12 @@ async function filesUnder(dir: string): Promise<Record<string, string>> {
 }
 let copy: string;
 beforeAll(async () => {
-  copy = await makeTempDir("enable3-scripts");
-  const { stdout } = await exec("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT });
-  for (const file of stdout.split("\0").filter(Boolean)) {
-    await mkdir(path.dirname(path.join(copy, file)), { recursive: true });
-    await copyFile(path.join(ROOT, file), path.join(copy, file)).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== "ENOENT") throw e; // deleted in the work tree, not yet in the index
-    });
-  }
-  await symlink(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+  copy = await copyProject("enable3-scripts");
 }, 60_000);
 
 describe("package.json scripts", () => {
   it("every script has a case here", () => {
-    expect(Object.keys(scripts).sort()).toEqual([...Object.keys(CASES), ...RUNS_THE_SUITE, ...RUN_BY_CI].sort());
+    expect(Object.keys(scripts).sort()).toEqual([...Object.keys(CASES), ...RUNS_THE_SUITE, ...RUN_BY_CI, ...RUN_BY_PACK].sort());
   });
 
   it.each(Object.entries(CASES))(

@@ -1,4 +1,4 @@
-// The tarball as operators get it: installed into a fresh project with no network and an empty npm
+// The tarball as operators get it, packed from a clean copy (no dist/: prepack builds it): installed into a fresh project with no network and an empty npm
 // cache, imported both ways, type-checked strictly and called against the mock. The consumer gets the
 // runtime dependencies packed from this project's own node_modules (as the lockfile pinned them), so
 // the install never depends on what the machine's npm cache happens to hold.
@@ -8,15 +8,23 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { ROOT } from "../helpers/process.js";
+import { copyProject } from "../helpers/project-copy.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 
 const exec = promisify(execFile);
 const npm = (args: string[], cwd: string) => exec("npm", args, { cwd, maxBuffer: 32 * 1024 * 1024 });
 
-/** `npm pack`, into `dir`; returns the tarball's path. */
+/** `npm pack` of an installed dependency, into `dir` (its scripts not run); returns the tarball's path. */
 async function pack(source: string, dir: string): Promise<string> {
   const { stdout } = await npm(["pack", source, "--json", "--ignore-scripts", "--pack-destination", dir], ROOT);
   return path.join(dir, JSON.parse(stdout)[0].filename);
+}
+
+/** `npm pack` as a maintainer runs it in a fresh clone (no dist/): its prepack script builds. */
+async function packClean(dir: string): Promise<string> {
+  const clean = await copyProject("enable3-clean");
+  const { stdout } = await npm(["pack", "--json", "--pack-destination", dir], clean);
+  return path.join(dir, JSON.parse(stdout.slice(stdout.indexOf("[")))[0].filename);
 }
 
 /** The packages the lockfile installs for production (not dev): what an operator's install pulls in. */
@@ -34,7 +42,7 @@ describe("tarball smoke test", () => {
   let tarball: string;
   beforeAll(async () => {
     dir = await makeTempDir("enable3-pack");
-    tarball = await pack(".", dir);
+    tarball = await packClean(dir);
   }, 60_000);
 
   it("holds dist, src (for the declaration maps), the merged spec, README, LICENSE, CHANGELOG and nothing else", async () => {
