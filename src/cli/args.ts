@@ -28,6 +28,8 @@ export function parse<O extends Options>(args: string[], options: O): { values: 
     return parseArgs({ args: withNegativeValues(args, all), options: all, allowPositionals: true, strict: true }) as Parsed<O>;
   } catch (error) {
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec((error as Error).message)?.[1];
+    const secret = unknown === undefined ? undefined : SECRET_FLAGS[unknown.replace(/=.*$/, "")];
+    if (secret) throw new UsageError(secret);
     if (unknown)
       throw new UsageError(
         `unknown option ${unknown}${didYouMean(
@@ -38,6 +40,13 @@ export function parse<O extends Options>(args: string[], options: O): { values: 
     throw new UsageError((error as Error).message.replace(/\. To specify .*$/s, ""));
   }
 }
+
+/** Flags a secret would be typed into, and where the secret is read from instead. */
+const SECRET_FLAGS: Record<string, string> = {
+  "--api-key":
+    "the API key is read only from the environment variable ENABLE3_API_KEY (a flag would show in `ps` and your shell history): export ENABLE3_API_KEY=…",
+  "--key": "the API key is read only from the environment variable ENABLE3_API_KEY (a flag would show in `ps` and your shell history)",
+};
 
 /** `--revenue -5`: a value that looks like a number is the option's value, not another option. */
 function withNegativeValues(args: string[], options: Options): string[] {

@@ -13,6 +13,7 @@ export interface ClientFlags {
 
 /** The SDK option each flag sets. */
 const FLAG_OF: Record<string, string> = {
+  "options.apiKey": "ENABLE3_API_KEY",
   "options.baseUrl": "--base-url",
   "options.maxRetries": "--max-retries",
   "options.initialDelayMs": "--retry-delay-ms",
@@ -22,13 +23,21 @@ const FLAG_OF: Record<string, string> = {
 export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): Enable3Client {
   const apiKey = env.ENABLE3_API_KEY;
   if (!apiKey) throw new UsageError("set ENABLE3_API_KEY to your Enable3 API key (for the mock, any value: see `enable3 mock`)");
-  const baseUrl = flags["base-url"] ?? env.ENABLE3_BASE_URL;
+  if (/^\s|\s$/.test(apiKey)) {
+    throw new UsageError("ENABLE3_API_KEY begins or ends with a space or line break (a key read from a file keeps its newline): remove it");
+  }
+  // an empty variable is an unset one, as the library reads it: production
+  const baseUrl = flags["base-url"] ?? (env.ENABLE3_BASE_URL || undefined);
+  const transport = env.ENABLE3_TRANSPORT || undefined;
+  if (transport !== undefined && transport !== "fetch" && transport !== "node") {
+    throw new UsageError(`ENABLE3_TRANSPORT must be "node" (the default) or "fetch", got ${JSON.stringify(transport)}`);
+  }
   try {
     return createEnable3Client({
       apiKey,
       baseUrl,
       // ENABLE3_TRANSPORT=fetch routes the CLI through the global fetch (its proxy or instrumentation) instead of node:http
-      ...(env.ENABLE3_TRANSPORT === "fetch" ? { fetch: globalThis.fetch } : {}),
+      ...(transport === "fetch" ? { fetch: globalThis.fetch } : {}),
       maxRetries: number(flags["max-retries"], "max-retries"),
       initialDelayMs: number(flags["retry-delay-ms"], "retry-delay-ms"),
       timeoutMs: number(flags["timeout-ms"], "timeout-ms"),
@@ -37,6 +46,7 @@ export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.
     if (!(error instanceof Enable3ValidationError)) throw error;
     const flag = FLAG_OF[error.field];
     if (flag === "--base-url" && flags["base-url"] === undefined) throw new UsageError(`ENABLE3_BASE_URL ${error.problem}`);
+    if (flag === "ENABLE3_API_KEY") throw new UsageError(`ENABLE3_API_KEY ${error.problem.replace(/ \(set ENABLE3_API_KEY or pass apiKey\)/, "")}`);
     if (flag) throw new UsageError(`${flag} ${error.problem}`);
     throw error;
   }

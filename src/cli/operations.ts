@@ -1,8 +1,9 @@
 // One subcommand per API operation.
-import type { Enable3Client } from "../index.js";
+import { randomUUID } from "node:crypto";
+import { type Enable3Client, Enable3Error, Enable3ValidationError } from "../index.js";
 import { apiDateFlag, noMorePositionals, number, type Options, pairs, parse, positional, required, UsageError } from "./args.js";
 import { clientFrom } from "./config.js";
-import { createOutput, EXIT } from "./output.js";
+import { createOutput, EXIT, SentWithId } from "./output.js";
 
 export interface Command {
   summary: string;
@@ -36,6 +37,19 @@ function userCommand<O extends Options, R>(
   });
 }
 
+/**
+ * A send whose failure after reaching the network carries the id it went with (SentWithId): the
+ * server may have stored it, so the retry must reuse that id. Bad input sent nothing: no id to give.
+ */
+async function sentWith<T>(sending: Promise<T>, flag: string, id: string): Promise<T> {
+  try {
+    return await sending;
+  } catch (error) {
+    if (error instanceof Enable3Error && !(error instanceof Enable3ValidationError)) throw new SentWithId(error, flag, id);
+    throw error;
+  }
+}
+
 const expiry = (expiresAt: Date | undefined) => (expiresAt ? `\n(expires ${expiresAt.toISOString()})` : "");
 
 export const operationCommands: Record<string, Command> = {
@@ -67,7 +81,7 @@ export const operationCommands: Record<string, Command> = {
   event: command(
     "Send one event",
     "enable3 event --user <userId> --event <eventId> --value <number> [--tag TAG]... [--id ID] [--created-at DATE]",
-    "--id is the idempotency key (generated when absent: printed, so a retry can reuse it).\n--created-at: 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO 8601; default now.\n\nExample:\n  enable3 event --user player-42 --event deposit --value 50 --tag slots --created-at 2024-02-22T10:00:00Z",
+    "--id is the idempotency key (generated when absent: printed, also when the call fails, so a retry can reuse it).\n--created-at: 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO 8601; default now.\n\nExample:\n  enable3 event --user player-42 --event deposit --value 50 --tag slots --created-at 2024-02-22T10:00:00Z",
     async (args) => {
       const { values, positionals } = parse(args, {
         user: { type: "string" },
@@ -78,14 +92,16 @@ export const operationCommands: Record<string, Command> = {
         "created-at": { type: "string" },
       });
       noMorePositionals(positionals, 0);
-      const result = await clientFrom(values).sendEvent({
+      const event = {
         userId: required(values.user, "user"),
         eventId: required(values.event, "event"),
         value: required(number(values.value, "value"), "value"),
         eventTags: values.tag,
-        id: values.id,
+        // chosen here, not in the SDK, so a failure can still say which id to resend with
+        id: values.id ?? randomUUID(),
         createdAt: apiDateFlag(values["created-at"], "created-at"),
-      });
+      };
+      const result = await sentWith(clientFrom(values).sendEvent(event), "--id", event.id);
       createOutput(values.json).result(result, `sent event ${result.id}`);
       return EXIT.ok;
     },
@@ -93,7 +109,7 @@ export const operationCommands: Record<string, Command> = {
   revenue: command(
     "Report revenue in USDT",
     "enable3 revenue --revenue <number> [--request-id ID] [--date DATE]",
-    "--request-id is the idempotency key (generated when absent).\n--date: 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO 8601; default now. Negative revenue is allowed: --revenue -5.\n\nExample:\n  enable3 revenue --revenue 1250.5 --date '2024-02-22 10:00:00'",
+    "--request-id is the idempotency key (generated when absent: printed, also when the call fails, so a retry can reuse it).\n--date: 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO 8601; default now. Negative revenue is allowed: --revenue -5.\n\nExample:\n  enable3 revenue --revenue 1250.5 --date '2024-02-22 10:00:00'",
     async (args) => {
       const { values, positionals } = parse(args, {
         revenue: { type: "string" },
@@ -101,11 +117,12 @@ export const operationCommands: Record<string, Command> = {
         date: { type: "string" },
       });
       noMorePositionals(positionals, 0);
-      const result = await clientFrom(values).sendRevenue({
+      const revenue = {
         revenue: required(number(values.revenue, "revenue"), "revenue"),
-        requestId: values["request-id"],
+        requestId: values["request-id"] ?? randomUUID(),
         date: apiDateFlag(values.date, "date"),
-      });
+      };
+      const result = await sentWith(clientFrom(values).sendRevenue(revenue), "--request-id", revenue.requestId);
       createOutput(values.json).result(result, `sent revenue ${result.requestId}`);
       return EXIT.ok;
     },
