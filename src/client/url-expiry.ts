@@ -5,18 +5,18 @@ import { jwtExpiry } from "../internal/jwt.js";
 import type { UserTokenResponse, WidgetUrlResponse } from "../types/api.js";
 
 /** A widget URL with the expiry of the token in it. */
-export type WidgetUrl = WidgetUrlResponse & {
+export interface WidgetUrl extends WidgetUrlResponse {
   /** From the embedded JWT's `exp` when there is one, else one day after the response. */
   expiresAt: Date;
   /** The JWT embedded in the URL, when one is found (its query parameter name is not published). */
   token?: string;
-};
+}
 
 /** An SDK token with its expiry. */
-export type UserToken = UserTokenResponse & {
+export interface UserToken extends UserTokenResponse {
   /** From the JWT's `exp`, decoded without verification; undefined when the token carries none. */
   expiresAt?: Date;
-};
+}
 
 export function toWidgetUrl(response: WidgetUrlResponse, receivedAt: number): WidgetUrl {
   const token = embeddedJwt(response.url);
