@@ -46,7 +46,8 @@ export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.
     if (!(error instanceof Enable3ValidationError)) throw error;
     const flag = FLAG_OF[error.field];
     if (flag === "--base-url" && flags["base-url"] === undefined) throw new UsageError(`ENABLE3_BASE_URL ${error.problem}`);
-    if (flag === "ENABLE3_API_KEY") throw new UsageError(`ENABLE3_API_KEY ${error.problem.replace(/ \(set ENABLE3_API_KEY or pass apiKey\)/, "")}`);
+    if (flag === "ENABLE3_API_KEY")
+      throw new UsageError(`ENABLE3_API_KEY ${error.problem.replace(/ \(set ENABLE3_API_KEY or pass apiKey\)/, "")}`);
     if (flag) throw new UsageError(`${flag} ${error.problem}`);
     throw error;
   }

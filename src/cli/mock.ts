@@ -27,7 +27,8 @@ Examples:
 export async function runMock(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { port: { type: "string" }, host: { type: "string" }, proxy: { type: "string" } });
   noMorePositionals(positionals, 0);
-  if (values.proxy !== undefined && !/^https?:\/\/[^\s]+$/.test(values.proxy)) throw new UsageError("--proxy must be the http(s) URL of the API");
+  if (values.proxy !== undefined && !/^https?:\/\/[^\s]+$/.test(values.proxy))
+    throw new UsageError("--proxy must be the http(s) URL of the API");
   const out = createOutput(values.json);
   let mock: MockServer;
   try {

@@ -19,6 +19,7 @@ export function createOutput(json: boolean, out: NodeJS.WritableStream = process
 }
 
 /** C0 and C1 control characters but tab and line feed, and DEL: what would drive the terminal if printed raw. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's whole purpose
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /**
@@ -64,7 +65,9 @@ export function reportError(thrown: unknown, json: boolean, err: NodeJS.Writable
     err.write(`error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
   }
   if (resend && !json) {
-    err.write(`It was sent with ${resend.flag} ${resend.id}: to retry without counting it twice, run the same command with ${resend.flag} ${resend.id}\n`);
+    err.write(
+      `It was sent with ${resend.flag} ${resend.id}: to retry without counting it twice, run the same command with ${resend.flag} ${resend.id}\n`,
+    );
   }
   return code;
 }

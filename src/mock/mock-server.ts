@@ -123,7 +123,10 @@ prism.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
 /** The line of Prism's output that says why it stopped (it prints its whole help before an error). */
 function whyPrismStopped(output: string): string {
-  const lines = output.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   const reason = lines.find((line) => /EADDRINUSE|EACCES|Error|error:/.test(line)) ?? lines.at(-1) ?? "no output";
   return reason.length > 300 ? `${reason.slice(0, 299)}…` : reason;
 }
