@@ -63,6 +63,7 @@ export function mergeFragments(fragments) {
     }
   }
   applyExamples(merged, sorted);
+  applyFormats(merged, sorted);
   return sortDocument(merged);
 }
 
@@ -88,6 +89,31 @@ function applyExamples(merged, fragments) {
       }
       source.set(name, file);
       merged.components.schemas[name] = { ...schema, example };
+    }
+  }
+}
+
+/**
+ * `x-enable3-formats` maps "Schema.property" to the `pattern` (and, where the property has none, the
+ * `description`) the docs show only by example, marked inferred: the mock then refuses what the SDK
+ * refuses. Kept apart from the verbatim fragments so they stay verbatim; a format for a missing
+ * property, or for one that already has a pattern, fails.
+ * @param {Json} merged
+ * @param {{ file: string, doc: any }[]} fragments
+ */
+function applyFormats(merged, fragments) {
+  for (const { file, doc } of fragments) {
+    for (const [where, format] of Object.entries(doc["x-enable3-formats"] ?? {})) {
+      const [schemaName, property] = where.split(".");
+      const schema = merged.components.schemas?.[/** @type {string} */ (schemaName)];
+      const target = property === undefined ? undefined : schema?.properties?.[property];
+      if (!target) throw new SpecConflictError(`${file} gives a format for components.schemas.${where}, which no fragment defines`);
+      if (target.pattern !== undefined || (format.description !== undefined && target.description !== undefined)) {
+        throw new SpecConflictError(
+          `conflict: components.schemas.${where} gets a pattern or description from both its own definition and ${file}`,
+        );
+      }
+      schema.properties[/** @type {string} */ (property)] = { ...target, ...format, "x-enable3-inferred": true };
     }
   }
 }

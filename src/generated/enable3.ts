@@ -172,6 +172,7 @@ export interface components {
             eventId: string;
             eventTags?: string[];
             value: number;
+            /** @description `yyyy-MM-dd HH:mm:ss`, UTC, no zone. Inferred from the published example `2024-02-22 10:00:00`. */
             createdAt: string;
         };
         OperatorWebsitesDto: {

@@ -126,3 +126,23 @@ describe("contract: documented error statuses surface as typed errors", () => {
     expect(error).toBeInstanceOf(Enable3AuthenticationError);
   });
 });
+
+describe("contract: the mock refuses the dates the SDK refuses", () => {
+  const raw = createEnable3Client({ apiKey: TEST_KEY, baseUrl, maxRetries: 0 }).raw;
+  const event = (createdAt: string) =>
+    raw.POST("/api/v1/event", { body: { id: "e1", userId: "u1", eventId: "deposit", value: 1, createdAt } });
+  const revenue = (date: string) => raw.POST("/api/v1/revenue", { body: { requestId: "r1", revenue: 1, date } });
+
+  it.each(["yesterday", "2024-02-22T10:00:00Z", "2024-02-22", "2024-13-01 10:00:00", "2024-04-31 10:00:00", "2024-02-22 24:00:00"])(
+    "%j is refused as createdAt and as date",
+    async (text) => {
+      expect((await event(text)).response.status).toBe(400);
+      expect((await revenue(text)).response.status).toBe(400);
+    },
+  );
+
+  it("yyyy-MM-dd HH:mm:ss is accepted", async () => {
+    expect((await event("2024-02-22 10:00:00")).response.status).toBe(201);
+    expect((await revenue("2024-12-31 23:59:59")).response.status).toBe(200);
+  });
+});

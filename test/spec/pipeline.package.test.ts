@@ -135,6 +135,25 @@ describe("npm run generate", () => {
     expect(result.stderr).toMatch(/examples\.json gives an example for components\.schemas\.NoSuchSchema/);
   });
 
+  it("puts x-enable3-formats on their properties, marked inferred, and refuses one for a property nobody defines", async () => {
+    await generate();
+    const spec = await readJson(path.join(dirs.spec, "enable3.openapi.json"));
+    const createdAt = spec.components.schemas.AppEventDto.properties.createdAt;
+    expect(createdAt).toMatchObject({
+      type: "string",
+      "x-enable3-inferred": true,
+      description: expect.stringContaining("yyyy-MM-dd HH:mm:ss"),
+    });
+    expect(new RegExp(createdAt.pattern).test("2024-02-22 10:00:00")).toBe(true);
+    expect(new RegExp(createdAt.pattern).test("2024-02-22T10:00:00Z")).toBe(false);
+    await editFragment("formats.json", (doc) => {
+      doc["x-enable3-formats"]["AppEventDto.noSuchField"] = { pattern: "^x$" };
+    });
+    const result = await generate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/formats\.json gives a format for components\.schemas\.AppEventDto\.noSuchField/);
+  });
+
   it("fails when the merged spec is invalid", async () => {
     await editFragment("add-websites.json", (doc) => {
       doc.paths["/api/v1/integration/websites"].post.requestBody.content["application/json"].schema = {
