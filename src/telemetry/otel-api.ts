@@ -1,0 +1,54 @@
+// The slice of @opentelemetry/api the SDK uses, as plain interfaces: the operator's own copy of the
+// API (any 1.x) fits them as it is, so the package is an optional peer the core never imports, and no
+// public type of the SDK names it.
+
+/** An attribute value, as OpenTelemetry takes it. */
+export type AttributeValue = string | number | boolean;
+/** Attributes of a span or a measurement. */
+export type Attributes = Record<string, AttributeValue | undefined>;
+
+/** An opaque OpenTelemetry context. */
+export type OtelContext = object;
+
+/** The span the SDK writes: its attributes, status and end. */
+export interface OtelSpan {
+  setAttribute(key: string, value: AttributeValue): unknown;
+  setStatus(status: { code: number; message?: string }): unknown;
+  isRecording(): boolean;
+  end(): void;
+}
+
+/** Makes spans. */
+export interface OtelTracer {
+  startSpan(name: string, options?: { kind?: number; attributes?: Attributes }, context?: OtelContext): OtelSpan;
+}
+
+/** A histogram or a counter: takes a value with attributes. */
+export interface OtelInstrument {
+  record?(value: number, attributes?: Attributes): void;
+  add?(value: number, attributes?: Attributes): void;
+}
+
+/** Makes instruments. */
+export interface OtelMeter {
+  createHistogram(name: string, options?: { unit?: string; description?: string; advice?: { explicitBucketBoundaries?: number[] } }): {
+    record(value: number, attributes?: Attributes): void;
+  };
+  createCounter(name: string, options?: { unit?: string; description?: string }): { add(value: number, attributes?: Attributes): void };
+}
+
+/** What the SDK reads of `@opentelemetry/api`: `import * as api from "@opentelemetry/api"` fits it. */
+export interface OpenTelemetryApi {
+  trace: {
+    getTracer(name: string, version?: string): OtelTracer;
+    setSpan(context: OtelContext, span: OtelSpan): OtelContext;
+  };
+  context: { active(): OtelContext };
+  propagation: { inject(context: OtelContext, carrier: Record<string, string>): void };
+  metrics: { getMeter(name: string, version?: string): OtelMeter };
+}
+
+/** SpanKind.INTERNAL and SpanKind.CLIENT, SpanStatusCode.ERROR: fixed numbers in the API. */
+export const SPAN_KIND_INTERNAL = 0;
+export const SPAN_KIND_CLIENT = 2;
+export const STATUS_ERROR = 2;
