@@ -21,7 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   transport: ["internal", "errors"],
   client: ["transport", "internal", "errors", "types", "generated"],
   widget: ["internal", "errors"],
-  callback: ["internal", "errors", "types"],
+  callback: ["internal", "errors", "types", "postgres"],
   postgres: ["errors"],
   mock: [],
   entry: ["types", "errors", "internal", "transport", "client", "widget", "callback", "postgres", "mock", "generated"],
