@@ -4,7 +4,8 @@
 //
 //   npm run build && ENABLE3_CALLBACK_SECRET=… node examples/callback-server/express.mjs
 import express from "express";
-import { announce, port, receiver } from "./receiver.mjs";
+import { announce, port } from "./environment.mjs";
+import { receiver } from "./receiver.mjs";
 
 const app = express();
 app.post("/enable3/callback", receiver.node);

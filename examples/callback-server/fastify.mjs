@@ -5,7 +5,8 @@
 //
 //   npm run build && ENABLE3_CALLBACK_SECRET=… node examples/callback-server/fastify.mjs
 import Fastify from "fastify";
-import { announce, port, receiver } from "./receiver.mjs";
+import { announce, port } from "./environment.mjs";
+import { receiver } from "./receiver.mjs";
 
 const app = Fastify();
 app.register(async (callbacks) => {

@@ -6,7 +6,8 @@
 //   npm run build && ENABLE3_CALLBACK_SECRET=… node examples/callback-server/hono.mjs
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { announce, port, receiver } from "./receiver.mjs";
+import { announce, port } from "./environment.mjs";
+import { receiver } from "./receiver.mjs";
 
 export const app = new Hono();
 app.post("/enable3/callback", (c) => receiver.fetch(c.req.raw));

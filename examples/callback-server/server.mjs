@@ -4,7 +4,8 @@
 //
 //   npm run build && ENABLE3_CALLBACK_SECRET=… node examples/callback-server/server.mjs   (PORT: default 3001)
 import { createServer } from "node:http";
-import { announce, port, receiver } from "./receiver.mjs";
+import { announce, port } from "./environment.mjs";
+import { receiver } from "./receiver.mjs";
 
 const server = createServer((req, res) => {
   if (req.url === "/enable3/callback") return receiver.node(req, res);
