@@ -111,7 +111,6 @@ export function readNodeBody(req: NodeRequest, limits: BodyLimits): Promise<Body
       req.removeListener("data", onData);
       req.removeListener("end", onEnd);
       req.removeListener("close", onClose);
-      // an error after the read is over (a reset while answering) must still find a listener
       resolve(result);
     };
     const onData = (chunk?: unknown) => {
@@ -125,6 +124,7 @@ export function readNodeBody(req: NodeRequest, limits: BodyLimits): Promise<Body
     const onClose = () => finish(refused("body-aborted"));
     const onError = () => finish(refused("body-aborted"));
     const timer = setTimeout(() => finish(refused("body-timeout")), limits.timeoutMs);
+    // never removed: an error after the read is over (a reset while answering) must still find a listener
     req.on("error", onError);
     req.on("data", onData);
     req.on("end", onEnd);

@@ -3,9 +3,6 @@
 // for what no retry can fix; 5xx (retry) for everything else. A transaction runs under a store's
 // claim, so concurrent and repeated deliveries run the handler once, and a failed run is released
 // for the next delivery. The two adapters (fetch, node:http) only read the body and write the answer.
-import { Enable3ValidationError } from "../errors/classes.js";
-import { RECEIVER_DEFAULTS } from "../internal/defaults.js";
-import { MAX_TIMER_MS, numberIn } from "../internal/validate.js";
 import {
   createReporter,
   type FailureReason,
@@ -16,6 +13,7 @@ import {
 } from "./events.js";
 import { parseVerifiedBody, verifyOrThrow } from "./payload.js";
 import { type BodyLimits, type BodyRead, type NodeRequest, readNodeBody, readRequestBody } from "./raw-body.js";
+import { settingsOf } from "./receiver-settings.js";
 import { Enable3CallbackError, type ParsedWithdrawalCallback, SIGNATURE_HEADER, type SignatureHeader } from "./signature.js";
 import type { WithdrawalClaim, WithdrawalStore } from "./store.js";
 
@@ -250,8 +248,8 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
   };
 }
 
-/** An event without the fields the receiver fills in for every outcome. */
-type Outcome = ReceiverEvent extends infer E ? (E extends ReceiverEvent ? Omit<E, "status" | "elapsedMs"> : never) : never;
+/** An event without the fields the receiver fills in for every outcome (Omit, distributed over the union). */
+type Outcome = ReceiverEvent extends infer E ? (E extends unknown ? Omit<E, "status" | "elapsedMs"> : never) : never;
 
 /** A 5xx: the sender must retry; a 503 says when. */
 function failureAnswer(reason: FailureReason, body: Record<string, unknown>): Answer {
@@ -291,34 +289,4 @@ function bodyProblem(problem: "body-too-large" | "body-timeout" | "body-aborted"
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
-  if (typeof options !== "object" || options === null) throw new Enable3ValidationError("options", "must be an object");
-  const { secrets, store, onWithdrawal } = options;
-  if (!Array.isArray(secrets) || secrets.length === 0) {
-    throw new Enable3ValidationError("secrets", "must be a non-empty array of callback secrets (several during a rotation)");
-  }
-  secrets.forEach((secret: unknown, i) => {
-    if (typeof secret !== "string" || secret === "") {
-      throw new Enable3ValidationError(["secrets", i], "must be a non-empty string (value not shown): is ENABLE3_CALLBACK_SECRET set?");
-    }
-  });
-  if (typeof store?.claim !== "function")
-    throw new Enable3ValidationError("store", "must be a WithdrawalStore: memoryStore(), postgresStore(pool) or your own");
-  if (typeof onWithdrawal !== "function") throw new Enable3ValidationError("onWithdrawal", "must be a function");
-  for (const hook of ["onProcessed", "onDuplicate", "onRefused", "onFailed"] as const) {
-    if (options[hook] !== undefined && typeof options[hook] !== "function")
-      throw new Enable3ValidationError(hook, "must be a function when given");
-  }
-  const d = RECEIVER_DEFAULTS;
-  return {
-    secrets: [...secrets] as string[],
-    store,
-    onWithdrawal,
-    maxBodyBytes: numberIn(options.maxBodyBytes ?? d.maxBodyBytes, "maxBodyBytes", 1, 2 ** 31, true),
-    bodyTimeoutMs: numberIn(options.bodyTimeoutMs ?? d.bodyTimeoutMs, "bodyTimeoutMs", 1, MAX_TIMER_MS),
-    inFlightWaitMs: numberIn(options.inFlightWaitMs ?? d.inFlightWaitMs, "inFlightWaitMs", 0, MAX_TIMER_MS),
-    leaseMs: numberIn(options.leaseMs ?? d.leaseMs, "leaseMs", 100, MAX_TIMER_MS),
-  };
 }

@@ -5,7 +5,7 @@
 // cut wherever they are). Afterwards every transaction is credited exactly once in the operator's own table.
 import { describe, expect, it } from "vitest";
 import { LEDGER_TABLE } from "../../examples/callback-server/postgres.mjs";
-import { signCallback } from "../../src/callback.js";
+import { formatCallbackDate, signCallback } from "../../src/callback.js";
 import { createTestDatabase } from "../helpers/postgres.js";
 import { type Started, startScript } from "../helpers/process.js";
 
@@ -25,8 +25,10 @@ function random(seed: number) {
   };
 }
 
+const createdAt = formatCallbackDate(new Date());
+/** Transaction i's body: every delivery of it the same bytes, as Enable3 redelivers. */
 const body = (i: number) =>
-  `{"userId":"player-${i % 37}","amount":${(i % 90) + 10}.00,"tokenAmount":${i * 100},"tokenRate":0.01,"transactionId":"fleet-${i}","createdAt":"2026-11-23T10:00:00.000000"}`;
+  `{"userId":"player-${i % 37}","amount":${(i % 90) + 10}.00,"tokenAmount":${i * 100},"tokenRate":0.01,"transactionId":"fleet-${i}","createdAt":"${createdAt}"}`;
 
 const databaseUrl = (c: { user: string; password: string; host: string; port: number; database: string }) =>
   `postgres://${c.user}:${c.password}@${c.host}:${c.port}/${c.database}`;

@@ -6,7 +6,7 @@
 // answered 500 with the setting to change.
 import { connect } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signCallback } from "../../src/callback.js";
+import { formatCallbackDate, signCallback } from "../../src/callback.js";
 import { type Started, startScript } from "../helpers/process.js";
 import { registerTeardown } from "../helpers/teardown.js";
 
@@ -14,9 +14,9 @@ const SECRET = "example-secret-93a1";
 const PREVIOUS = "example-secret-previous-12";
 const ENV = { ENABLE3_CALLBACK_SECRET: SECRET, ENABLE3_CALLBACK_SECRET_PREVIOUS: PREVIOUS };
 
-/** A callback body as Enable3 writes it: 100.00 stays 100.00. */
+/** A callback body as Enable3 writes it: 100.00 stays 100.00, createdAt from the library's own writer. */
 const callback = (transactionId: string) =>
-  `{"userId":"player-42","optionId":"","amount":100.00,"tokenAmount":10000,"tokenRate":0.01,"transactionId":"${transactionId}","createdAt":"2026-11-23T10:00:00.000000"}`;
+  `{"userId":"player-42","optionId":"","amount":100.00,"tokenAmount":10000,"tokenRate":0.01,"transactionId":"${transactionId}","createdAt":"${formatCallbackDate(new Date())}"}`;
 
 type Post = (body: string, headers?: Record<string, string>) => Promise<{ status: number; body: Record<string, unknown> }>;
 
