@@ -48,8 +48,8 @@ export type ParsedWithdrawalCallback = WithdrawalCallback & {
   createdAtDate: Date;
 };
 
-/** A raw body exactly as received: the signature covers these bytes. */
-export type RawBody = string | Uint8Array;
+/** A raw body exactly as received (a Buffer, `await request.arrayBuffer()`, or text): the signature covers these bytes. */
+export type RawBody = string | Uint8Array | ArrayBuffer;
 /** A header value as Node's `req.headers` gives it. */
 export type SignatureHeader = string | readonly string[] | null | undefined;
 
@@ -91,7 +91,7 @@ export function checkSignature(
   secrets: readonly string[],
 ): "valid" | "malformed-signature" | "signature-mismatch" {
   for (const secret of secrets) secretOf(secret);
-  if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array)) throw invalidBody();
+  if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array) && !(rawBody instanceof ArrayBuffer)) throw invalidBody();
   const given = signatureOf(signature);
   if (!SIGNATURE_SHAPE.test(given)) return "malformed-signature";
   // MD5 once, then one HMAC per secret
@@ -121,13 +121,14 @@ function secretOf(secret: unknown): string {
 function bodyBytes(rawBody: unknown): Uint8Array {
   if (typeof rawBody === "string") return utf8ToBytes(rawBody);
   if (rawBody instanceof Uint8Array) return rawBody;
+  if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
   throw invalidBody();
 }
 
 function invalidBody(): Enable3CallbackError {
   return new Enable3CallbackError(
     "invalid-body",
-    "the raw body must be a string or bytes (a parsed object has lost the exact bytes the signature covers)",
+    "the raw body must be a string, bytes or an ArrayBuffer (a parsed object has lost the exact bytes the signature covers)",
   );
 }
 

@@ -59,6 +59,15 @@ describe("signature", () => {
     expect(signCallback(bytes, SECRET)).toBe(reference(bytes, SECRET));
   });
 
+  it("takes the body as text, bytes, a Buffer or an ArrayBuffer (await request.arrayBuffer())", async () => {
+    const signature = signCallback(body, SECRET);
+    const arrayBuffer = await new Response(body).arrayBuffer();
+    for (const raw of [body, new TextEncoder().encode(body), Buffer.from(body), arrayBuffer]) {
+      expect(verifyCallbackSignature(raw, signature, SECRET)).toBe(true);
+      expect(parseWithdrawalCallback(raw, signature, SECRET).transactionId).toBe("tx-1001");
+    }
+  });
+
   it("rejects a tampered body, another secret, and a malformed signature", () => {
     const signature = signCallback(body, SECRET);
     expect(verifyCallbackSignature(body.replace("25.5", "2550"), signature, SECRET)).toBe(false);

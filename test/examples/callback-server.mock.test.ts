@@ -140,6 +140,17 @@ describe("frameworks that read the body first", () => {
     const answer = (await response.json()) as { error: string; message: string };
     expect(answer.error).toBe("body-consumed");
     expect(answer.message).toMatch(advice);
-    expect(server.output()).not.toContain("paid");
+    expect(server.output()).not.toContain(`paid misconfigured-${framework}`);
+  });
+
+  it("express.json() ahead of the route, a body of another content type: left unread by it, read and paid by the receiver", async () => {
+    const body = callback("misconfigured-express-text");
+    const response = await fetch(urls.express, {
+      method: "POST",
+      body,
+      headers: { "content-type": "text/plain", "x-request-signature": signCallback(body, SECRET) },
+    });
+    expect(response.status).toBe(200);
+    expect(server.output()).toContain("paid misconfigured-express-text");
   });
 });
