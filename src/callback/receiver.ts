@@ -1,6 +1,6 @@
 // The withdrawal receiver: one delivery at a time from raw bytes to an answer whose status makes the
 // sender retry exactly when it should. 2xx only once the transaction is recorded as processed; 4xx
-// for what no retry can fix; 5xx (retry) for everything else. A transaction runs under a store's
+// for a delivery refused before anything ran (its signature, payload or upload); 5xx (retry) for the rest. A transaction runs under a store's
 // claim, so concurrent and repeated deliveries run the handler once, and a failed run is released
 // for the next delivery. The two adapters (fetch, node:http) only read the body and write the answer.
 import {
