@@ -11,7 +11,11 @@ import type { WithdrawalCallback } from "../types/api.js";
 /** The header Enable3 signs callbacks in. */
 export const SIGNATURE_HEADER = "x-request-signature";
 
-/** Why a callback was refused: answer 401 for the signature reasons, 400 for the others. */
+/**
+ * Why a callback was refused: answer 401 for the signature reasons, 400 for the others. The receiver
+ * adds two of its own: `body-consumed` (a framework read the body first: the message names the setting
+ * to change) and `lease-lost` (another delivery took the transaction over).
+ */
 export type CallbackErrorReason =
   | "invalid-body"
   | "invalid-secret"
@@ -19,9 +23,14 @@ export type CallbackErrorReason =
   | "malformed-signature"
   | "signature-mismatch"
   | "invalid-json"
-  | "invalid-payload";
+  | "invalid-payload"
+  | "body-consumed"
+  | "lease-lost";
 
-/** A callback that must not be trusted. `reason` says why; answer 401 for signature reasons, 400 otherwise. */
+/**
+ * A callback that must not be trusted, or that the receiver could not take. `reason` says why; answer
+ * 401 for signature reasons, 400 for the payload ones.
+ */
 export class Enable3CallbackError extends Enable3Error {
   /** The class's name, `"Enable3CallbackError"`. */
   override name = "Enable3CallbackError";
@@ -39,8 +48,8 @@ export type ParsedWithdrawalCallback = WithdrawalCallback & {
   createdAtDate: Date;
 };
 
-/** A raw body exactly as received: the signature covers these bytes. */
-export type RawBody = string | Uint8Array;
+/** A raw body exactly as received (a Buffer, `await request.arrayBuffer()`, or text): the signature covers these bytes. */
+export type RawBody = string | Uint8Array | ArrayBuffer;
 /** A header value as Node's `req.headers` gives it. */
 export type SignatureHeader = string | readonly string[] | null | undefined;
 
@@ -51,8 +60,13 @@ const SIGNATURE_SHAPE = /^[A-Za-z0-9+/]{86}==$/;
  * @example const signature = signCallback(JSON.stringify(payload), process.env.ENABLE3_CALLBACK_SECRET!);
  */
 export function signCallback(rawBody: RawBody, secret: string): string {
-  const mac = hmac(sha512, utf8ToBytes(secretOf(secret)), utf8ToBytes(bytesToHex(md5(bodyBytes(rawBody)))));
-  return btoa(String.fromCharCode(...mac));
+  secretOf(secret);
+  return macOf(utf8ToBytes(bytesToHex(md5(bodyBytes(rawBody)))), secret);
+}
+
+/** Base64(HMAC-SHA512(secret, digest)), where digest is the body's MD5 as hex text. */
+function macOf(digest: Uint8Array, secret: string): string {
+  return btoa(String.fromCharCode(...hmac(sha512, utf8ToBytes(secret), digest)));
 }
 
 /**
@@ -62,19 +76,28 @@ export function signCallback(rawBody: RawBody, secret: string): string {
  * @example if (!verifyCallbackSignature(rawBody, req.headers["x-request-signature"], secret)) return res.writeHead(401).end();
  */
 export function verifyCallbackSignature(rawBody: RawBody, signature: SignatureHeader, secret: string): boolean {
-  return checkSignature(rawBody, signature, secret) === "valid";
+  return checkSignature(rawBody, signature, [secret]) === "valid";
 }
 
-/** The one signature check behind both public functions; throws only for a missing header or bad inputs. */
+/**
+ * The one signature check behind the public functions and the receiver, against each secret (several
+ * during a rotation). The cheap checks come first: the inputs' types, then the signature's shape, so a
+ * huge body with a malformed signature is refused without being hashed. Throws only for a missing
+ * header or unusable inputs.
+ */
 export function checkSignature(
   rawBody: RawBody,
   signature: SignatureHeader,
-  secret: string,
+  secrets: readonly string[],
 ): "valid" | "malformed-signature" | "signature-mismatch" {
+  for (const secret of secrets) secretOf(secret);
+  if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array) && !(rawBody instanceof ArrayBuffer)) throw invalidBody();
   const given = signatureOf(signature);
-  const expected = signCallback(rawBody, secret);
   if (!SIGNATURE_SHAPE.test(given)) return "malformed-signature";
-  return constantTimeEqual(given, expected) ? "valid" : "signature-mismatch";
+  // MD5 once, then one HMAC per secret
+  const digest = utf8ToBytes(bytesToHex(md5(bodyBytes(rawBody))));
+  for (const secret of secrets) if (constantTimeEqual(given, macOf(digest, secret))) return "valid";
+  return "signature-mismatch";
 }
 
 function signatureOf(signature: SignatureHeader): string {
@@ -98,9 +121,14 @@ function secretOf(secret: unknown): string {
 function bodyBytes(rawBody: unknown): Uint8Array {
   if (typeof rawBody === "string") return utf8ToBytes(rawBody);
   if (rawBody instanceof Uint8Array) return rawBody;
-  throw new Enable3CallbackError(
+  if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
+  throw invalidBody();
+}
+
+function invalidBody(): Enable3CallbackError {
+  return new Enable3CallbackError(
     "invalid-body",
-    "the raw body must be a string or bytes (a parsed object has lost the exact bytes the signature covers)",
+    "the raw body must be a string, bytes or an ArrayBuffer (a parsed object has lost the exact bytes the signature covers)",
   );
 }
 

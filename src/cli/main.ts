@@ -4,12 +4,11 @@ import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { didYouMean, UsageError } from "./args.js";
-import { callbackHelp, callbackUsage, runCallback } from "./callback-send.js";
+import { callbackHelp, callbackUsage, runCallback, runVerifyCallbackAlias } from "./callback.js";
 import { importHelp, importUsage, runImport } from "./import.js";
 import { mockHelp, mockUsage, runMock } from "./mock.js";
 import { type Command, operationCommands } from "./operations.js";
 import { EXIT, reportError } from "./output.js";
-import { runVerify, verifyHelp, verifyUsage } from "./verify.js";
 
 const commands: Record<string, Command> = {
   ...operationCommands,
@@ -20,17 +19,17 @@ const commands: Record<string, Command> = {
     run: runImport,
   },
   mock: { summary: "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)", usage: mockUsage, help: mockHelp, run: runMock },
-  "verify-callback": {
-    summary: "Check a saved withdrawal callback against its signature",
-    usage: verifyUsage,
-    help: verifyHelp,
-    run: runVerify,
-  },
   callback: {
-    summary: "Send a signed withdrawal callback to your own endpoint, as Enable3 would",
+    summary: "Send a signed withdrawal callback to your own endpoint, as Enable3 would, or verify a saved one",
     usage: callbackUsage,
     help: callbackHelp,
     run: runCallback,
+  },
+  "verify-callback": {
+    summary: "Deprecated name of `callback verify`",
+    usage: callbackUsage,
+    help: callbackHelp,
+    run: runVerifyCallbackAlias,
   },
 };
 

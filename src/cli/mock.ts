@@ -40,15 +40,17 @@ export async function runMock(args: string[]): Promise<number> {
     }
     throw error;
   }
+  // listening before the URL is printed: whoever reads it may signal at once
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    for (const name of signals) process.once(name, resolve);
+  });
   const what = values.proxy === undefined ? "Mock Enable3 API" : `Validating proxy to ${values.proxy}`;
   out.result(
     { baseUrl: mock.url, pid: mock.pid },
     `${what} on ${mock.url}  (Ctrl-C to stop)\n  export ENABLE3_BASE_URL=${mock.url}${values.proxy === undefined ? " ENABLE3_API_KEY=any-key" : ""}`,
   );
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    for (const name of signals) process.once(name, resolve);
-  });
+  const signal = await stopped;
   for (const name of signals) process.removeAllListeners(name);
   await mock.stop();
   return signal === "SIGHUP" ? 129 : EXIT.ok;

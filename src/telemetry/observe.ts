@@ -3,8 +3,8 @@
 // and one line below. With none of them on, every call gets SILENT_SCOPE and costs nothing more.
 import type { Log } from "../transport/log.js";
 import { type ClientHooks, guardHooks } from "./hooks.js";
-import type { OpenTelemetryApi } from "./otel-api.js";
 import { openTelemetryScopes, type TelemetryOptions } from "./opentelemetry.js";
+import type { OpenTelemetryApi } from "./otel-api.js";
 import { type CallObserver, type CallScope, type CallStart, SILENT_SCOPE } from "./scope.js";
 
 export interface ObserveOptions {
@@ -88,14 +88,16 @@ function hookScope(start: CallStart, hooks: ClientHooks): CallScope {
     },
     attemptEnded(attempt, outcome) {
       last = { attempt, status: outcome.response?.status };
-      if (outcome.response) hooks.onResponse?.({ ...event(attempt), status: outcome.response.status, elapsedMs: performance.now() - attemptStarted });
+      if (outcome.response)
+        hooks.onResponse?.({ ...event(attempt), status: outcome.response.status, elapsedMs: performance.now() - attemptStarted });
     },
     retryScheduled(attempt, waitMs, outcome) {
       hooks.onRetry?.({ ...event(attempt), status: outcome.response?.status, errorCode: outcome.failure?.kind, delayMs: waitMs });
     },
     retryRefused() {},
     ended(result) {
-      if (result.error) hooks.onError?.({ ...event(last.attempt), status: last.status, error: result.error, elapsedMs: performance.now() - callStarted });
+      if (result.error)
+        hooks.onError?.({ ...event(last.attempt), status: last.status, error: result.error, elapsedMs: performance.now() - callStarted });
     },
   };
 }

@@ -55,7 +55,11 @@ export function openTelemetryScopes(api: OpenTelemetryApi, options: TelemetryOpt
     if (urlTemplate !== undefined) common["url.template"] = urlTemplate;
     const metricBase: Attributes = { ...common, "enable3.operation": operation };
     const parent = api.context.active();
-    const callSpan = tracer.startSpan(`enable3.${operation}`, { kind: SPAN_KIND_INTERNAL, attributes: { "enable3.operation": operation } }, parent);
+    const callSpan = tracer.startSpan(
+      `enable3.${operation}`,
+      { kind: SPAN_KIND_INTERNAL, attributes: { "enable3.operation": operation } },
+      parent,
+    );
     const callContext = api.trace.setSpan(parent, callSpan);
     let attemptSpan: OtelSpan | undefined;
     let attemptStarted = 0;
@@ -65,7 +69,11 @@ export function openTelemetryScopes(api: OpenTelemetryApi, options: TelemetryOpt
         const attributes: Attributes = { ...common };
         if (attempt > 1) attributes["http.request.resend_count"] = attempt - 1;
         if (recordUrl) attributes["url.full"] = url;
-        const span = tracer.startSpan(urlTemplate === undefined ? method : `${method} ${urlTemplate}`, { kind: SPAN_KIND_CLIENT, attributes }, callContext);
+        const span = tracer.startSpan(
+          urlTemplate === undefined ? method : `${method} ${urlTemplate}`,
+          { kind: SPAN_KIND_CLIENT, attributes },
+          callContext,
+        );
         attemptSpan = span;
         if (!propagate) return undefined;
         const carrier: Record<string, string> = {};
@@ -89,7 +97,8 @@ export function openTelemetryScopes(api: OpenTelemetryApi, options: TelemetryOpt
           ...metricBase,
           "http.response.status_code": status,
           "error.type": errorType,
-          "enable3.status_class": status === undefined ? (outcome.failure?.kind === "aborted" ? "aborted" : "error") : `${Math.floor(status / 100)}xx`,
+          "enable3.status_class":
+            status === undefined ? (outcome.failure?.kind === "aborted" ? "aborted" : "error") : `${Math.floor(status / 100)}xx`,
         });
       },
       retryScheduled(_attempt, _waitMs, outcome) {

@@ -31,7 +31,10 @@ export interface OtelInstrument {
 
 /** Makes instruments. */
 export interface OtelMeter {
-  createHistogram(name: string, options?: { unit?: string; description?: string; advice?: { explicitBucketBoundaries?: number[] } }): {
+  createHistogram(
+    name: string,
+    options?: { unit?: string; description?: string; advice?: { explicitBucketBoundaries?: number[] } },
+  ): {
     record(value: number, attributes?: Attributes): void;
   };
   createCounter(name: string, options?: { unit?: string; description?: string }): { add(value: number, attributes?: Attributes): void };

@@ -1,14 +1,16 @@
 // Withdrawal callbacks: the published vector, round trips, and every way a callback can be bad.
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { checkSignature } from "../../src/callback/signature.js";
 import {
   Enable3CallbackError,
+  formatCallbackDate,
   parseCallbackDate,
   parseWithdrawalCallback,
   signCallback,
   verifyCallbackSignature,
 } from "../../src/callback.js";
-import { Enable3Error } from "../../src/index.js";
+import { Enable3Error, Enable3ValidationError } from "../../src/index.js";
 
 const SECRET = "cb-secret-7f3e19";
 const PAYLOAD = {
@@ -55,6 +57,15 @@ describe("signature", () => {
     }
     const bytes = randomBytes(512);
     expect(signCallback(bytes, SECRET)).toBe(reference(bytes, SECRET));
+  });
+
+  it("takes the body as text, bytes, a Buffer or an ArrayBuffer (await request.arrayBuffer())", async () => {
+    const signature = signCallback(body, SECRET);
+    const arrayBuffer = await new Response(body).arrayBuffer();
+    for (const raw of [body, new TextEncoder().encode(body), Buffer.from(body), arrayBuffer]) {
+      expect(verifyCallbackSignature(raw, signature, SECRET)).toBe(true);
+      expect(parseWithdrawalCallback(raw, signature, SECRET).transactionId).toBe("tx-1001");
+    }
   });
 
   it("rejects a tampered body, another secret, and a malformed signature", () => {
@@ -159,5 +170,43 @@ describe("callback dates and bodies that used to be misread", () => {
     const fromBytes = parseWithdrawalCallback(new TextEncoder().encode(withBom), signature, SECRET);
     expect(fromText).toEqual(fromBytes);
     expect(fromText.transactionId).toBe(JSON.parse(body).transactionId);
+  });
+});
+
+describe("checks that come before any hashing", () => {
+  /** Bytes that throw when anything reads them: hashing them would throw, so not throwing proves no hash ran. */
+  const untouchable = () =>
+    new Proxy(new Uint8Array(64 * 1024 * 1024), {
+      get(target, key) {
+        if (key === Symbol.toStringTag) return Reflect.get(target, key);
+        throw new Error(`the body was read (${String(key)}) before the signature's shape was checked`);
+      },
+    });
+
+  it("a malformed signature is refused without reading (let alone hashing) the body", () => {
+    expect(checkSignature(untouchable(), "not-a-signature", [SECRET])).toBe("malformed-signature");
+    expect(verifyCallbackSignature(untouchable(), "x".repeat(88), SECRET)).toBe(false);
+    expect(() => checkSignature(untouchable(), signCallback(body, SECRET), [SECRET])).toThrow(/the body was read/);
+  });
+
+  it("a whitespace-only transactionId or userId is refused; one with a NUL cannot be stored and is refused too", () => {
+    for (const bad of [{ transactionId: "   " }, { transactionId: "\t\n" }, { userId: " " }, { transactionId: "tx\u0000" }]) {
+      const raw = JSON.stringify({ ...PAYLOAD, ...bad });
+      expect(reasonOf(() => parseWithdrawalCallback(raw, signCallback(raw, SECRET), SECRET))).toBe("invalid-payload");
+    }
+  });
+});
+
+describe("formatCallbackDate", () => {
+  it("writes Enable3's yyyy-MM-dd'T'HH:mm:ss.SSSSSS in UTC, which parseCallbackDate reads back", () => {
+    const date = new Date(Date.UTC(2026, 10, 23, 10, 15, 30, 123));
+    expect(formatCallbackDate(date)).toBe("2026-11-23T10:15:30.123000");
+    expect(parseCallbackDate(formatCallbackDate(date))).toEqual(date);
+    expect(formatCallbackDate(new Date("0024-01-02T03:04:05Z"))).toBe("0024-01-02T03:04:05.000000");
+  });
+
+  it("refuses an invalid Date and years the format cannot hold", () => {
+    expect(() => formatCallbackDate(new Date("nope"))).toThrow(Enable3ValidationError);
+    expect(() => formatCallbackDate(new Date("+010000-01-01T00:00:00Z"))).toThrow(/0000 to 9999, got 10000/);
   });
 });

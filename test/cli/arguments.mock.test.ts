@@ -64,7 +64,7 @@ describe("enable3 arguments", () => {
     ]);
   });
 
-  it.each(["balance", "widget-url", "token", "event", "revenue", "segments", "websites", "import", "mock", "verify-callback", "callback"])(
+  it.each(["balance", "widget-url", "token", "event", "revenue", "segments", "websites", "import", "mock", "callback"])(
     "enable3 %s --help has an example",
     async (command) => {
       const result = await runCli([command, "--help"]);

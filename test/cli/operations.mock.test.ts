@@ -61,18 +61,7 @@ describe("enable3 operations", () => {
   it("has --help everywhere", async () => {
     const top = await runCli(["--help"]);
     expect(top.code).toBe(0);
-    for (const name of [
-      "widget-url",
-      "token",
-      "balance",
-      "event",
-      "revenue",
-      "segments",
-      "websites",
-      "import",
-      "mock",
-      "verify-callback",
-    ]) {
+    for (const name of ["widget-url", "token", "balance", "event", "revenue", "segments", "websites", "import", "mock", "callback"]) {
       expect(top.stdout).toContain(name);
       const sub = await runCli([name, "--help"]);
       expect(sub.code).toBe(0);

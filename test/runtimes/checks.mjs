@@ -22,6 +22,7 @@ export const CHECK_NAMES = [
   "callback: vector and tamper",
   "widget: single flight and escaping",
   "environment defaults, never a throw",
+  ...receiverCheckNames(),
 ];
 
 function assert(condition, message) {
@@ -179,6 +180,8 @@ export async function runChecks(sdk, config) {
     },
   };
 
+  Object.assign(checks, receiverChecks(callback));
+
   const results = [];
   for (const name of CHECK_NAMES) {
     try {
@@ -189,4 +192,76 @@ export async function runChecks(sdk, config) {
     }
   }
   return results;
+}
+
+// ── The withdrawal receiver's fetch adapter (enable3-client/callback) ──────────────────────────────
+// Real Request and Response objects of the runtime, memoryStore, no server: what a Bun.serve, Deno.serve
+// or Worker handler does with each delivery.
+
+function receiverCheckNames() {
+  return ["receiver: pays once, a duplicate 200", "receiver: 401, 400, 405, 413", "receiver: 20 concurrent deliveries, one payout"];
+}
+
+function receiverChecks(callback) {
+  const secret = "runtime-receiver-secret";
+  const body = (id) =>
+    `{"userId":"u","amount":100.00,"tokenAmount":10000,"tokenRate":0.01,"transactionId":"${id}","createdAt":"2026-11-23T10:00:00.000000"}`;
+  const delivery = (raw, signature = callback.signCallback(raw, secret), method = "POST") =>
+    new Request("http://operator.example/enable3/callback", {
+      method,
+      headers: { "content-type": "application/json", "x-request-signature": signature },
+      body: method === "POST" ? raw : undefined,
+    });
+  const setup = (onWithdrawal = () => {}) => {
+    const paid = [];
+    const receiver = callback.createWithdrawalReceiver({
+      secrets: [secret],
+      store: callback.memoryStore(),
+      logger: null,
+      maxBodyBytes: 4096,
+      async onWithdrawal(withdrawal) {
+        paid.push(withdrawal.transactionId);
+        await onWithdrawal();
+      },
+    });
+    return { receiver, paid };
+  };
+  const answer = async (response) => ({ status: response.status, body: await response.json() });
+  return {
+    async "receiver: pays once, a duplicate 200"() {
+      const { receiver, paid } = setup();
+      const first = await answer(await receiver.fetch(delivery(body("rt-1"))));
+      const again = await answer(await receiver.fetch(delivery(body("rt-1"))));
+      assert(first.status === 200 && first.body.duplicate === false, `first: ${JSON.stringify(first)}`);
+      assert(again.status === 200 && again.body.duplicate === true, `duplicate: ${JSON.stringify(again)}`);
+      assert(paid.length === 1, `paid ${paid.length} times`);
+    },
+    async "receiver: 401, 400, 405, 413"() {
+      const { receiver, paid } = setup();
+      const statuses = [
+        (await receiver.fetch(delivery(body("rt-2"), callback.signCallback(body("rt-2"), "wrong")))).status,
+        (await receiver.fetch(delivery('{"transactionId":" "}'))).status,
+        (await receiver.fetch(delivery("", undefined, "GET"))).status,
+        (await receiver.fetch(delivery("x".repeat(5000)))).status,
+      ];
+      assert(statuses.join() === "401,400,405,413", `statuses ${statuses.join()}`);
+      assert(paid.length === 0, "a refused delivery was paid");
+    },
+    async "receiver: 20 concurrent deliveries, one payout"() {
+      let open;
+      const gate = new Promise((resolve) => {
+        open = resolve;
+      });
+      const { receiver, paid } = setup(() => gate);
+      const answers = Array.from({ length: 20 }, () => receiver.fetch(delivery(body("rt-burst"))));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open();
+      const statuses = (await Promise.all(answers)).map((r) => r.status);
+      assert(
+        statuses.every((s) => s === 200),
+        `statuses ${statuses.join()}`,
+      );
+      assert(paid.length === 1, `paid ${paid.length} times`);
+    },
+  };
 }

@@ -2,4 +2,18 @@
 // Append only: a migration that has shipped is never edited; a change is a new entry.
 import type { Migration } from "../migrate.js";
 
-export const RECEIVER_MIGRATIONS: readonly Migration[] = [];
+export const RECEIVER_MIGRATIONS: readonly Migration[] = [
+  {
+    // One row per withdrawal ever delivered, by Enable3's transactionId. processed_at is set in the same
+    // transaction as the operator's credit; lease_owner/lease_until say which delivery runs it now.
+    name: "receiver-1-withdrawals",
+    sql: `CREATE TABLE {schema}.enable3_withdrawals (
+  transaction_id text PRIMARY KEY,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  attempts integer NOT NULL DEFAULT 1,
+  lease_owner text,
+  lease_until timestamptz,
+  processed_at timestamptz
+)`,
+  },
+];

@@ -1,25 +1,18 @@
-// `enable3 verify-callback`: checks a saved withdrawal callback body against its signature.
+// `enable3 callback verify` (formerly `enable3 verify-callback`): checks a saved withdrawal callback
+// body against its signature, then its fields.
 import { readFile } from "node:fs/promises";
 import { Enable3CallbackError, parseWithdrawalCallback } from "../callback.js";
 import { noMorePositionals, parse, positional, required, UsageError } from "./args.js";
+import { callbackSecret, SECRET_OPTIONS } from "./callback-secret.js";
 import { createOutput, EXIT } from "./output.js";
 
-export const verifyUsage = "enable3 verify-callback --signature SIG [--secret SECRET] <file|->";
-
-export const verifyHelp = `Checks a saved callback body (a file, or - for stdin) against the X-REQUEST-SIGNATURE it came with,
-then checks its fields. The secret comes from ENABLE3_CALLBACK_SECRET, or --secret (visible in ps).
-Exits 0 when valid, 1 when not (with the reason), 2 for a usage error.
-
-Example:
-  ENABLE3_CALLBACK_SECRET=… enable3 verify-callback --signature "$SIG" callback.json
-  cat callback.json | enable3 verify-callback --signature "$SIG" -`;
+export const verifyUsage = "enable3 callback verify --signature SIG [--secret-file FILE] <file|->";
 
 export async function runVerify(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { signature: { type: "string" }, secret: { type: "string" } });
+  const { values, positionals } = parse(args, { signature: { type: "string" }, ...SECRET_OPTIONS });
   const source = positional(positionals, 0, "file|-");
   noMorePositionals(positionals, 1);
-  const secret = values.secret ?? process.env.ENABLE3_CALLBACK_SECRET;
-  if (!secret) throw new UsageError("give --secret or set ENABLE3_CALLBACK_SECRET");
+  const secret = await callbackSecret(values);
   const signature = required(values.signature, "signature");
   const body =
     source === "-"

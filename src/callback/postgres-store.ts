@@ -1,0 +1,131 @@
+// The withdrawal store for a fleet: processed transactions in the operator's PostgreSQL, on the SDK's
+// shared layer (src/postgres). A claim is a lease written in its own statement (so every process sees
+// it, and a crashed one's lease runs out and is taken over) plus an open transaction handed to the
+// handler as `tx`; completing marks the row processed inside that transaction, on the condition that
+// this claim still holds the lease, and commits: the operator's credit and the mark commit together
+// or not at all, and of two deliveries that both ran (one after a lease ran out) only one commits.
+import { schemaName, tableName } from "../postgres/identifiers.js";
+import { leaseOwnerId, renewStatement, UNLEASED } from "../postgres/leases.js";
+import { type MigrateResult, migrate } from "../postgres/migrate.js";
+import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
+import type { SqlPool, SqlPoolClient } from "../postgres/sql-client.js";
+import { beginTransaction, type OpenTransaction } from "../postgres/transaction.js";
+import type { ClaimResult, WithdrawalStore } from "./store.js";
+
+/** Settings of {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /** The schema holding the SDK's tables (`enable3_*`); created when missing. @default "public" */
+  schema?: string | undefined;
+}
+
+/** A {@link WithdrawalStore} on PostgreSQL; `tx` is a client inside the transaction that records the withdrawal. */
+export interface PostgresWithdrawalStore<C extends SqlPoolClient = SqlPoolClient> extends WithdrawalStore<C> {
+  /**
+   * Creates or updates the SDK's tables (idempotent, safe from many processes at once). Runs by itself
+   * before the first claim; call it at deploy time to find a permission problem early.
+   */
+  migrate(): Promise<MigrateResult>;
+}
+
+/**
+ * Processed withdrawals in PostgreSQL, shared by every process and machine on the database: `pg` is
+ * yours (an optional peer dependency), the pool is handed in. onWithdrawal gets `tx`, a client inside
+ * the transaction that records the withdrawal as processed: write the credit through it, and both
+ * commit together or not at all (exactly once, through a crash between the two). A delivery whose
+ * process dies mid-payout holds its lease until it runs out (`leaseMs`); the next delivery then runs it.
+ * @example
+ * import pg from "pg";
+ * const store = postgresStore<pg.PoolClient>(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
+ * const receiver = createWithdrawalReceiver({
+ *   secrets: [process.env.ENABLE3_CALLBACK_SECRET!],
+ *   store,
+ *   async onWithdrawal(withdrawal, { tx }) {
+ *     await tx.query("UPDATE wallets SET balance = balance + $1 WHERE user_id = $2", [withdrawal.amount, withdrawal.userId]);
+ *   },
+ * });
+ */
+export function postgresStore<C extends SqlPoolClient = SqlPoolClient>(
+  pool: SqlPool,
+  options: PostgresStoreOptions = {},
+): PostgresWithdrawalStore<C> {
+  const schema = schemaName(options.schema ?? "public", "schema");
+  const table = tableName(schema, "withdrawals");
+  const claimSql = `INSERT INTO ${table} AS w (transaction_id, lease_owner, lease_until)
+VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
+ON CONFLICT (transaction_id) DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_until = EXCLUDED.lease_until, attempts = w.attempts + 1
+WHERE w.processed_at IS NULL AND ${UNLEASED.replaceAll("lease_until", "w.lease_until")}
+RETURNING transaction_id`;
+  const renewSql = renewStatement(table, "transaction_id");
+  const completeSql = `UPDATE ${table} SET processed_at = now(), lease_owner = NULL, lease_until = NULL
+WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
+  const releaseSql = `UPDATE ${table} SET lease_owner = NULL, lease_until = NULL WHERE transaction_id = $1 AND lease_owner = $2`;
+
+  let migrated: Promise<MigrateResult> | undefined;
+  const migrateNow = () => {
+    migrated = migrate(pool, schema, ENABLE3_MIGRATIONS).catch((error: unknown) => {
+      migrated = undefined; // try again at the next claim
+      throw error;
+    });
+    return migrated;
+  };
+  const ready = () => migrated ?? migrateNow();
+
+  return {
+    migrate: migrateNow,
+    async claim(transactionId, { leaseMs }): Promise<ClaimResult<C>> {
+      await ready();
+      // each claim its own owner: two deliveries in one process must not pass for each other
+      const owner = leaseOwnerId();
+      const taken = await pool.query(claimSql, [transactionId, owner, leaseMs]);
+      if (taken.rowCount === 0) {
+        const { rows } = await pool.query(`SELECT processed_at FROM ${table} WHERE transaction_id = $1`, [transactionId]);
+        return rows[0]?.processed_at ? { status: "processed" } : { status: "processing" };
+      }
+      const unlease = () => pool.query(releaseSql, [transactionId, owner]).then(() => {});
+      let open: OpenTransaction;
+      try {
+        open = await beginTransaction(pool);
+      } catch (error) {
+        await unlease().catch(() => {});
+        throw error;
+      }
+      let ended = false;
+      return {
+        status: "claimed",
+        claim: {
+          // the operator's own pool gave this client: it is what they typed C as
+          tx: open.client as C,
+          async renew() {
+            const { rows } = await pool.query(renewSql, [owner, leaseMs, [transactionId]]);
+            return rows.length > 0;
+          },
+          async complete() {
+            if (ended) throw new Error(`the claim on transaction ${transactionId} has already ended`);
+            ended = true;
+            let marked: boolean;
+            try {
+              marked = (await open.client.query(completeSql, [transactionId, owner])).rowCount === 1;
+            } catch (error) {
+              await open.rollback();
+              throw error;
+            }
+            if (!marked) {
+              // the lease ran out and another delivery took the transaction: nothing of this one commits
+              await open.rollback();
+              return false;
+            }
+            await open.commit();
+            return true;
+          },
+          async release() {
+            if (!ended) {
+              ended = true;
+              await open.rollback();
+            }
+            await unlease();
+          },
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// The withdrawal receiver's settings, checked once when it is created: a missing secret (an unset
+// environment variable) fails at start-up, naming the field and never the value.
+import { Enable3ValidationError } from "../errors/classes.js";
+import { RECEIVER_DEFAULTS } from "../internal/defaults.js";
+import { MAX_TIMER_MS, numberIn } from "../internal/validate.js";
+import type { WithdrawalReceiverOptions } from "./receiver.js";
+
+export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
+  if (typeof options !== "object" || options === null) throw new Enable3ValidationError("options", "must be an object");
+  const { secrets, store, onWithdrawal } = options;
+  if (!Array.isArray(secrets) || secrets.length === 0) {
+    throw new Enable3ValidationError("secrets", "must be a non-empty array of callback secrets (several during a rotation)");
+  }
+  secrets.forEach((secret: unknown, i) => {
+    if (typeof secret !== "string" || secret === "") {
+      throw new Enable3ValidationError(["secrets", i], "must be a non-empty string (value not shown): is ENABLE3_CALLBACK_SECRET set?");
+    }
+  });
+  if (typeof store?.claim !== "function")
+    throw new Enable3ValidationError("store", "must be a WithdrawalStore: memoryStore(), postgresStore(pool) or your own");
+  if (typeof onWithdrawal !== "function") throw new Enable3ValidationError("onWithdrawal", "must be a function");
+  for (const hook of ["onProcessed", "onDuplicate", "onRefused", "onFailed"] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== "function")
+      throw new Enable3ValidationError(hook, "must be a function when given");
+  }
+  const d = RECEIVER_DEFAULTS;
+  return {
+    secrets: [...secrets] as string[],
+    store,
+    onWithdrawal,
+    maxBodyBytes: numberIn(options.maxBodyBytes ?? d.maxBodyBytes, "maxBodyBytes", 1, 2 ** 31, true),
+    bodyTimeoutMs: numberIn(options.bodyTimeoutMs ?? d.bodyTimeoutMs, "bodyTimeoutMs", 1, MAX_TIMER_MS),
+    inFlightWaitMs: numberIn(options.inFlightWaitMs ?? d.inFlightWaitMs, "inFlightWaitMs", 0, MAX_TIMER_MS),
+    leaseMs: numberIn(options.leaseMs ?? d.leaseMs, "leaseMs", 100, MAX_TIMER_MS),
+  };
+}
