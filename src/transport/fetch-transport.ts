@@ -7,6 +7,7 @@ import {
   declaredTooLarge,
   failureOf,
   isRedirect,
+  REDIRECT_DRAIN_BYTES,
   refusesRedirects,
 } from "./attempt-policy.js";
 import type { Attempt, AttemptFailure, HeaderSource, Transport } from "./contract.js";
@@ -50,7 +51,9 @@ export function createFetchAttempt(fetchImpl: typeof fetch): Attempt {
         signal: controller.signal,
       });
       if (refuse && isRedirect(response)) {
-        await response.body?.cancel().catch(() => {});
+        // a short body is read so the connection can serve the next request; a long one is not pulled
+        const short = !declaredTooLarge(response.headers.get("content-length") ?? "Infinity", REDIRECT_DRAIN_BYTES);
+        await (short ? response.arrayBuffer() : response.body?.cancel())?.catch(() => {});
         return { failure: { kind: "redirect", status: response.status, location: response.headers.get("location") } };
       }
       const body = await readCapped(response, ctx.settings.maxResponseBytes);
