@@ -143,6 +143,7 @@ const UNUSED_PROXY: Record<UnusedProxyReason, string> = {
   disabled: "the proxy option is false",
   "not-http": "it is not an http(s) URL",
   fetch: "the given fetch decides its own proxy",
+  loopback: "a base URL on this machine is never proxied",
 };
 
 /** A 401 or 403 is about the IP Enable3 sees: behind a proxy, the proxy's; a proxy set but unused is worth knowing. */

@@ -45,7 +45,7 @@ const pools = new Map<string, Pool>();
 
 /** The pool for `origin` by `proxy`, made on first use; each acquire is matched by one release. */
 export function acquirePool(origin: string, proxy: ProxyRoute | undefined): Pool {
-  // plain http is for loopback only (see validate.baseUrl): it never needs a way out
+  // plain http is loopback only: never through a proxy, whatever the base URL's route (a raw call may name another origin)
   if (!origin.startsWith("https:")) proxy = undefined;
   const key = proxy ? `${origin} via ${proxy.url.href}` : origin;
   let pool = pools.get(key);

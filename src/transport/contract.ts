@@ -101,7 +101,7 @@ export interface Transport {
 export type ProxyShown = Pick<ProxyRoute, "shown" | "source">;
 
 /** Why a proxy variable set in the environment is not used (see messages.ts for how each reads). */
-export type UnusedProxyReason = "not-enabled" | "no-proxy" | "disabled" | "not-http" | "fetch";
+export type UnusedProxyReason = "not-enabled" | "no-proxy" | "disabled" | "not-http" | "fetch" | "loopback";
 
 /** How a client reaches the API: through which proxy, or, when a proxy variable is set but unused, why not. */
 export interface NetworkRoute {

@@ -68,6 +68,11 @@ export function resolveRoute(
   const name = environment && variableFor(target, environment.env);
   const unused = (why: NonNullable<NetworkRoute["unusedProxy"]>["why"]) => ({ route: name ? { unusedProxy: { name, why } } : {} });
   if (ownFetch) return unused("fetch");
+  // plain http is for loopback only (see validate.baseUrl): it never needs a way out
+  if (target.protocol === "http:") {
+    if (option) proxyRoute(option, "the proxy option", "options.proxy"); // still checked
+    return option ? { route: { unusedProxy: { name: "the proxy option", why: "loopback" } } } : unused("loopback");
+  }
   if (option === false) return unused("disabled");
   if (option !== undefined) return withProxy(proxyRoute(option, "the proxy option", "options.proxy"));
   if (!name || !environment) return { route: {} };
