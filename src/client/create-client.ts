@@ -103,6 +103,13 @@ export interface Enable3Client {
    */
   readonly raw: RawClient;
   /**
+   * How this client reaches the API: the proxy it sends through (credentials redacted, and where it
+   * came from: the `proxy` option or an environment variable), or, when a proxy variable is set but not
+   * used, its name and why. `enable3 doctor` prints it; log it at start-up to see the egress in use.
+   * @example if (enable3.route.proxy) console.log(`Enable3 calls go through ${enable3.route.proxy.shown}`);
+   */
+  readonly route: NetworkRoute;
+  /**
    * Ends this client's use of its connections. On Node, clients share one keep-alive pool per origin
    * and proxy: close() leaves calls in flight to finish, and once no open client uses a pool, its idle
    * sockets close at once and the rest as their responses end (idle ones close after 4 s anyway, and
@@ -185,6 +192,7 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
 
   const client: Enable3Client = {
     raw: clients.raw,
+    route,
     close: () => transport.close(),
     async sendEvent(event, options) {
       const body = eventBody(event);

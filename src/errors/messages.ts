@@ -137,7 +137,8 @@ const HINTS: Record<number, string> = {
   409: "duplicate entry",
 };
 
-const UNUSED_PROXY: Record<UnusedProxyReason, string> = {
+/** Why a proxy that is set is not used, in words (a route's `unusedProxy.because`). */
+export const UNUSED_PROXY: Record<UnusedProxyReason, string> = {
   "not-enabled": "Node reads it only with NODE_USE_ENV_PROXY=1; or pass the proxy option",
   "no-proxy": "NO_PROXY matches this host",
   disabled: "the proxy option is false",
@@ -152,7 +153,7 @@ function routeHint(status: number, route: NetworkRoute | undefined): string | un
   if ((status !== 401 && status !== 403) || !route) return hint;
   const { proxy, unusedProxy } = route;
   if (proxy) return `${hint}; Enable3 sees the egress IP of the proxy ${proxy.shown} (from ${proxy.source})`;
-  return unusedProxy ? `${hint}; ${unusedProxy.name} is set but not used (${UNUSED_PROXY[unusedProxy.why]})` : hint;
+  return unusedProxy ? `${hint}; ${unusedProxy.name} is set but not used (${unusedProxy.because})` : hint;
 }
 
 /** How much of the API's own reason goes into a message: enough to read, never a whole page. */

@@ -97,16 +97,26 @@ export interface Transport {
   route?: NetworkRoute | undefined;
 }
 
-/** A proxy as messages show it. */
-export type ProxyShown = Pick<ProxyRoute, "shown" | "source">;
+/** A proxy as messages show it: its URL with credentials redacted, and where it came from. */
+export interface ProxyShown {
+  /** e.g. `http://[redacted]@proxy.internal:3128`. */
+  shown: string;
+  /** `"the proxy option"`, or the environment variable's name (`"HTTPS_PROXY"`, `"https_proxy"`). */
+  source: string;
+}
 
-/** Why a proxy variable set in the environment is not used (see messages.ts for how each reads). */
+/**
+ * Why a proxy set in the environment (or the option) is not used: NODE_USE_ENV_PROXY is not 1, NO_PROXY
+ * matches, `proxy: false`, not an http(s) URL, a given fetch, or a base URL on this machine.
+ */
 export type UnusedProxyReason = "not-enabled" | "no-proxy" | "disabled" | "not-http" | "fetch" | "loopback";
 
-/** How a client reaches the API: through which proxy, or, when a proxy variable is set but unused, why not. */
+/** How a client reaches the API (`enable3.route`): through which proxy, or, when a proxy variable is set but unused, why not. */
 export interface NetworkRoute {
+  /** The proxy every request goes through; absent when they go direct. */
   proxy?: ProxyShown | undefined;
-  unusedProxy?: { name: string; why: UnusedProxyReason } | undefined;
+  /** A proxy variable (or option) that is set but not used, why, and `because`: that reason in words. */
+  unusedProxy?: { name: string; why: UnusedProxyReason; because: string } | undefined;
 }
 
 /** A proxy the Node transport sends through: from the `proxy` option or the environment. */

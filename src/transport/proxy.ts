@@ -3,7 +3,8 @@
 // NODE_USE_ENV_PROXY=1 or --use-env-proxy), the same on every Node version, 20 included. Loaded by
 // the Node entry only; the connections are made in connection-pool.ts.
 import { Enable3ValidationError } from "../errors/classes.js";
-import type { NetworkRoute, ProxyRoute } from "./contract.js";
+import { UNUSED_PROXY } from "../errors/messages.js";
+import type { NetworkRoute, ProxyRoute, UnusedProxyReason } from "./contract.js";
 import { REDACTED } from "./redact.js";
 
 /** The `proxy` option: a proxy URL, `false` for none (the environment ignored), or undefined for the environment's. */
@@ -66,12 +67,14 @@ export function resolveRoute(
 ): { route: NetworkRoute; proxy?: ProxyRoute | undefined } {
   const target = new URL(baseUrl);
   const name = environment && variableFor(target, environment.env);
-  const unused = (why: NonNullable<NetworkRoute["unusedProxy"]>["why"]) => ({ route: name ? { unusedProxy: { name, why } } : {} });
+  const unused = (why: UnusedProxyReason, as = name) => ({
+    route: as ? { unusedProxy: { name: as, why, because: UNUSED_PROXY[why] } } : {},
+  });
   if (ownFetch) return unused("fetch");
   // plain http is for loopback only (see validate.baseUrl): it never needs a way out
   if (target.protocol === "http:") {
     if (option) proxyRoute(option, "the proxy option", "options.proxy"); // still checked
-    return option ? { route: { unusedProxy: { name: "the proxy option", why: "loopback" } } } : unused("loopback");
+    return unused("loopback", option ? "the proxy option" : name);
   }
   if (option === false) return unused("disabled");
   if (option !== undefined) return withProxy(proxyRoute(option, "the proxy option", "options.proxy"));

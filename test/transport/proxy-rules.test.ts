@@ -56,13 +56,15 @@ describe("the route", () => {
     [{ ...on, HTTPS_PROXY: "http://proxy:3128", NO_PROXY: "api.example" }, undefined, "no-proxy"],
     [{ ...on, HTTPS_PROXY: "http://proxy:3128" }, false, "disabled"],
   ] as const)("%j with proxy %s: unused, because %s", (env, option, why) => {
-    expect(resolveRoute("https://api.example", option, environment(env)).route).toEqual({ unusedProxy: { name: "HTTPS_PROXY", why } });
+    expect(resolveRoute("https://api.example", option, environment(env)).route).toMatchObject({
+      unusedProxy: { name: "HTTPS_PROXY", why },
+    });
   });
 
   it("an http proxy variable is for http URLs, and a loopback http base URL is never proxied", () => {
     expect(resolveRoute("https://api.example", undefined, environment({ ...on, HTTP_PROXY: "http://proxy:3128" })).route).toEqual({});
     expect(resolveRoute("http://127.0.0.1:4010", undefined, environment({ ...on, HTTP_PROXY: "http://proxy:3128" })).route).toEqual({
-      unusedProxy: { name: "HTTP_PROXY", why: "loopback" },
+      unusedProxy: { name: "HTTP_PROXY", why: "loopback", because: "a base URL on this machine is never proxied" },
     });
   });
 
