@@ -115,8 +115,18 @@ export type UnusedProxyReason = "not-enabled" | "no-proxy" | "disabled" | "not-h
 export interface NetworkRoute {
   /** The proxy every request goes through; absent when they go direct. */
   proxy?: ProxyShown | undefined;
-  /** A proxy variable (or option) that is set but not used, why, and `because`: that reason in words. */
-  unusedProxy?: { name: string; why: UnusedProxyReason; because: string } | undefined;
+  /** A proxy variable (or option) that is set but not used, and why. */
+  unusedProxy?: UnusedProxy | undefined;
+}
+
+/** A proxy that is set but not used (see {@link NetworkRoute}). */
+export interface UnusedProxy {
+  /** The variable's name (`"HTTPS_PROXY"`), or `"the proxy option"`. */
+  name: string;
+  /** Why it is not used, as a stable name. */
+  why: UnusedProxyReason;
+  /** The same reason in words, as messages give it. */
+  because: string;
 }
 
 /** A proxy the Node transport sends through: from the `proxy` option or the environment. */
