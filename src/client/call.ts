@@ -24,24 +24,26 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     const ctx: CallContext = { operation, settings: resolveCallSettings(settings, options), attempts: 0 };
     let answer: ApiAnswer;
     try {
-      answer = await clients.run(ctx, apiCall);
+      answer = (await clients.run(ctx, apiCall)).response;
     } catch (e) {
       if (e instanceof Enable3Error) throw e;
       throw beforeServerError(operation, e, contextOf(ctx), redact);
     }
-    // only a failure needs the request id: no header look-ups on the success path
-    // a server may echo anything in a request-id header, the key included
-    const failureContext = () => ({ ...contextOf(ctx), serverRequestId: redact(requestIdOf(answer.headers)) });
     // `retryable` in the context is the retry loop's verdict on this answer
-    if (!answer.ok) throw apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(), route);
+    if (!answer.ok) throw apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(ctx, answer, redact), route);
     if (!expect) return undefined;
     const body = parseJson(answer.bodyText);
     if (!expect.matches(body)) {
-      throw invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext());
+      throw invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext(ctx, answer, redact));
     }
     return body;
   }
   return call;
+}
+
+/** Only a failure needs the request id (no header look-ups on the success path); a server may echo anything in it, the key included. */
+function failureContext(ctx: CallContext, answer: ApiAnswer, redact: Redactor) {
+  return { ...contextOf(ctx), serverRequestId: redact(requestIdOf(answer.headers)) };
 }
 
 function requestIdOf(headers: HeaderLookup): string | undefined {

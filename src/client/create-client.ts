@@ -286,12 +286,11 @@ async function sendAll<I, K extends string, B extends Record<K, string>>(
   return sendInBulk(
     items,
     {
-      prepare(item, index) {
-        const body = build(item, `${field}[${index}]`);
-        return { id: body[idKey], send: (o) => post(body, o) };
-      },
+      prepare: (item, index) => build(item, `${field}[${index}]`),
+      idOf: (body) => body[idKey],
+      send: post,
       // the id an item carried even though it failed validation, for the report
-      idOf(item) {
+      idOfInvalid(item) {
         const id = (item as Partial<Record<K, unknown>> | null)?.[idKey];
         return typeof id === "string" ? id : undefined;
       },

@@ -43,6 +43,8 @@ export function declaredTooLarge(contentLength: string | null | undefined, limit
   return Number(contentLength ?? 0) > limit;
 }
 
+const EMPTY = new Uint8Array(0);
+
 /** Chunks of a body, given up on past `limit` bytes: `add` says false once the body is too large. */
 export class BodyChunks {
   private readonly chunks: Uint8Array[] = [];
@@ -60,6 +62,7 @@ export class BodyChunks {
   /** The body in one piece (the chunk itself when there was one). */
   bytes(): Uint8Array {
     if (this.chunks.length === 1) return this.chunks[0]!;
+    if (this.size === 0) return EMPTY;
     const body = new Uint8Array(this.size);
     let offset = 0;
     for (const chunk of this.chunks) {

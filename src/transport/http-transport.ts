@@ -36,14 +36,19 @@ const UPGRADE = Object.assign(new Error("the server switched protocols (HTTP 101
  */
 export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch: typeof fetch | undefined): Transport {
   const viaFetch = fallbackFetch ? createFetchAttempt(fallbackFetch) : undefined;
-  // one client talks to one origin (a raw call may name another): a pool per origin it used
+  // one client talks to one origin (a raw call may name another): a pool per origin it used, the
+  // last one at hand without cutting the URL
   const held = new Map<string, Pool>();
-  const poolFor = (origin: string) => {
+  let last: { origin: string; pool: Pool } | undefined;
+  const poolFor = (url: string, cut: number) => {
+    if (last && cut === last.origin.length && url.startsWith(last.origin)) return last.pool;
+    const origin = cut === -1 ? url : url.slice(0, cut);
     let pool = held.get(origin);
     if (!pool) {
       pool = acquirePool(origin, proxy);
       held.set(origin, pool);
     }
+    last = { origin, pool };
     return pool;
   };
   const attempt: Attempt = (request, ctx, deadlineAt, signal) => {
@@ -56,7 +61,7 @@ export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch
     const aborted = abortedAlready(signal);
     if (aborted) return Promise.resolve(aborted);
     const cut = request.url.indexOf("/", request.url.indexOf("//") + 2);
-    const pool = poolFor(cut === -1 ? request.url : request.url.slice(0, cut));
+    const pool = poolFor(request.url, cut);
     const path = cut === -1 ? "/" : request.url.slice(cut);
     // raw headers, in the order written: node:http stores them as they are (no Host added: it is ours)
     const headers: string[] = ["host", pool.host];
@@ -136,6 +141,7 @@ export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch
     async close() {
       for (const pool of held.values()) releasePool(pool);
       held.clear();
+      last = undefined;
     },
   };
 }
@@ -195,15 +201,19 @@ function header(headers: IncomingHttpHeaders, name: string): string | null {
   return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** The response, its headers read through a view over node:http's own object (no copy). */
+/** Response headers read through node:http's own object (no copy). */
+class IncomingHeaders implements HeaderLookup {
+  constructor(private readonly headers: IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    return header(this.headers, name.toLowerCase());
+  }
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const [name, value] of Object.entries(this.headers)) {
+      if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) callback(v, name);
+    }
+  }
+}
+
 function responseOf(res: IncomingMessage, status: number, body: Uint8Array): TransportResponse {
-  const headers: HeaderLookup = {
-    get: (name) => header(res.headers, name.toLowerCase()),
-    forEach(callback) {
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) callback(v, name);
-      }
-    },
-  };
-  return { status, statusText: res.statusMessage ?? "", headers, body };
+  return { status, statusText: res.statusMessage ?? "", headers: new IncomingHeaders(res.headers), body };
 }

@@ -26,49 +26,63 @@ export type SendRequest = (request: OutgoingRequest, ctx: CallContext) => Promis
  */
 export function createRetryLoop(options: RetryLoopOptions): SendRequest {
   const { log, redact, budget } = options;
-  const end = (outcome: AttemptOutcome, ctx: CallContext): TransportResponse => {
+  // where the call went, for messages and log lines only: a call that succeeds never parses its URL
+  const place = (ctx: CallContext, url: string) => {
+    ctx.path ??= urlPath(url);
+    ctx.host ??= urlHost(url);
+  };
+  const end = (outcome: AttemptOutcome, ctx: CallContext, url: string): TransportResponse => {
+    const status = outcome.response?.status;
+    if (status === undefined || status < 200 || status >= 300) place(ctx, url);
     if (outcome.failure) throw attemptError(outcome.failure, ctx, redact);
     return outcome.response;
   };
-  return async (request, ctx) => {
+  return (request, ctx) => {
     ctx.method = request.method;
-    ctx.path = urlPath(request.url);
-    ctx.host = urlHost(request.url);
+    if (log.warn) place(ctx, request.url); // every level that names the call (warn, info, debug)
     // a raw call's own signal (on its Request) counts like a method's `signal` option
     const signal = request.signal ?? ctx.settings.signal;
     const deadlineAt = Date.now() + ctx.settings.deadlineMs;
     let spent = 0;
-    for (let attempt = 1; ; attempt++) {
-      ctx.attempts = attempt;
-      const outcome = await options.attempt(request, ctx, deadlineAt, signal);
+    const attempt = (n: number): Promise<TransportResponse> => {
+      ctx.attempts = n;
+      return options.attempt(request, ctx, deadlineAt, signal).then((outcome) => decide(outcome, n));
+    };
+    // after attempt n: the answer, or the next attempt (a promise chain, not an async loop: the common
+    // case, one attempt, costs one promise)
+    const decide = (outcome: AttemptOutcome, n: number): TransportResponse | Promise<TransportResponse> => {
       const status = outcome.response?.status;
       const retry = shouldRetry(outcome, ctx.settings);
       ctx.retryable = retry;
-      log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.failure!.kind} (attempt ${attempt} of ${ctx.settings.maxRetries + 1})`);
+      log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.failure!.kind} (attempt ${n} of ${ctx.settings.maxRetries + 1})`);
       if (!retry || Date.now() >= deadlineAt) {
         if (status !== undefined && status >= 200 && status < 300) budget?.release(spent);
-        return end(outcome, ctx);
+        return end(outcome, ctx, request.url);
       }
-      if (attempt > ctx.settings.maxRetries) return end(outcome, ctx);
+      if (n > ctx.settings.maxRetries) return end(outcome, ctx, request.url);
       const requested = outcome.response && requestedWaitMs(outcome.response.headers);
       if (requested !== undefined && requested > ctx.settings.maxRetryAfterMs) {
         log.warn?.(`${labelOf(ctx)}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
-        return end(outcome, ctx);
+        return end(outcome, ctx, request.url);
       }
-      const wait = requested ?? backoffDelay(attempt, ctx.settings);
-      if (wait >= deadlineAt - Date.now()) return end(outcome, ctx);
+      const wait = requested ?? backoffDelay(n, ctx.settings);
+      if (wait >= deadlineAt - Date.now()) return end(outcome, ctx, request.url);
       const cost = budget ? budget.acquire(outcome.failure?.kind === "timeout") : 0;
       if (cost === undefined) {
         log.warn?.(`${labelOf(ctx)}: retry budget exhausted; failing fast`);
-        return end(outcome, ctx);
+        return end(outcome, ctx, request.url);
       }
       spent += cost;
       log.debug?.(`${labelOf(ctx)}: retrying in ${wait} ms`);
-      await sleep(wait, signal).catch((cause: unknown) => {
-        ctx.retryable = false;
-        throw attemptError({ kind: "aborted", cause }, ctx, redact);
-      });
-    }
+      return sleep(wait, signal).then(
+        () => attempt(n + 1),
+        (cause: unknown) => {
+          ctx.retryable = false;
+          return end({ failure: { kind: "aborted", cause } }, ctx, request.url);
+        },
+      );
+    };
+    return attempt(1);
   };
 }
 
