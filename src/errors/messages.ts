@@ -240,13 +240,10 @@ export function safeCause(cause: unknown, redact: Redact, depth = 0): unknown {
   return copy;
 }
 
-/** The code along a cause chain (fetch wraps the runtime's error in a TypeError). */
+/** A TLS or protocol failure's code: its cause is already the coded error (transport/attempt-policy.ts failureOf). */
 function codeOf(cause: unknown): string | undefined {
-  for (let error = cause, depth = 0; error instanceof Error && depth < 4; error = error.cause, depth++) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-  }
-  return undefined;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** OpenSSL and parsers write multi-line dumps: the first line says it. */

@@ -78,14 +78,15 @@ export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        if (onAbort) signal!.removeEventListener("abort", onAbort);
         resolve(outcome);
       };
       const fail = (failure: AttemptFailure) => {
         req.destroy(new Ended(failure));
         finish({ failure });
       };
-      const onAbort = () => fail({ kind: "aborted", cause: signal?.reason });
+      // listened to only when the caller gave a signal: most calls have none
+      const onAbort = signal && (() => fail({ kind: "aborted", cause: signal.reason }));
       let req: ClientRequest;
       try {
         req = pool.request(
@@ -127,7 +128,7 @@ export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch
       }
       // armed only once the request exists, so nothing can fire at a request that was never made
       timer = armAttemptTimer(ctx, deadlineAt, fail);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      if (onAbort) signal!.addEventListener("abort", onAbort, { once: true });
       req.on("error", (cause) => finish({ failure: cause instanceof Ended ? cause.failure : failureIn(pool, cause) }));
       req.on("upgrade", (_res, socket) => {
         socket.destroy();
