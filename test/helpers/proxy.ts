@@ -2,6 +2,7 @@
 // targets leave from 127.0.0.2, and targets that accept connections from there only: a request that
 // arrives went through the proxy. Everything stops when the test (or file) that started it ends.
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { createProxy } from "proxy";
 import { TEST_KEY, TRANSPORT } from "./client.js";
@@ -20,9 +21,9 @@ export interface TestProxy {
   connects: { authority: string; authorization: string | undefined }[];
 }
 
-/** A proxy; with `credentials`, it answers 407 to a request without them. */
-export async function startProxy(credentials?: { user: string; password: string }): Promise<TestProxy> {
-  const server = createProxy(createServer());
+/** A proxy; with `credentials`, it answers 407 to a request without them; with `tls`, it is reached over https (the test CA's certificate). */
+export async function startProxy(credentials?: { user: string; password: string }, tls = false): Promise<TestProxy> {
+  const server = createProxy(tls ? createHttpsServer({ key: certificates().key, cert: certificates().good }) : createServer());
   server.localAddress = PROXY_EGRESS;
   const connects: TestProxy["connects"] = [];
   server.prependListener("connect", (req: IncomingMessage) => {
@@ -35,7 +36,7 @@ export async function startProxy(credentials?: { user: string; password: string 
   await listen(server);
   const { port } = server.address() as AddressInfo;
   const auth = credentials ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@` : "";
-  return { url: `http://${auth}127.0.0.1:${port}`, port, connects };
+  return { url: `${tls ? "https" : "http"}://${auth}127.0.0.1:${port}`, port, connects };
 }
 
 /** Makes `server` (already created) destroy every connection that does not come from the proxy. */

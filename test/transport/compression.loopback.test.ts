@@ -2,7 +2,7 @@
 // counts what it decodes to, so a small compressed body that unpacks to gigabytes is refused.
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { Enable3ResponseTooLargeError, Enable3ValidationError } from "../../src/index.js";
+import { Enable3BadRequestError, Enable3ResponseTooLargeError, Enable3ValidationError } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
 import { BALANCE } from "../helpers/faults.js";
 import { startScriptedServer } from "../helpers/http-server.js";
@@ -23,6 +23,19 @@ describe("a compressed answer", () => {
     });
     expect(error).toBeUndefined();
     expect(data).toEqual(BALANCE);
+  });
+
+  it("on an error status is decoded too: the API's reason reads as text, not binary", async () => {
+    const body = gzipSync(Buffer.from(JSON.stringify({ message: "userId is unknown" })));
+    const server = await startScriptedServer((_req, res) => {
+      res.writeHead(400, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(body.length) });
+      res.end(body);
+    });
+    const error = await clientFor(server.url)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Enable3BadRequestError);
+    expect((error as Error).message).toMatch(/failed with HTTP 400: userId is unknown$/);
   });
 
   it("that decodes to more than maxResponseBytes is refused, however small it was on the wire", async () => {

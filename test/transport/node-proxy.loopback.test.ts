@@ -53,6 +53,15 @@ describe("a proxy that refuses or is not there", () => {
   });
 });
 
+describe("a proxy reached over https", () => {
+  it("tunnels to the API inside its own TLS, each certificate checked (both CAs trusted in a process of its own)", async () => {
+    const [proxy, target] = [await startProxy(credentials, true), await proxyOnlyTarget()];
+    const run = await runWithSdk(clientScript(target.url, proxy.url, "node"), { env: { NODE_EXTRA_CA_CERTS: certificates().caFile } });
+    expect(run.result).toEqual({ ok: true, balance: "1.00" });
+    expect(proxy.connects).toHaveLength(1);
+  });
+});
+
 describe("the environment, as Node reads it", () => {
   it("HTTPS_PROXY alone is not used: Node's convention needs NODE_USE_ENV_PROXY=1 (or --use-env-proxy)", async () => {
     const [proxy, target] = [await startProxy(), await proxyOnlyTarget()];
