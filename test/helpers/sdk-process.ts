@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
+import { TEST_KEY, TRANSPORT } from "./client.js";
 import { ROOT, stopChild } from "./process.js";
 import { registerTeardown } from "./teardown.js";
 
@@ -70,4 +71,33 @@ export async function runWithSdk(
     result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
   } catch {}
   return { code, stdout, stderr, result };
+}
+
+/**
+ * A script making one getUserBalance call and printing its outcome (the balance, or the error's JSON):
+ * on `transport` ("node": the Node entry, with `proxy` as its option; "fetch": the core entry, with
+ * undici's ProxyAgent as its fetch when there is a proxy, the README's recipe).
+ */
+export function oneCallScript(
+  baseUrl: string,
+  { proxy, transport = TRANSPORT, maxRetries = 0 }: { proxy?: string; transport?: string; maxRetries?: number } = {},
+): string {
+  const options = `apiKey: ${JSON.stringify(TEST_KEY)}, baseUrl: ${JSON.stringify(baseUrl)}, maxRetries: ${maxRetries}, initialDelayMs: 1`;
+  const client =
+    transport === "node"
+      ? `import { createEnable3Client } from "enable3-client";
+       const enable3 = createEnable3Client({ ${options}${proxy ? `, proxy: ${JSON.stringify(proxy)}` : ""} });`
+      : `import { createEnable3Client } from "enable3-client/core";
+       import { fetch as undiciFetch, ProxyAgent } from ${JSON.stringify(`${ROOT}/node_modules/undici/index.js`)};
+       ${proxy ? `const dispatcher = new ProxyAgent(${JSON.stringify(proxy)});` : ""}
+       const enable3 = createEnable3Client({ ${options}${proxy ? ", fetch: (url, init) => undiciFetch(url, { ...init, dispatcher })" : ""} });`;
+  return `${client}
+    try {
+      const { balance } = await enable3.getUserBalance("u1");
+      console.log(JSON.stringify({ ok: true, balance }));
+    } catch (error) {
+      console.log(JSON.stringify(error));
+    }
+    await enable3.close();
+    process.exit(0);`;
 }

@@ -6,10 +6,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { registerTeardown } from "./teardown.js";
+import { listenOnLoopback } from "./listen.js";
 
 export interface Certificates {
   dir: string;
@@ -52,38 +51,26 @@ export function certificates(): Certificates {
     run("req", "-new", "-key", "server.key", "-subj", `/CN=${subject}`, "-addext", `subjectAltName=${altNames}`, "-out", `${name}.csr`);
   leaf("good", "localhost", "DNS:localhost,IP:127.0.0.1");
   leaf("wrong", "other.example", "DNS:other.example");
-  run(
-    "x509",
-    "-req",
-    "-in",
-    "good.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-copy_extensions",
-    "copy",
-    ...day,
-    "-out",
-    "good.pem",
-  );
-  run(
-    "x509",
-    "-req",
-    "-in",
-    "wrong.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-copy_extensions",
-    "copy",
-    ...day,
-    "-out",
-    "wrong.pem",
-  );
+  // each leaf signed by the CA, its subjectAltName carried over from its request
+  const sign = (name: string) =>
+    run(
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-copy_extensions",
+      "copy",
+      ...day,
+      "-out",
+      `${name}.pem`,
+    );
+  sign("good");
+  sign("wrong");
   // `openssl ca` is the one command that takes explicit dates: the certificate ended years ago
   writeFileSync(
     path.join(dir, "ca.cnf"),
@@ -127,7 +114,6 @@ export interface TlsServer {
   url: string;
   port: number;
   server: Server;
-  close(): Promise<void>;
 }
 
 /** An HTTPS server presenting `cert`; it closes when the test (or file) that started it ends. */
@@ -139,21 +125,8 @@ export async function startTlsServer(
   },
 ): Promise<TlsServer> {
   const server = createServer({ key: certificates().key, cert }, handler);
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
   // a client that gives up on the certificate resets the handshake: not this server's failure
   server.on("tlsClientError", () => {});
-  const close = registerTeardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `https://127.0.0.1:${port}`, port, server, close };
+  const port = await listenOnLoopback(server);
+  return { url: `https://127.0.0.1:${port}`, port, server };
 }

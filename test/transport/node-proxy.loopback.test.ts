@@ -9,8 +9,8 @@ import type { ClientOptions, Logger } from "../../src/index.js";
 import { Enable3ProxyError, Enable3TlsError } from "../../src/index.js";
 import { createEnable3Client } from "../../src/index.node.js";
 import { TEST_KEY } from "../helpers/client.js";
-import { clientScript, proxyOnlyTarget, startProxy } from "../helpers/proxy.js";
-import { runWithSdk } from "../helpers/sdk-process.js";
+import { proxyOnlyTarget, startProxy } from "../helpers/proxy.js";
+import { oneCallScript, runWithSdk } from "../helpers/sdk-process.js";
 import { certificates, startTlsServer } from "../helpers/tls.js";
 
 const retrying = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 1 };
@@ -56,7 +56,9 @@ describe("a proxy that refuses or is not there", () => {
 describe("a proxy reached over https", () => {
   it("tunnels to the API inside its own TLS, each certificate checked (both CAs trusted in a process of its own)", async () => {
     const [proxy, target] = [await startProxy(credentials, true), await proxyOnlyTarget()];
-    const run = await runWithSdk(clientScript(target.url, proxy.url, "node"), { env: { NODE_EXTRA_CA_CERTS: certificates().caFile } });
+    const run = await runWithSdk(oneCallScript(target.url, { proxy: proxy.url, transport: "node" }), {
+      env: { NODE_EXTRA_CA_CERTS: certificates().caFile },
+    });
     expect(run.result).toEqual({ ok: true, balance: "1.00" });
     expect(proxy.connects).toHaveLength(1);
   });
@@ -104,7 +106,9 @@ describe("a 403 says which IP Enable3 saw", () => {
 
   it("through a proxy: the proxy's egress IP", async () => {
     const [proxy, target] = [await startProxy(), await proxyOnlyTarget(forbidden)];
-    const run = await runWithSdk(clientScript(target.url, proxy.url, "node"), { env: { NODE_EXTRA_CA_CERTS: certificates().caFile } });
+    const run = await runWithSdk(oneCallScript(target.url, { proxy: proxy.url, transport: "node" }), {
+      env: { NODE_EXTRA_CA_CERTS: certificates().caFile },
+    });
     expect(run.result).toMatchObject({ name: "Enable3PermissionError", status: 403 });
     expect((run.result as { message: string }).message).toContain(
       `Enable3 sees the egress IP of the proxy http://127.0.0.1:${proxy.port} (from the proxy option)`,
@@ -113,7 +117,7 @@ describe("a 403 says which IP Enable3 saw", () => {
 
   it("with HTTPS_PROXY set but not turned on: says it was not used, and why", async () => {
     const target = await startTlsServer(certificates().good, (_req, res) => forbidden(res));
-    const run = await runWithSdk(clientScript(target.url, undefined, "node"), {
+    const run = await runWithSdk(oneCallScript(target.url, { proxy: undefined, transport: "node" }), {
       env: { NODE_EXTRA_CA_CERTS: certificates().caFile, HTTPS_PROXY: "http://proxy.example:3128", NODE_USE_ENV_PROXY: undefined },
     });
     expect((run.result as { message: string }).message).toContain(

@@ -1,32 +1,22 @@
 // Responses that are not HTTP as the parsers accept them, from a raw TCP server: each is an
 // Enable3ProtocolError after one attempt (sending again gets the same bytes), on both transports.
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { Enable3ConnectionError, Enable3ProtocolError } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
-import { registerTeardown } from "../helpers/teardown.js";
+import { listenOnLoopback } from "../helpers/listen.js";
 
 const retrying = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 1, timeoutMs: 5_000 };
 
 /** A TCP server answering every request with `answer`, counting connections; it keeps the socket open unless `end`. */
 async function rawServer(answer: string | Buffer, end = true) {
   let connections = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const server = createServer((socket) => {
     connections++;
-    sockets.add(socket);
     socket.on("error", () => {});
     socket.once("data", () => (end ? socket.end(answer) : socket.write(answer)));
   });
-  registerTeardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, connections: () => connections };
+  return { url: `http://127.0.0.1:${await listenOnLoopback(server)}`, connections: () => connections };
 }
 
 describe("a response that is not valid HTTP", () => {

@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Enable3ConnectionError, Enable3TlsError, Enable3ValidationError } from "../../src/index.js";
 import { clientFor, TRANSPORT } from "../helpers/client.js";
-import { clientScript, proxyOnlyTarget, startProxy } from "../helpers/proxy.js";
-import { runWithSdk } from "../helpers/sdk-process.js";
+import { proxyOnlyTarget, startProxy } from "../helpers/proxy.js";
+import { oneCallScript, runWithSdk } from "../helpers/sdk-process.js";
 import { certificates, startTlsServer } from "../helpers/tls.js";
 
 const onNode = TRANSPORT === "node";
@@ -44,7 +44,9 @@ describe("the proxy option", () => {
       : "the README's recipe (a fetch on undici's ProxyAgent) reaches the target through an authenticating proxy",
     async () => {
       const [proxy, target] = [await startProxy(credentials), await proxyOnlyTarget()];
-      const run = await runWithSdk(clientScript(target.url, proxy.url), { env: { NODE_EXTRA_CA_CERTS: certificates().caFile } });
+      const run = await runWithSdk(oneCallScript(target.url, { proxy: proxy.url }), {
+        env: { NODE_EXTRA_CA_CERTS: certificates().caFile },
+      });
       expect(run.result).toEqual({ ok: true, balance: "1.00" });
       expect(proxy.connects).toHaveLength(1);
       expect(proxy.connects[0]!.authorization).toBe(

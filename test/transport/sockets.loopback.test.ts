@@ -1,41 +1,28 @@
 // Sockets on a real network: clients share one pool per origin (a client made per request does not
 // leak a socket), idle sockets are closed by the client before a typical server closes them, and
 // close() ends one client's use of the pool without cutting another's.
-import { createServer, type Socket } from "node:net";
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { clientFor, TEST_KEY, TRANSPORT } from "../helpers/client.js";
 import { BALANCE } from "../helpers/faults.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
+import { listenOnLoopback } from "../helpers/listen.js";
 import { runWithSdk } from "../helpers/sdk-process.js";
-import { registerTeardown } from "../helpers/teardown.js";
 
 /** A server that answers each request and then keeps the socket open without saying for how long (no Keep-Alive header). */
 async function silentKeepAliveServer() {
   const closedAfter: number[] = [];
   const body = JSON.stringify(BALANCE);
-  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
-    sockets.add(socket);
     let answeredAt = 0;
     socket.on("data", () => {
       answeredAt = Date.now();
       socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
     });
     socket.on("error", () => {});
-    socket.once("close", () => {
-      sockets.delete(socket);
-      closedAfter.push(Date.now() - answeredAt);
-    });
+    socket.once("close", () => closedAfter.push(Date.now() - answeredAt));
   });
-  registerTeardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, closedAfter };
+  return { url: `http://127.0.0.1:${await listenOnLoopback(server)}`, closedAfter };
 }
 
 describe("idle sockets", () => {

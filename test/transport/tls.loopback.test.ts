@@ -2,9 +2,9 @@
 // Enable3TlsError naming the host and the problem, says what to do, and is not retried.
 import { describe, expect, it } from "vitest";
 import { Enable3ConnectionError, Enable3TlsError } from "../../src/index.js";
-import { clientFor, TEST_KEY, TRANSPORT } from "../helpers/client.js";
+import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
-import { runWithSdk } from "../helpers/sdk-process.js";
+import { oneCallScript, runWithSdk } from "../helpers/sdk-process.js";
 import { certificates, startTlsServer } from "../helpers/tls.js";
 
 const retrying = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 1 };
@@ -46,7 +46,7 @@ describe("a certificate this machine does not trust", () => {
 
   it("is trusted once its CA is given in NODE_EXTRA_CA_CERTS, as the message says", async () => {
     const server = await startTlsServer(certificates().good);
-    const run = await runWithSdk(sdkScript(server.url), { env: { NODE_EXTRA_CA_CERTS: certificates().caFile } });
+    const run = await runWithSdk(oneCallScript(server.url, { maxRetries: 2 }), { env: { NODE_EXTRA_CA_CERTS: certificates().caFile } });
     expect(run.result).toEqual({ ok: true, balance: "1.00" });
   });
 });
@@ -54,7 +54,7 @@ describe("a certificate this machine does not trust", () => {
 describe("a certificate for another host", () => {
   it("is an Enable3TlsError naming what the certificate is for (its CA trusted)", async () => {
     const server = await startTlsServer(certificates().wrongName);
-    const run = await runWithSdk(sdkScript(server.url), { env: { NODE_EXTRA_CA_CERTS: certificates().caFile } });
+    const run = await runWithSdk(oneCallScript(server.url, { maxRetries: 2 }), { env: { NODE_EXTRA_CA_CERTS: certificates().caFile } });
     expect(run.result).toMatchObject({ name: "Enable3TlsError", reason: "wrong-host", host: "127.0.0.1", attempts: 1, retryable: false });
     expect((run.result as { message: string }).message).toContain(
       "it names DNS:other.example): the certificate is for another host: check baseUrl",
@@ -85,19 +85,3 @@ describe("https:// on a port that speaks plain http", () => {
     expect((error as Error).message).not.toMatch(/ssl3_get_record|\n/);
   });
 });
-
-/** A script that makes one call on this project's transport and prints its outcome. */
-function sdkScript(baseUrl: string): string {
-  const entry = TRANSPORT === "node" ? "enable3-client" : "enable3-client/core";
-  return `
-    import { createEnable3Client } from "${entry}";
-    const enable3 = createEnable3Client({ apiKey: ${JSON.stringify(TEST_KEY)}, baseUrl: ${JSON.stringify(baseUrl)}, maxRetries: 2, initialDelayMs: 1 });
-    try {
-      const { balance } = await enable3.getUserBalance("u1");
-      console.log(JSON.stringify({ ok: true, balance }));
-    } catch (error) {
-      console.log(JSON.stringify(error));
-    }
-    await enable3.close();
-  `;
-}
