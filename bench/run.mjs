@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // npm run bench: the SDK on both transports, side by side with what an operator would otherwise use,
 // in one run against servers in processes of their own. Writes docs/benchmarks.md (BENCH_OUT: elsewhere).
+// `npm run bench -- --profile` only profiles the bulk path (the SDK beside the raw node:http pool) and
+// prints the top frames, grouped node:http / openapi-fetch / SDK / GC.
 // Every comparison is a ratio taken within a round (the clients take turns), then the median over
 // rounds: a noisy neighbour on a 2-core machine moves all clients of a round alike.
 import { fork, spawnSync } from "node:child_process";
@@ -9,7 +11,10 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { measure } from "../scripts/size.mjs";
-import { eventBody, onFetch, onNode, perCallClients } from "./clients.mjs";
+import { bulkRows, measureBulk } from "./bulk.mjs";
+import { bulkEvents, bulkSenders } from "./bulk-clients.mjs";
+import { eventBody, perCallClients } from "./clients.mjs";
+import { formatSummary, heldBack, profile, splitRows, summarise } from "./profile.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const knob = (name, fallback) => Number(process.env[`BENCH_${name}`] ?? fallback);
@@ -18,6 +23,8 @@ const CALLS = knob("CALLS", 300);
 const WARMUP = knob("WARMUP", 300);
 const BULK_EVENTS = knob("BULK_EVENTS", 20_000);
 const BULK_SECONDS = knob("BULK_SECONDS", 1.5);
+const BULK_ROUNDS = knob("BULK_ROUNDS", 3);
+const PROFILE_EVENTS = knob("PROFILE_EVENTS", 30_000);
 const COLD_RUNS = knob("COLD_RUNS", 15);
 const CLI_LINES = knob("CLI_LINES", 100_000);
 
@@ -36,6 +43,28 @@ async function startServer(latencyMs) {
     },
   };
 }
+/** The bulk path under the profiler at concurrency 64 against the 5 ms server: each sender's time per event, by group. */
+async function profileBulk(url, top) {
+  const senders = await bulkSenders(url, { fetchTransport: false });
+  const summaries = {};
+  for (const [name, sender] of Object.entries(senders)) {
+    if (!sender || name === "raw fetch pool") continue;
+    await sender.send(bulkEvents(5_000, 1e7), 64); // warm-up
+    const events = bulkEvents(PROFILE_EVENTS, 2e7);
+    summaries[name] = summarise(await profile(() => sender.send(events, 64)), events.length, top);
+  }
+  for (const sender of Object.values(senders)) await sender?.close();
+  return summaries;
+}
+
+if (process.argv.includes("--profile")) {
+  const server = await startServer(5);
+  const summaries = await profileBulk(server.url, 25);
+  server.stop();
+  for (const [name, summary] of Object.entries(summaries)) console.log(`${formatSummary(name, summary)}\n`);
+  process.exit(0);
+}
+
 const instant = await startServer(0);
 
 // 1. Per call: latency and client CPU, GET and POST, sequential
@@ -69,52 +98,21 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
 }
-/** Median over rounds of (client ÷ raw fetch) within each round. */
-const paired = (kind, name, metric) => median(perCall[kind][name][metric].map((v, r) => v / perCall[kind]["raw fetch"][metric][r]));
+/** Median over rounds of (client ÷ `base`, raw fetch by default) within each round. */
+const paired = (kind, name, metric, base = "raw fetch") =>
+  median(perCall[kind][name][metric].map((v, r) => v / perCall[kind][base][metric][r]));
 
-// 2. Bulk: sendEvents against servers answering after 5 and 20 ms, as a share of the limit
+// 2. Bulk: every bulk sender against servers answering after 5 and 20 ms, as a share of the limit
 const bulkServers = { 5: await startServer(5), 20: await startServer(20) };
-async function pool(concurrency, n, send) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) await send(next++);
-    }),
-  );
-}
-async function throughput(run, n) {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await run();
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  return { rate: n / seconds, cores: (used.user + used.system) / 1e6 / seconds };
-}
-const bulk = [];
-for (const delay of [5, 20]) {
-  const url = bulkServers[delay].url;
-  const sdk = { node: onNode({ apiKey: "bench-key", baseUrl: url }), fetch: onFetch({ apiKey: "bench-key", baseUrl: url }) };
-  const rawPost = (i) =>
-    fetch(`${url}/api/v1/event`, {
-      method: "POST",
-      headers: { "X-API-KEY": "bench-key", "content-type": "application/json" },
-      body: JSON.stringify(eventBody(i)),
-    }).then((r) => r.arrayBuffer());
-  for (const concurrency of [1, 8, 64, 256]) {
-    const limit = (concurrency * 1000) / delay;
-    const n = Math.max(concurrency, Math.min(BULK_EVENTS, Math.round(limit * BULK_SECONDS))); // about BULK_SECONDS at the limit
-    const events = () => Array.from({ length: n }, (_, i) => eventBody(i));
-    const row = { delay, concurrency, limit, n };
-    for (const [label, client] of Object.entries(sdk)) {
-      row[label] = await throughput(async () => {
-        const report = await client.sendEvents(events(), { concurrency, collectDelivered: false });
-        if (report.failedCount) throw new Error(`${report.failedCount} events failed`);
-      }, n);
-    }
-    row.rawPool = await throughput(() => pool(concurrency, n, rawPost), n);
-    bulk.push(row);
-  }
-}
+const bulk = await measureBulk({
+  servers: { 5: bulkServers[5].url, 20: bulkServers[20].url },
+  concurrencies: [8, 64, 256],
+  rounds: BULK_ROUNDS,
+  maxEvents: BULK_EVENTS,
+  seconds: BULK_SECONDS,
+});
+// where the time goes, profiled apart from the measurements above
+const split = await profileBulk(bulkServers[5].url, 8);
 
 // 3. First response of a fresh process, and cold import
 const firstResponse = Object.fromEntries(["raw-fetch", "sdk-fetch", "sdk-node"].map((kind) => [kind, []]));
@@ -178,30 +176,19 @@ const rows = [
   "",
   `Medians over ${ROUNDS} rounds of ${CALLS} calls; each figure is the client's ÷ raw fetch's in the same round.`,
   "",
-  "| client | GET latency | GET client CPU | POST latency | POST client CPU |",
-  "|---|---|---|---|---|",
+  "| client | GET latency | GET client CPU | POST latency | POST client CPU | GET CPU ÷ raw node:http | POST CPU ÷ raw node:http |",
+  "|---|---|---|---|---|---|---|",
 ];
+const HTTP = "raw node:http";
 for (const name of names)
   rows.push(
-    `| ${name} | ${x(paired("GET", name, "latency"))} | ${x(paired("GET", name, "cpu"))} | ${x(paired("POST", name, "latency"))} | ${x(paired("POST", name, "cpu"))} |`,
+    `| ${name} | ${x(paired("GET", name, "latency"))} | ${x(paired("GET", name, "cpu"))} | ${x(paired("POST", name, "latency"))} | ${x(paired("POST", name, "cpu"))} | ${x(paired("GET", name, "cpu", HTTP))} | ${x(paired("POST", name, "cpu", HTTP))} |`,
   );
 rows.push(
   "",
   `Raw fetch itself: GET ${fmt(median(perCall.GET["raw fetch"].latency))} µs and ${fmt(median(perCall.GET["raw fetch"].cpu))} µs of CPU per call; POST ${fmt(median(perCall.POST["raw fetch"].latency))} µs and ${fmt(median(perCall.POST["raw fetch"].cpu))} µs.`,
 );
-rows.push(
-  "",
-  "## 2. Bulk sendEvents (POST), as a share of the limit concurrency ÷ server delay",
-  "",
-  "| delay | concurrency | limit (req/s) | SDK, Node transport | SDK, fetch transport | raw-fetch pool | Node ÷ pool | client CPU cores (Node / fetch / pool) |",
-  "|---|---|---|---|---|---|---|---|",
-);
-for (const r of bulk) {
-  const share = (t) => `${fmt(t.rate)} (${fmt((100 * t.rate) / r.limit)} %)`;
-  rows.push(
-    `| ${r.delay} ms | ${r.concurrency} | ${fmt(r.limit)} | ${share(r.node)} | ${share(r.fetch)} | ${share(r.rawPool)} | ${x(r.node.rate / r.rawPool.rate)} | ${fmt(r.node.cores, 2)} / ${fmt(r.fetch.cores, 2)} / ${fmt(r.rawPool.cores, 2)} |`,
-  );
-}
+rows.push("", ...bulkRows(bulk, BULK_ROUNDS), "", ...splitRows(split));
 rows.push(
   "",
   `## 3. A fresh process (${COLD_RUNS} runs, medians)`,
@@ -228,19 +215,30 @@ for (const [name, s] of Object.entries(sizes)) rows.push(`| ${name} | ${(s.gzipp
 
 const node = "enable3-client, Node transport";
 const at = (delay, concurrency) => bulk.find((r) => r.delay === delay && r.concurrency === concurrency);
+const sdkAt = (delay, concurrency) => at(delay, concurrency).senders["sendEvents, Node transport"];
+const fetchPoolAt = (delay, concurrency) => at(delay, concurrency).senders["raw fetch pool"];
 const targets = [
+  ["Per call GET: SDK client CPU ≤ 1.15× raw node:http", paired("GET", node, "cpu", HTTP), 1.15, x],
+  ["Per call POST: SDK client CPU ≤ 1.15× raw node:http", paired("POST", node, "cpu", HTTP), 1.15, x],
+  ...[
+    [5, 64],
+    [20, 256],
+  ].flatMap(([delay, c]) => [
+    [`sendEvents @${delay} ms, concurrency ${c}: ≥ 0.9× the raw node:http pool's events/s`, sdkAt(delay, c).rateRatio, 0.9, x, true],
+    [`sendEvents @${delay} ms, concurrency ${c}: CPU per event ≤ 1.25× the pool's`, sdkAt(delay, c).cpuRatio, 1.25, x],
+  ]),
   ["Per call GET: SDK client CPU ≤ 0.6× raw fetch", paired("GET", node, "cpu"), 0.6, x],
   ["Per call POST: SDK client CPU ≤ 0.5× raw fetch", paired("POST", node, "cpu"), 0.5, x],
   ["Per call GET: latency ≤ 0.75× raw fetch", paired("GET", node, "latency"), 0.75, x],
   ...[64, 256].map((c) => [
     `Bulk @20 ms, concurrency ${c}: ≥ 85 % of the limit`,
-    at(20, c).node.rate / at(20, c).limit,
+    sdkAt(20, c).rate / at(20, c).limit,
     0.85,
     (v) => `${fmt(100 * v)} %`,
     true,
   ]),
-  ["Bulk @20 ms, concurrency 256: ≥ 2.5× the raw-fetch pool", at(20, 256).node.rate / at(20, 256).rawPool.rate, 2.5, x, true],
-  ["Bulk @5 ms, concurrency 64: ≥ 2.5× the raw-fetch pool", at(5, 64).node.rate / at(5, 64).rawPool.rate, 2.5, x, true],
+  ["Bulk @20 ms, concurrency 256: ≥ 2.5× the raw-fetch pool", sdkAt(20, 256).rate / fetchPoolAt(20, 256).rate, 2.5, x, true],
+  ["Bulk @5 ms, concurrency 64: ≥ 2.5× the raw-fetch pool", sdkAt(5, 64).rate / fetchPoolAt(5, 64).rate, 2.5, x, true],
   ["CLI import: ≥ 2.5× the fetch transport's events/s", cli.node.rate / cli.fetch.rate, 2.5, x, true],
   ["CLI import: peak RSS < 150 MB", cli.node.peakRssMb, 150, (v) => `${fmt(v)} MB`],
   ["Cold import (Node entry) within 30 ms of bare node", median(coldImport.node) - median(coldImport.bare), 30, (v) => `${fmt(v, 1)} ms`],
@@ -271,13 +269,10 @@ Client CPU per call includes collecting the garbage those calls left: each turn 
 collected heap and ends with a collection (\`--expose-gc\`), less what a collection costs with nothing
 new to collect. The clients' order rotates each round.
 
-What holds the missed targets back (CPU profiles of the SDK, not of the benchmark): on the Node
-transport about two fifths of a call's CPU is node:http itself (the "raw node:http" row is the floor an
-SDK on it can reach), openapi-fetch building the request (its Headers merge, body serializer and URL)
-is about a tenth, and iterating the WHATWG Headers it hands over another slice; the SDK's own code
-(checks, retry loop, attempt) is well under a tenth. The concurrency-256 rows are CPU-bound: client and
-server share the two cores (client CPU column). Node 20's fetch does not load lazily here, so a fresh
-process's first response is about the same on every client.
+What holds the missed targets back (CPU profiles of the SDK's bulk path, not of the benchmark, beside
+the raw node:http pool's): ${heldBack(split)} The concurrency-256 rows are CPU-bound: client and server
+share the two cores. Node 20's fetch does not load lazily here, so a fresh process's first response is
+about the same on every client.
 
 ${rows.join("\n")}
 `;

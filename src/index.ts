@@ -7,7 +7,7 @@ export { createEnable3Client } from "./client/create-client.js";
 export type { ClientOptions, RequestOptions } from "./client/options.js";
 export { DEFAULT_BASE_URL } from "./client/options.js";
 export type { UserToken, WidgetUrl } from "./client/url-expiry.js";
-export type { Enable3ErrorCode, ErrorContext, FieldPathStep } from "./errors/classes.js";
+export type { Enable3ErrorCode, ErrorContext, FieldPathStep, TlsFailureReason } from "./errors/classes.js";
 export {
   Enable3AbortError,
   Enable3ApiError,
@@ -19,11 +19,14 @@ export {
   Enable3InvalidResponseError,
   Enable3NotFoundError,
   Enable3PermissionError,
+  Enable3ProtocolError,
+  Enable3ProxyError,
   Enable3RateLimitError,
   Enable3RedirectError,
   Enable3ResponseTooLargeError,
   Enable3ServerError,
   Enable3TimeoutError,
+  Enable3TlsError,
   Enable3UnprocessableEntityError,
   Enable3ValidationError,
   formatFieldPath,
@@ -31,6 +34,7 @@ export {
 export type { components, operations, paths } from "./generated/enable3.js";
 export { formatApiDate } from "./internal/dates.js";
 export { WIDGET_URL_LIFETIME_MS } from "./internal/defaults.js";
+export type { NetworkRoute, ProxyShown, UnusedProxy, UnusedProxyReason } from "./transport/contract.js";
 export type { Logger, LogLevel } from "./transport/log.js";
 export type { RetryBudgetOptions } from "./transport/retry-budget.js";
 export type { RetryOptions } from "./transport/retry-policy.js";

@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { didYouMean, UsageError } from "./args.js";
 import { callbackHelp, callbackUsage, runCallback, runVerifyCallbackAlias } from "./callback.js";
+import { doctorHelp, doctorUsage, runDoctor } from "./doctor.js";
 import { importHelp, importUsage, runImport } from "./import.js";
 import { mockHelp, mockUsage, runMock } from "./mock.js";
 import { type Command, operationCommands } from "./operations.js";
@@ -30,6 +31,12 @@ const commands: Record<string, Command> = {
     usage: callbackUsage,
     help: callbackHelp,
     run: runVerifyCallbackAlias,
+  },
+  doctor: {
+    summary: "Check the way to the API: DNS, TCP, TLS, the proxy and the key, and what to fix",
+    usage: doctorUsage,
+    help: doctorHelp,
+    run: (args) => runDoctor(args),
   },
 };
 

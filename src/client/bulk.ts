@@ -93,16 +93,21 @@ export interface BulkReport {
   sourceError?: Enable3Error | undefined;
 }
 
-export interface BulkItemHandler<I> {
-  /** Checks an item and gives the id it will be sent with and a function that sends it; throws Enable3ValidationError for a bad one. */
-  prepare(item: I, index: number): { id: string; send: (options: RequestOptions | undefined) => Promise<unknown> };
+/** How a bulk run turns an item into a call: made once per run, so nothing is made per item but the body. */
+export interface BulkItemHandler<I, B = unknown> {
+  /** Checks an item and builds the body it is sent as; throws Enable3ValidationError for a bad one. */
+  prepare(item: I, index: number): B;
+  /** The id a body is sent with (an event's id, a revenue report's requestId). */
+  idOf(body: B): string;
+  /** Sends a body as one call. */
+  send(body: B, options: RequestOptions | undefined): Promise<unknown>;
   /** The id an invalid item carried, if any, for the report. */
-  idOf(item: I): string | undefined;
+  idOfInvalid(item: I): string | undefined;
 }
 
-export async function sendInBulk<I>(
+export async function sendInBulk<I, B>(
   items: Iterable<I> | AsyncIterable<I>,
-  handler: BulkItemHandler<I>,
+  handler: BulkItemHandler<I, B>,
   options: BulkOptions<I> = {},
 ): Promise<BulkReport> {
   if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
@@ -124,55 +129,78 @@ export async function sendInBulk<I>(
   const noRequestOptions = Object.values(requestOptions).every((value) => value === undefined);
   const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], failedCount: 0, aborted: false };
   const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, notSent: 0, inFlight: 0 };
-  const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
+  const asynchronous = Symbol.asyncIterator in items;
+  const source = asynchronous ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
   const calls = callSignals(signal);
   let reading: Promise<unknown> = Promise.resolve();
   let finished = false;
 
-  // One reader at a time: iterators are not required to handle overlapping next() calls. After an
+  // What the last step read: the item and its index (one reader at a time, so one slot is enough).
+  let item: I;
+  let index = 0;
+  /** Reads the next item into `item`/`index`; false at the end, after an abort, or when the source failed. */
+  const step = (value: IteratorResult<I>): boolean => {
+    if (value.done) {
+      finished = true;
+      return false;
+    }
+    item = value.value;
+    index = progress.read++;
+    return true;
+  };
+  const sourceFailed = (cause: unknown): false => {
+    finished = true;
+    report.unreadFrom = progress.read;
+    report.sourceError = sourceReadError(progress.read, cause);
+    return false;
+  };
+  const stopReading = async (): Promise<false> => {
+    finished = true;
+    report.aborted = true;
+    report.unreadFrom = progress.read;
+    await Promise.resolve(source.return?.()).catch(() => {}); // let a generator close its file or socket
+    return false;
+  };
+  // A synchronous source (an array) is read in place: no promise per item. An asynchronous one is read
+  // by one reader at a time (iterators are not required to handle overlapping next() calls). After an
   // abort nothing more is read: an endless or huge source is never walked to its end.
-  const next = (): Promise<{ item: I; index: number } | undefined> => {
+  const nextSync = (): boolean | Promise<false> => {
+    if (finished) return false;
+    if (signal?.aborted) return stopReading();
+    try {
+      return step((source as Iterator<I>).next());
+    } catch (cause) {
+      return sourceFailed(cause);
+    }
+  };
+  // an asynchronous read hands its item over in the promise: other readers move the slot meanwhile
+  const nextAsync = (): Promise<{ item: I; index: number } | false> => {
     const result = reading.then(async () => {
-      if (finished) return undefined;
+      if (finished) return false;
       if (signal?.aborted) return stopReading();
       try {
-        const step = await source.next();
-        if (step.done) {
-          finished = true;
-          return undefined;
-        }
-        return { item: step.value, index: progress.read++ };
+        return step(await source.next()) && { item, index };
       } catch (cause) {
-        finished = true;
-        report.unreadFrom = progress.read;
-        report.sourceError = sourceReadError(progress.read, cause);
-        return undefined;
+        return sourceFailed(cause);
       }
     });
     reading = result;
     return result;
   };
-  const stopReading = async () => {
-    finished = true;
-    report.aborted = true;
-    report.unreadFrom = progress.read;
-    await Promise.resolve(source.return?.()).catch(() => {}); // let a generator close its file or socket
-    return undefined;
-  };
 
-  const record = (item: I, outcome: { delivered: BulkDeliveredItem } | { failed: BulkFailedItem }) => {
-    if ("delivered" in outcome) {
+  const settled = (error: Enable3Error | undefined, entryIndex: number, id: string | undefined, entry: I) => {
+    if (error === undefined) {
       report.deliveredCount++;
       progress.delivered++;
-      if (collectDelivered) report.delivered.push(outcome.delivered);
+      if (collectDelivered) report.delivered.push({ index: entryIndex, id: id! });
     } else {
       report.failedCount++;
       progress.failed++;
-      if (collectFailed) report.failed.push(outcome.failed);
+      if (collectFailed) report.failed.push({ index: entryIndex, id, error });
     }
     // a failing callback must not lose items or reject the run
     try {
-      onSettled?.({ ...("delivered" in outcome ? outcome.delivered : outcome.failed), item });
+      onSettled?.(error === undefined ? { index: entryIndex, id, item: entry } : { index: entryIndex, id, item: entry, error });
     } catch {}
     try {
       onProgress?.({ ...progress });
@@ -180,34 +208,47 @@ export async function sendInBulk<I>(
   };
 
   const worker = async () => {
-    for (let entry = await next(); entry; entry = await next()) {
-      const { item, index } = entry;
+    for (;;) {
+      let entry: I;
+      let entryIndex: number;
+      if (asynchronous) {
+        const read = await nextAsync();
+        if (!read) break;
+        entry = read.item;
+        entryIndex = read.index;
+      } else {
+        const more = nextSync();
+        // taken at once, before any await lets another worker read into the slot
+        entry = item!;
+        entryIndex = index;
+        if (!(more === true || (await more))) break;
+      }
       if (signal?.aborted) {
         report.aborted = true;
         progress.notSent++;
-        record(item, { failed: { index, id: safeId(handler, item), error: notSentError(signal.reason) } });
+        settled(notSentError(signal.reason), entryIndex, safeId(handler, entry), entry);
         continue;
       }
-      let prepared: ReturnType<BulkItemHandler<I>["prepare"]>;
+      let body: B;
       try {
-        prepared = handler.prepare(item, index);
+        body = handler.prepare(entry, entryIndex);
       } catch (error) {
-        record(item, { failed: { index, id: safeId(handler, item), error: asEnable3Error(error) } });
+        settled(asEnable3Error(error), entryIndex, safeId(handler, entry), entry);
         continue;
       }
       progress.inFlight++;
-      const call = calls.open();
+      const call = signal === undefined ? undefined : calls.open();
       try {
         // no per-call options at all: the client's settings are used as they are, with no per-item copy
-        await prepared.send(call.signal === undefined && noRequestOptions ? undefined : { ...requestOptions, signal: call.signal });
+        await handler.send(body, call === undefined && noRequestOptions ? undefined : { ...requestOptions, signal: call?.signal });
         progress.inFlight--;
-        record(item, { delivered: { index, id: prepared.id } });
+        settled(undefined, entryIndex, handler.idOf(body), entry);
       } catch (error) {
         progress.inFlight--;
         if (signal?.aborted) report.aborted = true;
-        record(item, { failed: { index, id: prepared.id, error: asEnable3Error(error) } });
+        settled(asEnable3Error(error), entryIndex, handler.idOf(body), entry);
       } finally {
-        call.close();
+        call?.close();
       }
     }
   };
@@ -227,7 +268,7 @@ export async function sendInBulk<I>(
  * caller's signal never collects a listener per call (Node warns past ten). No signal, no cost.
  */
 function callSignals(signal: AbortSignal | undefined) {
-  if (!signal) return { open: () => ({ signal: undefined, close() {} }), dispose() {} };
+  if (!signal) return { open: () => ({ signal: undefined, close() {} }), dispose() {} }; // not called per item: see worker
   const open = new Set<AbortController>();
   const onAbort = () => {
     for (const controller of open) controller.abort(signal.reason);
@@ -244,9 +285,9 @@ function callSignals(signal: AbortSignal | undefined) {
   };
 }
 
-function safeId<I>(handler: BulkItemHandler<I>, item: I): string | undefined {
+function safeId<I>(handler: Pick<BulkItemHandler<I>, "idOfInvalid">, item: I): string | undefined {
   try {
-    return handler.idOf(item);
+    return handler.idOfInvalid(item);
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
 // loop, and the mapping of what the server answered to data or a typed error.
 import { Enable3Error } from "../errors/classes.js";
 import { apiErrorFor, beforeServerError, contextOf, invalidResponseError } from "../errors/messages.js";
-import type { CallContext, HeaderLookup } from "../transport/contract.js";
+import type { CallContext, HeaderLookup, NetworkRoute } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";
 import type { OperationId } from "../types/api.js";
 import type { ApiAnswer, ApiCall, OpenApiClients } from "./openapi-adapter.js";
@@ -11,7 +11,8 @@ import type { ResponseCheck } from "./response-checks.js";
 
 const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
 
-export function createCaller(settings: ClientSettings, clients: OpenApiClients, redact: Redactor) {
+/** `route` (how the client reaches the API) goes into a 401 or 403's message: behind a proxy, the IP Enable3 sees is the proxy's. */
+export function createCaller(settings: ClientSettings, clients: OpenApiClients, redact: Redactor, route: NetworkRoute) {
   async function call(operation: OperationId, options: RequestOptions | undefined, apiCall: ApiCall): Promise<void>;
   async function call<T>(
     operation: OperationId,
@@ -23,26 +24,26 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     const ctx: CallContext = { operation, settings: resolveCallSettings(settings, options), attempts: 0 };
     let answer: ApiAnswer;
     try {
-      answer = await clients.run(ctx, apiCall);
+      answer = (await clients.run(ctx, apiCall)).response;
     } catch (e) {
       if (e instanceof Enable3Error) throw e;
       throw beforeServerError(operation, e, contextOf(ctx), redact);
     }
-    // only a failure needs the request id: no header look-ups on the success path
-    // a server may echo anything in a request-id header, the key included
-    const failureContext = () => ({ ...contextOf(ctx), serverRequestId: redact(requestIdOf(answer.headers)) });
-    if (!answer.ok) {
-      const retryable = ctx.settings.retryOnStatus.includes(answer.status);
-      throw apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), { ...failureContext(), retryable });
-    }
+    // `retryable` in the context is the retry loop's verdict on this answer
+    if (!answer.ok) throw apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(ctx, answer, redact), route);
     if (!expect) return undefined;
     const body = parseJson(answer.bodyText);
     if (!expect.matches(body)) {
-      throw invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext());
+      throw invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext(ctx, answer, redact));
     }
     return body;
   }
   return call;
+}
+
+/** Only a failure needs the request id (no header look-ups on the success path); a server may echo anything in it, the key included. */
+function failureContext(ctx: CallContext, answer: ApiAnswer, redact: Redactor) {
+  return { ...contextOf(ctx), serverRequestId: redact(requestIdOf(answer.headers)) };
 }
 
 function requestIdOf(headers: HeaderLookup): string | undefined {

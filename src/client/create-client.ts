@@ -2,9 +2,10 @@
 // its openapi-fetch call (through the adapter) over the retry loop and the client's transport.
 import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.js";
 import * as check from "../internal/validate.js";
-import type { Transport } from "../transport/contract.js";
+import type { NetworkRoute, ProxyRoute, Transport } from "../transport/contract.js";
 import { createFetchTransport } from "../transport/fetch-transport.js";
 import { createLog } from "../transport/log.js";
+import type { ProxyOption } from "../transport/proxy.js";
 import { createRedactor } from "../transport/redact.js";
 import { createRetryLoop } from "../transport/retry-loop.js";
 import type {
@@ -102,8 +103,18 @@ export interface Enable3Client {
    */
   readonly raw: RawClient;
   /**
-   * Closes the client's idle connections (the Node transport's keep-alive sockets; nothing to do on
-   * fetch). Calls made afterwards still work: they open new ones. The client is also AsyncDisposable
+   * How this client reaches the API: the proxy it sends through (credentials redacted, and where it
+   * came from: the `proxy` option or an environment variable), or, when a proxy variable is set but not
+   * used, its name and why. `enable3 doctor` prints it; log it at start-up to see the egress in use.
+   * @example if (enable3.route.proxy) console.log(`Enable3 calls go through ${enable3.route.proxy.shown}`);
+   */
+  readonly route: NetworkRoute;
+  /**
+   * Ends this client's use of its connections. On Node, clients share one keep-alive pool per origin
+   * and proxy: close() leaves calls in flight to finish, and once no open client uses a pool, its idle
+   * sockets close at once and the rest as their responses end (idle ones close after 4 s anyway, and
+   * never keep a process alive). Nothing to do on fetch. Calls made afterwards still work: they
+   * open connections again. The client is also AsyncDisposable
    * at run time (`await using`) where the runtime defines Symbol.asyncDispose; the type leaves that
    * symbol out so that projects without the esnext.disposable lib still compile.
    * @example await enable3.close();
@@ -119,7 +130,7 @@ export interface Enable3Client {
  * await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
  */
 export function createEnable3Client(options: ClientOptions = {}): Enable3Client {
-  return buildClient(options, globalFetchTransport);
+  return buildClient(options, { transport: globalFetchTransport, route: noProxy });
 }
 
 /** The transport where no fetch is given and no faster one is chosen: the runtime's global fetch. */
@@ -128,22 +139,51 @@ function globalFetchTransport(): Transport {
   return createFetchTransport(globalThis.fetch);
 }
 
+/** Outside Node there is no proxy of the SDK's own: the runtime's fetch decides. */
+function noProxy(_baseUrl: string, option: ProxyOption): Route {
+  if (option)
+    throw new Enable3ValidationError(
+      "options.proxy",
+      "needs the Node transport; on this runtime, configure the proxy in the fetch you pass",
+    );
+  return { route: {}, secrets: [] };
+}
+
+/** How a client reaches the API, the proxy its transport uses (if any), and the proxy's secrets to redact. */
+export interface Route {
+  route: NetworkRoute;
+  proxy?: ProxyRoute | undefined;
+  secrets: string[];
+}
+
+/** What an entry gives its clients: the transport used when no fetch is given, and how proxies are chosen. */
+export interface Platform {
+  transport(proxy: ProxyRoute | undefined): Transport;
+  /** The route to `baseUrl` by the `proxy` option (and, on Node, the environment); `ownFetch`: a fetch was given. */
+  route(baseUrl: string, option: ProxyOption, ownFetch: boolean): Route;
+}
+
 /**
- * The client over a transport: the caller's fetch when given, else `defaultTransport` (the Node
- * entry passes its node:http one). Entries call this; operators call createEnable3Client.
+ * The client over a transport: the caller's fetch when given, else the platform's (the Node entry
+ * passes its node:http one). Entries call this; operators call createEnable3Client.
  */
-export function buildClient(options: ClientOptions, defaultTransport: () => Transport): Enable3Client {
+export function buildClient(options: ClientOptions, platform: Platform): Enable3Client {
   const settings = resolveClientSettings(options);
-  const redact = createRedactor(settings.apiKey);
+  if (settings.fetch && settings.proxy) {
+    throw new Enable3ValidationError("options.proxy", "cannot be used with options.fetch: a given fetch decides its own proxy");
+  }
+  const { route, proxy, secrets } = platform.route(settings.baseUrl, settings.proxy, settings.fetch !== undefined);
+  const redact = createRedactor(settings.apiKey, ...secrets);
   const log = createLog(settings.logger, settings.logLevel, redact);
-  const transport = settings.fetch ? createFetchTransport(settings.fetch) : defaultTransport();
+  const transport = settings.fetch ? createFetchTransport(settings.fetch) : platform.transport(proxy);
+  transport.route = route;
   const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, log, redact });
   const clients = createOpenApiClients(
     { baseUrl: settings.baseUrl, headers: { ...settings.headers, "X-API-KEY": settings.apiKey } },
     send,
     settings.call,
   );
-  const call = createCaller(settings, clients, redact);
+  const call = createCaller(settings, clients, redact, route);
   const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
     call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }));
   const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
@@ -152,6 +192,7 @@ export function buildClient(options: ClientOptions, defaultTransport: () => Tran
 
   const client: Enable3Client = {
     raw: clients.raw,
+    route,
     close: () => transport.close(),
     async sendEvent(event, options) {
       const body = eventBody(event);
@@ -245,12 +286,11 @@ async function sendAll<I, K extends string, B extends Record<K, string>>(
   return sendInBulk(
     items,
     {
-      prepare(item, index) {
-        const body = build(item, `${field}[${index}]`);
-        return { id: body[idKey], send: (o) => post(body, o) };
-      },
+      prepare: (item, index) => build(item, `${field}[${index}]`),
+      idOf: (body) => body[idKey],
+      send: post,
       // the id an item carried even though it failed validation, for the report
-      idOf(item) {
+      idOfInvalid(item) {
         const id = (item as Partial<Record<K, unknown>> | null)?.[idKey];
         return typeof id === "string" ? id : undefined;
       },

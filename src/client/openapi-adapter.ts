@@ -20,19 +20,23 @@ export interface ApiAnswer {
   readonly bodyText: string;
 }
 
-/** What each of the methods' openapi-fetch calls is given besides its own path, params and body. */
+/**
+ * What each of the methods' openapi-fetch calls is given besides its own path, params and body. `ctx`
+ * rides on the request openapi-fetch builds (it hands unknown options to its Request), so one fetch,
+ * made once, serves every call: nothing is made per call but this object.
+ */
 export interface CallInit {
-  fetch: typeof fetch;
+  ctx: CallContext;
   headers: Record<string, string> | undefined;
   parseAs: "text";
 }
 
 /** One method's openapi-fetch call on the methods' client, with the init to spread into its options. */
-export type ApiCall = (api: RawClient, init: CallInit) => Promise<unknown>;
+export type ApiCall = (api: RawClient, init: CallInit) => Promise<{ response: unknown }>;
 
 export interface OpenApiClients {
-  /** Runs one method's call over `send`, in the call's context; resolves to what the server answered. */
-  run(ctx: CallContext, call: ApiCall): Promise<ApiAnswer>;
+  /** Runs one method's call over `send`, in the call's context; resolves to openapi-fetch's result, whose `response` is what the server answered. */
+  run(ctx: CallContext, call: ApiCall): Promise<{ response: ApiAnswer }>;
   /** The client behind `enable3.raw`: real Request/Response objects, the same retry loop. */
   raw: RawClient;
 }
@@ -51,7 +55,10 @@ export function createOpenApiClients(
     // made once: openapi-fetch otherwise builds a query serializer on every call
     querySerializer: serializeQuery,
     pathSerializer: serializePath,
+    // the methods' bodies are JSON objects: no FormData or form-encoding checks per call
+    bodySerializer: serializeBody,
     Request: PlainRequest as unknown as typeof Request,
+    fetch: (async (request: PlainRequest) => new PlainResponse(await send(request, request.ctx))) as unknown as typeof fetch,
   });
   const raw = createClient<paths>({
     ...base,
@@ -63,15 +70,7 @@ export function createOpenApiClients(
   });
   return {
     raw,
-    async run(ctx, call) {
-      let answer: PlainResponse | undefined;
-      const fetch = async (request: PlainRequest) => {
-        answer = new PlainResponse(await send(request, ctx));
-        return answer;
-      };
-      await call(api, { fetch: fetch as unknown as typeof globalThis.fetch, headers: ctx.settings.headers, parseAs: "text" });
-      return answer!;
-    },
+    run: (ctx, call) => call(api, { ctx, headers: ctx.settings.headers, parseAs: "text" }) as Promise<{ response: PlainResponse }>,
   };
 }
 
@@ -83,9 +82,12 @@ export class PlainRequest implements OutgoingRequest {
   readonly body: string | undefined;
   /** The SDK's own calls never follow a redirect: it would carry X-API-KEY to wherever it points. */
   readonly redirect = "error";
+  /** The call this request belongs to (see CallInit). */
+  readonly ctx: CallContext;
 
-  constructor(input: string | URL, init: RequestInit = {}) {
+  constructor(input: string | URL, init: RequestInit & { ctx?: CallContext } = {}) {
     this.url = String(input);
+    this.ctx = init.ctx!;
     this.method = init.method ?? "GET";
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     // the methods' bodies are JSON, serialized by openapi-fetch to a string
@@ -141,6 +143,11 @@ function bufferedResponse(response: TransportResponse): Response {
   }
   const body = keepBody ? new Uint8Array(response.body) : null;
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** A method's body as JSON: what openapi-fetch's default does for them, without its per-call checks. */
+function serializeBody(body: unknown): string {
+  return JSON.stringify(body);
 }
 
 /**

@@ -7,6 +7,7 @@ import * as check from "../internal/validate.js";
 import { MAX_TIMER_MS } from "../internal/validate.js";
 import type { CallSettings } from "../transport/contract.js";
 import { LOG_LEVELS, type Logger, type LogLevel } from "../transport/log.js";
+import type { ProxyOption } from "../transport/proxy.js";
 import { RetryBudget, type RetryBudgetOptions } from "../transport/retry-budget.js";
 import type { RetryOptions } from "../transport/retry-policy.js";
 
@@ -36,8 +37,15 @@ export interface ClientOptions extends RetryOptions {
   logLevel?: LogLevel | undefined;
   /** Headers added to every request. */
   headers?: Record<string, string> | undefined;
-  /** Largest response body read, in bytes; a longer one fails with Enable3ResponseTooLargeError. @default 4194304 (4 MiB) */
+  /** Largest response body read, in bytes (after decoding gzip or br); a longer one fails with Enable3ResponseTooLargeError. @default 4194304 (4 MiB) */
   maxResponseBytes?: number | undefined;
+  /**
+   * An HTTP proxy for the Node transport (`http://user:password@proxy:3128`; https:// goes in a CONNECT
+   * tunnel), or `false` for none whatever the environment says. Its credentials never appear in an
+   * error or log line. Not for the fetch transport: a given `fetch` decides its own proxy.
+   * @default on Node, HTTPS_PROXY / HTTP_PROXY and NO_PROXY when NODE_USE_ENV_PROXY=1 (Node's own convention); elsewhere none
+   */
+  proxy?: string | URL | false | undefined;
 }
 
 /** Options every method takes as its last argument. */
@@ -67,6 +75,8 @@ export interface ClientSettings {
   logger: Logger | undefined;
   logLevel: LogLevel;
   headers: Record<string, string>;
+  /** Checked: a proxy URL, false, or undefined for the environment's. */
+  proxy: ProxyOption;
 }
 
 type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "headers">;
@@ -107,6 +117,7 @@ export function resolveClientSettings(options: ClientOptions): ClientSettings {
     logger: o.logger,
     logLevel: o.logLevel ?? CLIENT_DEFAULTS.logLevel,
     headers: o.headers === undefined ? {} : check.headerRecord(o.headers, "options.headers"),
+    proxy: proxyOption(o.proxy),
   };
 }
 
@@ -135,6 +146,15 @@ function apiKeyOf(value: unknown): string {
   }
   if (!/^[\x21-\x7e]+$/.test(value)) {
     throw new Enable3ValidationError("options.apiKey", "must be printable ASCII with no spaces (value not shown)");
+  }
+  return value;
+}
+
+function proxyOption(value: unknown): ProxyOption {
+  if (value === undefined || value === false) return value;
+  // its form is checked by the transport that uses it (the Node one): no other transport takes one
+  if (typeof value !== "string" && !(value instanceof URL)) {
+    throw new Enable3ValidationError("options.proxy", `must be a proxy URL or false, got ${check.typeName(value)}`);
   }
   return value;
 }

@@ -1,6 +1,6 @@
 // Every error message and call label the SDK writes, in one place beside the classes: how a failed
 // attempt, an HTTP error, an invalid response or an unsent bulk item reads, and what it carries.
-import type { AttemptFailure, CallContext } from "../transport/contract.js";
+import type { AttemptFailure, CallContext, NetworkRoute, ProxyShown, UnusedProxyReason } from "../transport/contract.js";
 import {
   Enable3AbortError,
   Enable3ApiError,
@@ -12,13 +12,17 @@ import {
   Enable3InvalidResponseError,
   Enable3NotFoundError,
   Enable3PermissionError,
+  Enable3ProtocolError,
+  Enable3ProxyError,
   Enable3RateLimitError,
   Enable3RedirectError,
   Enable3ResponseTooLargeError,
   Enable3ServerError,
   Enable3TimeoutError,
+  Enable3TlsError,
   Enable3UnprocessableEntityError,
   type ErrorContext,
+  type TlsFailureReason,
 } from "./classes.js";
 
 /** Removes a secret from text or data before it reaches a message (see transport/redact.ts). */
@@ -29,9 +33,9 @@ export function labelOf(ctx: Pick<CallContext, "operation" | "method" | "path">)
   return `${ctx.operation} ${ctx.method} ${ctx.path}`;
 }
 
-/** What an error carries about the call that failed. */
+/** What an error carries about the call that failed; `retryable` is the retry policy's verdict. */
 export function contextOf(ctx: CallContext): ErrorContext {
-  return { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts };
+  return { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts, retryable: ctx.retryable };
 }
 
 /** The typed error for a failed attempt. Its cause is rebuilt with the key redacted (see safeCause). */
@@ -61,9 +65,65 @@ export function attemptError(failure: AttemptFailure, ctx: CallContext, redact: 
       return new Enable3TimeoutError(`${label} timed out after ${ctx.settings.timeoutMs} ms`, context);
     case "invalid-request":
       return new Enable3Error(`${label} could not be sent: ${redact(describeCause(failure.cause))}`, context, "request_invalid");
+    case "tls":
+      return tlsError(label, ctx.host ?? "the API", failure.cause, context);
+    case "protocol":
+      return new Enable3ProtocolError(`${label} got ${protocolProblem(failure.cause, redact)}; not retried`, context);
+    case "proxy":
+      return proxyError(label, ctx.host ?? "the API", failure.proxy, failure.status, failure.cause, redact, context);
     default:
       return new Enable3ConnectionError(`${label} could not complete: ${redact(describeCause(failure.cause))}`, context);
   }
+}
+
+/** Each TLS failure's reason by its code (or OpenSSL's words), and what to do about it. */
+const TLS_REASONS: [RegExp, TlsFailureReason, string][] = [
+  [/ALTNAME|HOSTNAME/, "wrong-host", "the certificate is for another host: check baseUrl"],
+  [/EXPIRED/, "expired-certificate", "the certificate has expired: check this machine's clock, else its owner must renew it"],
+  [/NOT_YET/, "certificate-not-yet-valid", "the certificate is not valid yet: check this machine's clock"],
+  [
+    /SELF_SIGNED|ISSUER|LEAF|UNTRUSTED|INVALID_CA/,
+    "untrusted-certificate",
+    "the certificate is not signed by a CA this machine trusts: if a proxy or firewall re-signs TLS, give Node its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem",
+  ],
+  [/WRONG_VERSION|wrong version|PACKET_LENGTH|HTTP_REQUEST/, "not-tls", "the port does not speak TLS: check baseUrl's scheme and port"],
+];
+
+function tlsError(label: string, host: string, cause: unknown, context: ErrorContext): Enable3TlsError {
+  const code = codeOf(cause) ?? "TLS";
+  const found = TLS_REASONS.find(([pattern]) => pattern.test(`${code} ${(cause as Error)?.message}`));
+  const [, reason, advice] = found ?? [undefined, "handshake-failed", "the handshake failed"];
+  // Node's hostname check keeps the peer's certificate on the error: its names say where it belongs
+  const names = (cause as { cert?: { subjectaltname?: string } } | undefined)?.cert?.subjectaltname;
+  const detail = names ? `${code}; it names ${names}` : code;
+  return new Enable3TlsError(`${label}: TLS with ${host} failed (${detail}): ${advice}; not retried`, host, reason, context);
+}
+
+/** What was wrong with a response that is not HTTP as the parsers read it, by their (or zlib's) code. */
+function protocolProblem(cause: unknown, redact: Redact): string {
+  const code = codeOf(cause) ?? "";
+  if (/OVERFLOW/.test(code)) return `headers over Node's limit (${code}; node --max-http-header-size raises it)`;
+  if (/^(Z_|ERR_BR|ERR__)/.test(code)) return `a body that does not decode as its Content-Encoding says (${code})`;
+  if (code === "ERR_UPGRADE") return "HTTP 101 (a switch of protocols), which the API never answers";
+  return `a response that is not valid HTTP (${code} ${redact(firstLine(String((cause as Error)?.message)))}): something between here and the API may be rewriting it`;
+}
+
+function proxyError(
+  label: string,
+  host: string,
+  proxy: ProxyShown,
+  status: number | undefined,
+  cause: unknown,
+  redact: Redact,
+  context: ErrorContext,
+) {
+  const problem =
+    status === undefined
+      ? `could not be reached (${redact(describeCause(cause))})`
+      : status === 407
+        ? "asked for credentials (HTTP 407): put them in the proxy URL, http://user:password@host:port"
+        : `refused the tunnel to ${host} (HTTP ${status})`;
+  return new Enable3ProxyError(`${label}: the proxy ${proxy.shown} (from ${proxy.source}) ${problem}`, proxy.shown, status, context);
 }
 
 /** A call that failed inside openapi-fetch, before any attempt: a request it could not build. */
@@ -76,6 +136,25 @@ const HINTS: Record<number, string> = {
   403: "this server's IP is probably not allow-listed in the Enable3 admin panel",
   409: "duplicate entry",
 };
+
+/** Why a proxy that is set is not used, in words (a route's `unusedProxy.because`). */
+export const UNUSED_PROXY: Record<UnusedProxyReason, string> = {
+  "not-enabled": "Node reads it only with NODE_USE_ENV_PROXY=1; or pass the proxy option",
+  "no-proxy": "NO_PROXY matches this host",
+  disabled: "the proxy option is false",
+  "not-http": "it is not an http(s) URL",
+  fetch: "the given fetch decides its own proxy",
+  loopback: "a base URL on this machine is never proxied",
+};
+
+/** A 401 or 403 is about the IP Enable3 sees: behind a proxy, the proxy's; a proxy set but unused is worth knowing. */
+function routeHint(status: number, route: NetworkRoute | undefined): string | undefined {
+  const hint = HINTS[status];
+  if ((status !== 401 && status !== 403) || !route) return hint;
+  const { proxy, unusedProxy } = route;
+  if (proxy) return `${hint}; Enable3 sees the egress IP of the proxy ${proxy.shown} (from ${proxy.source})`;
+  return unusedProxy ? `${hint}; ${unusedProxy.name} is set but not used (${unusedProxy.because})` : hint;
+}
 
 /** How much of the API's own reason goes into a message: enough to read, never a whole page. */
 const REASON_MAX = 200;
@@ -95,9 +174,10 @@ function apiErrorClass(status: number): typeof Enable3ApiError {
   return byStatus[status] ?? Enable3ApiError;
 }
 
-/** The error for a non-2xx response. `body` must already be redacted. */
-export function apiErrorFor(status: number, body: unknown, context: ErrorContext): Enable3ApiError {
-  const hint = HINTS[status] ? ` (${HINTS[status]})` : "";
+/** The error for a non-2xx response. `body` must already be redacted; `route` says how the client reached the API. */
+export function apiErrorFor(status: number, body: unknown, context: ErrorContext, route?: NetworkRoute): Enable3ApiError {
+  const text = routeHint(status, route);
+  const hint = text ? ` (${text})` : "";
   const where = context.method && context.path ? ` ${context.method} ${context.path}` : "";
   const reason = reasonOf(body);
   const message = `${context.operation ?? "request"}${where} failed with HTTP ${status}${hint}${reason ? `: ${reason}` : ""}`;
@@ -158,6 +238,17 @@ export function safeCause(cause: unknown, redact: Redact, depth = 0): unknown {
   if (typeof code === "string" || typeof code === "number") Object.assign(copy, { code });
   copy.stack = `${copy.name}: ${copy.message}`; // the SDK's frames say nothing the message does not
   return copy;
+}
+
+/** A TLS or protocol failure's code: its cause is already the coded error (transport/attempt-policy.ts failureOf). */
+function codeOf(cause: unknown): string | undefined {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** OpenSSL and parsers write multi-line dumps: the first line says it. */
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.trim();
 }
 
 /** "fetch failed" says little; its cause names the system error (ECONNRESET, ECONNREFUSED…). */

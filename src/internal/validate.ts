@@ -100,11 +100,33 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What fetch accepts in a header value: no CR, LF or NUL (they would split the request), Latin-1 only. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+/**
+ * Headers the transport writes itself, from the body, the URL and the route (and compression, which it
+ * decodes on every transport): one given here would contradict them (Content-Length beside
+ * Transfer-Encoding) or be dropped by fetch, so it is refused where it is given.
+ */
+const TRANSPORT_HEADERS = new Set([
+  "host",
+  "connection",
+  "keep-alive",
+  "content-length",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "expect",
+  "proxy-authorization",
+  "proxy-connection",
+  "accept-encoding",
+]);
+
 /** Headers that every call can send: checked once here, so no call fails later for them. */
 export function headerRecord(value: unknown, field: string): Record<string, string> {
   const headers = stringRecord(value, field);
   for (const [name, v] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) throw new Enable3ValidationError(field, `has an invalid header name ${JSON.stringify(name)}`);
+    if (TRANSPORT_HEADERS.has(name.toLowerCase()))
+      throw new Enable3ValidationError(`${field}.${name}`, "is written by the transport itself and cannot be set");
     if (!HEADER_VALUE.test(v))
       throw new Enable3ValidationError(`${field}.${name}`, "must not hold line breaks, NUL or characters beyond Latin-1 (value not shown)");
   }

@@ -1,6 +1,7 @@
 // The one contract between the retry loop and a transport: what an attempt is given (the request, the
 // call's settings and limits) and what it ends with (a response whose body is read, or why there is
-// none). A transport does I/O only; every decision about the outcome is the retry loop's.
+// none). A transport does I/O only: the rules every transport shares are in attempt-policy.ts, and
+// every decision about an outcome (retry it or not) is the retry policy's.
 import type { RetryOptions } from "./retry-policy.js";
 
 /** What one call runs with: the client's settings, overridden by the call's options. */
@@ -9,7 +10,7 @@ export interface CallSettings extends Required<RetryOptions> {
   timeoutMs: number;
   /** Per call, retries and waits included. */
   deadlineMs: number;
-  /** Longest response body read. */
+  /** Longest response body read, counted after decoding (a compressed body is capped on what it decodes to). */
   maxResponseBytes: number;
   /** The caller's signal. */
   signal?: AbortSignal | undefined;
@@ -26,6 +27,10 @@ export interface CallContext {
   attempts: number;
   method?: string;
   path?: string;
+  /** The host the request is for (no port), as TLS checks it. */
+  host?: string;
+  /** The retry policy's verdict on the outcome the call ended with (see retry-policy.ts shouldRetry). */
+  retryable?: boolean;
 }
 
 /** Header names and values, walked once by a transport to write them. */
@@ -51,7 +56,7 @@ export interface OutgoingRequest {
   signal?: AbortSignal | undefined;
 }
 
-/** A response whose body was read in full, within `maxResponseBytes`. */
+/** A response whose body was read in full (and decoded), within `maxResponseBytes`. */
 export interface TransportResponse {
   status: number;
   statusText: string;
@@ -59,9 +64,14 @@ export interface TransportResponse {
   body: Uint8Array;
 }
 
-/** Why an attempt ended without a usable response. */
+/**
+ * Why an attempt ended without a usable response. "tls" is a handshake or certificate failure,
+ * "protocol" a response that is not valid HTTP (or a body that does not decode), "proxy" a proxy that
+ * could not be reached or refused the tunnel (`status` its answer to CONNECT).
+ */
 export type AttemptFailure =
-  | { kind: "aborted" | "timeout" | "deadline" | "network" | "invalid-request"; cause: unknown }
+  | { kind: "aborted" | "timeout" | "deadline" | "network" | "invalid-request" | "tls" | "protocol"; cause: unknown }
+  | { kind: "proxy"; proxy: ProxyShown; status?: number | undefined; cause?: unknown }
   | { kind: "redirect"; status: number; location: string | null }
   | { kind: "too-large"; status: number };
 
@@ -76,8 +86,55 @@ export type Attempt = (
   signal: AbortSignal | undefined,
 ) => Promise<AttemptOutcome>;
 
-/** How a client reaches the network: one attempt at a time, and what to release on `client.close()`. */
+/**
+ * How a client reaches the network: one attempt at a time, and `close()`, which releases what the
+ * client holds (the Node transport's share of a connection pool; nothing on fetch).
+ */
 export interface Transport {
   attempt: Attempt;
   close(): Promise<void>;
+  /** How this transport reaches the API, for messages (a 401 or 403 names the proxy it went through). */
+  route?: NetworkRoute | undefined;
+}
+
+/** A proxy as messages show it: its URL with credentials redacted, and where it came from. */
+export interface ProxyShown {
+  /** e.g. `http://[redacted]@proxy.internal:3128`. */
+  shown: string;
+  /** `"the proxy option"`, or the environment variable's name (`"HTTPS_PROXY"`, `"https_proxy"`). */
+  source: string;
+}
+
+/**
+ * Why a proxy set in the environment (or the option) is not used: NODE_USE_ENV_PROXY is not 1, NO_PROXY
+ * matches, `proxy: false`, not an http(s) URL, a given fetch, or a base URL on this machine.
+ */
+export type UnusedProxyReason = "not-enabled" | "no-proxy" | "disabled" | "not-http" | "fetch" | "loopback";
+
+/** How a client reaches the API (`enable3.route`): through which proxy, or, when a proxy variable is set but unused, why not. */
+export interface NetworkRoute {
+  /** The proxy every request goes through; absent when they go direct. */
+  proxy?: ProxyShown | undefined;
+  /** A proxy variable (or option) that is set but not used, and why. */
+  unusedProxy?: UnusedProxy | undefined;
+}
+
+/** A proxy that is set but not used (see {@link NetworkRoute}). */
+export interface UnusedProxy {
+  /** The variable's name (`"HTTPS_PROXY"`), or `"the proxy option"`. */
+  name: string;
+  /** Why it is not used, as a stable name. */
+  why: UnusedProxyReason;
+  /** The same reason in words, as messages give it. */
+  because: string;
+}
+
+/** A proxy the Node transport sends through: from the `proxy` option or the environment. */
+export interface ProxyRoute {
+  /** The proxy's URL as given, credentials included: only the transport reads it. */
+  url: URL;
+  /** The same URL with any credentials replaced by `[redacted]`: the form every message shows. */
+  shown: string;
+  /** Where it came from: "the proxy option", or the environment variable's name. */
+  source: string;
 }

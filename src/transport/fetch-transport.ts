@@ -1,6 +1,16 @@
 // The transport over a fetch function (the global one, or the caller's): used everywhere but where a
-// faster one is chosen. Timeouts, the caller's abort, redirects and the body cap all end an attempt here.
-import type { Attempt, HeaderSource, Transport } from "./contract.js";
+// faster one is chosen. I/O only: the rules it applies (attempt-policy.ts) are every transport's.
+import {
+  abortedAlready,
+  armAttemptTimer,
+  BodyChunks,
+  declaredTooLarge,
+  failureOf,
+  isRedirect,
+  REDIRECT_DRAIN_BYTES,
+  refusesRedirects,
+} from "./attempt-policy.js";
+import type { Attempt, AttemptFailure, HeaderSource, Transport } from "./contract.js";
 
 /** The transport over a fetch function: nothing of its own to close. */
 export function createFetchTransport(fetchImpl: typeof fetch): Transport {
@@ -11,44 +21,47 @@ export function createFetchTransport(fetchImpl: typeof fetch): Transport {
 class BodyTooLarge extends Error {}
 
 /**
- * One attempt under one AbortController, aborted by whichever comes first: the attempt's timeout, the
- * call's deadline (one timer for both) or the caller's signal. Node makes every AbortSignal costly to
- * create, so an attempt makes exactly one and combines the rest by hand rather than with AbortSignal.any.
+ * One attempt under one AbortController, aborted by whichever comes first: the attempt's timer or the
+ * caller's signal. Node makes every AbortSignal costly to create, so an attempt makes exactly one and
+ * combines the rest by hand rather than with AbortSignal.any. The runtime's fetch decodes gzip and br
+ * itself; the cap counts what it decoded.
  */
 export function createFetchAttempt(fetchImpl: typeof fetch): Attempt {
   return async (request, ctx, deadlineAt, signal) => {
-    const { timeoutMs, maxResponseBytes } = ctx.settings;
-    if (signal?.aborted) return { failure: { kind: "aborted", cause: signal.reason } };
+    const aborted = abortedAlready(signal);
+    if (aborted) return aborted;
     const controller = new AbortController();
-    const untilDeadline = deadlineAt - Date.now();
-    const why: "timeout" | "deadline" = untilDeadline < timeoutMs ? "deadline" : "timeout";
-    const timer = setTimeout(
-      () => controller.abort(new DOMException(`${why} reached`, "TimeoutError")),
-      Math.min(timeoutMs, untilDeadline),
-    );
+    let ended: AttemptFailure | undefined;
+    const timer = armAttemptTimer(ctx, deadlineAt, (failure) => {
+      ended = failure;
+      controller.abort(new DOMException(`${failure.kind} reached`, "TimeoutError"));
+    });
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    // "error" is the SDK's "never follow": asked for as "manual", so a redirect is recognised by its
-    // status (or, in browsers, its opaque type) rather than by the wording of a runtime's error
-    const refuseRedirects = request.redirect === "error" || request.redirect === undefined;
+    // "never follow" is asked for as "manual", so a redirect is recognised by its status (or, in
+    // browsers, its opaque type) rather than by the wording of a runtime's error
+    const refuse = refusesRedirects(request);
     try {
       const response = await fetchImpl(request.url, {
         method: request.method,
         headers: headersInit(request.headers),
         body: request.body as BodyInit | undefined,
-        redirect: refuseRedirects ? "manual" : request.redirect,
+        redirect: refuse ? "manual" : request.redirect,
         window: null,
         signal: controller.signal,
       });
-      if (refuseRedirects && isRedirect(response)) {
-        await response.body?.cancel().catch(() => {});
+      if (refuse && isRedirect(response)) {
+        // a short body is read so the connection can serve the next request; a long one is not pulled
+        const short = !declaredTooLarge(response.headers.get("content-length") ?? "Infinity", REDIRECT_DRAIN_BYTES);
+        await (short ? response.arrayBuffer() : response.body?.cancel())?.catch(() => {});
         return { failure: { kind: "redirect", status: response.status, location: response.headers.get("location") } };
       }
-      const body = await readCapped(response, maxResponseBytes);
+      const body = await readCapped(response, ctx.settings.maxResponseBytes);
       return { response: { status: response.status, statusText: response.statusText, headers: response.headers, body } };
     } catch (cause) {
       if (cause instanceof BodyTooLarge) return { failure: { kind: "too-large", status: Number(cause.message) } };
-      return { failure: { kind: signal?.aborted ? "aborted" : controller.signal.aborted ? why : "network", cause } };
+      if (signal?.aborted) return { failure: { kind: "aborted", cause: signal.reason } };
+      return { failure: ended ?? failureOf(cause) };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
@@ -66,36 +79,20 @@ function headersInit(headers: HeaderSource): HeadersInit {
   return record;
 }
 
-/** A 3xx (but 304, which is a cache answer) or, in browsers, the opaque response a manual redirect gives. */
-export function isRedirect(response: { status: number; type?: string }): boolean {
-  return response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400 && response.status !== 304);
-}
-
 /** The whole body, read chunk by chunk and given up on past `limit` bytes (declared or received). */
 async function readCapped(response: Response, limit: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get("content-length") ?? 0);
-  if (declared > limit) {
+  if (declaredTooLarge(response.headers.get("content-length"), limit)) {
     await response.body?.cancel().catch(() => {});
     throw new BodyTooLarge(String(response.status));
   }
   if (!response.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const chunks = new BodyChunks(limit);
   const reader = response.body.getReader();
   for (let step = await reader.read(); !step.done; step = await reader.read()) {
-    total += step.value.byteLength;
-    if (total > limit) {
+    if (!chunks.add(step.value)) {
       await reader.cancel().catch(() => {});
       throw new BodyTooLarge(String(response.status));
     }
-    chunks.push(step.value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return chunks.bytes();
 }

@@ -1,11 +1,23 @@
-// The http transport: one attempt on node:http/node:https with a keep-alive Agent per client. No
-// WHATWG Request/Response, streams or AbortController on the way (a plain timer bounds the attempt,
-// the caller's signal is listened to only when there is one): a fraction of fetch's CPU per call.
+// The http transport: one attempt on node:http/node:https over the process's shared connection pools
+// (connection-pool.ts). No WHATWG Request/Response, streams or AbortController on the way (one timer
+// bounds the attempt, the caller's signal is listened to only when there is one): a fraction of fetch's
+// CPU per call. I/O only: the rules it applies are in attempt-policy.ts, shared with the fetch transport.
 // Only the `node` export condition loads this file; every other runtime keeps the fetch transport.
-import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { Attempt, AttemptFailure, AttemptOutcome, HeaderLookup, Transport, TransportResponse } from "./contract.js";
-import { createFetchAttempt, isRedirect } from "./fetch-transport.js";
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { brotliDecompress, type CompressCallback, gunzip, inflate } from "node:zlib";
+import {
+  abortedAlready,
+  armAttemptTimer,
+  BodyChunks,
+  declaredTooLarge,
+  failureOf,
+  isRedirect,
+  REDIRECT_DRAIN_BYTES,
+  refusesRedirects,
+} from "./attempt-policy.js";
+import { acquirePool, type Pool, ProxyRefused, releasePool } from "./connection-pool.js";
+import type { Attempt, AttemptFailure, AttemptOutcome, HeaderLookup, ProxyRoute, Transport, TransportResponse } from "./contract.js";
+import { createFetchAttempt } from "./fetch-transport.js";
 
 /** Thrown to end a request with a known failure, from a timer or a listener. */
 class Ended extends Error {
@@ -14,69 +26,98 @@ class Ended extends Error {
   }
 }
 
-/** `fallbackFetch` serves what node:http does not do here: a raw call that asks to follow redirects. */
-export function createHttpTransport(fallbackFetch: typeof fetch | undefined): Transport {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/** The cause of a 101: the API never switches protocols, and node:http would wait on the socket until the timeout. */
+const UPGRADE = Object.assign(new Error("the server switched protocols (HTTP 101)"), { code: "ERR_UPGRADE" });
+
+/**
+ * The transport of one client. `proxy` is its route (the option or the environment, resolved by the
+ * client); `fallbackFetch` serves what node:http does not do here: a raw call that asks to follow redirects.
+ * Pools are acquired on a client's first request and released by close(); a call after close() acquires again.
+ */
+export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch: typeof fetch | undefined): Transport {
   const viaFetch = fallbackFetch ? createFetchAttempt(fallbackFetch) : undefined;
-  // one client talks to one origin: parse it once, not a whole URL per attempt
-  const origins = new Map<string, { secure: boolean; hostname: string; port: string }>();
-  const originOf = (origin: string) => {
-    let parsed = origins.get(origin);
-    if (!parsed) {
-      const url = new URL(origin);
-      parsed = { secure: url.protocol === "https:", hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port };
-      origins.set(origin, parsed);
+  // one client talks to one origin (a raw call may name another): a pool per origin it used, the
+  // last one at hand without cutting the URL
+  const held = new Map<string, Pool>();
+  let last: { origin: string; pool: Pool } | undefined;
+  const poolFor = (url: string, cut: number) => {
+    if (last && cut === last.origin.length && url.startsWith(last.origin)) return last.pool;
+    const origin = cut === -1 ? url : url.slice(0, cut);
+    let pool = held.get(origin);
+    if (!pool) {
+      pool = acquirePool(origin, proxy);
+      held.set(origin, pool);
     }
-    return parsed;
+    last = { origin, pool };
+    return pool;
   };
   const attempt: Attempt = (request, ctx, deadlineAt, signal) => {
-    if (request.redirect === "follow" && viaFetch) return viaFetch(request, ctx, deadlineAt, signal);
-    if (signal?.aborted) return Promise.resolve({ failure: { kind: "aborted", cause: signal.reason } });
-    const { timeoutMs, maxResponseBytes } = ctx.settings;
+    if (request.redirect === "follow") {
+      // the fallback fetch would go around the proxy: following is for direct routes only
+      if (viaFetch && !proxy) return viaFetch(request, ctx, deadlineAt, signal);
+      const cause = new Error("following redirects is not supported through a proxy; pass redirect: 'error' and follow Location yourself");
+      return Promise.resolve({ failure: { kind: "invalid-request", cause } });
+    }
+    const aborted = abortedAlready(signal);
+    if (aborted) return Promise.resolve(aborted);
     const cut = request.url.indexOf("/", request.url.indexOf("//") + 2);
-    const { secure, hostname, port } = originOf(cut === -1 ? request.url : request.url.slice(0, cut));
+    const pool = poolFor(request.url, cut);
     const path = cut === -1 ? "/" : request.url.slice(cut);
-    const headers: Record<string, string> = {};
+    // raw headers, in the order written: node:http stores them as they are (no Host added: it is ours)
+    const headers: string[] = ["host", pool.host];
     request.headers.forEach((value, name) => {
-      headers[name] = value;
+      headers.push(name, value);
     });
     // a string body (every method's JSON) goes out in one write with the headers; a Buffer would take two
     const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : bodyBuffer(request.body);
-    if (body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+    if (body !== undefined) headers.push("content-length", String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength));
     return new Promise<AttemptOutcome>((resolve) => {
       let settled = false;
-      let timer: NodeJS.Timeout | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = (outcome: AttemptOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        if (onAbort) signal!.removeEventListener("abort", onAbort);
         resolve(outcome);
       };
       const fail = (failure: AttemptFailure) => {
         req.destroy(new Ended(failure));
         finish({ failure });
       };
-      const onAbort = () => fail({ kind: "aborted", cause: signal?.reason });
+      // listened to only when the caller gave a signal: most calls have none
+      const onAbort = signal && (() => fail({ kind: "aborted", cause: signal.reason }));
       let req: ClientRequest;
       try {
-        req = (secure ? httpsRequest : httpRequest)(
-          { hostname, port, path, method: request.method, headers, agent: secure ? agents.https : agents.http },
+        req = pool.request(
+          {
+            hostname: pool.hostname,
+            port: pool.port,
+            path,
+            method: request.method,
+            headers,
+            agent: pool.agent,
+          },
           (res) => {
             const status = res.statusCode ?? 0;
-            if ((request.redirect === "error" || request.redirect === undefined) && isRedirect({ status })) {
-              res.resume();
+            if (refusesRedirects(request) && isRedirect({ status })) {
+              drain(res);
               return finish({ failure: { kind: "redirect", status, location: header(res.headers, "location") } });
             }
-            if (Number(res.headers["content-length"] ?? 0) > maxResponseBytes) return fail({ kind: "too-large", status });
-            const chunks: Buffer[] = [];
-            let size = 0;
+            const limit = ctx.settings.maxResponseBytes;
+            if (declaredTooLarge(res.headers["content-length"], limit)) return fail({ kind: "too-large", status });
+            const chunks = new BodyChunks(limit);
             res.on("data", (chunk: Buffer) => {
-              size += chunk.byteLength;
-              if (size > maxResponseBytes) return fail({ kind: "too-large", status });
-              chunks.push(chunk);
+              if (!chunks.add(chunk)) fail({ kind: "too-large", status });
             });
-            res.on("end", () => finish({ response: responseOf(res, status, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)) }));
+            res.on("end", () => {
+              const encoding = res.headers["content-encoding"];
+              if (encoding === undefined || chunks.empty) return finish({ response: responseOf(res, status, chunks.bytes()) });
+              decode(encoding, chunks.bytes(), limit).then(
+                (decoded) => finish({ response: responseOf(res, status, decoded) }),
+                (failure: AttemptFailure) => finish({ failure: failure.kind === "too-large" ? { kind: "too-large", status } : failure }),
+              );
+            });
             // a reset mid-body: the response emits an error ("aborted", ECONNRESET)
             res.on("error", (cause) => finish({ failure: { kind: "network", cause } }));
           },
@@ -86,21 +127,67 @@ export function createHttpTransport(fallbackFetch: typeof fetch | undefined): Tr
         return finish({ failure: { kind: "invalid-request", cause } });
       }
       // armed only once the request exists, so nothing can fire at a request that was never made
-      const untilDeadline = deadlineAt - Date.now();
-      const why = untilDeadline < timeoutMs ? "deadline" : "timeout";
-      timer = setTimeout(() => fail({ kind: why, cause: new Error(`${why} reached`) }), Math.min(timeoutMs, untilDeadline));
-      signal?.addEventListener("abort", onAbort, { once: true });
-      req.on("error", (cause) => finish(cause instanceof Ended ? { failure: cause.failure } : { failure: { kind: "network", cause } }));
+      timer = armAttemptTimer(ctx, deadlineAt, fail);
+      if (onAbort) signal!.addEventListener("abort", onAbort, { once: true });
+      req.on("error", (cause) => finish({ failure: cause instanceof Ended ? cause.failure : failureIn(pool, cause) }));
+      req.on("upgrade", (_res, socket) => {
+        socket.destroy();
+        finish({ failure: { kind: "protocol", cause: UPGRADE } });
+      });
       req.end(body);
     });
   };
   return {
     attempt,
     async close() {
-      agents.http.destroy();
-      agents.https.destroy();
+      for (const pool of held.values()) releasePool(pool);
+      held.clear();
+      last = undefined;
     },
   };
+}
+
+/** A failure on the way: a tunnel the proxy would not open is the proxy's; everything else by its code. */
+function failureIn(pool: Pool, cause: unknown): AttemptFailure {
+  if (pool.proxy && cause instanceof ProxyRefused) return { kind: "proxy", proxy: pool.proxy, status: cause.status, cause: cause.cause };
+  return failureOf(cause);
+}
+
+/**
+ * A refused redirect's body, read so its socket can serve the next request, but only when it declares
+ * a short length; anything longer (or of unknown length) closes the socket instead of being pulled.
+ */
+function drain(res: IncomingMessage): void {
+  const declared = res.headers["content-length"];
+  if (declared === undefined || Number(declared) > REDIRECT_DRAIN_BYTES) return void res.destroy();
+  const stall = setTimeout(() => res.destroy(), 1_000);
+  res.once("close", () => clearTimeout(stall));
+  res.resume();
+}
+
+/** The codings fetch decodes, by node:zlib: a body is capped on what it decodes to (a gzip bomb is refused). */
+const DECODERS: Record<string, (input: Uint8Array, options: { maxOutputLength: number }, done: CompressCallback) => void> = {
+  gzip: gunzip,
+  "x-gzip": gunzip,
+  deflate: inflate,
+  br: brotliDecompress,
+};
+
+/** The body in its Content-Encoding decoded; a coding fetch does not decode either is passed on as it came. */
+function decode(encoding: string, body: Uint8Array, limit: number): Promise<Uint8Array> {
+  const decoder = DECODERS[encoding.trim().toLowerCase()];
+  if (!decoder) return Promise.resolve(body);
+  return new Promise((resolve, reject) =>
+    decoder(body, { maxOutputLength: limit }, (error, output) => {
+      if (!error) return resolve(output);
+      // zlib's own name for output past maxOutputLength
+      reject(
+        (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE"
+          ? { kind: "too-large", status: 0 }
+          : { kind: "protocol", cause: error },
+      );
+    }),
+  );
 }
 
 function bodyBuffer(body: unknown): Buffer {
@@ -115,15 +202,19 @@ function header(headers: IncomingHttpHeaders, name: string): string | null {
   return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** The response, its headers read through a view over node:http's own object (no copy). */
-function responseOf(res: IncomingMessage, status: number, body: Buffer): TransportResponse {
-  const headers: HeaderLookup = {
-    get: (name) => header(res.headers, name.toLowerCase()),
-    forEach(callback) {
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) callback(v, name);
-      }
-    },
-  };
-  return { status, statusText: res.statusMessage ?? "", headers, body };
+/** Response headers read through node:http's own object (no copy). */
+class IncomingHeaders implements HeaderLookup {
+  constructor(private readonly headers: IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    return header(this.headers, name.toLowerCase());
+  }
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const [name, value] of Object.entries(this.headers)) {
+      if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) callback(v, name);
+    }
+  }
+}
+
+function responseOf(res: IncomingMessage, status: number, body: Uint8Array): TransportResponse {
+  return { status, statusText: res.statusMessage ?? "", headers: new IncomingHeaders(res.headers), body };
 }

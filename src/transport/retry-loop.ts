@@ -2,13 +2,12 @@
 // stops, the budget is short or the deadline is near. It sits under openapi-fetch (the adapter in
 // client/ hands it each request), so every attempt resends the same held body; each attempt reads its
 // whole response body, so a reset or a stall mid-body is retried like any other transport failure.
-import { type Enable3Error, Enable3TimeoutError } from "../errors/classes.js";
 import { attemptError, labelOf } from "../errors/messages.js";
 import type { AttemptOutcome, CallContext, OutgoingRequest, Transport, TransportResponse } from "./contract.js";
 import type { Log } from "./log.js";
 import type { Redactor } from "./redact.js";
 import type { RetryBudget } from "./retry-budget.js";
-import { backoffDelay, requestedWaitMs, sleep } from "./retry-policy.js";
+import { backoffDelay, requestedWaitMs, shouldRetry, sleep } from "./retry-policy.js";
 
 export interface RetryLoopOptions {
   /** Makes one attempt: over fetch, or node:http. */
@@ -21,54 +20,80 @@ export interface RetryLoopOptions {
 /** Sends one request for one call; resolves to the response it ends with, or throws its typed error. */
 export type SendRequest = (request: OutgoingRequest, ctx: CallContext) => Promise<TransportResponse>;
 
-type Settled = { response: TransportResponse; error?: undefined } | { error: Enable3Error; response?: undefined };
-
+/**
+ * Every attempt of every call passes through here, and only here: the retry policy's verdict on each
+ * outcome (`shouldRetry`) is kept in `ctx.retryable`, so the error a call ends with says what the loop did.
+ */
 export function createRetryLoop(options: RetryLoopOptions): SendRequest {
   const { log, redact, budget } = options;
-  const settle = (outcome: AttemptOutcome, ctx: CallContext): Settled =>
-    outcome.failure ? { error: attemptError(outcome.failure, ctx, redact) } : { response: outcome.response };
-  return async (request, ctx) => {
+  // where the call went, for messages and log lines only: a call that succeeds never parses its URL
+  const place = (ctx: CallContext, url: string) => {
+    ctx.path ??= urlPath(url);
+    ctx.host ??= urlHost(url);
+  };
+  const end = (outcome: AttemptOutcome, ctx: CallContext, url: string): TransportResponse => {
+    const status = outcome.response?.status;
+    if (status === undefined || status < 200 || status >= 300) place(ctx, url);
+    if (outcome.failure) throw attemptError(outcome.failure, ctx, redact);
+    return outcome.response;
+  };
+  return (request, ctx) => {
     ctx.method = request.method;
-    ctx.path = urlPath(request.url);
+    if (log.warn) place(ctx, request.url); // every level that names the call (warn, info, debug)
     // a raw call's own signal (on its Request) counts like a method's `signal` option
     const signal = request.signal ?? ctx.settings.signal;
     const deadlineAt = Date.now() + ctx.settings.deadlineMs;
     let spent = 0;
-    for (let attempt = 1; ; attempt++) {
-      ctx.attempts = attempt;
-      const outcome = settle(await options.attempt(request, ctx, deadlineAt, signal), ctx);
+    const attempt = (n: number): Promise<TransportResponse> => {
+      ctx.attempts = n;
+      return options.attempt(request, ctx, deadlineAt, signal).then((outcome) => decide(outcome, n));
+    };
+    // after attempt n: the answer, or the next attempt (a promise chain, not an async loop: the common
+    // case, one attempt, costs one promise)
+    const decide = (outcome: AttemptOutcome, n: number): TransportResponse | Promise<TransportResponse> => {
       const status = outcome.response?.status;
-      const retryableOutcome = outcome.error ? outcome.error.retryable : ctx.settings.retryOnStatus.includes(status!);
-      log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.error!.name} (attempt ${attempt} of ${ctx.settings.maxRetries + 1})`);
-      if (!retryableOutcome || Date.now() >= deadlineAt) {
+      const retry = shouldRetry(outcome, ctx.settings);
+      ctx.retryable = retry;
+      log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.failure!.kind} (attempt ${n} of ${ctx.settings.maxRetries + 1})`);
+      if (!retry || Date.now() >= deadlineAt) {
         if (status !== undefined && status >= 200 && status < 300) budget?.release(spent);
-        return unwrap(outcome);
+        return end(outcome, ctx, request.url);
       }
-      if (attempt > ctx.settings.maxRetries) return unwrap(outcome);
+      if (n > ctx.settings.maxRetries) return end(outcome, ctx, request.url);
       const requested = outcome.response && requestedWaitMs(outcome.response.headers);
       if (requested !== undefined && requested > ctx.settings.maxRetryAfterMs) {
         log.warn?.(`${labelOf(ctx)}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
-        return unwrap(outcome);
+        return end(outcome, ctx, request.url);
       }
-      const wait = requested ?? backoffDelay(attempt, ctx.settings);
-      if (wait >= deadlineAt - Date.now()) return unwrap(outcome);
-      const cost = budget ? budget.acquire(outcome.error instanceof Enable3TimeoutError) : 0;
+      const wait = requested ?? backoffDelay(n, ctx.settings);
+      if (wait >= deadlineAt - Date.now()) return end(outcome, ctx, request.url);
+      const cost = budget ? budget.acquire(outcome.failure?.kind === "timeout") : 0;
       if (cost === undefined) {
         log.warn?.(`${labelOf(ctx)}: retry budget exhausted; failing fast`);
-        return unwrap(outcome);
+        return end(outcome, ctx, request.url);
       }
       spent += cost;
       log.debug?.(`${labelOf(ctx)}: retrying in ${wait} ms`);
-      await sleep(wait, signal).catch((cause: unknown) => {
-        throw attemptError({ kind: "aborted", cause }, ctx, redact);
-      });
-    }
+      return sleep(wait, signal).then(
+        () => attempt(n + 1),
+        (cause: unknown) => {
+          ctx.retryable = false;
+          return end({ failure: { kind: "aborted", cause } }, ctx, request.url);
+        },
+      );
+    };
+    return attempt(1);
   };
 }
 
-function unwrap(outcome: Settled): TransportResponse {
-  if (outcome.error) throw outcome.error;
-  return outcome.response;
+/** The host without parsing a whole URL (no port, no IPv6 brackets): the request URL is always absolute here. */
+export function urlHost(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const end = url.indexOf("/", start);
+  const authority = url.slice(start, end === -1 ? undefined : end);
+  if (authority.startsWith("[")) return authority.slice(1, authority.indexOf("]"));
+  const colon = authority.lastIndexOf(":");
+  return colon === -1 ? authority : authority.slice(0, colon);
 }
 
 /** The path without parsing a whole URL: the request URL is always absolute here. */

@@ -1,4 +1,6 @@
-// Retry policy: which outcomes are retried and how long to wait before the next attempt.
+// Retry policy: which outcomes are retried (the one rule, shouldRetry, that the retry loop asks and
+// every error's `retryable` reports) and how long to wait before the next attempt.
+import type { AttemptOutcome } from "./contract.js";
 
 /** How a client retries: how many times, how long it waits, and after which statuses. */
 export interface RetryOptions {
@@ -12,6 +14,28 @@ export interface RetryOptions {
   maxRetryAfterMs?: number | undefined;
   /** Statuses that are retried. @default [408, 429, 500, 502, 503, 504] */
   retryOnStatus?: readonly number[] | undefined;
+}
+
+/**
+ * Whether an attempt's outcome is worth another attempt: a status in `retryOnStatus`; a refused or
+ * reset connection and a timeout (the server may answer the next one); a proxy that could not be
+ * reached, or answered CONNECT with a status in `retryOnStatus`. Never a TLS or protocol failure (the
+ * same certificate, the same broken response), a redirect, an oversized body, an invalid request or
+ * the caller's abort. The retry loop asks it after every attempt; `error.retryable` is its answer.
+ */
+export function shouldRetry(outcome: AttemptOutcome, settings: Pick<Required<RetryOptions>, "retryOnStatus">): boolean {
+  if (outcome.response) return settings.retryOnStatus.includes(outcome.response.status);
+  const failure = outcome.failure;
+  switch (failure.kind) {
+    case "network":
+    case "timeout":
+    case "deadline":
+      return true;
+    case "proxy":
+      return failure.status === undefined || settings.retryOnStatus.includes(failure.status);
+    default:
+      return false;
+  }
 }
 
 /** Exponential backoff with "equal jitter" (a random wait between half and the whole step), capped. */

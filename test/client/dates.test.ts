@@ -29,3 +29,26 @@ describe("dates the API's format cannot hold", () => {
     expect(formatApiDate(new Date(Date.UTC(9999, 11, 31, 23, 59, 59)))).toBe("9999-12-31 23:59:59");
   });
 });
+
+describe("formatApiDate without a general formatter", () => {
+  it("writes what toISOString's first 19 characters say, for dates across the four-digit years", () => {
+    for (let i = 0; i < 2_000; i++) {
+      const date = new Date(Math.floor(Math.random() * 253_402_300_799_000)); // 1970 to 9999
+      expect(formatApiDate(date)).toBe(date.toISOString().slice(0, 19).replace("T", " "));
+    }
+  });
+
+  it("an event without createdAt is sent with the current second", async () => {
+    const bodies: string[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      bodies.push(String(init.body));
+      return new Response(null, { status: 201 });
+    }) as unknown as typeof globalThis.fetch;
+    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+    const before = formatApiDate(new Date());
+    await enable3.sendEvent({ userId: "u", eventId: "e", value: 1 });
+    const after = formatApiDate(new Date());
+    const sent = JSON.parse(bodies[0]!).createdAt;
+    expect(sent >= before && sent <= after).toBe(true);
+  });
+});

@@ -119,7 +119,7 @@ describe("the adapter", () => {
       settings,
     );
     const ctx = { operation: "getUserBalance", settings: { ...settings, headers: { "x-extra": "1" } }, attempts: 0 };
-    const result = await run(ctx, (api, init) =>
+    const { response: result } = await run(ctx, (api, init) =>
       api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "a b" } }, ...init }),
     );
     expect(result).toMatchObject({ status: 404, ok: false, bodyText: '{"message":"no"}' });

@@ -104,7 +104,7 @@ try {
   const base = { prismUrl: prism.url, faultUrl };
   const withEnv = { ENABLE3_API_KEY: KEY, ENABLE3_BASE_URL: prism.url };
   const packageEntry = path.join(here, "entry-package.mjs");
-  const nodes = { "Node 20.19": "node20", "Node 22": "node22", "Node 24": "node24" };
+  const nodes = { "Node 20.19": "node20", "Node 22": "node22", "Node 24": "node24", "Node 26": "node26" };
 
   for (const [runtime, pkg] of Object.entries(nodes)) {
     const config = JSON.stringify({ ...base, environment: "set" });

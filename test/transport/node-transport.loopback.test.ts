@@ -53,7 +53,7 @@ describe("connections", () => {
 describe("a request node:http refuses", () => {
   it("ends the attempt as an invalid request, with no timer or listener armed", async () => {
     const { createHttpTransport } = await import("../../src/transport/http-transport.js");
-    const transport = createHttpTransport(undefined);
+    const transport = createHttpTransport(undefined, undefined);
     onTestFinished(() => transport.close());
     const settings = {
       timeoutMs: 60_000,

@@ -1,0 +1,105 @@
+// `enable3 doctor` against real servers, a real proxy and real TLS: each failure is found at its step,
+// read for what it means, and comes with what to fix; --json gives the same checks as data. In the
+// fetch project it runs with ENABLE3_TRANSPORT=fetch, as the CLI would.
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { runDoctor } from "../../src/cli/doctor.js";
+import { TEST_KEY, TRANSPORT } from "../helpers/client.js";
+import { BALANCE } from "../helpers/faults.js";
+import { reply, startScriptedServer } from "../helpers/http-server.js";
+import { proxyOnlyTarget, startProxy } from "../helpers/proxy.js";
+import { certificates, startTlsServer } from "../helpers/tls.js";
+
+interface Report {
+  ok: boolean;
+  checks: { name: string; status: string; detail: string; fix?: string }[];
+}
+
+async function doctor(args: string[], env: Record<string, string | undefined> = { ENABLE3_API_KEY: TEST_KEY }) {
+  let text = "";
+  const out = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  const transport = TRANSPORT === "fetch" ? { ENABLE3_TRANSPORT: "fetch" } : {};
+  const code = await runDoctor([...args, "--json"], { ...transport, ...env }, out);
+  const report = JSON.parse(text) as Report;
+  const check = (name: string) => report.checks.find((c) => c.name === name)!;
+  return { code, report, check };
+}
+
+const statuses = (report: Report) => Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
+
+describe("enable3 doctor", () => {
+  it("passes every check against an API that accepts the key, and never prints the key", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
+    const { code, report } = await doctor(["--base-url", server.url]);
+    expect(code).toBe(0);
+    expect(statuses(report)).toEqual({ dns: "ok", tcp: "ok", tls: "skipped", proxy: "skipped", key: "ok" });
+    expect(JSON.stringify(report)).not.toContain(TEST_KEY);
+    expect(server.requests[0]!.url).toBe("/api/v1/integration/user/enable3-doctor/balance");
+  });
+
+  it.each([
+    [401, "the API refused the key (401)", "check ENABLE3_API_KEY"],
+    [403, "not allowed (403): usually the IP allow-list", "allow-list this machine's public IP in the Enable3 admin panel"],
+    [404, "the API has no such path (404)", "no /api/v1"],
+  ])("reads a %i for what it means and says what to fix", async (status, detail, fix) => {
+    const server = await startScriptedServer((_req, res) => reply(res, status, { message: "no" }));
+    const { code, check } = await doctor(["--base-url", server.url]);
+    expect(code).toBe(1);
+    expect(check("key")).toMatchObject({ status: "failed" });
+    expect(check("key").detail).toContain(detail);
+    expect(check("key").fix).toContain(fix);
+  });
+
+  it("names the certificate problem at the TLS step, with NODE_EXTRA_CA_CERTS as the fix", async () => {
+    const server = await startTlsServer(certificates().good);
+    const { code, report, check } = await doctor(["--base-url", server.url]);
+    expect(code).toBe(1);
+    expect(statuses(report)).toMatchObject({ dns: "ok", tcp: "ok", tls: "failed", key: "skipped" });
+    expect(check("tls").detail).toContain("not signed by a CA this machine trusts");
+    expect(check("tls").fix).toContain("NODE_EXTRA_CA_CERTS");
+  });
+
+  it("stops at TCP when nothing listens, and skips what depends on it", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
+    const url = server.url;
+    await server.close();
+    const { code, report, check } = await doctor(["--base-url", url]);
+    expect(code).toBe(1);
+    expect(statuses(report)).toEqual({ dns: "ok", tcp: "failed", tls: "skipped", proxy: "skipped", key: "skipped" });
+    expect(check("tcp").detail).toContain("ECONNREFUSED");
+  });
+
+  it("without a key still checks the network, and skips the key", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 401));
+    const { code, check } = await doctor(["--base-url", server.url], {});
+    expect(code).toBe(0);
+    expect(check("key")).toMatchObject({ status: "skipped", detail: "ENABLE3_API_KEY is not set" });
+  });
+
+  it(
+    TRANSPORT === "node"
+      ? "through a proxy: DNS and TCP of the proxy, its refusal read at the proxy step"
+      : "with ENABLE3_TRANSPORT=fetch, refuses --proxy as a usage error",
+    async () => {
+      const [proxy, target] = [await startProxy({ user: "u", password: "right-password" }), await proxyOnlyTarget()];
+      const wrong = proxy.url.replace("right-password", "wrong-password");
+      if (TRANSPORT === "fetch") {
+        await expect(doctor(["--base-url", target.url, "--proxy", wrong])).rejects.toThrow(/--proxy needs the Node transport/);
+        return;
+      }
+      const refused = await doctor(["--base-url", target.url, "--proxy", wrong]);
+      expect(statuses(refused.report)).toEqual({ dns: "ok", tcp: "ok", tls: "skipped", proxy: "failed", key: "skipped" });
+      expect(refused.check("tcp").detail).toContain(`127.0.0.1:${proxy.port}`);
+      expect(refused.check("proxy").fix).toContain("credentials");
+      expect(JSON.stringify(refused.report)).not.toContain("wrong-password");
+      // with the right credentials the tunnel opens, and the target's certificate is the next thing to fix
+      const tunnelled = await doctor(["--base-url", target.url, "--proxy", proxy.url]);
+      expect(statuses(tunnelled.report)).toMatchObject({ tls: "failed", proxy: "ok" });
+    },
+  );
+});
