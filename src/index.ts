@@ -34,6 +34,8 @@ export {
 export type { components, operations, paths } from "./generated/enable3.js";
 export { formatApiDate } from "./internal/dates.js";
 export { WIDGET_URL_LIFETIME_MS } from "./internal/defaults.js";
+export type { CallErrorEvent, CallEvent, ClientHooks, RequestEvent, ResponseEvent, RetryEvent } from "./telemetry/hooks.js";
+export type { Telemetry } from "./telemetry/opentelemetry.js";
 export type { NetworkRoute, ProxyShown, UnusedProxy, UnusedProxyReason } from "./transport/contract.js";
 export type { Logger, LogLevel } from "./transport/log.js";
 export type { RetryBudgetOptions } from "./transport/retry-budget.js";

@@ -103,6 +103,8 @@ export interface BulkItemHandler<I, B = unknown> {
   send(body: B, options: RequestOptions | undefined): Promise<unknown>;
   /** The id an invalid item carried, if any, for the report. */
   idOfInvalid(item: I): string | undefined;
+  /** Told how each item settled, for the client's telemetry (the bulk counters). */
+  observe(outcome: "delivered" | "failed" | "not_sent"): void;
 }
 
 export async function sendInBulk<I, B>(
@@ -198,6 +200,7 @@ export async function sendInBulk<I, B>(
       progress.failed++;
       if (collectFailed) report.failed.push({ index: entryIndex, id, error });
     }
+    handler.observe(error === undefined ? "delivered" : error.code === "not_sent" ? "not_sent" : "failed");
     // a failing callback must not lose items or reject the run
     try {
       onSettled?.(error === undefined ? { index: entryIndex, id, item: entry } : { index: entryIndex, id, item: entry, error });

@@ -29,13 +29,18 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
       if (e instanceof Enable3Error) throw e;
       throw beforeServerError(operation, e, contextOf(ctx), redact);
     }
+    // the call ends here, with the answer read: its telemetry hears how (the retry loop told the attempts)
+    const fail = (error: Enable3Error): never => {
+      ctx.scope?.ended({ status: answer.status, error });
+      throw error;
+    };
     // `retryable` in the context is the retry loop's verdict on this answer
-    if (!answer.ok) throw apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(ctx, answer, redact), route);
-    if (!expect) return undefined;
-    const body = parseJson(answer.bodyText);
-    if (!expect.matches(body)) {
-      throw invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext(ctx, answer, redact));
+    if (!answer.ok) fail(apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(ctx, answer, redact), route));
+    const body = expect ? parseJson(answer.bodyText) : undefined;
+    if (expect && !expect.matches(body)) {
+      fail(invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext(ctx, answer, redact)));
     }
+    ctx.scope?.ended({ status: answer.status });
     return body;
   }
   return call;

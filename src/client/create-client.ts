@@ -2,9 +2,11 @@
 // its openapi-fetch call (through the adapter) over the retry loop and the client's transport.
 import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.js";
 import * as check from "../internal/validate.js";
-import type { NetworkRoute, ProxyRoute, Transport } from "../transport/contract.js";
+import type { Signal } from "../telemetry/observe.js";
+import { createObserver } from "../telemetry/observe.js";
+import type { NetworkRoute, Observer, ProxyRoute, Transport } from "../transport/contract.js";
 import { createFetchTransport } from "../transport/fetch-transport.js";
-import { createLog } from "../transport/log.js";
+import { createLog, type Log } from "../transport/log.js";
 import type { ProxyOption } from "../transport/proxy.js";
 import { createRedactor } from "../transport/redact.js";
 import { createRetryLoop } from "../transport/retry-loop.js";
@@ -139,6 +141,13 @@ function globalFetchTransport(): Transport {
   return createFetchTransport(globalThis.fetch);
 }
 
+/** A broken hook, told once: through the logger when it hears warnings, else the console. */
+function reportOnce(log: Log, message: string): void {
+  if (log.warn)
+    log.warn(message); // the log adds the [enable3] prefix itself
+  else globalThis.console?.warn(`[enable3] ${message}`);
+}
+
 /** Outside Node there is no proxy of the SDK's own: the runtime's fetch decides. */
 function noProxy(_baseUrl: string, option: ProxyOption): Route {
   if (option)
@@ -158,6 +167,8 @@ export interface Route {
 
 /** What an entry gives its clients: the transport used when no fetch is given, and how proxies are chosen. */
 export interface Platform {
+  /** OpenTelemetry for a client given none, where the platform finds `@opentelemetry/api` itself (Node). */
+  telemetry?(): Signal | undefined;
   transport(proxy: ProxyRoute | undefined): Transport;
   /** The route to `baseUrl` by the `proxy` option (and, on Node, the environment); `ownFetch`: a fetch was given. */
   route(baseUrl: string, option: ProxyOption, ownFetch: boolean): Route;
@@ -177,7 +188,16 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
   const log = createLog(settings.logger, settings.logLevel, redact);
   const transport = settings.fetch ? createFetchTransport(settings.fetch) : platform.transport(proxy);
   transport.route = route;
-  const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, log, redact });
+  const telemetry =
+    settings.telemetry === false ? undefined : ((settings.telemetry?.signal as Signal | undefined) ?? platform.telemetry?.());
+  const observer = createObserver({
+    log,
+    hooks: settings.hooks,
+    telemetry,
+    reportHookError: (hook, error) =>
+      reportOnce(log, `hooks.${hook} threw (${error instanceof Error ? error.name : typeof error}); its later throws are not reported`),
+  });
+  const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, observer, redact });
   const clients = createOpenApiClients(
     { baseUrl: settings.baseUrl, headers: { ...settings.headers, "X-API-KEY": settings.apiKey } },
     send,
@@ -243,10 +263,24 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
       );
     },
     sendEvents(events, options) {
-      return sendAll(events, options, "events", eventBody, "id", postEvent);
+      return sendAll(events, options, {
+        field: "events",
+        build: eventBody,
+        idKey: "id",
+        post: postEvent,
+        observer,
+        operation: "sendEvent",
+      });
     },
     sendRevenues(revenues, options) {
-      return sendAll(revenues, options, "revenues", revenueBody, "requestId", postRevenue);
+      return sendAll(revenues, options, {
+        field: "revenues",
+        build: revenueBody,
+        idKey: "requestId",
+        post: postRevenue,
+        observer,
+        operation: "sendRevenue",
+      });
     },
     async addWebsites(websites, options) {
       const body = websitesBody(websites);
@@ -273,14 +307,21 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
  */
 const urlExpiry = () => import("./url-expiry.js");
 
+/** What a bulk run sends: the batch's field name, how an item becomes a body, its id, and its one call. */
+interface BulkKind<I, K extends string, B extends Record<K, string>> {
+  field: string;
+  build: (item: I, field: string) => B;
+  idKey: K;
+  post: (body: B, options: RequestOptions | undefined) => Promise<unknown>;
+  observer: Observer;
+  operation: OperationId;
+}
+
 /** Bulk sending is loaded on first use: most callers never need it, and the core stays small. */
 async function sendAll<I, K extends string, B extends Record<K, string>>(
   items: Iterable<I> | AsyncIterable<I>,
   options: BulkOptions<I> | undefined,
-  field: string,
-  build: (item: I, field: string) => B,
-  idKey: K,
-  post: (body: B, options: RequestOptions | undefined) => Promise<unknown>,
+  { field, build, idKey, post, observer, operation }: BulkKind<I, K, B>,
 ): Promise<BulkReport> {
   const { sendInBulk } = await import("./bulk.js");
   return sendInBulk(
@@ -294,6 +335,7 @@ async function sendAll<I, K extends string, B extends Record<K, string>>(
         const id = (item as Partial<Record<K, unknown>> | null)?.[idKey];
         return typeof id === "string" ? id : undefined;
       },
+      observe: (outcome) => observer.bulkItemSettled(operation, outcome),
     },
     options,
   );

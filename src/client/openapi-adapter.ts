@@ -66,7 +66,7 @@ export function createOpenApiClients(
     redirect: "error",
     // raw calls get the same retries, with settings of their own per request
     fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
-      bufferedResponse(await send(await outgoingOf(input, init), { operation: "raw", settings: rawSettings, attempts: 0 })),
+      rawAnswer(send, await outgoingOf(input, init), { operation: "raw", settings: rawSettings, attempts: 0 }),
   });
   return {
     raw,
@@ -119,6 +119,13 @@ export class PlainResponse implements ApiAnswer {
   async text(): Promise<string> {
     return this.bodyText;
   }
+}
+
+/** A raw call over the retry loop: its answer as a real Response (a non-2xx is data to a raw caller, not an error). */
+async function rawAnswer(send: SendRequest, request: OutgoingRequest, ctx: CallContext): Promise<Response> {
+  const response = await send(request, ctx);
+  ctx.scope?.ended({ status: response.status });
+  return bufferedResponse(response);
 }
 
 /** What the retry loop sends for a raw call's real Request: its body read once, so every attempt can resend it. */

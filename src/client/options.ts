@@ -5,6 +5,8 @@ import { Enable3ValidationError } from "../errors/classes.js";
 import { CLIENT_DEFAULTS } from "../internal/defaults.js";
 import * as check from "../internal/validate.js";
 import { MAX_TIMER_MS } from "../internal/validate.js";
+import type { ClientHooks } from "../telemetry/hooks.js";
+import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { CallSettings } from "../transport/contract.js";
 import { LOG_LEVELS, type Logger, type LogLevel } from "../transport/log.js";
 import type { ProxyOption } from "../transport/proxy.js";
@@ -31,6 +33,14 @@ export interface ClientOptions extends RetryOptions {
   deadlineMs?: number | undefined;
   /** A token bucket shared by the client's retries; `false` turns it off. @default { capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 } */
   retryBudget?: RetryBudgetOptions | false | undefined;
+  /** Told each call's attempts, retries and failure as they happen (see {@link ClientHooks}); a hook that throws changes nothing. */
+  hooks?: ClientHooks | undefined;
+  /**
+   * OpenTelemetry spans and metrics for every call, on the providers the app registered:
+   * `openTelemetry()` from `enable3-client/opentelemetry`, or `false` for none.
+   * @default on Node, `openTelemetry()` when `@opentelemetry/api` is installed; elsewhere none
+   */
+  telemetry?: Telemetry | false | undefined;
   /** Console-compatible logger; nothing is logged unless `logLevel` is set too. */
   logger?: Logger | undefined;
   /** How much the logger hears. @default "off" */
@@ -74,6 +84,8 @@ export interface ClientSettings {
   budget: RetryBudget | undefined;
   logger: Logger | undefined;
   logLevel: LogLevel;
+  hooks: ClientHooks | undefined;
+  telemetry: Telemetry | false | undefined;
   headers: Record<string, string>;
   /** Checked: a proxy URL, false, or undefined for the environment's. */
   proxy: ProxyOption;
@@ -116,9 +128,30 @@ export function resolveClientSettings(options: ClientOptions): ClientSettings {
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
     logger: o.logger,
     logLevel: o.logLevel ?? CLIENT_DEFAULTS.logLevel,
+    hooks: o.hooks === undefined ? undefined : hooksOf(o.hooks),
+    telemetry: o.telemetry === undefined || o.telemetry === false ? o.telemetry : telemetryOf(o.telemetry),
     headers: o.headers === undefined ? {} : check.headerRecord(o.headers, "options.headers"),
     proxy: proxyOption(o.proxy),
   };
+}
+
+const HOOK_NAMES = ["onRequest", "onResponse", "onRetry", "onError"] as const;
+
+function hooksOf(value: unknown): ClientHooks {
+  const hooks = check.plainObject(value, "options.hooks");
+  for (const [name, hook] of Object.entries(hooks)) {
+    if (!(HOOK_NAMES as readonly string[]).includes(name))
+      throw new Enable3ValidationError(`options.hooks.${name}`, `is not a hook (${HOOK_NAMES.join(", ")})`);
+    if (hook !== undefined && typeof hook !== "function") throw new Enable3ValidationError(`options.hooks.${name}`, "must be a function");
+  }
+  return hooks as ClientHooks;
+}
+
+function telemetryOf(value: unknown): Telemetry {
+  if (typeof value !== "object" || value === null || !("signal" in value)) {
+    throw new Enable3ValidationError("options.telemetry", 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
+  }
+  return value as Telemetry;
 }
 
 /** Per-call settings: the client's, overridden by the call's options. */

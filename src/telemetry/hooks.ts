@@ -1,5 +1,6 @@
 // Typed hooks for operators without OpenTelemetry: told what each call and attempt did, as it happens.
 // A hook that throws changes nothing about the call; the first throw of each hook is reported once.
+import type { Enable3Error } from "../errors/classes.js";
 
 /** What every hook is told about the call. */
 export interface CallEvent {
@@ -18,6 +19,7 @@ export type RequestEvent = CallEvent;
 
 /** Told when an attempt got a response (any status). */
 export interface ResponseEvent extends CallEvent {
+  /** The response's HTTP status. */
   status: number;
   /** The attempt's time, in ms. */
   elapsedMs: number;
@@ -27,16 +29,18 @@ export interface ResponseEvent extends CallEvent {
 export interface RetryEvent extends CallEvent {
   /** The failed attempt's status, when it had a response. */
   status: number | undefined;
-  /** What ended the failed attempt without a response (`"timeout"`, `"connection_failed"`…), else undefined. */
-  errorCode: string | undefined;
+  /** What ended the failed attempt without a response (`"timeout"`, `"network"`, `"tls"`…), else undefined. */
+  failure: string | undefined;
   /** How long until the next attempt, in ms. */
   delayMs: number;
 }
 
 /** Told once when a call fails, with the error it throws. */
 export interface CallErrorEvent extends CallEvent {
+  /** The last attempt's HTTP status, when it had a response. */
   status: number | undefined;
-  error: Error & { code?: string };
+  /** The error the call throws. */
+  error: Enable3Error;
   /** The whole call's time, retries and waits included, in ms. */
   elapsedMs: number;
 }

@@ -1,34 +1,43 @@
-// The one place a call's telemetry is made: the log lines, the hooks and OpenTelemetry, each a
-// CallScope, joined here into the scope the retry loop talks to. A new signal is one more scope file
-// and one line below. With none of them on, every call gets SILENT_SCOPE and costs nothing more.
+// The one place a client's telemetry is made: the log lines, the hooks and OpenTelemetry, each a
+// CallScope per call, joined here into the one scope the retry loop and the client talk to. A new
+// signal is one more scope file and one line below. With none of them on, every call gets SILENT_SCOPE.
+import { labelOf } from "../errors/messages.js";
+import type { CallContext, CallScope, Observer, OutgoingRequest } from "../transport/contract.js";
+import { SILENT_OBSERVER } from "../transport/contract.js";
 import type { Log } from "../transport/log.js";
+import { urlPath } from "../transport/retry-loop.js";
 import { type ClientHooks, guardHooks } from "./hooks.js";
-import { openTelemetryScopes, type TelemetryOptions } from "./opentelemetry.js";
-import type { OpenTelemetryApi } from "./otel-api.js";
-import { type CallObserver, type CallScope, type CallStart, SILENT_SCOPE } from "./scope.js";
+import { templateOf } from "./operation-templates.js";
 
 export interface ObserveOptions {
   log: Log;
   hooks: ClientHooks | undefined;
-  /** The API module found or given, and the client's telemetry options; undefined when off. */
-  telemetry: { api: OpenTelemetryApi; options: TelemetryOptions } | undefined;
-  /** The package's version, for the instrumentation scope. */
-  version: string;
+  /** The OpenTelemetry signal given or found; undefined when off. */
+  telemetry: Signal | undefined;
   /** Where a throwing hook is reported, once per hook. */
   reportHookError: (hook: string, error: unknown) => void;
 }
 
-export function createObserver(options: ObserveOptions): CallObserver {
-  const makers: ((start: CallStart) => CallScope)[] = [];
-  if (options.log.debug || options.log.warn) makers.push((start) => logScope(start, options.log));
+/** What one signal makes: a scope per call, and what it does with a bulk item. */
+export interface Signal {
+  call(ctx: CallContext, request: OutgoingRequest): CallScope;
+  bulkItemSettled?(operation: string, outcome: "delivered" | "failed" | "not_sent"): void;
+}
+
+export function createObserver(options: ObserveOptions): Observer {
+  const signals: Signal[] = [];
+  if (options.log.debug || options.log.warn) signals.push(logSignal(options.log));
   if (options.hooks && Object.values(options.hooks).some((hook) => typeof hook === "function")) {
-    const hooks = guardHooks(options.hooks, options.reportHookError);
-    makers.push((start) => hookScope(start, hooks));
+    signals.push(hookSignal(guardHooks(options.hooks, options.reportHookError)));
   }
-  if (options.telemetry) makers.push(openTelemetryScopes(options.telemetry.api, options.telemetry.options, options.version));
-  if (makers.length === 0) return () => SILENT_SCOPE;
-  if (makers.length === 1) return makers[0]!;
-  return (start) => joined(makers.map((make) => make(start)));
+  if (options.telemetry) signals.push(options.telemetry);
+  if (signals.length === 0) return SILENT_OBSERVER;
+  const settled = signals.filter((signal) => signal.bulkItemSettled);
+  const bulkItemSettled = (operation: string, outcome: "delivered" | "failed" | "not_sent") => {
+    for (const signal of settled) signal.bulkItemSettled!(operation, outcome);
+  };
+  if (signals.length === 1) return { call: (ctx, request) => signals[0]!.call(ctx, request), bulkItemSettled };
+  return { call: (ctx, request) => joined(signals.map((signal) => signal.call(ctx, request))), bulkItemSettled };
 }
 
 function joined(scopes: CallScope[]): CallScope {
@@ -47,57 +56,71 @@ function joined(scopes: CallScope[]): CallScope {
     retryScheduled: (attempt, waitMs, outcome) => {
       for (const scope of scopes) scope.retryScheduled(attempt, waitMs, outcome);
     },
-    retryRefused: (reason, detail) => {
-      for (const scope of scopes) scope.retryRefused(reason, detail);
+    retryRefused: (reason, waitMs) => {
+      for (const scope of scopes) scope.retryRefused(reason, waitMs);
     },
-    ended: (result, attempts) => {
-      for (const scope of scopes) scope.ended(result, attempts);
+    ended: (result) => {
+      for (const scope of scopes) scope.ended(result);
     },
   };
 }
 
 /** The logger's lines: one per attempt at debug, and why a retry was not made at warn. */
-function logScope(start: CallStart, log: Log): CallScope {
+function logSignal(log: Log): Signal {
   return {
-    attemptStarted: () => undefined,
-    attemptEnded(attempt, outcome) {
-      log.debug?.(`${start.label} -> ${outcome.response?.status ?? outcome.failure?.kind} (attempt ${attempt} of ${start.maxAttempts})`);
+    call(ctx, request) {
+      const label = labelOf({ operation: ctx.operation, method: request.method, path: urlPath(request.url) });
+      return {
+        attemptStarted: () => undefined,
+        attemptEnded(attempt, outcome) {
+          const result = outcome.response?.status ?? outcome.failure?.kind;
+          log.debug?.(`${label} -> ${result} (attempt ${attempt} of ${ctx.settings.maxRetries + 1})`);
+        },
+        retryScheduled(_attempt, waitMs) {
+          log.debug?.(`${label}: retrying in ${waitMs} ms`);
+        },
+        retryRefused(reason, waitMs) {
+          if (reason === "budget") log.warn?.(`${label}: retry budget exhausted; failing fast`);
+          else log.warn?.(`${label}: server asked to wait ${waitMs} ms, more than maxRetryAfterMs; not retrying`);
+        },
+        ended() {},
+      };
     },
-    retryScheduled(_attempt, waitMs) {
-      log.debug?.(`${start.label}: retrying in ${waitMs} ms`);
-    },
-    retryRefused(reason, detail) {
-      if (reason === "budget") log.warn?.(`${start.label}: retry budget exhausted; failing fast`);
-      else log.warn?.(`${start.label}: server asked to wait ${detail} ms, more than maxRetryAfterMs; not retrying`);
-    },
-    ended() {},
   };
 }
 
 /** The caller's hooks, told the operation, attempt, status and elapsed time. */
-function hookScope(start: CallStart, hooks: ClientHooks): CallScope {
-  const callStarted = performance.now();
-  let attemptStarted = callStarted;
-  let last: { attempt: number; status: number | undefined } = { attempt: 0, status: undefined };
-  const event = (attempt: number) => ({ operation: start.operation, method: start.method, urlTemplate: start.urlTemplate, attempt });
+function hookSignal(hooks: ClientHooks): Signal {
   return {
-    attemptStarted(attempt) {
-      attemptStarted = performance.now();
-      hooks.onRequest?.(event(attempt));
-      return undefined;
-    },
-    attemptEnded(attempt, outcome) {
-      last = { attempt, status: outcome.response?.status };
-      if (outcome.response)
-        hooks.onResponse?.({ ...event(attempt), status: outcome.response.status, elapsedMs: performance.now() - attemptStarted });
-    },
-    retryScheduled(attempt, waitMs, outcome) {
-      hooks.onRetry?.({ ...event(attempt), status: outcome.response?.status, errorCode: outcome.failure?.kind, delayMs: waitMs });
-    },
-    retryRefused() {},
-    ended(result) {
-      if (result.error)
-        hooks.onError?.({ ...event(last.attempt), status: last.status, error: result.error, elapsedMs: performance.now() - callStarted });
+    call(ctx, request) {
+      const callStarted = performance.now();
+      let attemptStarted = callStarted;
+      const urlTemplate = templateOf(ctx.operation);
+      const event = (attempt: number) => ({ operation: ctx.operation, method: request.method, urlTemplate, attempt });
+      return {
+        attemptStarted(attempt) {
+          attemptStarted = performance.now();
+          hooks.onRequest?.(event(attempt));
+          return undefined;
+        },
+        attemptEnded(attempt, outcome) {
+          if (!outcome.response) return;
+          hooks.onResponse?.({ ...event(attempt), status: outcome.response.status, elapsedMs: performance.now() - attemptStarted });
+        },
+        retryScheduled(attempt, waitMs, outcome) {
+          hooks.onRetry?.({ ...event(attempt), status: outcome.response?.status, failure: outcome.failure?.kind, delayMs: waitMs });
+        },
+        retryRefused() {},
+        ended(result) {
+          if (!result.error) return;
+          hooks.onError?.({
+            ...event(ctx.attempts),
+            status: result.status,
+            error: result.error,
+            elapsedMs: performance.now() - callStarted,
+          });
+        },
+      };
     },
   };
 }

@@ -2,6 +2,7 @@
 // call's settings and limits) and what it ends with (a response whose body is read, or why there is
 // none). A transport does I/O only: the rules every transport shares are in attempt-policy.ts, and
 // every decision about an outcome (retry it or not) is the retry policy's.
+import type { Enable3Error } from "../errors/classes.js";
 import type { RetryOptions } from "./retry-policy.js";
 
 /** What one call runs with: the client's settings, overridden by the call's options. */
@@ -31,7 +32,47 @@ export interface CallContext {
   host?: string;
   /** The retry policy's verdict on the outcome the call ended with (see retry-policy.ts shouldRetry). */
   retryable?: boolean;
+  /** The call's telemetry, from its first attempt on: whoever learns how the call ended tells it (`ended`). */
+  scope?: CallScope;
 }
+
+/**
+ * One call's telemetry, told in order by the retry loop (attempts, retries) and, once, by whoever
+ * learns how the call ended: the loop for a failure without a response, the client for a response.
+ * Every call passes through this seam; telemetry/ implements it (log lines, hooks, OpenTelemetry).
+ */
+export interface CallScope {
+  /** Before each attempt; the headers it returns (traceparent) go out with that attempt only. */
+  attemptStarted(attempt: number): Record<string, string> | undefined;
+  /** After each attempt, with what it ended with. */
+  attemptEnded(attempt: number, outcome: AttemptOutcome): void;
+  /** The loop waits `waitMs` and tries again after `outcome`. */
+  retryScheduled(attempt: number, waitMs: number, outcome: AttemptOutcome): void;
+  /** The loop could have retried but did not: the budget was short, or the server asked for too long a wait (`waitMs`). */
+  retryRefused(reason: "budget" | "retry-after", waitMs: number | undefined): void;
+  /** Once: the status the call ended with, and the error it throws, if it throws. */
+  ended(result: { status?: number | undefined; error?: Enable3Error | undefined }): void;
+}
+
+/** What a client tells its telemetry: each call, and each settled item of a bulk run. */
+export interface Observer {
+  /** The scope of a call that is about to make its first attempt of `request`. */
+  call(ctx: CallContext, request: OutgoingRequest): CallScope;
+  /** A bulk run's item settled. */
+  bulkItemSettled(operation: string, outcome: "delivered" | "failed" | "not_sent"): void;
+}
+
+/** The scope of a call nothing observes: every method does nothing, and nothing is made per call. */
+export const SILENT_SCOPE: CallScope = {
+  attemptStarted: () => undefined,
+  attemptEnded() {},
+  retryScheduled() {},
+  retryRefused() {},
+  ended() {},
+};
+
+/** A client nothing observes. */
+export const SILENT_OBSERVER: Observer = { call: () => SILENT_SCOPE, bulkItemSettled() {} };
 
 /** Header names and values, walked once by a transport to write them. */
 export interface HeaderSource {

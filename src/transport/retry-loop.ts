@@ -2,9 +2,8 @@
 // stops, the budget is short or the deadline is near. It sits under openapi-fetch (the adapter in
 // client/ hands it each request), so every attempt resends the same held body; each attempt reads its
 // whole response body, so a reset or a stall mid-body is retried like any other transport failure.
-import { attemptError, labelOf } from "../errors/messages.js";
-import type { AttemptOutcome, CallContext, OutgoingRequest, Transport, TransportResponse } from "./contract.js";
-import type { Log } from "./log.js";
+import { attemptError } from "../errors/messages.js";
+import type { AttemptOutcome, CallContext, HeaderSource, Observer, OutgoingRequest, Transport, TransportResponse } from "./contract.js";
 import type { Redactor } from "./redact.js";
 import type { RetryBudget } from "./retry-budget.js";
 import { backoffDelay, requestedWaitMs, shouldRetry, sleep } from "./retry-policy.js";
@@ -13,7 +12,8 @@ export interface RetryLoopOptions {
   /** Makes one attempt: over fetch, or node:http. */
   attempt: Transport["attempt"];
   budget: RetryBudget | undefined;
-  log: Log;
+  /** Where the call's telemetry goes: log lines, hooks, OpenTelemetry (telemetry/observe.ts). */
+  observer: Observer;
   redact: Redactor;
 }
 
@@ -25,8 +25,8 @@ export type SendRequest = (request: OutgoingRequest, ctx: CallContext) => Promis
  * outcome (`shouldRetry`) is kept in `ctx.retryable`, so the error a call ends with says what the loop did.
  */
 export function createRetryLoop(options: RetryLoopOptions): SendRequest {
-  const { log, redact, budget } = options;
-  // where the call went, for messages and log lines only: a call that succeeds never parses its URL
+  const { observer, redact, budget } = options;
+  // where the call went, for messages only: a call that succeeds never parses its URL
   const place = (ctx: CallContext, url: string) => {
     ctx.path ??= urlPath(url);
     ctx.host ??= urlHost(url);
@@ -34,19 +34,29 @@ export function createRetryLoop(options: RetryLoopOptions): SendRequest {
   const end = (outcome: AttemptOutcome, ctx: CallContext, url: string): TransportResponse => {
     const status = outcome.response?.status;
     if (status === undefined || status < 200 || status >= 300) place(ctx, url);
-    if (outcome.failure) throw attemptError(outcome.failure, ctx, redact);
+    if (outcome.failure) {
+      const error = attemptError(outcome.failure, ctx, redact);
+      ctx.scope!.ended({ error });
+      throw error;
+    }
+    // a response ends the call where it is read: the client's call, or the raw adapter
     return outcome.response;
   };
   return (request, ctx) => {
     ctx.method = request.method;
-    if (log.warn) place(ctx, request.url); // every level that names the call (warn, info, debug)
+    const scope = observer.call(ctx, request);
+    ctx.scope = scope;
     // a raw call's own signal (on its Request) counts like a method's `signal` option
     const signal = request.signal ?? ctx.settings.signal;
     const deadlineAt = Date.now() + ctx.settings.deadlineMs;
     let spent = 0;
     const attempt = (n: number): Promise<TransportResponse> => {
       ctx.attempts = n;
-      return options.attempt(request, ctx, deadlineAt, signal).then((outcome) => decide(outcome, n));
+      const traced = scope.attemptStarted(n);
+      return options.attempt(traced ? withHeaders(request, traced) : request, ctx, deadlineAt, signal).then((outcome) => {
+        scope.attemptEnded(n, outcome);
+        return decide(outcome, n);
+      });
     };
     // after attempt n: the answer, or the next attempt (a promise chain, not an async loop: the common
     // case, one attempt, costs one promise)
@@ -54,7 +64,6 @@ export function createRetryLoop(options: RetryLoopOptions): SendRequest {
       const status = outcome.response?.status;
       const retry = shouldRetry(outcome, ctx.settings);
       ctx.retryable = retry;
-      log.debug?.(`${labelOf(ctx)} -> ${status ?? outcome.failure!.kind} (attempt ${n} of ${ctx.settings.maxRetries + 1})`);
       if (!retry || Date.now() >= deadlineAt) {
         if (status !== undefined && status >= 200 && status < 300) budget?.release(spent);
         return end(outcome, ctx, request.url);
@@ -62,18 +71,18 @@ export function createRetryLoop(options: RetryLoopOptions): SendRequest {
       if (n > ctx.settings.maxRetries) return end(outcome, ctx, request.url);
       const requested = outcome.response && requestedWaitMs(outcome.response.headers);
       if (requested !== undefined && requested > ctx.settings.maxRetryAfterMs) {
-        log.warn?.(`${labelOf(ctx)}: server asked to wait ${requested} ms, more than maxRetryAfterMs; not retrying`);
+        scope.retryRefused("retry-after", requested);
         return end(outcome, ctx, request.url);
       }
       const wait = requested ?? backoffDelay(n, ctx.settings);
       if (wait >= deadlineAt - Date.now()) return end(outcome, ctx, request.url);
       const cost = budget ? budget.acquire(outcome.failure?.kind === "timeout") : 0;
       if (cost === undefined) {
-        log.warn?.(`${labelOf(ctx)}: retry budget exhausted; failing fast`);
+        scope.retryRefused("budget", undefined);
         return end(outcome, ctx, request.url);
       }
       spent += cost;
-      log.debug?.(`${labelOf(ctx)}: retrying in ${wait} ms`);
+      scope.retryScheduled(n, wait, outcome);
       return sleep(wait, signal).then(
         () => attempt(n + 1),
         (cause: unknown) => {
@@ -84,6 +93,19 @@ export function createRetryLoop(options: RetryLoopOptions): SendRequest {
     };
     return attempt(1);
   };
+}
+
+/** The request with `extra` headers for one attempt (traceparent), its own headers untouched. */
+function withHeaders(request: OutgoingRequest, extra: Record<string, string>): OutgoingRequest {
+  const headers: HeaderSource = {
+    forEach(callback) {
+      request.headers.forEach((value, name) => {
+        if (!Object.hasOwn(extra, name.toLowerCase())) callback(value, name);
+      });
+      for (const name of Object.keys(extra)) callback(extra[name]!, name);
+    },
+  };
+  return { ...request, headers };
 }
 
 /** The host without parsing a whole URL (no port, no IPv6 brackets): the request URL is always absolute here. */

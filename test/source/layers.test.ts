@@ -25,7 +25,7 @@ const ALLOWED: Record<string, string[]> = {
   callback: ["internal", "errors", "types", "postgres"],
   postgres: ["errors"],
   mock: [],
-  entry: ["types", "errors", "internal", "transport", "client", "widget", "callback", "postgres", "mock", "generated"],
+  entry: ["types", "errors", "internal", "transport", "telemetry", "client", "widget", "callback", "postgres", "mock", "generated"],
   cli: ["entry"],
 };
 

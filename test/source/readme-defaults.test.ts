@@ -12,7 +12,7 @@ const rows = new Map([...table.matchAll(/^\| `(\w+)` \| [^|]+ \| ([^|]+) \|/gm)]
 describe("README configuration table", () => {
   it("lists every client option, the key and fetch included", () => {
     expect([...rows.keys()].sort()).toEqual(
-      [...Object.keys(CLIENT_DEFAULTS), "apiKey", "retryBudget", "logger", "headers", "fetch", "proxy"].sort(),
+      [...Object.keys(CLIENT_DEFAULTS), "apiKey", "retryBudget", "logger", "headers", "fetch", "proxy", "hooks", "telemetry"].sort(),
     );
   });
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { Enable3Error } from "../../src/index.js";
 import type { AttemptFailure, AttemptOutcome, CallSettings } from "../../src/transport/contract.js";
+import { SILENT_OBSERVER } from "../../src/transport/contract.js";
 import { createRedactor } from "../../src/transport/redact.js";
 import { createRetryLoop } from "../../src/transport/retry-loop.js";
 import { shouldRetry } from "../../src/transport/retry-policy.js";
@@ -41,7 +42,7 @@ async function run(outcome: AttemptOutcome) {
       return outcome;
     },
     budget: undefined,
-    log: {},
+    observer: SILENT_OBSERVER,
     redact: createRedactor("k-secret"),
   });
   const ctx = { operation: "test", settings, attempts: 0 };

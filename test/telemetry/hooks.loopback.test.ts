@@ -1,0 +1,95 @@
+// Hooks, for operators without OpenTelemetry: told each attempt, retry and failure with the operation,
+// the attempt, the status and the elapsed time; a hook that throws changes nothing and is reported once.
+import { describe, expect, it, vi } from "vitest";
+import { Enable3BadRequestError } from "../../src/index.js";
+import { clientFor } from "../helpers/client.js";
+import { reply, startScriptedServer } from "../helpers/http-server.js";
+
+describe("hooks", () => {
+  it("are told each attempt, the retry and the failure, in order", async () => {
+    const server = await startScriptedServer((_req, res) =>
+      server.requests.length === 1 ? reply(res, 503) : reply(res, 400, { message: "bad" }),
+    );
+    const seen: string[] = [];
+    const events: object[] = [];
+    const note = (line: string, event: object) => {
+      seen.push(line);
+      events.push(event);
+    };
+    const enable3 = clientFor(server.url, {
+      maxRetries: 2,
+      initialDelayMs: 1,
+      hooks: {
+        onRequest: (e) => note(`request ${e.attempt}`, e),
+        onResponse: (e) => note(`response ${e.attempt} ${e.status}`, e),
+        onRetry: (e) => note(`retry after ${e.attempt} (${e.status})`, e),
+        onError: (e) => note(`error ${e.error.name} ${e.status}`, e),
+      },
+    });
+    const error = await enable3.sendEvent({ userId: "u", eventId: "e", value: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Enable3BadRequestError);
+    expect(seen).toEqual([
+      "request 1",
+      "response 1 503",
+      "retry after 1 (503)",
+      "request 2",
+      "response 2 400",
+      "error Enable3BadRequestError 400",
+    ]);
+    for (const event of events) expect(event).toMatchObject({ operation: "sendEvent", method: "POST", urlTemplate: "/api/v1/event" });
+    expect(events[1]).toMatchObject({ elapsedMs: expect.any(Number) });
+    expect(events[2]).toMatchObject({ delayMs: expect.any(Number), failure: undefined });
+    expect((events[5] as { error: unknown }).error).toBe(error); // the very error the caller got
+  });
+
+  it("a hook that throws changes nothing, and is reported once through the logger", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const warn = vi.fn();
+    const logger = { error: () => {}, warn, info: () => {}, debug: () => {} };
+    const enable3 = clientFor(server.url, {
+      logger,
+      logLevel: "warn",
+      hooks: {
+        onRequest: () => {
+          throw new Error("metrics sink down");
+        },
+      },
+    });
+    for (let i = 0; i < 3; i++)
+      await expect(enable3.sendEvent({ userId: "u", eventId: "e", value: i })).resolves.toMatchObject({ id: expect.any(String) });
+    expect(server.requests).toHaveLength(3);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toBe("[enable3] hooks.onRequest threw (Error); its later throws are not reported");
+  });
+
+  it("with no logger listening, the report goes to the console, once", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const consoleWarn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const enable3 = clientFor(server.url, {
+        hooks: {
+          onResponse: () => {
+            throw new TypeError("oops");
+          },
+        },
+      });
+      await enable3.sendEvent({ userId: "u", eventId: "e", value: 1 });
+      await enable3.sendEvent({ userId: "u", eventId: "e", value: 2 });
+      expect(consoleWarn).toHaveBeenCalledTimes(1);
+      expect(consoleWarn.mock.calls[0]![0]).toMatch(/hooks\.onResponse threw \(TypeError\)/);
+    } finally {
+      consoleWarn.mockRestore();
+    }
+  });
+
+  it("are checked when the client is made", async () => {
+    const { Enable3ValidationError } = await import("../../src/index.js");
+    expect(() => clientFor("http://127.0.0.1:1", { hooks: { onRequst: () => {} } as never })).toThrow(Enable3ValidationError);
+    expect(() => clientFor("http://127.0.0.1:1", { hooks: { onRequest: 5 } as never })).toThrow(
+      /options\.hooks\.onRequest must be a function/,
+    );
+    expect(() => clientFor("http://127.0.0.1:1", { telemetry: { api: {} } as never })).toThrow(
+      /options\.telemetry must be openTelemetry\(\) from "enable3-client\/opentelemetry", or false/,
+    );
+  });
+});
