@@ -15,16 +15,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  * measure; the core's 16 kB leaves room for a clear structure, which is never traded for bytes.
  */
 export const BUDGETS = {
-  "enable3-client": { file: "dist/index.js", budget: 16 * 1024 },
+  // the target is 16 kB; 17 kB while what real networks, telemetry and the first-hour checks added to it
+  // is weighed (see CHANGELOG): everything below is counted, lazy chunks included
+  "enable3-client": { file: "dist/index.js", budget: 17 * 1024 },
   // the core and its node:http transport with what real networks need (the proxy route and CONNECT
   // tunnel, decompression, the shared pools, TLS and protocol failures read for what they mean), and
   // the OpenTelemetry instrumentation a Node client uses on its own when @opentelemetry/api is installed
-  "enable3-client (Node entry)": { file: "dist/index.node.js", budget: 20 * 1024, platform: "node" },
+  "enable3-client (Node entry)": { file: "dist/index.node.js", budget: 21 * 1024, platform: "node" },
   // the instrumentation alone: @opentelemetry/api is the app's own (an optional peer), not counted
   "enable3-client/opentelemetry": { file: "dist/opentelemetry.js", budget: 2 * 1024, external: ["@opentelemetry/api"] },
   // the hashes (about 6 kB) and the withdrawal receiver with its stores and the PostgreSQL layer (about 5 kB)
   "enable3-client/callback": { file: "dist/callback.js", budget: 12 * 1024 },
-  "enable3-client/widget": { file: "dist/widget.js", budget: 2.5 * 1024 },
+  // one abort listener per caller signal (internal/abort.ts) joined the cache
+  "enable3-client/widget": { file: "dist/widget.js", budget: 3 * 1024 },
 };
 
 /**

@@ -32,7 +32,7 @@ export {
   formatFieldPath,
 } from "./errors/classes.js";
 export type { components, operations, paths } from "./generated/enable3.js";
-export { formatApiDate } from "./internal/dates.js";
+export { formatApiDate, toApiDate } from "./internal/dates.js";
 export { WIDGET_URL_LIFETIME_MS } from "./internal/defaults.js";
 export type { CallErrorEvent, CallEvent, ClientHooks, RequestEvent, ResponseEvent, RetryEvent } from "./telemetry/hooks.js";
 export type { Telemetry } from "./telemetry/opentelemetry.js";

@@ -1,6 +1,7 @@
 // Withdrawal callbacks, their dates: Enable3 writes `createdAt` as yyyy-MM-dd'T'HH:mm:ss.SSSSSS with
 // no zone (an older version wrote yyyy-MM-dd HH:mm:ss); both are read as UTC, and written as the first.
 import { Enable3ValidationError } from "../errors/classes.js";
+import { utcDate } from "../internal/dates.js";
 
 /**
  * Both documented formats, no zone (read as UTC): `2024-02-22T10:00:00.123456` and `2024-02-22 10:00:00`.
@@ -11,19 +12,7 @@ export function parseCallbackDate(text: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/.exec(text);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, reads year 0024 as 24, not 1924
-  date.setUTCFullYear(y, mo - 1, d);
-  date.setUTCHours(h, mi, s, Math.floor(Number(`0.${m[7] ?? "0"}`) * 1000));
-  // a field out of range rolls over into the next one: refuse it instead
-  const same =
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === mo - 1 &&
-    date.getUTCDate() === d &&
-    date.getUTCHours() === h &&
-    date.getUTCMinutes() === mi &&
-    date.getUTCSeconds() === s;
-  return same ? date : undefined;
+  return utcDate(y, mo, d, h, mi, s, Math.floor(Number(`0.${m[7] ?? "0"}`) * 1000));
 }
 
 /**

@@ -1,5 +1,6 @@
 // Argument parsing on node:util parseArgs, with usage errors that exit 2 and name what was typed.
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { Enable3ValidationError, toApiDate } from "../index.js";
 
 /** A mistake in how the command was called: exit code 2, with the command's help hint. */
 export class UsageError extends Error {
@@ -119,21 +120,17 @@ export function pairs(values: string[] | undefined, flag: string): Record<string
   );
 }
 
-const API_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
-
 /**
- * A date flag: the API's `yyyy-MM-dd HH:mm:ss` (UTC) as is, or ISO 8601 (no zone means UTC),
- * checked before anything is sent: "yesterday" or 2024-02-31 is a usage error.
+ * A date flag, by the library's one rule (`toApiDate`): `yyyy-MM-dd HH:mm:ss` (UTC), or ISO 8601 with a
+ * zone (converted), checked before anything is sent: "yesterday", 2024-02-31 or a zoneless ISO time is
+ * a usage error naming the flag. Resolves to the text the API gets.
  */
-export function apiDateFlag(value: string | undefined, flag: string): string | Date | undefined {
+export function apiDateFlag(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
-  const bad = () => new UsageError(`--${flag} must be "yyyy-MM-dd HH:mm:ss" (UTC) or ISO 8601 like 2024-02-22T10:00:00Z, got "${value}"`);
-  if (!API_DATE.test(value) && !ISO_DATE.test(value)) throw bad();
-  const [date, time = "00:00"] = value.split(/[ T]/);
-  const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(value);
-  const parsed = new Date(zoned ? value : `${date}T${time}Z`);
-  // a date that does not exist (2024-02-31, 10:61) parses to another day or not at all
-  if (Number.isNaN(parsed.getTime()) || (!zoned && parsed.toISOString().slice(0, 16) !== `${date}T${time.slice(0, 5)}`)) throw bad();
-  return API_DATE.test(value) ? value : parsed;
+  try {
+    return toApiDate(value, `--${flag}`);
+  } catch (error) {
+    if (error instanceof Enable3ValidationError) throw new UsageError(`--${flag} ${error.problem}, got "${value}"`);
+    throw error;
+  }
 }

@@ -52,6 +52,6 @@ function fieldValue(field: keyof WithdrawalCallback, spec: FieldSpec, given: str
     return given;
   }
   if (field !== "createdAt" || parseCallbackDate(given)) return given; // Enable3's own formats go as typed
-  const date = apiDateFlag(given, spec.flag);
-  return typeof date === "string" ? given : formatCallbackDate(date as Date);
+  // any other form the API's one rule takes (ISO 8601 with a zone), written as Enable3 writes callbacks
+  return formatCallbackDate(parseCallbackDate(apiDateFlag(given, spec.flag)!)!);
 }

@@ -109,7 +109,7 @@ const PER_CALL: readonly NumericOption[] = ["maxRetries", "timeoutMs", "deadline
 
 export function resolveClientSettings(options: ClientOptions): ClientSettings {
   const o = check.plainObject(options, "options") as unknown as ClientOptions;
-  const apiKey = apiKeyOf(o.apiKey ?? fromEnvironment("ENABLE3_API_KEY"));
+  const apiKey = apiKeyOf(o.apiKey);
   if (o.fetch !== undefined && typeof o.fetch !== "function") throw new Enable3ValidationError("options.fetch", "must be a function");
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
@@ -173,12 +173,35 @@ function numeric(o: Partial<Record<NumericOption, unknown>>, key: NumericOption,
 }
 
 /** The key goes into a header: a value with control characters would make fetch throw an error quoting it. */
-function apiKeyOf(value: unknown): string {
+/**
+ * The key, from the option or else the environment; errors name the one it came from. The key goes
+ * into a header: a value with control characters would make fetch throw an error quoting it.
+ */
+function apiKeyOf(option: unknown): string {
+  const fromOption = option !== undefined;
+  const env = fromOption ? undefined : environment("ENABLE3_API_KEY");
+  const value = fromOption ? option : env?.value;
+  const field = fromOption ? "options.apiKey" : "ENABLE3_API_KEY";
   if (typeof value !== "string" || value.trim() === "") {
-    throw new Enable3ValidationError("options.apiKey", "is required (set ENABLE3_API_KEY or pass apiKey)");
+    if (env?.denied) {
+      throw new Enable3ValidationError(
+        "options.apiKey",
+        "is required, and ENABLE3_API_KEY could not be read: this runtime does not let the SDK read the environment (Deno: --allow-env=ENABLE3_API_KEY), so pass apiKey",
+      );
+    }
+    throw new Enable3ValidationError(
+      "options.apiKey",
+      fromOption ? "must be a non-blank string" : "is required (set ENABLE3_API_KEY or pass apiKey)",
+    );
+  }
+  if (/^\s|\s$/.test(value)) {
+    throw new Enable3ValidationError(
+      field,
+      "begins or ends with a space or line break (a key read from a file keeps its newline): remove it (value not shown)",
+    );
   }
   if (!/^[\x21-\x7e]+$/.test(value)) {
-    throw new Enable3ValidationError("options.apiKey", "must be printable ASCII with no spaces (value not shown)");
+    throw new Enable3ValidationError(field, "must be printable ASCII with no spaces (value not shown)");
   }
   return value;
 }
@@ -200,17 +223,22 @@ function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOption
 }
 
 /**
- * An environment variable where the runtime has an environment (Node, Bun, Deno), else undefined:
- * never a throw, also where reading it is not permitted (Deno without --allow-env) or absent (workers).
+ * An environment variable where the runtime has an environment (Node, Bun, Deno); never a throw, also
+ * where reading it is not permitted (Deno without --allow-env: `denied`) or there is none (workers).
+ * An empty variable counts as unset.
  */
-function fromEnvironment(name: string): string | undefined {
+function environment(name: string): { value: string | undefined; denied: boolean } {
   try {
     const g = globalThis as {
       process?: { env?: Record<string, string | undefined> };
       Deno?: { env: { get(n: string): string | undefined } };
     };
-    return (g.Deno ? g.Deno.env.get(name) : g.process?.env?.[name]) || undefined;
+    return { value: (g.Deno ? g.Deno.env.get(name) : g.process?.env?.[name]) || undefined, denied: false };
   } catch {
-    return undefined;
+    return { value: undefined, denied: true };
   }
+}
+
+function fromEnvironment(name: string): string | undefined {
+  return environment(name).value;
 }

@@ -10,9 +10,9 @@ type Schemas = components["schemas"];
 export function eventBody(input: EventInput, field = "event"): Schemas["AppEventDto"] {
   const e = check.plainObject(input, field);
   const body: Schemas["AppEventDto"] = {
-    id: e.id === undefined ? crypto.randomUUID() : check.nonBlankString(e.id, `${field}.id`),
-    userId: check.nonBlankString(e.userId, `${field}.userId`),
-    eventId: check.nonBlankString(e.eventId, `${field}.eventId`),
+    id: e.id === undefined ? crypto.randomUUID() : check.identifier(e.id, `${field}.id`),
+    userId: check.identifier(e.userId, `${field}.userId`),
+    eventId: check.identifier(e.eventId, `${field}.eventId`),
     value: check.numberIn(e.value, `${field}.value`),
     createdAt: apiDate(e.createdAt, `${field}.createdAt`),
   };
@@ -23,7 +23,7 @@ export function eventBody(input: EventInput, field = "event"): Schemas["AppEvent
 export function revenueBody(input: RevenueInput, field = "revenue"): Schemas["RevenueDto"] {
   const r = check.plainObject(input, field);
   return {
-    requestId: r.requestId === undefined ? crypto.randomUUID() : check.nonBlankString(r.requestId, `${field}.requestId`),
+    requestId: r.requestId === undefined ? crypto.randomUUID() : check.identifier(r.requestId, `${field}.requestId`),
     revenue: check.numberIn(r.revenue, `${field}.revenue`),
     date: apiDate(r.date, `${field}.date`),
   };
@@ -33,8 +33,8 @@ export function segmentsBody(input: SegmentAssignments, field = "assignments"): 
   return check.nonEmptyArray(input, field).map((item, i) => {
     const s = check.plainObject(item, `${field}[${i}]`);
     return {
-      userId: check.nonBlankString(s.userId, `${field}[${i}].userId`),
-      segmentIds: check.stringArray(s.segmentIds, `${field}[${i}].segmentIds`, { nonEmpty: true }),
+      userId: check.identifier(s.userId, `${field}[${i}].userId`),
+      segmentIds: check.stringArray(s.segmentIds, `${field}[${i}].segmentIds`, { nonEmpty: true, ids: true }),
     };
   });
 }

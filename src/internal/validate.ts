@@ -11,9 +11,20 @@ export function nonBlankString(value: unknown, field: string): string {
   return value;
 }
 
+/** C0 and C1 control characters, and DEL: an id is printed in logs, terminals and dead letters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** An id (user, event, request, segment): a non-blank string with no control character in it. */
+export function identifier(value: unknown, field: string): string {
+  const id = nonBlankString(value, field);
+  if (CONTROL.test(id)) throw new Enable3ValidationError(field, "must not hold control characters (a terminal or log would act on them)");
+  return id;
+}
+
 /** A user id goes into a URL path segment: "." and ".." would be resolved away by URL parsing. */
 export function userId(value: unknown, field = "userId"): string {
-  const id = nonBlankString(value, field);
+  const id = identifier(value, field);
   if (id === "." || id === "..") throw new Enable3ValidationError(field, `must not be "${id}"`);
   return id;
 }
@@ -36,9 +47,10 @@ export function nonEmptyArray(value: unknown, field: string): unknown[] {
   return value;
 }
 
-export function stringArray(value: unknown, field: string, { nonEmpty = false } = {}): string[] {
+/** An array of non-blank strings; `ids` asks for identifiers (no control characters) in it. */
+export function stringArray(value: unknown, field: string, { nonEmpty = false, ids = false } = {}): string[] {
   const list = nonEmpty ? nonEmptyArray(value, field) : Array.isArray(value) ? value : notArray(value, field);
-  return list.map((item, i) => nonBlankString(item, `${field}[${i}]`));
+  return list.map((item, i) => (ids ? identifier : nonBlankString)(item, `${field}[${i}]`));
 }
 
 export function httpUrl(value: unknown, field: string): string {
@@ -76,7 +88,15 @@ export function baseUrl(value: unknown, field = "baseUrl"): string {
   if (url.search !== "" || url.hash !== "" || text.includes("?") || text.includes("#")) {
     throw new Enable3ValidationError(field, `must not have a query or fragment, got "${text}"`);
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  const path = url.pathname.replace(/\/+$/, "");
+  // the SDK writes every operation's whole path: a base that ends in one doubles it, and every call 404s
+  if (/\/api(\/v1)?$/i.test(path)) {
+    throw new Enable3ValidationError(
+      field,
+      `must be the API's root, without ${path.slice(path.search(/\/api(\/v1)?$/i))} (the SDK adds /api/v1/… itself), got "${text}"`,
+    );
+  }
+  return `${url.origin}${path}`;
 }
 
 /** A JSON-style object: not null, not an array. */
@@ -141,6 +161,8 @@ export function plainObject(value: unknown, field: string): Record<string, unkno
   if (!isRecord(value)) throw new Enable3ValidationError(field, `must be an object, got ${typeName(value)}`);
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
+    // an own "__proto__" (JSON.parse makes one) would set the copy's prototype: fields read through it
+    if (key === "__proto__") throw new Enable3ValidationError(`${field}.__proto__`, "is not a field (it would set the object's prototype)");
     try {
       copy[key] = value[key];
     } catch (error) {

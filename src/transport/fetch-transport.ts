@@ -1,5 +1,7 @@
 // The transport over a fetch function (the global one, or the caller's): used everywhere but where a
 // faster one is chosen. I/O only: the rules it applies (attempt-policy.ts) are every transport's.
+
+import { whenAborted } from "../internal/abort.js";
 import {
   abortedAlready,
   armAttemptTimer,
@@ -36,8 +38,7 @@ export function createFetchAttempt(fetchImpl: typeof fetch): Attempt {
       ended = failure;
       controller.abort(new DOMException(`${failure.kind} reached`, "TimeoutError"));
     });
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopWaiting = signal === undefined ? undefined : whenAborted(signal, () => controller.abort(signal.reason));
     // "never follow" is asked for as "manual", so a redirect is recognised by its status (or, in
     // browsers, its opaque type) rather than by the wording of a runtime's error
     const refuse = refusesRedirects(request);
@@ -64,7 +65,7 @@ export function createFetchAttempt(fetchImpl: typeof fetch): Attempt {
       return { failure: ended ?? failureOf(cause) };
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      stopWaiting?.();
     }
   };
 }

@@ -5,6 +5,7 @@
 // Only the `node` export condition loads this file; every other runtime keeps the fetch transport.
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { brotliDecompress, type CompressCallback, gunzip, inflate } from "node:zlib";
+import { whenAborted } from "../internal/abort.js";
 import {
   abortedAlready,
   armAttemptTimer,
@@ -78,7 +79,7 @@ export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (onAbort) signal!.removeEventListener("abort", onAbort);
+        stopWaiting?.();
         resolve(outcome);
       };
       const fail = (failure: AttemptFailure) => {
@@ -86,7 +87,7 @@ export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch
         finish({ failure });
       };
       // listened to only when the caller gave a signal: most calls have none
-      const onAbort = signal && (() => fail({ kind: "aborted", cause: signal.reason }));
+      let stopWaiting: (() => void) | undefined;
       let req: ClientRequest;
       try {
         req = pool.request(
@@ -128,7 +129,7 @@ export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch
       }
       // armed only once the request exists, so nothing can fire at a request that was never made
       timer = armAttemptTimer(ctx, deadlineAt, fail);
-      if (onAbort) signal!.addEventListener("abort", onAbort, { once: true });
+      if (signal) stopWaiting = whenAborted(signal, () => fail({ kind: "aborted", cause: signal.reason }));
       req.on("error", (cause) => finish({ failure: cause instanceof Ended ? cause.failure : failureIn(pool, cause) }));
       req.on("upgrade", (_res, socket) => {
         socket.destroy();

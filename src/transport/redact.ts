@@ -5,11 +5,23 @@ export const REDACTED = "[redacted]";
 
 export type Redactor = <T>(value: T) => T;
 
+/**
+ * Below this length a secret is redacted only where it stands alone (not inside a longer word): a
+ * short test key such as "sock" would otherwise turn "socket hang up" into "[redacted]et hang up".
+ * A real key is far longer, and is removed wherever it appears.
+ */
+const WHOLE_WORD_BELOW = 16;
+
 export function createRedactor(...secrets: string[]): Redactor {
+  const wordPatterns = secrets
+    .filter((secret) => secret.length < WHOLE_WORD_BELOW)
+    .map((secret) => new RegExp(`(?<![A-Za-z0-9])${secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"));
+  const long = secrets.filter((secret) => secret.length >= WHOLE_WORD_BELOW);
   const scrub = (value: unknown): unknown => {
     if (typeof value === "string") {
       let text = value;
-      for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(REDACTED);
+      for (const secret of long) if (text.includes(secret)) text = text.split(secret).join(REDACTED);
+      for (const pattern of wordPatterns) text = text.replace(pattern, REDACTED);
       return text;
     }
     if (Array.isArray(value)) return value.map(scrub);

@@ -28,7 +28,8 @@ export function createRetryLoop(options: RetryLoopOptions): SendRequest {
   const { observer, redact, budget } = options;
   // where the call went, for messages only: a call that succeeds never parses its URL
   const place = (ctx: CallContext, url: string) => {
-    ctx.path ??= urlPath(url);
+    // a path holds the caller's ids, and so anything they hold: redacted like the rest of an error
+    ctx.path ??= redact(urlPath(url));
     ctx.host ??= urlHost(url);
   };
   const end = (outcome: AttemptOutcome, ctx: CallContext, url: string): TransportResponse => {

@@ -1,5 +1,6 @@
 // Retry policy: which outcomes are retried (the one rule, shouldRetry, that the retry loop asks and
 // every error's `retryable` reports) and how long to wait before the next attempt.
+import { whenAborted } from "../internal/abort.js";
 import type { AttemptOutcome } from "./contract.js";
 
 /** How a client retries: how many times, how long it waits, and after which statuses. */
@@ -62,14 +63,16 @@ export function requestedWaitMs(headers: Pick<Headers, "get">, now: number = Dat
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stopWaiting?.();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopWaiting =
+      signal === undefined
+        ? undefined
+        : whenAborted(signal, () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          });
   });
 }

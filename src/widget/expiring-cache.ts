@@ -1,6 +1,7 @@
 // An expiring LRU cache with single flight, for widget URLs and SDK tokens: fetched on every page
 // view or app start, yet valid for a day.
 import { Enable3AbortError } from "../errors/classes.js";
+import { whenAborted } from "../internal/abort.js";
 import { WIDGET_CACHE_DEFAULTS } from "../internal/defaults.js";
 import { MAX_TIMER_MS, numberIn, plainObject } from "../internal/validate.js";
 
@@ -73,8 +74,8 @@ export class ExpiringCache<V> {
         reject(abortError(signal));
         if (--flight.waiting === 0) flight.controller.abort(signal.reason);
       };
-      signal.addEventListener("abort", onAbort, { once: true });
-      flight.promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+      const stopWaiting = whenAborted(signal, onAbort);
+      flight.promise.then(resolve, reject).finally(stopWaiting);
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEnable3Client, Enable3ValidationError, formatApiDate } from "../../src/index.js";
+import { createEnable3Client, Enable3ValidationError, formatApiDate, toApiDate } from "../../src/index.js";
 import { countingFetch } from "../helpers/client.js";
 
 describe("formatApiDate", () => {
@@ -50,5 +50,48 @@ describe("formatApiDate without a general formatter", () => {
     const after = formatApiDate(new Date());
     const sent = JSON.parse(bodies[0]!).createdAt;
     expect(sent >= before && sent <= after).toBe(true);
+  });
+});
+
+describe("one date rule: a Date, yyyy-MM-dd HH:mm:ss, or ISO 8601 with a zone", () => {
+  const sent = async (createdAt: Date | string) => {
+    const bodies: string[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      bodies.push(String(init.body));
+      return new Response(null, { status: 201 });
+    }) as unknown as typeof globalThis.fetch;
+    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+    await enable3.sendEvent({ userId: "u", eventId: "e", value: 1, createdAt });
+    await enable3.sendRevenue({ revenue: 1, date: createdAt });
+    return bodies.map((b) => JSON.parse(b).createdAt ?? JSON.parse(b).date);
+  };
+
+  it.each([
+    ["the API's own format, as it is", "2024-02-22 10:00:00", "2024-02-22 10:00:00"],
+    ["ISO 8601 in UTC", "2024-02-22T10:00:00Z", "2024-02-22 10:00:00"],
+    ["ISO 8601 with an offset, converted to UTC", "2024-02-22T12:30:15+02:00", "2024-02-22 10:30:15"],
+    ["ISO 8601 with a fraction and a negative offset", "2024-02-22T23:00:00.123456-03:00", "2024-02-23 02:00:00"],
+    ["ISO 8601 without seconds", "2024-02-22T10:00Z", "2024-02-22 10:00:00"],
+  ])("%s", async (_name, given, expected) => {
+    expect(await sent(given)).toEqual([expected, expected]);
+    expect(toApiDate(given)).toBe(expected);
+  });
+
+  it.each([
+    ["free text", "yesterday", /must be "yyyy-MM-dd HH:mm:ss" \(UTC\), ISO 8601 with a zone such as 2024-02-22T10:00:00Z, or a Date/],
+    ["an ISO time without a zone (ambiguous)", "2024-02-22T10:00:00", /has no time zone: add Z \(UTC\) or an offset/],
+    ["a day that does not exist", "2024-02-31 10:00:00", /is not a real date and time/],
+    ["an hour that does not exist", "2024-02-22T24:00:00Z", /is not a real date and time/],
+    ["a date only", "2024-02-22", /must be "yyyy-MM-dd HH:mm:ss"/],
+    ["an empty string", "", /must be "yyyy-MM-dd HH:mm:ss"/],
+  ])("%s is refused before anything is sent, naming the field", async (_name, given, message) => {
+    const { fetch, calls } = countingFetch();
+    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+    const error = await enable3.sendEvent({ userId: "u", eventId: "e", value: 1, createdAt: given }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Enable3ValidationError);
+    expect((error as Enable3ValidationError).field).toBe("event.createdAt");
+    expect((error as Error).message).toMatch(message);
+    await expect(enable3.sendRevenue({ revenue: 1, date: given })).rejects.toThrow(/^revenue\.date /);
+    expect(calls).toEqual([]);
   });
 });
