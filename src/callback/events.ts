@@ -2,6 +2,7 @@
 // handed to the hook for that outcome, and failures written to the logger. A hook or logger that
 // throws changes nothing (the answer is already decided) and is reported once. No event, message or
 // line carries a secret, a signature, a header or the body.
+import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { Logger } from "../transport/log.js";
 
 /** Why a delivery was refused (4xx): the sender should not send these bytes again. */
@@ -105,7 +106,7 @@ export interface Reporter {
 }
 
 /** Hands each event to its hook and failures to the logger, never letting either throw. */
-export function createReporter(hooks: ReceiverHooks, logger: ReceiverLogger | null): Reporter {
+export function createReporter(hooks: ReceiverHooks, logger: ReceiverLogger | null, telemetry?: Telemetry): Reporter {
   const reported = new Set<string>();
   const write = (level: "error" | "warn", line: string) => {
     try {
@@ -121,6 +122,16 @@ export function createReporter(hooks: ReceiverHooks, logger: ReceiverLogger | nu
   };
   const emit = (event: ReceiverEvent) => {
     if (event.outcome === "failed") write("error", failureLine(event));
+    try {
+      telemetry?.receiverDelivery?.({
+        outcome: event.outcome,
+        reason: "reason" in event ? event.reason : undefined,
+        status: event.status,
+        elapsedMs: event.elapsedMs,
+      });
+    } catch {
+      // the app's metrics pipeline must never change a delivery's outcome
+    }
     const name = HOOK_OF[event.outcome];
     const hook = hooks[name] as ((event: ReceiverEvent) => unknown) | undefined;
     if (!hook) return;

@@ -23,6 +23,10 @@ export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
     if (options[hook] !== undefined && typeof options[hook] !== "function")
       throw new Enable3ValidationError(hook, "must be a function when given");
   }
+  const { telemetry } = options;
+  if (telemetry !== undefined && telemetry !== false && (typeof telemetry !== "object" || telemetry === null || !("signal" in telemetry))) {
+    throw new Enable3ValidationError("telemetry", 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
+  }
   const d = RECEIVER_DEFAULTS;
   return {
     secrets: [...secrets] as string[],

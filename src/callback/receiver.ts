@@ -3,6 +3,8 @@
 // for a delivery refused before anything ran (its signature, payload or upload); 5xx (retry) for the rest. A transaction runs under a store's
 // claim, so concurrent and repeated deliveries run the handler once, and a failed run is released
 // for the next delivery. The two adapters (fetch, node:http) only read the body and write the answer.
+
+import type { Telemetry } from "../telemetry/opentelemetry.js";
 import {
   createReporter,
   type FailureReason,
@@ -52,6 +54,8 @@ export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
   leaseMs?: number | undefined;
   /** Where failures (5xx) and throwing hooks are written; `null` for nowhere. @default console */
   logger?: ReceiverLogger | null | undefined;
+  /** OpenTelemetry metrics of the deliveries (by outcome, and their duration): `openTelemetry()` from `enable3-client/opentelemetry`. */
+  telemetry?: Telemetry | false | undefined;
 }
 
 /** The parts of a node:http response the receiver uses: `http.ServerResponse`, Express's `res` and Fastify's `reply.raw` fit. */
@@ -127,7 +131,7 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
   const settings = settingsOf(options);
   const { store, onWithdrawal, secrets, leaseMs, inFlightWaitMs } = settings;
   const limits: BodyLimits = { maxBytes: settings.maxBodyBytes, timeoutMs: settings.bodyTimeoutMs };
-  const reporter = createReporter(options, options.logger === undefined ? console : options.logger);
+  const reporter = createReporter(options, options.logger === undefined ? console : options.logger, options.telemetry || undefined);
 
   /** One delivery, from its method, signature and body to its answer; reports the outcome on the way. */
   async function deliver(method: string | undefined, signature: SignatureHeader, read: () => Promise<BodyRead>): Promise<Answer> {

@@ -40,6 +40,35 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
 export interface Telemetry {
   /** @internal what the client's observer joins in */
   readonly signal: unknown;
+  /** @internal counts a withdrawal receiver's deliveries */
+  readonly receiverDelivery?: ((delivery: ReceiverDelivery) => void) | undefined;
+}
+
+/** One delivery to a withdrawal receiver, as its metrics see it (never the transactionId: it is unbounded). */
+export interface ReceiverDelivery {
+  outcome: "processed" | "duplicate" | "refused" | "failed";
+  reason?: string | undefined;
+  status: number;
+  elapsedMs: number;
+}
+
+/** The withdrawal receiver's metrics: deliveries by outcome, and how long each took to answer. */
+export function receiverMetrics(api: OpenTelemetryApi): (delivery: ReceiverDelivery) => void {
+  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
+  const deliveries = meter.createCounter("enable3.callback.deliveries", {
+    description: "Withdrawal callbacks received, by outcome (processed, duplicate, refused, failed).",
+  });
+  const duration = meter.createHistogram("enable3.callback.duration", {
+    unit: "s",
+    description: "Time from a withdrawal callback's arrival to its answer.",
+    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+  });
+  return ({ outcome, reason, status, elapsedMs }) => {
+    const attributes: Attributes = { "enable3.outcome": outcome, "http.response.status_code": status };
+    if (reason !== undefined) attributes["enable3.reason"] = reason;
+    deliveries.add(1, attributes);
+    duration.record(elapsedMs / 1000, attributes);
+  };
 }
 
 /** Spans and metrics for each call, on the given API. */
