@@ -124,7 +124,7 @@ export async function sendInBulk<I, B>(
     onProgress,
     onSettled,
     collectDelivered = BULK_DEFAULTS.collectDelivered,
-    collectFailed = true,
+    collectFailed = BULK_DEFAULTS.collectFailed,
     signal,
     ...requestOptions
   } = o;

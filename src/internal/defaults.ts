@@ -1,5 +1,6 @@
-// Every default of the SDK in one file: the code reads them from here, the option docs repeat them as
-// @default, and a test holds the README's configuration table to them. One object per area, so a
+// The default of every option in one file: the code reads them from here, the option docs repeat them
+// as @default, and a test holds the README's configuration table to them (fixed limits that are not
+// options, such as a redirect's 64 KiB drain, stay beside the code they bound). One object per area, so a
 // bundle carries only the defaults of what it uses.
 export const CLIENT_DEFAULTS = {
   baseUrl: "https://integration.enable3.io",
@@ -21,7 +22,7 @@ export const WIDGET_CACHE_DEFAULTS = { maxEntries: 1000, refreshMarginMs: 5 * 60
 /** The withdrawal receiver (callback/receiver.ts): a callback is a few hundred bytes, sent in one go. */
 export const RECEIVER_DEFAULTS = { maxBodyBytes: 64 * 1024, bodyTimeoutMs: 10_000, inFlightWaitMs: 10_000, leaseMs: 60_000 } as const;
 
-export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true } as const;
+export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true, collectFailed: true } as const;
 
 /** The documented lifetime of a widget URL's token: the expiry assumed when the URL carries no readable JWT. */
 export const WIDGET_URL_LIFETIME_MS = 24 * 60 * 60 * 1000;

@@ -3,15 +3,15 @@
 /** How much a {@link Logger} hears: `"off"` (the default) to `"debug"` (a line per attempt). */
 export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
 
-/** Anything console-compatible. */
+/** Anything console-compatible: the client writes at `warn` and `debug`. */
 export interface Logger {
-  /** A call gave up. */
+  /** Not written by the client: a call that fails throws its error to the caller instead. */
   error(message: string): void;
-  /** The SDK stopped retrying early (budget, Retry-After). */
+  /** The SDK stopped retrying early (the retry budget, a Retry-After over maxRetryAfterMs), or a hook threw (once per hook). */
   warn(message: string): void;
-  /** Notable events. */
+  /** Not written by the client today. */
   info(message: string): void;
-  /** A line per attempt and wait. */
+  /** A line per attempt, and per wait before a retry. */
   debug(message: string): void;
 }
 
