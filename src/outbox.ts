@@ -10,3 +10,7 @@ export { fileStore } from "./outbox/file-store.js";
 export type { OutboxAttemptInfo, OutboxDeadInfo, OutboxHooks, OutboxRetryInfo } from "./outbox/hooks.js";
 export type { CloseOptions, EnqueueOptions, Outbox, OutboxOptions, OutboxStats } from "./outbox/outbox.js";
 export { createOutbox } from "./outbox/outbox.js";
+export type { PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";
+export { postgresStore } from "./outbox/postgres-store.js";
+export type { MigrateResult } from "./postgres/migrate.js";
+export type { SqlClient, SqlPool, SqlPoolClient, SqlResult } from "./postgres/sql-client.js";
