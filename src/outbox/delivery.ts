@@ -22,6 +22,8 @@ export interface Delivery {
   inFlight(): number;
   /** Stops taking records; lets those in flight finish for up to `timeoutMs`, then aborts them (they stay queued). */
   stop(timeoutMs: number): Promise<void>;
+  /** Aborts the requests in flight now (a stop under way ends without waiting for them). */
+  hurry(): void;
 }
 
 /** How long the loop waits after the store failed to hand out records before it asks again. */
@@ -204,6 +206,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
 
   return {
     inFlight: () => inFlight,
+    hurry: () => abortCalls.abort(new Enable3AbortError("the outbox closed")),
     async stop(timeoutMs) {
       stopping = true;
       stopTaking.abort();

@@ -68,7 +68,10 @@ export interface OutboxStats {
 
 /** Options of {@link Outbox.close}. */
 export interface CloseOptions {
-  /** How long requests in flight may take to finish before they are aborted (they stay queued). @default 10000 */
+  /**
+   * How long requests in flight may take to finish before they are aborted (they stay queued). Calling
+   * close again with 0 while it waits aborts them at once. @default 10000
+   */
   timeoutMs?: number | undefined;
 }
 
@@ -208,6 +211,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     },
     close(options) {
       const timeoutMs = check.numberIn(options?.timeoutMs ?? OUTBOX_DEFAULTS.closeTimeoutMs, "options.timeoutMs", 0);
+      if (closed && timeoutMs === 0) delivery?.hurry(); // closing again, in a hurry: abort what is in flight
       closed ??= opening.then(
         async (s) => {
           await delivery?.stop(timeoutMs);
