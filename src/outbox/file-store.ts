@@ -169,6 +169,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
           marks.queue(segment, sealMark(segment.count));
           active = undefined;
           await file.close();
+          await compact(segment); // its records may all be settled already
         }
       } catch (error) {
         const code = errnoCode(error) ?? (error as Error).message;
