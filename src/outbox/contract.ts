@@ -54,6 +54,7 @@ export type Settlement =
 
 /** A record given up on: what `outbox.dead()` lists. */
 export interface DeadRecord {
+  /** An event or a revenue report. */
   kind: OutboxKind;
   /** The event id or revenue requestId it was (and, replayed, will again be) sent with. */
   id: string;

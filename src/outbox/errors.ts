@@ -25,7 +25,7 @@ export type OutboxErrorReason =
  * catch (e) { if (e instanceof Enable3OutboxError && e.reason === "full") shedLoad(); }
  */
 export class Enable3OutboxError extends Enable3Error {
-  /** The class's name (see {@link Enable3Error.name}). */
+  /** The class's name: it survives serialisation where `instanceof` does not. */
   override name = "Enable3OutboxError";
   /** Why it failed, as a stable name. */
   readonly reason: OutboxErrorReason;

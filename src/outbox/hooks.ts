@@ -27,12 +27,15 @@ export interface OutboxAttemptInfo {
 
 /** Told to `onRetry`: the attempt failed in a way that may pass; the record is tried again after `delayMs`. */
 export interface OutboxRetryInfo extends OutboxAttemptInfo {
+  /** Why the attempt failed. */
   error: Enable3Error;
+  /** How long the record waits before its next attempt, ms. */
   delayMs: number;
 }
 
 /** Told to `onDead`: the record was given up on (the API refused it, or it kept failing for `retryForMs`). */
 export interface OutboxDeadInfo extends OutboxAttemptInfo {
+  /** Why it was given up on: the API's refusal, or the last failure. */
   error: Enable3Error;
   /** The record as `dead()` lists it. */
   record: DeadRecord;

@@ -5,7 +5,7 @@ import { eventBody, revenueBody } from "../client/request-bodies.js";
 import { Enable3AbortError, Enable3ValidationError } from "../errors/classes.js";
 import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";
-import type { EventInput, RevenueInput } from "../types/api.js";
+import type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "../types/api.js";
 import type { DeadRecord, JsonValue, NewRecord, OutboxStore, StoreSession } from "./contract.js";
 import { type Delivery, startDelivery } from "./delivery.js";
 import { Enable3OutboxError } from "./errors.js";
@@ -75,6 +75,12 @@ export interface CloseOptions {
   timeoutMs?: number | undefined;
 }
 
+/** What {@link Outbox.replay} resolves to. */
+export interface ReplayResult {
+  /** How many dead records were queued again. */
+  replayed: number;
+}
+
 /** A durable outbox: see {@link createOutbox}. */
 export interface Outbox {
   /**
@@ -83,12 +89,12 @@ export interface Outbox {
    * invalid input (Enable3ValidationError) or when the store cannot take it (Enable3OutboxError).
    * @example const { id } = await outbox.enqueue({ userId: "u1", eventId: "deposit", value: 50 });
    */
-  enqueue(event: EventInput, options?: EnqueueOptions): Promise<{ id: string }>;
+  enqueue(event: EventInput, options?: EnqueueOptions): Promise<SendEventResult>;
   /**
    * Stores a revenue report, like {@link Outbox.enqueue}; its `requestId` is fixed the same way.
    * @example const { requestId } = await outbox.enqueueRevenue({ revenue: 1250.5 });
    */
-  enqueueRevenue(revenue: RevenueInput, options?: EnqueueOptions): Promise<{ requestId: string }>;
+  enqueueRevenue(revenue: RevenueInput, options?: EnqueueOptions): Promise<SendRevenueResult>;
   /**
    * Resolves once everything enqueued before the call is delivered or dead (a record waiting out a
    * backoff is waited for). Rejects with Enable3AbortError when `signal` fires first.
@@ -115,7 +121,7 @@ export interface Outbox {
    * Queues dead records again (those with these ids, or all of them), with the same ids and bodies.
    * @example const { replayed } = await outbox.replay();
    */
-  replay(ids?: readonly string[]): Promise<{ replayed: number }>;
+  replay(ids?: readonly string[]): Promise<ReplayResult>;
   /**
    * Resolves once the store is open (every method waits for it anyway); rejects with why it could not
    * be, e.g. another process holds the directory (Enable3OutboxError, reason `"locked"`).

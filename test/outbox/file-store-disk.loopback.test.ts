@@ -98,22 +98,25 @@ describe("fileStore on real disks", () => {
     const dir = await makeTempDir("enable3-compact");
     const attempts: number[] = [];
     let due = 0;
+    let retried!: () => void;
+    const firstRetry = new Promise<void>((resolve) => (retried = resolve));
     const first = open(
       dir,
       {
-        initialDelayMs: 1_500,
-        maxDelayMs: 1_500,
+        initialDelayMs: 2_000,
+        maxDelayMs: 2_000,
         onRetry: (i) => {
           attempts.push(i.attempt);
           due = Date.now() + i.delayMs;
+          retried();
         },
       },
       { segmentBytes: 4096 },
     );
     for (let i = 0; i < 200; i++) await first.enqueue({ id: `e${i}`, userId: "u", eventId: "deposit", value: i });
+    await firstRetry;
     await expect.poll(() => first.stats().pending + first.stats().inFlight).toBe(1);
     await expect.poll(async () => (await readdir(dir)).filter((n) => /^\d{10}\.log$/.test(n))).toHaveLength(2); // the one holding e0, and the last
-    console.log("SEGS", await readdir(dir));
     await first.close();
     fail = false;
     const delivered: number[] = [];
