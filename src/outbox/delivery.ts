@@ -41,7 +41,8 @@ export function startDelivery(o: DeliveryOptions): Delivery {
   const wakers: Record<OutboxKind, (() => void) | undefined> = { event: undefined, revenue: undefined };
   const runs: Promise<unknown>[] = [];
   const started = new Set<OutboxKind>();
-  let held = 0; // taken from the store and not settled: queued here or in flight
+  const readAhead = Math.max(128, o.concurrency * 8);
+  let held = 0; // taken from the store and not yet done with: queued here or in flight
   let inFlight = 0;
   let freed: (() => void) | undefined;
   let stopping = false;
@@ -55,6 +56,8 @@ export function startDelivery(o: DeliveryOptions): Delivery {
 
   // Settlements are written in batches: one store write per turn of the event loop, hooks after it.
   const settle = (settlement: Settlement, after: () => void = () => {}) => {
+    held--;
+    freed?.();
     pending.push({ settlement, after });
     if (pending.length === 1) writing = writing.then(() => new Promise((resolve) => setImmediate(resolve))).then(writeSettlements);
   };
@@ -71,15 +74,14 @@ export function startDelivery(o: DeliveryOptions): Delivery {
         await sleep(STORE_RETRY_MS);
       }
     }
-    held -= batch.length;
-    freed?.();
     for (const p of batch) p.after();
   };
 
   const pump = async () => {
     while (!stopping) {
-      const room = o.concurrency * 2 - held;
-      if (room <= 0) {
+      // read ahead enough that no request slot waits on the store, in takes big enough to be cheap
+      const room = readAhead - held;
+      if (room < readAhead / 2) {
         await new Promise<void>((resolve) => (freed = resolve));
         continue;
       }

@@ -77,6 +77,9 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
   };
 }
 
+/** How long deliveries wait to be deleted together. */
+const DELETE_BATCH_MS = 5;
+
 type Settings = { table: string; leaseMs: number; batchSize: number; pollIntervalMs: number; statsIntervalMs: number };
 
 function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSession {
@@ -118,6 +121,21 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
         records.map((r) => (r.context === undefined ? null : JSON.stringify(r.context))),
       ],
     );
+
+  // deliveries settled within a few milliseconds are deleted by one statement (one commit, not one each)
+  let deleting: { keys: string[]; done: Promise<void> } | undefined;
+  const deleteSoon = (keys: string[]): Promise<void> => {
+    if (!deleting) {
+      const batch = { keys: [] as string[], done: Promise.resolve() };
+      batch.done = new Promise<void>((resolve) => setTimeout(resolve, DELETE_BATCH_MS)).then(async () => {
+        deleting = undefined;
+        await pool.query(`DELETE FROM ${t} WHERE seq = ANY($1::bigint[])`, [batch.keys]);
+      });
+      deleting = batch;
+    }
+    deleting.keys.push(...keys);
+    return deleting.done;
+  };
 
   const toRecord = (row: Row): StoredRecord => ({
     key: String(row.seq),
@@ -206,7 +224,7 @@ COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pend
       const retry = by("retry");
       const dead = by("dead");
       const released = by("released").map((x) => x.key);
-      if (delivered.length) await pool.query(`DELETE FROM ${t} WHERE seq = ANY($1::bigint[])`, [delivered]);
+      if (delivered.length) await deleteSoon(delivered);
       if (retry.length)
         await pool.query(
           `UPDATE ${t} AS o SET attempts = u.attempts, not_before = now() + make_interval(secs => u.delay / 1000), last_error = u.error, lease_owner = NULL, lease_until = NULL
