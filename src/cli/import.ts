@@ -130,7 +130,7 @@ export async function runImport(args: string[]): Promise<number> {
       ended.abort();
       if (how === "abort") void outbox.close({ timeoutMs: 0 });
     };
-    output.onLost(() => stop("abort", "output"));
+    output.onHangup(() => stop("abort", "output"));
     const onSignal = (name: NodeJS.Signals) => {
       signalled ??= name;
       stop(name === "SIGINT" && !stopping ? "finish" : "abort", name);
@@ -244,7 +244,7 @@ export async function runImport(args: string[]): Promise<number> {
       resumeFromLine: complete ? null : (stoppedAt ?? through.at + 1),
     };
     createOutput(values.json, output.out).result(summary, humanSummary(summary));
-    if (signalled === "SIGHUP") reraise("SIGHUP");
+    if (signalled === "SIGHUP" || output.hungUp()) reraise("SIGHUP");
     if (signalled) return SIGNAL_EXIT[signalled]!;
     return deadLetters.count || stateError || deadLetters.writeError || !complete ? EXIT.failure : EXIT.ok;
   } finally {
@@ -266,34 +266,48 @@ function refuseLocked(error: unknown): never {
 }
 
 /**
- * Writes to stdout and stderr that never crash the run: a terminal that went away (EIO), a closed pipe
- * (EPIPE). The first such failure is handed to `onLost`; nothing more is written.
+ * Writes to stdout and stderr that never crash the run. A write that fails is not retried and nothing
+ * more goes to that stream; a terminal that went away (EIO, ENXIO) is handed to `onHangup`, once.
  */
 function guardOutput() {
-  let lost = false;
-  let onLost = () => {};
-  const fail = () => {
-    if (lost) return;
-    lost = true;
-    onLost();
+  let hungUp = false;
+  let onHangup = () => {};
+  const dead = new Set<NodeJS.WriteStream>();
+  const fail = (stream: NodeJS.WriteStream) => (error: unknown) => {
+    dead.add(stream);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (hungUp || (code !== "EIO" && code !== "ENXIO")) return;
+    hungUp = true;
+    onHangup();
   };
-  process.stdout.on("error", fail);
-  process.stderr.on("error", fail);
+  process.stdout.on("error", fail(process.stdout));
+  process.stderr.on("error", fail(process.stderr));
   const safe = (stream: NodeJS.WriteStream) => (text: string) => {
-    if (lost) return true;
+    if (dead.has(stream)) return true;
     try {
       return stream.write(text);
-    } catch {
-      fail();
+    } catch (error) {
+      fail(stream)(error);
       return true;
     }
   };
   const stderr = new Proxy(process.stderr, { get: (target, key) => (key === "write" ? safe(target) : Reflect.get(target, key)) });
   const out = { write: safe(process.stdout) } as unknown as NodeJS.WritableStream;
-  return { stderr, out, err: safe(process.stderr), onLost: (f: () => void) => (onLost = f) };
+  return {
+    stderr,
+    out,
+    err: safe(process.stderr),
+    onHangup: (f: () => void) => (onHangup = f),
+    /** True once the terminal went away. */
+    hungUp: () => hungUp,
+  };
 }
 
-/** Ends the process by the signal it got (with no handler left), as a shell expects of a hangup: status 129, no abort. */
+/**
+ * Ends the process by the signal (no handler left), as a shell expects of a hangup: status 129. Also
+ * when the terminal went away without one: Node 20 would otherwise abort (134) at exit, failing to
+ * reset a terminal that is gone.
+ */
 function reraise(signal: NodeJS.Signals): void {
   process.removeAllListeners(signal);
   process.kill(process.pid, signal);
