@@ -204,7 +204,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       });
   };
 
-  const pumping = pump();
+  const pumping = pump().catch((error) => o.hook("onError", error as Error));
 
   return {
     inFlight: () => inFlight,

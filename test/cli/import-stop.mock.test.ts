@@ -12,7 +12,7 @@ const env = (url: string) => ({ ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: url
 const event = (i: number) => JSON.stringify({ userId: `u${i % 50}`, eventId: "deposit", value: i });
 
 describe("stopping an import, and running the same command again", () => {
-  const LINES = 3_000;
+  const LINES = 1_500;
   let file: string;
   beforeAll(async () => {
     file = path.join(await makeTempDir("enable3-big"), "big.ndjson"); // made in a hook: kept for the whole file
