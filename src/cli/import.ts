@@ -13,6 +13,7 @@ import { openImportState, removeImportState, stateDirFor } from "./import-state.
 import { countLines, type DeadLetter, type NdjsonLine, readNdjson } from "./ndjson.js";
 import { createOutput, EXIT } from "./output.js";
 import { createProgressReporter, fmt, type LineCounts } from "./progress.js";
+import { guardOutput, reraise } from "./terminal.js";
 
 export { importHelp, importUsage } from "./import-help.js";
 
@@ -263,54 +264,6 @@ function remember(entry: NdjsonLine, ids: IdSet, idField: string) {
 function refuseLocked(error: unknown): never {
   if (error instanceof Enable3OutboxError && error.reason === "locked") throw new UsageError(error.message);
   throw error;
-}
-
-/**
- * Writes to stdout and stderr that never crash the run. A write that fails is not retried and nothing
- * more goes to that stream; a terminal that went away (EIO, ENXIO) is handed to `onHangup`, once.
- */
-function guardOutput() {
-  let hungUp = false;
-  let onHangup = () => {};
-  const dead = new Set<NodeJS.WriteStream>();
-  const fail = (stream: NodeJS.WriteStream) => (error: unknown) => {
-    dead.add(stream);
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (hungUp || (code !== "EIO" && code !== "ENXIO")) return;
-    hungUp = true;
-    onHangup();
-  };
-  process.stdout.on("error", fail(process.stdout));
-  process.stderr.on("error", fail(process.stderr));
-  const safe = (stream: NodeJS.WriteStream) => (text: string) => {
-    if (dead.has(stream)) return true;
-    try {
-      return stream.write(text);
-    } catch (error) {
-      fail(stream)(error);
-      return true;
-    }
-  };
-  const stderr = new Proxy(process.stderr, { get: (target, key) => (key === "write" ? safe(target) : Reflect.get(target, key)) });
-  const out = { write: safe(process.stdout) } as unknown as NodeJS.WritableStream;
-  return {
-    stderr,
-    out,
-    err: safe(process.stderr),
-    onHangup: (f: () => void) => (onHangup = f),
-    /** True once the terminal went away. */
-    hungUp: () => hungUp,
-  };
-}
-
-/**
- * Ends the process by the signal (no handler left), as a shell expects of a hangup: status 129. Also
- * when the terminal went away without one: Node 20 would otherwise abort (134) at exit, failing to
- * reset a terminal that is gone.
- */
-function reraise(signal: NodeJS.Signals): void {
-  process.removeAllListeners(signal);
-  process.kill(process.pid, signal);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

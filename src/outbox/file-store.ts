@@ -8,13 +8,14 @@ import * as check from "../internal/validate.js";
 import type { DeadRecord, NewRecord, OutboxStore, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { Enable3OutboxError, errnoCode } from "./errors.js";
 import { type DeadEntry, DeadLog } from "./journal/dead-log.js";
-import { createExclusive, DIR_MODE, syncDirectory, writeAll } from "./journal/files.js";
+import { DIR_MODE } from "./journal/files.js";
 import { TimeHeap } from "./journal/heap.js";
 import { frame } from "./journal/lines.js";
 import { lockDirectory } from "./journal/lock.js";
 import { createMarksWriter } from "./journal/marks-writer.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
-import { loadSegment, markSettled, newSegment, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import { loadSegment, markSettled, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import { createJournalWriter } from "./journal/writer.js";
 
 /** Options of {@link fileStore}. */
 export interface FileStoreOptions {
@@ -26,8 +27,6 @@ export interface FileStoreOptions {
   syncIntervalMs?: number | undefined;
 }
 
-/** Bytes of records waiting for the next group commit past which enqueue waits for the commit under way. */
-const MAX_WAITING_BYTES = 16 * 1024 * 1024;
 /** Records read ahead of delivery, at most. */
 const READ_AHEAD = 4096;
 
@@ -93,12 +92,6 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     damage,
   );
 
-  let nextNumber = (numbers.at(-1) ?? 0) + 1;
-  let active: { segment: Segment; file: import("node:fs/promises").FileHandle } | undefined;
-  let batch = { lines: [] as Buffer[], bytes: 0, done: deferred() };
-  let writing = false;
-  let idle: Promise<void> = Promise.resolve();
-  let broken: Error | undefined;
   let closed = false;
   const ready: StoredRecord[] = [];
   const delayed = new TimeHeap<StoredRecord>();
@@ -123,89 +116,42 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
   );
 
   const compact = async (segment: Segment) => {
-    if (!segment.sealed || segment.live > 0 || segment === active?.segment) return;
+    if (!segment.sealed || segment.live > 0 || segment === writer.active()) return;
     segments.splice(segments.indexOf(segment), 1);
     await marks.drop(segment);
     await unlink(segment.log).catch(() => {});
     await unlink(segment.marks).catch(() => {});
   };
-  for (const segment of [...segments]) await compact(segment);
+  const writer = createJournalWriter({
+    dir,
+    segmentBytes: settings.segmentBytes,
+    nextNumber: (numbers.at(-1) ?? 0) + 1,
+    segments,
+    committed: () => notify(),
+    async sealed(segment) {
+      marks.queue(segment, sealMark(segment.count));
+      await compact(segment); // its records may all be settled already
+    },
+  });
 
-  const writeBatches = async () => {
-    writing = true;
-    let finished!: () => void;
-    idle = new Promise((resolve) => (finished = resolve));
-    while (batch.lines.length > 0) {
-      const current = batch;
-      batch = { lines: [], bytes: 0, done: deferred() };
-      try {
-        if (broken) throw broken;
-        if (!active) {
-          const segment = newSegment(dir, nextNumber++);
-          const file = await createExclusive(segment.log);
-          await syncDirectory(dir);
-          segments.push(segment);
-          active = { segment, file };
-        }
-        const { segment, file } = active;
-        const data = Buffer.concat(current.lines);
-        try {
-          await writeAll(file, data, segment.bytes);
-          await file.datasync();
-        } catch (error) {
-          // nothing of a failed write may stay: the next one would follow a torn line
-          await file.truncate(segment.bytes).catch((truncateError) => {
-            broken = truncateError as Error;
-          });
-          throw error;
-        }
-        segment.bytes += data.length;
-        segment.count += current.lines.length;
-        segment.live += current.lines.length;
-        current.done.resolve();
-        notify();
-        if (segment.bytes >= settings.segmentBytes) {
-          segment.sealed = true;
-          marks.queue(segment, sealMark(segment.count));
-          active = undefined;
-          await file.close();
-          await compact(segment); // its records may all be settled already
-        }
-      } catch (error) {
-        const code = errnoCode(error) ?? (error as Error).message;
-        current.done.reject(
-          new Enable3OutboxError(
-            "write_failed",
-            `cannot write to the outbox directory ${dir} (${code}): the ${current.lines.length} records of this write were not stored`,
-            error,
-          ),
-        );
-      }
-    }
-    writing = false;
-    finished();
-  };
+  for (const segment of [...segments]) await compact(segment);
 
   const add = async (records: NewRecord[]): Promise<void> => {
     if (closed) throw new Enable3OutboxError("closed", `the outbox directory ${dir} is closed`);
-    while (batch.bytes > MAX_WAITING_BYTES) await idle; // backpressure: the disk sets the pace
     const now = Date.now();
-    for (const r of records) {
-      const line = frame(
-        JSON.stringify({
-          k: r.kind === "event" ? "e" : "r",
-          id: r.id,
-          b: r.body,
-          t: now,
-          ...(r.context === undefined ? {} : { c: r.context }),
-        } satisfies RecordLine),
-      );
-      batch.lines.push(line);
-      batch.bytes += line.length;
-    }
-    const { promise } = batch.done;
-    if (!writing) void writeBatches();
-    await promise;
+    await writer.append(
+      records.map((r) =>
+        frame(
+          JSON.stringify({
+            k: r.kind === "event" ? "e" : "r",
+            id: r.id,
+            b: r.body,
+            t: now,
+            ...(r.context === undefined ? {} : { c: r.context }),
+          } satisfies RecordLine),
+        ),
+      ),
+    );
   };
 
   const parseKey = (key: string) => {
@@ -270,7 +216,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       notify();
     },
     async watermark() {
-      while (writing || batch.lines.length > 0) await idle;
+      await writer.settled();
       const last = [...segments].reverse().find((s) => s.count > 0);
       return last ? { segment: last.number, index: last.count - 1 } : null;
     },
@@ -303,12 +249,12 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     },
     async close() {
       if (closed) return;
-      while (writing || batch.lines.length > 0) await idle;
+      await writer.settled();
       closed = true;
       notify();
       await reader.close();
       await marks.close();
-      await active?.file.close();
+      await writer.close();
       await deadLog.close();
       await unlock();
     },

@@ -8,6 +8,7 @@ import { claimStatement, leaseOwnerId, renewStatement } from "../postgres/leases
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
 import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlClient, SqlPool } from "../postgres/sql-client.js";
+import { createBatcher } from "./batcher.js";
 import type { DeadRecord, NewRecord, OutboxStore, Settlement, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { Enable3OutboxError } from "./errors.js";
 
@@ -105,12 +106,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
   }, s.leaseMs / 3);
   renewal.unref?.();
 
-  // enqueues outside a transaction that arrive together are inserted by one statement
-  interface Waiting {
-    records: NewRecord[];
-    done: { resolve: () => void; reject: (e: unknown) => void }[];
-  }
-  let waiting: Waiting | undefined;
+  // ON CONFLICT: an id already in the table stores nothing new, and never aborts the caller's transaction
   const insert = (client: SqlClient, records: NewRecord[]) =>
     client.query(
       `INSERT INTO ${t} (kind, id, body, context) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) ON CONFLICT (kind, id) DO NOTHING`,
@@ -122,20 +118,12 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
       ],
     );
 
+  // enqueues outside a transaction that arrive together are inserted by one statement
+  const insertTogether = createBatcher<NewRecord>(0, (records) => insert(pool, records));
   // deliveries settled within a few milliseconds are deleted by one statement (one commit, not one each)
-  let deleting: { keys: string[]; done: Promise<void> } | undefined;
-  const deleteSoon = (keys: string[]): Promise<void> => {
-    if (!deleting) {
-      const batch = { keys: [] as string[], done: Promise.resolve() };
-      batch.done = new Promise<void>((resolve) => setTimeout(resolve, DELETE_BATCH_MS)).then(async () => {
-        deleting = undefined;
-        await pool.query(`DELETE FROM ${t} WHERE seq = ANY($1::bigint[])`, [batch.keys]);
-      });
-      deleting = batch;
-    }
-    deleting.keys.push(...keys);
-    return deleting.done;
-  };
+  const deleteTogether = createBatcher<string>(DELETE_BATCH_MS, (keys) =>
+    pool.query(`DELETE FROM ${t} WHERE seq = ANY($1::bigint[])`, [keys]),
+  );
 
   const toRecord = (row: Row): StoredRecord => ({
     key: String(row.seq),
@@ -175,26 +163,10 @@ COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pend
         await insert(tx, records);
         return;
       }
-      if (!waiting) {
-        const batch: Waiting = { records: [], done: [] };
-        waiting = batch;
-        queueMicrotask(() => {
-          waiting = undefined;
-          insert(pool, batch.records).then(
-            () => {
-              for (const d of batch.done) d.resolve();
-              nudge?.();
-            },
-            (error) => {
-              for (const d of batch.done)
-                d.reject(new Enable3OutboxError("write_failed", `cannot insert into ${t} (${(error as Error).message})`, error));
-            },
-          );
-        });
-      }
-      const batch = waiting;
-      batch.records.push(...records);
-      await new Promise<void>((resolve, reject) => batch.done.push({ resolve, reject }));
+      await insertTogether(records).catch((error) => {
+        throw new Enable3OutboxError("write_failed", `cannot insert into ${t} (${(error as Error).message})`, error);
+      });
+      nudge?.();
     },
     async take(limit, signal) {
       for (;;) {
@@ -224,7 +196,7 @@ COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pend
       const retry = by("retry");
       const dead = by("dead");
       const released = by("released").map((x) => x.key);
-      if (delivered.length) await deleteSoon(delivered);
+      if (delivered.length) await deleteTogether(delivered);
       if (retry.length)
         await pool.query(
           `UPDATE ${t} AS o SET attempts = u.attempts, not_before = now() + make_interval(secs => u.delay / 1000), last_error = u.error, lease_owner = NULL, lease_until = NULL
