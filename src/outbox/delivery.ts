@@ -20,6 +20,8 @@ export interface DeliveryOptions {
 export interface Delivery {
   /** Records handed to the bulk sender and not settled yet. */
   inFlight(): number;
+  /** Records delivered since the loop started. */
+  delivered(): number;
   /** Stops taking records; lets those in flight finish for up to `timeoutMs`, then aborts them (they stay queued). */
   stop(timeoutMs: number): Promise<void>;
   /** Aborts the requests in flight now (a stop under way ends without waiting for them). */
@@ -44,6 +46,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
   const readAhead = Math.max(128, o.concurrency * 8);
   let held = 0; // taken from the store and not yet done with: queued here or in flight
   let inFlight = 0;
+  let delivered = 0;
   let freed: (() => void) | undefined;
   let stopping = false;
   let pending: { settlement: Settlement; after: () => void }[] = [];
@@ -171,7 +174,11 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     };
     if (error instanceof Enable3AbortError && abortCalls.signal.aborted) return settle({ key: record.key, outcome: "released" });
     const verdict = judge(error, attempt, info.ageMs, o.policy);
-    if (verdict.outcome === "delivered") return settle({ key: record.key, outcome: "delivered" }, () => o.hook("onDelivered", info));
+    if (verdict.outcome === "delivered")
+      return settle({ key: record.key, outcome: "delivered" }, () => {
+        delivered++;
+        o.hook("onDelivered", info);
+      });
     const failure = summarize(error!);
     if (verdict.outcome === "retry") {
       const settlement = { key: record.key, outcome: "retry", attempts: attempt, delayMs: verdict.delayMs, error: failure } as const;
@@ -208,6 +215,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
 
   return {
     inFlight: () => inFlight,
+    delivered: () => delivered,
     hurry: () => abortCalls.abort(new Enable3AbortError("the outbox closed")),
     async stop(timeoutMs) {
       stopping = true;

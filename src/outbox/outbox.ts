@@ -64,6 +64,8 @@ export interface OutboxStats {
   dead: number;
   /** How long the oldest pending record has waited, ms (0 when none). */
   oldestPendingMs: number;
+  /** Records this outbox delivered since it was created (a counter, for rates). */
+  delivered: number;
 }
 
 /** Options of {@link Outbox.close}. */
@@ -109,7 +111,7 @@ export interface Outbox {
   close(options?: CloseOptions): Promise<void>;
   /**
    * Counts, from memory: never a query or a disk read.
-   * @example const { pending, inFlight, dead, oldestPendingMs } = outbox.stats();
+   * @example const { pending, inFlight, dead, oldestPendingMs, delivered } = outbox.stats();
    */
   stats(): OutboxStats;
   /**
@@ -230,7 +232,13 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     stats() {
       const inFlight = delivery?.inFlight() ?? 0;
       const counts = opened?.counts() ?? { pending: 0, dead: 0, oldestPendingMs: 0 };
-      return { pending: Math.max(0, counts.pending - inFlight), inFlight, dead: counts.dead, oldestPendingMs: counts.oldestPendingMs };
+      return {
+        pending: Math.max(0, counts.pending - inFlight),
+        inFlight,
+        dead: counts.dead,
+        oldestPendingMs: counts.oldestPendingMs,
+        delivered: delivery?.delivered() ?? 0,
+      };
     },
     dead() {
       return {

@@ -27,6 +27,7 @@ export interface Fixture {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill9(): Promise<void>;
+  stderr(): string;
 }
 
 export function startFixture(name: string, args: string[]): Fixture {
@@ -58,6 +59,7 @@ export function startFixture(name: string, args: string[]): Fixture {
     lines,
     exited,
     kill9: () => kill9().then(stop),
+    stderr: () => stderr,
     waitFor(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

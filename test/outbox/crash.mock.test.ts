@@ -32,3 +32,18 @@ describe("kill -9 at random moments", () => {
     for (const [key, id] of resolved) expect(idsOf.get(key)?.has(id), key).toBe(true);
   }, 90_000);
 });
+
+describe("one process at a time", () => {
+  it("a second process opening a fileStore directory in use is refused with the holder's PID", async () => {
+    const { server } = await recordingServer();
+    const dir = path.join(await makeTempDir("enable3-lock"), "outbox");
+    const holder = startFixture("file-producer.mjs", [dir, server.url, "h", "100000"]);
+    await holder.waitFor(/^E /);
+    const second = startFixture("file-producer.mjs", [dir, server.url, "s", "1"]);
+    const { code } = await second.exited;
+    expect(code).not.toBe(0);
+    expect(second.stderr()).toContain(`is in use by process ${holder.child.pid} `);
+    expect(second.lines.filter((l) => l.startsWith("E "))).toEqual([]);
+    await holder.kill9();
+  });
+});
