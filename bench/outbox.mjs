@@ -237,8 +237,8 @@ export async function measureOutbox(o = {}) {
   const concurrency = o.concurrency ?? knob("CONCURRENCY", 16);
   const rows = [];
   const row = (measure, value, unit, target, holds) => rows.push({ measure, value, unit, target, holds });
-  const instant = await startServer(0);
-  const slow = await startServer(5);
+  const slow = await startServer(5); // every measure against the 5 ms server
+
   try {
     // 1. durable enqueues/s
     const rates = [];
@@ -278,10 +278,10 @@ export async function measureOutbox(o = {}) {
       pgResult.rate >= 5_000,
     );
     row("postgresStore: enqueue inside a transaction, added median", pgResult.txAddedMs, "ms", "≤ 1", pgResult.txAddedMs <= 1);
-    // 4. peak RSS with a big backlog: the outbox (enqueue, then a fresh process delivering it), the CLI import
+    // 4. peak RSS with a big backlog, at the 5 ms server: the outbox (enqueue, then a fresh process delivering it), the CLI import
     const big = await scratch("pending");
     const filled = child("enqueue", [big.dir, pending, 256]);
-    const drained = child("deliver", [big.dir, instant.url, 64]);
+    const drained = child("deliver", [big.dir, slow.url, 64]);
     await big.remove();
     const outboxRss = Math.max(filled.peakRssMb, drained.peakRssMb);
     row(
@@ -302,26 +302,31 @@ export async function measureOutbox(o = {}) {
       [path.join(root, "bench/cli-import.mjs"), "events", ndjson, "--concurrency", "64", "--quiet", "--json"],
       {
         encoding: "utf8",
-        env: { ...process.env, ENABLE3_API_KEY: KEY, ENABLE3_BASE_URL: instant.url },
+        env: { ...process.env, ENABLE3_API_KEY: KEY, ENABLE3_BASE_URL: slow.url },
         maxBuffer: 64 * 1024 * 1024,
       },
     );
     const cliResult = JSON.parse(stderr.trim().split("\n").at(-1));
     await cli.remove();
-    row(`CLI import: peak RSS, ${pending.toLocaleString("en-US")} lines`, cliResult.peakRssMb, "MB", "< 150", cliResult.peakRssMb < 150);
     row(
-      `CLI import: lines/s, ${pending.toLocaleString("en-US")} lines (0 ms server, concurrency 64)`,
+      `CLI import: peak RSS, ${pending.toLocaleString("en-US")} lines (5 ms server, concurrency 64)`,
+      cliResult.peakRssMb,
+      "MB",
+      "< 150",
+      cliResult.peakRssMb < 150,
+    );
+    row(
+      `CLI import: lines/s, ${pending.toLocaleString("en-US")} lines (5 ms server, concurrency 64)`,
       pending / cliResult.seconds,
       "/s",
       "",
       true,
     );
     // 5. peers, for reference
-    const peers = child("peers", [instant.url, peerEvents]);
+    const peers = child("peers", [slow.url, peerEvents]);
     for (const [name, rate] of Object.entries(peers))
       row(`${name}: enqueue calls/s (memory only, lost on a crash)`, rate, "/s", "reference", true);
   } finally {
-    instant.stop();
     slow.stop();
   }
   return rows;

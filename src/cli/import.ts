@@ -209,7 +209,7 @@ export async function runImport(args: string[]): Promise<number> {
             },
           );
           outstanding.push(done);
-          if (outstanding.length >= 512) await outstanding.shift();
+          if (outstanding.length >= 128) await outstanding.shift();
           while (!stopping && outbox.stats().pending > READ_AHEAD) await sleep(5);
         }
         progress?.update(counts);

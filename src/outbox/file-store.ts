@@ -28,7 +28,7 @@ export interface FileStoreOptions {
 }
 
 /** Records read ahead of delivery, at most. */
-const READ_AHEAD = 4096;
+const READ_AHEAD = 1024;
 
 /**
  * The embedded store: an append-only journal in `dir` (created 0700, files 0600), for one process at

@@ -99,7 +99,9 @@ export interface Outbox {
   enqueueRevenue(revenue: RevenueInput, options?: EnqueueOptions): Promise<SendRevenueResult>;
   /**
    * Resolves once everything enqueued before the call is delivered or dead (a record waiting out a
-   * backoff is waited for). Rejects with Enable3AbortError when `signal` fires first.
+   * backoff is waited for), by this outbox or, on a postgresStore, any worker: with `deliver: false`
+   * on a fileStore nothing ever delivers, so give a signal. Rejects with Enable3AbortError when
+   * `signal` fires first.
    * @example await outbox.flush({ signal: AbortSignal.timeout(30_000) });
    */
   flush(options?: { signal?: AbortSignal | undefined }): Promise<void>;

@@ -18,7 +18,7 @@ export interface RecordLine {
 
 export const KIND_OF: Record<RecordLine["k"], OutboxKind> = { e: "event", r: "revenue" };
 
-const CHUNK = 256 * 1024;
+const CHUNK = 64 * 1024;
 
 export function createJournalReader(
   segments: () => readonly Segment[],
