@@ -38,6 +38,24 @@ describe("outbox on a fileStore", () => {
     expect(outbox.stats()).toEqual({ pending: 0, inFlight: 0, dead: 0, oldestPendingMs: 0, delivered: 301 });
   });
 
+  it("maxPending: past it enqueue rejects (reason full) and stores nothing; room again once delivered", async () => {
+    let answer = false;
+    const held: (() => void)[] = [];
+    const { server, open } = await setup((_req, res) => (answer ? reply(res, 201) : void held.push(() => reply(res, 201))));
+    const outbox = open({ maxPending: 5, concurrency: 1 });
+    for (let i = 0; i < 5; i++) await outbox.enqueue({ userId: "u", eventId: "deposit", value: i });
+    await expect(outbox.enqueue({ userId: "u", eventId: "deposit", value: 5 })).rejects.toMatchObject({
+      name: "Enable3OutboxError",
+      reason: "full",
+    });
+    answer = true;
+    for (const release of held.splice(0)) release();
+    await outbox.flush();
+    await outbox.enqueue({ userId: "u", eventId: "deposit", value: 6 });
+    await outbox.flush();
+    expect(server.requests.map((r) => body(r).value).sort()).toEqual([0, 1, 2, 3, 4, 6]);
+  });
+
   it("revenue goes to /api/v1/revenue with its requestId", async () => {
     const { server, open } = await setup((_req, res) => reply(res, 200));
     const outbox = open();
