@@ -64,7 +64,7 @@ export async function* readNdjson(file: string): AsyncGenerator<NdjsonLine> {
     length = 0;
     out.push(classify(at, bytes, size, end));
   };
-  for await (const data of createReadStream(file, { highWaterMark: 256 * 1024 })) {
+  for await (const data of createReadStream(file, { highWaterMark: 64 * 1024 })) {
     const chunk = data as Buffer;
     let pos = 0;
     if (skipLf && chunk[0] === 0x0a) pos = 1;
