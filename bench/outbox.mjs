@@ -92,8 +92,14 @@ const modes = {
       for (let i = 0; i < Number(n); i++) yield { ...event(i), id: `bulk-${i}` };
     }
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const report = await client.sendEvents(events(), { concurrency: Number(concurrency), collectDelivered: false, collectFailed: false });
-    return { rate: report.deliveredCount / ((performance.now() - started) / 1000), peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    const used = process.cpuUsage(cpu);
+    return {
+      rate: report.deliveredCount / ((performance.now() - started) / 1000),
+      cpuPerEventUs: (used.user + used.system) / report.deliveredCount,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
   },
   /** A postgresStore worker (forked): says "ready" once loaded, delivers on "go" until the table is empty. */
   async "pg-worker"([connection, url, concurrency]) {
@@ -109,9 +115,12 @@ const modes = {
       store: postgresStore(pool, { pollIntervalMs: 20, batchSize: 200 }),
       concurrency: Number(concurrency),
     });
+    const cpu = process.cpuUsage();
     await outbox.flush();
+    const used = process.cpuUsage(cpu);
     await outbox.close();
     await pool.end();
+    process.send({ cpuMs: (used.user + used.system) / 1000 });
     return { done: true };
   },
   /** Peer SDKs: calls/s of track() (queued in memory, sent in batches in the background). */
@@ -207,6 +216,8 @@ async function measurePostgres(url5, events, txRounds, workerCount) {
     );
     await Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))));
     const started = performance.now(); // from "go": process start-up is not counted
+    const workerCpuMs = [];
+    for (const w of workers) w.on("message", (m) => m?.cpuMs !== undefined && workerCpuMs.push(m.cpuMs));
     for (const w of workers) w.send("go");
     await Promise.all(
       workers.map(
@@ -217,7 +228,8 @@ async function measurePostgres(url5, events, txRounds, workerCount) {
       ),
     );
     const seconds = (performance.now() - started) / 1000;
-    return { rate: events / seconds, txAddedMs: median(withOutbox) - median(plain), txMedianMs: median(plain) };
+    const cpuPerEventUs = (workerCpuMs.reduce((a, b) => a + b, 0) * 1000) / events;
+    return { rate: events / seconds, cpuPerEventUs, txAddedMs: median(withOutbox) - median(plain), txMedianMs: median(plain) };
   } finally {
     await pool.end();
     await db.stop();
@@ -277,6 +289,7 @@ export async function measureOutbox(o = {}) {
       "≥ 5,000",
       pgResult.rate >= 5_000,
     );
+    row("postgresStore: worker CPU per event delivered", pgResult.cpuPerEventUs, "µs", "", true);
     row("postgresStore: enqueue inside a transaction, added median", pgResult.txAddedMs, "ms", "≤ 1", pgResult.txAddedMs <= 1);
     // 4. peak RSS with a big backlog, at the 5 ms server: the outbox (enqueue, then a fresh process delivering it), the CLI import
     const big = await scratch("pending");

@@ -79,7 +79,7 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
 }
 
 /** How long deliveries wait to be deleted together. */
-const DELETE_BATCH_MS = 5;
+const DELETE_BATCH_MS = 20;
 
 type Settings = { table: string; leaseMs: number; batchSize: number; pollIntervalMs: number; statsIntervalMs: number };
 
