@@ -94,7 +94,8 @@ export async function runImport(args: string[]): Promise<number> {
     if (state.resumed) deadLetters.remember(state.deadLetterFrom);
     const outbox = outboxFor();
     await outbox.open().catch(refuseLocked);
-    const startAt = state.resumed ? state.progress.at : state.fromLine - 1;
+    // lines before --from-line are never imported; a resumed run also skips what was accounted for
+    const startAt = Math.max(state.fromLine - 1, state.resumed ? state.progress.at : 0);
     if (showProgress && process.stderr.isTTY) progress = createProgressReporter({ stream: output.stderr, total: total - startAt });
     else if (showProgress) progress = createProgressReporter({ stream: output.stderr });
 
@@ -151,7 +152,8 @@ export async function runImport(args: string[]): Promise<number> {
       for await (const entry of readNdjson(file)) {
         if (entry.at <= startAt) {
           if (entry.at >= state.fromLine) remember(entry, ids, idField);
-          if (state.resumed && entry.at === startAt && (entry.kind === "blank" ? 0 : entry.crc) !== state.progress.crc)
+          const checked = state.resumed && entry.at === state.progress.at && entry.at >= state.fromLine;
+          if (checked && (entry.kind === "blank" ? 0 : entry.crc) !== state.progress.crc)
             throw new UsageError(
               `line ${fmt(entry.at)} of ${file} changed since the import saved in ${stateDir} read it: rerun with --fresh to start over`,
             );

@@ -81,6 +81,29 @@ describe("enable3 import reads lines as users expect", () => {
     expect(fresh.filter((id) => first.includes(id))).toEqual([]);
   });
 
+  it("a run started at --from-line, resumed before its first progress was saved, never sends the lines before it", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const dir = await makeTempDir("enable3-from");
+    const file = path.join(dir, "e.ndjson");
+    await writeFile(file, `${[1, 2, 3, 4].map((i) => event(i)).join("\n")}\n`);
+    expect((await runCli(["import", "events", file, "--from-line", "3"], env(server.url))).code).toBe(0);
+    const state = path.join(dir, "e.import");
+    const unfinish = async () =>
+      writeFile(
+        path.join(state, "import.json"),
+        (await readFile(path.join(state, "import.json"), "utf8")).replace(/,"completedAt":"[^"]+"/, ""),
+      );
+    for (const progress of [undefined, { at: 2, crc: 0 }]) {
+      await unfinish();
+      if (progress) await writeFile(path.join(state, "progress.json"), JSON.stringify(progress));
+      else await rm(path.join(state, "progress.json"));
+      const again = await runCli(["import", "events", file], env(server.url));
+      expect(again.code, again.stderr).toBe(0);
+    }
+    expect(server.requests.map((r) => JSON.parse(r.body).value)).toEqual([3, 4, 3, 4, 3, 4]);
+    expect(new Set(server.requests.map((r) => JSON.parse(r.body).id)).size).toBe(2);
+  });
+
   it("a saved import whose file was replaced is refused before anything is sent", async () => {
     let refuse = true;
     const server = await startScriptedServer((_req, res) => void (refuse ? res.destroy() : reply(res, 201)));
