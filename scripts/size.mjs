@@ -28,6 +28,7 @@ export const BUDGETS = {
   "enable3-client/callback": { file: "dist/callback.js", budget: 12.5 * 1024 },
   // one abort listener per caller signal (internal/abort.ts) joined the cache
   "enable3-client/widget": { file: "dist/widget.js", budget: 3 * 1024 },
+  "enable3-client/outbox": { file: "dist/outbox.js", budget: 16 * 1024, platform: "node" },
 };
 
 /**

@@ -1,25 +1,47 @@
 // The dead-letter file of an import: checked and opened before the first request, written
-// synchronously (memory stays flat, and nothing is pending when the process must exit), and, if a
-// write fails mid-run, continued on stderr so no line is ever lost. A file an earlier run wrote is
-// only ever appended to: resuming, or running the same command again, never destroys dead letters.
-import { closeSync, constants, fstatSync, lstatSync, openSync, type Stats, statSync, unlinkSync, writeSync } from "node:fs";
+// synchronously and whole (a short write is continued; a failed one is cut back off, so the file never
+// holds half a record), synced before the import's state moves past a line. A file an earlier run
+// wrote is only ever appended to: resuming, or running the same command again, never destroys them.
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  openSync,
+  readSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { UsageError } from "./args.js";
 import type { DeadLetter } from "./ndjson.js";
 
 export interface DeadLetterFile {
   readonly path: string;
-  /** Dead letters written by this run (to the file or, after a write failure, to stderr). */
+  /** Dead letters written by this run. */
   readonly count: number;
   /** True when the file already held dead letters of an earlier run (this run appends after them). */
   readonly heldEarlier: boolean;
-  /** Set once a write failed: later dead letters go to stderr. */
+  /** Its size when this run opened it. */
+  readonly openedAt: number;
+  /** Set once a write failed: nothing more is written. */
   readonly writeError: Error | undefined;
-  write(entry: DeadLetter): void;
+  /** Writes one dead letter whole; false when it could not be (nothing of it is left in the file). */
+  write(entry: DeadLetter): boolean;
+  /** Makes what was written durable (an fsync, when something was written since the last one). */
+  sync(): void;
+  /** True when a dead letter for this line of the original import is in the file past `from` (read once, by `remember`). */
+  has(line: number): boolean;
+  /** Reads the lines of the dead letters written from byte `from` on (by earlier runs of the same import). */
+  remember(from: number): void;
   /** Closes the file; removes it only when this run created it and wrote nothing. */
   close(): void;
 }
 
-const { O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
+const { O_RDWR, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
 
 export function openDeadLetterFile(file: string, input: string, onWriteError: (error: Error) => void): DeadLetterFile {
   const refuse = (why: string) =>
@@ -37,11 +59,11 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
     // O_EXCL tells a file this run makes from one an earlier run left; neither open truncates, and
     // O_NOFOLLOW refuses a symbolic link put in place between the check above and the open
     try {
-      fd = openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+      fd = openSync(file, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
       created = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      fd = openSync(file, O_WRONLY | O_APPEND | O_NOFOLLOW);
+      fd = openSync(file, O_RDWR | O_APPEND | O_NOFOLLOW);
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -54,12 +76,16 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
     throw new UsageError(`--dead-letter ${file} is the input file: it would be overwritten while it is read`);
   }
   const heldEarlier = !created && opened.size > 0;
+  let size = opened.size;
   let count = 0;
   let writeError: Error | undefined;
+  let dirty = false;
   let open = true;
+  const written = new Set<number>();
   return {
     path: file,
     heldEarlier,
+    openedAt: opened.size,
     get count() {
       return count;
     },
@@ -67,24 +93,55 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
       return writeError;
     },
     write(entry) {
-      count++;
-      const text = `${JSON.stringify(entry)}\n`;
-      if (!writeError) {
+      if (writeError) return false;
+      const data = Buffer.from(`${JSON.stringify(entry)}\n`);
+      try {
+        for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done, null);
+      } catch (error) {
+        writeError = error as Error;
         try {
-          writeSync(fd, text);
-          return;
-        } catch (error) {
-          writeError = error as Error;
-          onWriteError(writeError);
-        }
+          ftruncateSync(fd, size); // no half record stays behind
+        } catch {}
+        onWriteError(writeError);
+        return false;
       }
-      process.stderr.write(`dead letter (not written to ${file}): ${text}`);
+      size += data.length;
+      count++;
+      dirty = true;
+      written.add(entry.line);
+      return true;
+    },
+    sync() {
+      if (!dirty || writeError) return;
+      try {
+        fdatasyncSync(fd);
+        dirty = false;
+      } catch (error) {
+        writeError = error as Error;
+        onWriteError(writeError);
+      }
+    },
+    has: (line) => written.has(line),
+    remember(from) {
+      const buffer = Buffer.alloc(Math.max(0, size - from));
+      for (let done = 0; done < buffer.length; ) {
+        const n = readSync(fd, buffer, done, buffer.length - done, from + done);
+        if (n === 0) break;
+        done += n;
+      }
+      for (const text of buffer.toString("utf8").split("\n")) {
+        try {
+          const line = (JSON.parse(text) as DeadLetter).line;
+          if (Number.isInteger(line)) written.add(line);
+        } catch {}
+      }
     },
     close() {
       if (!open) return;
       open = false;
+      if (dirty && !writeError) fdatasyncSync(fd);
       closeSync(fd);
-      if (created && count === 0 && !writeError) unlinkSync(file);
+      if (created && size === 0 && !writeError) unlinkSync(file);
     },
   };
 }

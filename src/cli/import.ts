@@ -1,48 +1,32 @@
-// `enable3 import events|revenue <file.ndjson>`: streams the file through the bulk API. Every line ends
-// delivered, in the dead-letter file (with the id it was sent with, so a replay is idempotent), as a
-// skipped blank line, or after the resume point it prints when stopped early.
-import { access } from "node:fs/promises";
-import { type BulkSettledItem, type Enable3Error, Enable3ValidationError, formatFieldPath } from "../index.js";
+// `enable3 import events|revenue <file.ndjson>`: every line is written to a journal (an outbox on a
+// fileStore beside the dead-letter file) with its id fixed, and delivered from there. Every line ends
+// delivered, in the dead-letter file (with the id it was sent with, so a replay is idempotent), or as
+// a skipped blank line; a run stopped in any way is resumed by running the same command again.
+import type { Enable3Error } from "../index.js";
+import { createOutbox, type DeadRecord, Enable3OutboxError, fileStore } from "../outbox.js";
 import { noMorePositionals, number, parse, positional, UsageError } from "./args.js";
 import { clientFrom } from "./config.js";
 import { openDeadLetterFile } from "./dead-letters.js";
-import { countLines, type DeadLetter, readNdjson } from "./ndjson.js";
+import { IdSet } from "./id-set.js";
+import { describeFailure, humanSummary, type ImportSummary } from "./import-report.js";
+import { openImportState, removeImportState, stateDirFor } from "./import-state.js";
+import { countLines, type DeadLetter, type NdjsonLine, readNdjson } from "./ndjson.js";
 import { createOutput, EXIT } from "./output.js";
-import { createProgressReporter, fmt, type LineCounts, plural } from "./progress.js";
+import { createProgressReporter, fmt, type LineCounts } from "./progress.js";
+import { guardOutput, reraise } from "./terminal.js";
 
-export const importUsage = "enable3 import events|revenue <file.ndjson> [--concurrency N] [--dead-letter FILE] [--from-line N] [--quiet]";
-
-export const importHelp = `Each line of the file is one JSON object, sent as is:
-  events:  {"userId": "u1", "eventId": "deposit", "value": 50, "id"?: "…", "createdAt"?: "2024-02-22 10:00:00", "eventTags"?: ["slots"]}
-  revenue: {"revenue": 1250.5, "requestId"?: "…", "date"?: "2024-02-22 10:00:00"}
-A missing id or requestId is generated; blank lines are skipped; a UTF-8 BOM and CRLF line ends are fine.
-
-Every line that is not delivered goes to the dead-letter file (default: FILE.failed.ndjson) with its
-line number, the id it was sent with and the error. Give that file to the same command to replay it:
-the same ids are sent again, so the server never counts an event twice. A dead-letter file that an
-earlier run wrote is appended to, never truncated or removed; a symbolic link there is refused.
-
-Ctrl-C once: stop reading and let the requests in flight finish. Twice (or SIGTERM): abort those too;
-they go to the dead letters. Either way the command prints the --from-line to resume with.
-
-Options:
-  --concurrency N      requests in flight at once (default 8, at most 1024)
-  --dead-letter FILE   where failed lines go (refused if it is the input file)
-  --from-line N        start at line N of the file (resume after a stop)
-  --quiet              no progress display
-
-Examples:
-  enable3 import events deposits.ndjson --concurrency 16
-  enable3 import events deposits.failed.ndjson          # replay the dead letters
-  enable3 import revenue revenue.ndjson --from-line 12346`;
+export { importHelp, importUsage } from "./import-help.js";
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGHUP: 129, SIGTERM: 143 };
+/** Lines journaled ahead of delivery, at most: the journal holds a window of the file, not a copy. */
+const READ_AHEAD = 10_000;
 
 export async function runImport(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     concurrency: { type: "string" },
     "dead-letter": { type: "string" },
     "from-line": { type: "string" },
+    fresh: { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
   });
   const kind = positional(positionals, 0, "events|revenue");
@@ -50,174 +34,245 @@ export async function runImport(args: string[]): Promise<number> {
   const file = positional(positionals, 1, "file.ndjson");
   noMorePositionals(positionals, 2);
   const concurrency = wholeNumber(values.concurrency, "concurrency", 1, 1024);
-  const fromLine = wholeNumber(values["from-line"], "from-line", 1, Number.MAX_SAFE_INTEGER) ?? 1;
-  await access(file).catch(() => {
+  const fromLine = wholeNumber(values["from-line"], "from-line", 1, Number.MAX_SAFE_INTEGER);
+  const total = await countLines(file).catch(() => {
     throw new UsageError(`cannot read ${file}`);
   });
+  if (fromLine !== undefined && fromLine > total)
+    throw new UsageError(`--from-line ${fmt(fromLine)} is past the end of ${file} (${fmt(total)} lines)`);
   const client = clientFrom(values);
   const idField = kind === "events" ? "id" : "requestId";
-  const controller = new AbortController();
+  const output = guardOutput();
+  let stop: (how: "finish" | "abort", why: string) => void = () => {};
   const deadLetters = openDeadLetterFile(values["dead-letter"] ?? `${file.replace(/\.ndjson$/, "")}.failed.ndjson`, file, (error) => {
-    progress?.message(
-      `cannot write the dead-letter file (${(error as NodeJS.ErrnoException).code ?? error.message}): stopping; the rest go to stderr`,
+    say(
+      `cannot write the dead-letter file (${(error as NodeJS.ErrnoException).code ?? error.message}): stopping; rerun the same command once it can be written`,
     );
-    stopping = true;
-    controller.abort();
+    stop("abort", "dead letters");
   });
-  const counts: LineCounts = { delivered: 0, failed: 0, invalid: 0, notSent: 0, blank: 0 };
+  const stateDir = stateDirFor(deadLetters.path);
+  const counts: LineCounts & { duplicates: number } = { delivered: 0, failed: 0, invalid: 0, pending: 0, blank: 0, duplicates: 0 };
   const showProgress = !values.quiet && !values.json;
-  const total = showProgress && process.stderr.isTTY ? (await countLines(file)) - (fromLine - 1) : undefined;
-  const progress = showProgress ? createProgressReporter({ stream: process.stderr, total }) : undefined;
-  const say = (text: string) => (progress ? progress.message(text) : values.json ? undefined : process.stderr.write(`${text}\n`));
-
-  // Where each record in flight came from: memory stays flat however long the file.
-  const origin = new Map<number, number>();
-  let stopping = false;
-  let stoppedEarly = false;
-  let lastAt = fromLine - 1;
-  let inFlight = 0;
-  async function* records() {
-    let index = 0;
-    for await (const entry of readNdjson(file, fromLine)) {
-      if (stopping) {
-        stoppedEarly = true;
-        return;
-      }
-      lastAt = entry.at;
-      if (entry.kind === "blank") counts.blank++;
-      else if (entry.kind === "invalid") {
-        counts.invalid++;
-        deadLetters.write({
-          line: entry.line,
-          raw: entry.raw,
-          error: { name: "InvalidLine", message: `line ${entry.line}: not valid JSON` },
-        });
-        say(`line ${entry.line}: not valid JSON`);
-      } else {
-        origin.set(index++, entry.line);
-        inFlight++;
-        yield entry.record;
-        continue;
-      }
-      progress?.update(counts);
-    }
-  }
-
-  let signalled: string | undefined;
-  const onSignal = (name: NodeJS.Signals) => {
-    if (!stopping && name === "SIGINT") {
-      stopping = true;
-      signalled = name;
-      say(`stopping — ${fmt(inFlight)} in flight (Ctrl-C again to abort them)`);
-      return;
-    }
-    signalled ??= name;
-    if (!controller.signal.aborted) say(`aborting ${fmt(inFlight)} in flight; they go to the dead letters`);
-    stopping = true;
-    controller.abort();
+  let progress: ReturnType<typeof createProgressReporter> | undefined;
+  const say = (text: string) => (progress ? progress.message(text) : values.json ? undefined : output.err(`${text}\n`));
+  const writeDeadRecord = (record: DeadRecord) => {
+    const line = (record.context as { line?: number } | undefined)?.line ?? 0;
+    if (deadLetters.has(line)) return; // an earlier run wrote it just before it was stopped
+    if (!deadLetters.write({ line, id: record.id, record: record.body, error: describeFailure(record.error, line) }))
+      throw new Error("the dead-letter file cannot be written");
+    deadLetters.sync();
+    counts.failed++;
+    progress?.update(counts);
   };
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  for (const name of signals) process.on(name, onSignal);
+  const outboxFor = () =>
+    createOutbox(client, {
+      store: fileStore(stateDir),
+      ...(concurrency === undefined ? {} : { concurrency }),
+      retryForMs: 0, // after the client's own retries, a failure is a dead letter (replay it later)
+      deadLetter: (record) => writeDeadRecord(record),
+      onDelivered: () => {
+        counts.delivered++;
+        progress?.update(counts);
+      },
+    });
 
-  const onSettled = (outcome: BulkSettledItem<unknown>) => {
-    inFlight--;
-    const line = origin.get(outcome.index)!;
-    origin.delete(outcome.index);
-    if (!outcome.error) counts.delivered++;
-    else {
-      const notSent = outcome.error.code === "not_sent";
-      if (notSent) counts.notSent++;
-      else counts.failed++;
-      deadLetters.write(deadLetterFor(outcome, line, idField));
-    }
-  };
   try {
-    const bulkOptions = {
-      concurrency,
-      signal: controller.signal,
-      collectDelivered: false,
-      collectFailed: false,
-      onSettled,
-      onProgress: () => progress?.update(counts),
+    if (values.fresh) {
+      const previous = outboxFor();
+      await previous.open().catch(refuseLocked); // not while another run holds it
+      await previous.close();
+      removeImportState(stateDir);
+    }
+    const state = openImportState({ dir: stateDir, input: file, kind, fromLine, deadLetterSize: deadLetters.openedAt });
+    if (state.completedAt) {
+      createOutput(values.json, output.out).result(
+        { file, kind, alreadyImported: true, completedAt: state.completedAt, state: stateDir },
+        `Already imported completely on ${state.completedAt}: nothing sent. To import ${file} again (new ids for lines without one), add --fresh.`,
+      );
+      return EXIT.ok;
+    }
+    if (state.resumed) deadLetters.remember(state.deadLetterFrom);
+    const outbox = outboxFor();
+    await outbox.open().catch(refuseLocked);
+    // lines before --from-line are never imported; a resumed run also skips what was accounted for
+    const startAt = Math.max(state.fromLine - 1, state.resumed ? state.progress.at : 0);
+    if (showProgress && process.stderr.isTTY) progress = createProgressReporter({ stream: output.stderr, total: total - startAt });
+    else if (showProgress) progress = createProgressReporter({ stream: output.stderr });
+
+    // Lines are accounted for out of order (a refusal is immediate, a journal write waits for its commit):
+    // `through` is the last line before which every line is accounted for; it is what progress.json saves.
+    let through = { at: startAt, crc: state.progress.crc };
+    const finished = new Map<number, number>();
+    const accounted = (at: number, crc: number) => {
+      finished.set(at, crc);
+      while (finished.has(through.at + 1)) {
+        through = { at: through.at + 1, crc: finished.get(through.at + 1)! };
+        finished.delete(through.at);
+      }
     };
-    const report =
-      kind === "events"
-        ? await client.sendEvents(records() as AsyncIterable<never>, bulkOptions)
-        : await client.sendRevenues(records() as AsyncIterable<never>, bulkOptions);
+    const saveProgress = () => {
+      try {
+        state.saveProgress(through.at, through.crc);
+      } catch (error) {
+        stateError ??= (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      }
+    };
+    const saver = setInterval(saveProgress, 200);
+
+    let stopping: "finish" | "abort" | undefined;
+    let signalled: string | undefined;
+    let stateError: string | undefined;
+    let stoppedAt: number | null = null;
+    const ended = new AbortController();
+    stop = (how, why) => {
+      if (stopping === "abort" || (stopping === "finish" && how === "finish")) return;
+      if (how === "finish") say(`stopping — ${fmt(outbox.stats().inFlight)} in flight (Ctrl-C again to abort them)`);
+      else if (why !== "output") say(`aborting ${fmt(outbox.stats().inFlight)} in flight; they stay in ${stateDir} for the next run`);
+      stopping = how;
+      ended.abort();
+      if (how === "abort") void outbox.close({ timeoutMs: 0 });
+    };
+    output.onHangup(() => stop("abort", "output"));
+    const onSignal = (name: NodeJS.Signals) => {
+      signalled ??= name;
+      stop(name === "SIGINT" && !stopping ? "finish" : "abort", name);
+    };
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    for (const name of signals) process.on(name, onSignal);
+
+    const deadLetter = (entry: DeadLetter) => {
+      if (deadLetters.has(entry.line)) return true;
+      return deadLetters.write(entry);
+    };
+
+    const ids = new IdSet();
+    const outstanding: Promise<unknown>[] = [];
+    const enqueue = kind === "events" ? outbox.enqueue : outbox.enqueueRevenue;
+    try {
+      for await (const entry of readNdjson(file)) {
+        if (entry.at <= startAt) {
+          if (entry.at >= state.fromLine) remember(entry, ids, idField);
+          const checked = state.resumed && entry.at === state.progress.at && entry.at >= state.fromLine;
+          if (checked && (entry.kind === "blank" ? 0 : entry.crc) !== state.progress.crc)
+            throw new UsageError(
+              `line ${fmt(entry.at)} of ${file} changed since the import saved in ${stateDir} read it: rerun with --fresh to start over`,
+            );
+          continue;
+        }
+        if (stopping) {
+          stoppedAt = entry.at;
+          break;
+        }
+        if (entry.kind === "blank") {
+          counts.blank++;
+          accounted(entry.at, 0);
+        } else if (entry.kind === "invalid") {
+          counts.invalid++;
+          const raw = entry.raw !== undefined ? { raw: entry.raw } : entry.rawBase64 !== undefined ? { rawBase64: entry.rawBase64 } : {};
+          const tooLong = entry.problem === "longer than 1 MiB";
+          const message = `line ${entry.line}: ${entry.problem}${tooLong && entry.bytes ? ` (${fmt(entry.bytes)} bytes): not sent` : ""}`;
+          const code = tooLong ? { code: "line_too_long" } : entry.rawBase64 !== undefined ? { code: "invalid_utf8" } : {};
+          if (!deadLetter({ line: entry.line, ...raw, error: { name: "InvalidLine", ...code, message } })) {
+            stoppedAt = entry.at;
+            break;
+          }
+          say(message);
+          accounted(entry.at, entry.crc);
+        } else {
+          const record = entry.record;
+          const given = isObject(record) && typeof record[idField] === "string" ? (record[idField] as string) : undefined;
+          const id = given ?? state.idFor(entry.at);
+          const item = isObject(record) ? { ...record, [idField]: id } : record;
+          const first = given === undefined ? undefined : ids.firstUse(given, entry.line);
+          if (first !== undefined) {
+            counts.duplicates++;
+            counts.failed++;
+            const message = `line ${entry.line}: ${idField} "${given}" is already used by line ${first}: not sent`;
+            if (!deadLetter({ line: entry.line, id, record: item, error: { name: "DuplicateId", code: "duplicate_id", message } })) {
+              stoppedAt = entry.at;
+              break;
+            }
+            say(message);
+            accounted(entry.at, entry.crc);
+            continue;
+          }
+          deadLetters.sync(); // durable before the journal moves past it
+          const { at, line, crc } = entry;
+          const done = enqueue(item as never, { context: { line, at } }).then(
+            () => accounted(at, crc),
+            (error: Enable3Error) => {
+              if (error instanceof Enable3OutboxError) {
+                if (error.reason !== "closed") stateError ??= error.message;
+                stop("abort", "state");
+                return;
+              }
+              counts.failed++;
+              if (deadLetter({ line, id, record: item, error: describeFailure(error, line) })) accounted(at, crc);
+            },
+          );
+          outstanding.push(done);
+          if (outstanding.length >= 128) await outstanding.shift();
+          while (!stopping && outbox.stats().pending > READ_AHEAD) await sleep(5);
+        }
+        progress?.update(counts);
+      }
+      await Promise.all(outstanding);
+      if (!stopping) await outbox.flush({ signal: ended.signal }).catch(() => {});
+    } finally {
+      clearInterval(saver);
+      await outbox.close({ timeoutMs: stopping === "abort" ? 0 : 30_000 });
+      saveProgress();
+      for (const name of signals) process.off(name, onSignal);
+    }
+    const { pending } = outbox.stats();
+    counts.pending = pending;
+    const complete = !stopping && !stateError && !deadLetters.writeError && stoppedAt === null;
+    if (complete) state.complete();
     progress?.done();
-    if (report.sourceError) throw report.sourceError;
     deadLetters.close();
-    const resumeFromLine = stoppedEarly || report.unreadFrom !== undefined ? lastAt + 1 : null;
-    const summary = {
+    const summary: ImportSummary = {
       file,
       kind,
       ...counts,
       deadLetters: deadLetters.count,
       deadLetterFile: deadLetters.count || deadLetters.heldEarlier ? deadLetters.path : null,
       deadLettersHeldEarlier: deadLetters.heldEarlier,
-      deadLetterWriteError: deadLetters.writeError?.message ?? null,
-      stopped: resumeFromLine !== null,
-      resumeFromLine,
+      deadLetterWriteError: deadLetters.writeError
+        ? ((deadLetters.writeError as NodeJS.ErrnoException).code ?? deadLetters.writeError.message)
+        : null,
+      stateError: stateError ?? null,
+      state: stateDir,
+      resumed: state.resumed,
+      stopped: !complete,
+      resumeFromLine: complete ? null : (stoppedAt ?? through.at + 1),
     };
-    createOutput(values.json).result(summary, humanSummary(summary, kind, file));
+    createOutput(values.json, output.out).result(summary, humanSummary(summary));
+    if (signalled === "SIGHUP" || output.hungUp()) reraise("SIGHUP");
     if (signalled) return SIGNAL_EXIT[signalled]!;
-    return deadLetters.count ? EXIT.failure : EXIT.ok;
+    return deadLetters.count || stateError || deadLetters.writeError || !complete ? EXIT.failure : EXIT.ok;
   } finally {
     progress?.done();
-    for (const name of signals) process.off(name, onSignal);
     deadLetters.close();
   }
 }
 
-function humanSummary(
-  s: LineCounts & {
-    deadLetters: number;
-    deadLetterFile: string | null;
-    deadLettersHeldEarlier: boolean;
-    resumeFromLine: number | null;
-    deadLetterWriteError: string | null;
-  },
-  kind: string,
-  file: string,
-): string {
-  const parts = [`${fmt(s.delivered)} delivered`, `${fmt(s.failed)} failed`, `${plural(s.invalid, "invalid line")}`];
-  if (s.notSent) parts.push(`${fmt(s.notSent)} not sent`);
-  if (s.blank) parts.push(`${plural(s.blank, "blank line")} skipped`);
-  return [
-    `${s.resumeFromLine === null ? "Done" : `Stopped before line ${fmt(s.resumeFromLine)}`}: ${parts.join(", ")}`,
-    s.deadLetterFile
-      ? `Dead letters (${fmt(s.deadLetters)}${s.deadLettersHeldEarlier ? " from this run, after those of earlier runs" : ""}): ${s.deadLetterFile}  (replay: enable3 import ${kind} ${s.deadLetterFile})`
-      : "",
-    s.deadLetterWriteError
-      ? `The dead-letter file could not be written (${s.deadLetterWriteError}): the dead letters from then on are on stderr`
-      : "",
-    s.resumeFromLine === null ? "" : `Resume: enable3 import ${kind} ${file} --from-line ${s.resumeFromLine}`,
-  ]
-    .filter(Boolean)
-    .join("\n");
+/** The ids of lines read before the resume point, so that a duplicate after it is still caught. */
+function remember(entry: NdjsonLine, ids: IdSet, idField: string) {
+  if (entry.kind !== "record" || !isObject(entry.record)) return;
+  const id = entry.record[idField];
+  if (typeof id === "string") ids.firstUse(id, entry.line);
 }
 
-/** The record with the id it was sent with (so a replay sends the same one), its original line, and why. */
-function deadLetterFor(outcome: BulkSettledItem<unknown>, line: number, idField: string): DeadLetter {
-  const { item, id, error } = outcome;
-  const record = id !== undefined && typeof item === "object" && item !== null && !Array.isArray(item) ? { ...item, [idField]: id } : item;
-  return { line, ...(id === undefined ? {} : { id }), record, error: describeError(error!, line) };
+function refuseLocked(error: unknown): never {
+  if (error instanceof Enable3OutboxError && error.reason === "locked") throw new UsageError(error.message);
+  throw error;
 }
 
-/** The error's fields, in line numbers: field path ["events", 41, "value"] (a 0-based index) reads "line 42: value". */
-function describeError(error: Enable3Error, line: number): Record<string, unknown> {
-  const { name, code, message, status, attempts } = error.toJSON() as Record<string, unknown>;
-  let field: string | undefined;
-  let text = message;
-  if (error instanceof Enable3ValidationError) {
-    // the SDK's path starts with the batch and the item's index: what is left names the field in the record
-    field = formatFieldPath(error.fieldPath.slice(2)) || undefined;
-    text = `line ${line}: ${field ?? "record"} ${error.problem}`;
-  }
-  return Object.fromEntries(
-    Object.entries({ name, code, message: text, status, field, attempts }).filter(([, v]) => v !== undefined && v !== ""),
-  );
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A whole-number flag within a range, named as typed. */
 function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {

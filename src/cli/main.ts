@@ -14,7 +14,7 @@ import { EXIT, reportError } from "./output.js";
 const commands: Record<string, Command> = {
   ...operationCommands,
   import: {
-    summary: "Send events or revenue from an NDJSON file, with a dead-letter file for failures",
+    summary: "Send events or revenue from an NDJSON file; resumable after any stop, failures to a dead-letter file",
     usage: importUsage,
     help: importHelp,
     run: runImport,

@@ -1,15 +1,15 @@
 // Progress of a long import: one bar line redrawn in place on a terminal (never wider than it, so it
 // never wraps), messages printed above it; plain lines every few seconds elsewhere (logs, CI).
 
-/** Lines of the input by what became of them; every line ends in exactly one of these. */
+/** Lines of the input by what became of them; every line read ends in exactly one of these. */
 export interface LineCounts {
   delivered: number;
-  /** Records that failed (validation or API), not counting `notSent`. */
+  /** Records that failed (validation, the API, a duplicate id). */
   failed: number;
   /** Lines that were not JSON. */
   invalid: number;
-  /** Records read but never sent: the run was stopped first. */
-  notSent: number;
+  /** Records read and kept in the journal, not yet delivered (sent by the next run). */
+  pending: number;
   /** Blank lines, skipped. */
   blank: number;
 }
@@ -38,7 +38,8 @@ export const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 /** "1 blank line", "2 blank lines". */
 export const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
 
-export const processed = (c: LineCounts) => c.delivered + c.failed + c.invalid + c.notSent + c.blank;
+/** Lines done with: pending ones are not (the next run sends them). */
+export const processed = (c: LineCounts) => c.delivered + c.failed + c.invalid + c.blank;
 
 const REDRAW_MS = 100;
 /** No rate (or ETA) is quoted before this much time and this many lines: early figures mislead. */
@@ -51,7 +52,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
   const { stream, total } = options;
   const now = options.now ?? (() => performance.now());
   const started = now();
-  let counts: LineCounts = { delivered: 0, failed: 0, invalid: 0, notSent: 0, blank: 0 };
+  let counts: LineCounts = { delivered: 0, failed: 0, invalid: 0, pending: 0, blank: 0 };
   let rate: number | undefined;
   let sample = { at: started, done: 0 };
   let lastDraw = -Infinity;
@@ -72,7 +73,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     const done = processed(counts);
     const failed = counts.failed + counts.invalid;
     const list = [`${fmt(done)}${total ? `/${fmt(total)}` : ""} lines`, `${fmt(counts.delivered)} ok`, `${fmt(failed)} failed`];
-    if (counts.notSent) list.push(`${fmt(counts.notSent)} not sent`);
+    if (counts.pending) list.push(`${fmt(counts.pending)} pending`);
     if (rate !== undefined) list.push(`${fmt(rate)}/s`);
     if (rate && total && done < total) list.push(`ETA ${duration((total - done) / rate)}`);
     return list;

@@ -1,10 +1,10 @@
-// The import's progress display in a real terminal (tmux), at 80 and 120 columns: one bar line that
-// never wraps, messages above it, 100% at the end, and the same counts as the summary.
+// The import in a real terminal (tmux): at 80 and 120 columns one bar line that never wraps, messages
+// above it, 100% at the end, the same counts as the summary; and a terminal that goes away mid-run.
 import { execFileSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI } from "../helpers/cli.js";
+import { CLI, runCli } from "../helpers/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { registerTeardown } from "../helpers/teardown.js";
@@ -51,4 +51,45 @@ describe("import progress in a terminal", () => {
     },
     60_000,
   );
+});
+
+describe("import when its terminal goes away", () => {
+  it("the terminal closed mid-run (every write then fails with EIO): it stops cleanly with its state kept, ends by SIGHUP (129, not the abort of Node 20), and the same command finishes the rest", async () => {
+    const idsOf = new Map<number, Set<string>>();
+    let delay = 20;
+    const server = await startScriptedServer((req, res) => {
+      const { id, value } = JSON.parse(req.body);
+      idsOf.set(value, (idsOf.get(value) ?? new Set()).add(id));
+      setTimeout(() => reply(res, 201), delay);
+    });
+    const dir = await makeTempDir("enable3-hangup");
+    const file = path.join(dir, "events.ndjson");
+    const LINES = 2_000;
+    await writeFile(
+      file,
+      `${Array.from({ length: LINES }, (_, i) => JSON.stringify({ userId: "u", eventId: "deposit", value: i })).join("\n")}\n`,
+    );
+    const exitFile = path.join(dir, "exit");
+    const socket = `enable3-test-${process.pid}-hangup`;
+    const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+    registerTeardown(() => {
+      try {
+        tmux("kill-server");
+      } catch {}
+    });
+    // the shell ignores the hangup so that it outlives the terminal and records how the import ended
+    const command = `trap '' HUP; env ENABLE3_API_KEY=${TEST_KEY} ENABLE3_BASE_URL=${server.url} ${quote(process.execPath)} ${quote(CLI)} import events ${quote(file)} --concurrency 8; echo $? > ${quote(exitFile)}`;
+    tmux("new-session", "-d", "-x", "80", "-y", "20", command);
+    await expect.poll(() => server.requests.length, { timeout: 20_000 }).toBeGreaterThan(50);
+    tmux("kill-server");
+    await expect.poll(() => readFile(exitFile, "utf8").catch(() => ""), { timeout: 20_000 }).toMatch(/\d/);
+    expect((await readFile(exitFile, "utf8")).trim()).toBe("129");
+    expect(idsOf.size).toBeLessThan(LINES);
+    delay = 0;
+    const again = await runCli(["import", "events", file, "--json"], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: server.url });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ resumed: true, deadLetters: 0 });
+    expect(idsOf.size).toBe(LINES);
+    expect([...idsOf.values()].filter((ids) => ids.size !== 1)).toEqual([]);
+  }, 60_000);
 });

@@ -11,7 +11,7 @@ const counts = (delivered: number, failed = 0, extra: Partial<LineCounts> = {}):
   delivered,
   failed,
   invalid: 0,
-  notSent: 0,
+  pending: 0,
   blank: 0,
   ...extra,
 });
@@ -26,7 +26,7 @@ describe("progress on a terminal", () => {
     const progress = createProgressReporter({ stream, total: 1_234_567, now: () => t });
     for (let i = 1; i <= 50; i++) {
       t += 200;
-      progress.update(counts(i * 20_000, i * 3_000, { invalid: 12, notSent: 5 }));
+      progress.update(counts(i * 20_000, i * 3_000, { invalid: 12, pending: 5 }));
     }
     progress.done();
     for (const write of writes) expect(shown(write).length).toBeLessThan(columns);

@@ -24,8 +24,22 @@ const ALLOWED: Record<string, string[]> = {
   widget: ["internal", "errors"],
   callback: ["internal", "errors", "types", "postgres"],
   postgres: ["errors"],
+  outbox: ["client", "postgres", "internal", "errors", "types"],
   mock: [],
-  entry: ["types", "errors", "internal", "transport", "telemetry", "client", "widget", "callback", "postgres", "mock", "generated"],
+  entry: [
+    "types",
+    "errors",
+    "internal",
+    "transport",
+    "telemetry",
+    "client",
+    "widget",
+    "callback",
+    "postgres",
+    "outbox",
+    "mock",
+    "generated",
+  ],
   cli: ["entry"],
 };
 

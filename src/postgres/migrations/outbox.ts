@@ -2,4 +2,27 @@
 // Append only: a migration that has shipped is never edited; a change is a new entry.
 import type { Migration } from "../migrate.js";
 
-export const OUTBOX_MIGRATIONS: readonly Migration[] = [];
+export const OUTBOX_MIGRATIONS: readonly Migration[] = [
+  {
+    // One row per record until it is delivered (then deleted); dead rows stay, state 'dead', until replayed.
+    // (kind, id) is unique: enqueueing an id already there stores nothing new (the first body stands).
+    name: "outbox-1-table",
+    sql: `CREATE TABLE {schema}.enable3_outbox (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind text NOT NULL CHECK (kind IN ('event', 'revenue')),
+  id text NOT NULL,
+  body jsonb NOT NULL,
+  context jsonb,
+  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'dead')),
+  attempts integer NOT NULL DEFAULT 0,
+  not_before timestamptz NOT NULL DEFAULT now(),
+  enqueued_at timestamptz NOT NULL DEFAULT now(),
+  lease_owner text,
+  lease_until timestamptz,
+  last_error jsonb,
+  CONSTRAINT enable3_outbox_kind_id UNIQUE (kind, id)
+);
+CREATE INDEX enable3_outbox_due ON {schema}.enable3_outbox (not_before, seq) WHERE state = 'pending';
+CREATE INDEX enable3_outbox_dead ON {schema}.enable3_outbox (seq) WHERE state = 'dead';`,
+  },
+];

@@ -1,0 +1,38 @@
+// The import command's usage line and help text (what `enable3 import --help` prints).
+
+export const importUsage =
+  "enable3 import events|revenue <file.ndjson> [--concurrency N] [--dead-letter FILE] [--fresh] [--from-line N] [--quiet]";
+
+export const importHelp = `Each line of the file is one JSON object, sent as is:
+  events:  {"userId": "u1", "eventId": "deposit", "value": 50, "id"?: "…", "createdAt"?: "2024-02-22 10:00:00", "eventTags"?: ["slots"]}
+  revenue: {"revenue": 1250.5, "requestId"?: "…", "date"?: "2024-02-22 10:00:00"}
+Lines end with LF, CRLF or CR; a UTF-8 BOM is fine; blank lines are skipped. A line without an id (or
+requestId) is sent with one derived from the import and its line number, the same on every run.
+
+Every line that is not delivered goes to the dead-letter file (default: FILE.failed.ndjson) with its
+line number, the id it was sent with and the error: a refusal by the API, a line that is not JSON or
+not valid UTF-8, a line longer than 1 MiB, an id already used by an earlier line. Give that file to
+the same command to replay it: the same ids are sent again, so the server never counts an event
+twice. Dead letters of earlier runs are appended to, never truncated or removed; a symbolic link
+there is refused.
+
+The import keeps its state beside the dead-letter file (FILE.import/). However it stops (Ctrl-C,
+SIGTERM, a lost terminal, kill -9, a power loss), run the same command again: it resumes where it
+was, and no line is ever sent under a second id. A finished import is not sent again; --fresh starts
+over (new ids for lines without one).
+
+Ctrl-C once: stop reading and let the requests in flight finish. Twice (or SIGTERM, SIGHUP): abort
+those too; they stay in the state for the next run.
+
+Options:
+  --concurrency N      requests in flight at once (default 8, at most 1024)
+  --dead-letter FILE   where failed lines go (refused if it is the input file); the state goes beside it
+  --fresh              forget the saved state of this import and start over
+  --from-line N        start at line N of the file (with --fresh, or on a first run)
+  --quiet              no progress display
+
+Examples:
+  enable3 import events deposits.ndjson --concurrency 16
+  enable3 import events deposits.ndjson                 # after any stop: resumes
+  enable3 import events deposits.failed.ndjson          # replay the dead letters
+  enable3 import revenue revenue.ndjson --fresh --from-line 12346`;

@@ -1,0 +1,15 @@
+// enable3-client/outbox: every committed event reaches Enable3, with the id fixed at enqueue, through
+// crashes, restarts and a fleet of workers. Node only (it writes files, or uses the operator's pg);
+// kept out of the core entry.
+
+export type { DeadRecord, FailureSummary, JsonValue, OutboxKind, OutboxStore } from "./outbox/contract.js";
+export type { OutboxErrorReason } from "./outbox/errors.js";
+export { Enable3OutboxError } from "./outbox/errors.js";
+export type { FileStoreOptions } from "./outbox/file-store.js";
+export { fileStore } from "./outbox/file-store.js";
+export type { OutboxAttemptInfo, OutboxDeadInfo, OutboxHooks, OutboxRetryInfo } from "./outbox/hooks.js";
+export type { CloseOptions, EnqueueOptions, Outbox, OutboxOptions, OutboxStats, ReplayResult } from "./outbox/outbox.js";
+export { createOutbox } from "./outbox/outbox.js";
+export type { PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";
+export { postgresStore } from "./outbox/postgres-store.js";
+export type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "./types/api.js";

@@ -1,0 +1,118 @@
+// The seam between the outbox and where its records live. The outbox decides (what is due, what is
+// retried, what is dead, when to give up); a store only keeps records and hands them out, doing I/O
+// and nothing else. fileStore and postgresStore are the two implementations.
+import type { SqlClient } from "../postgres/sql-client.js";
+
+/** What a record is sent as: an event (sendEvent) or a revenue report (sendRevenue). */
+export type OutboxKind = "event" | "revenue";
+
+/** A JSON value, as a record's `context` may hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Why a delivery failed, as a store keeps it: the error's stable fields, never its stack or cause. */
+export interface FailureSummary {
+  /** The error's class name, e.g. `"Enable3BadRequestError"`. */
+  name: string;
+  /** The error's stable code, e.g. `"http_error"`. */
+  code: string;
+  /** The message, with the API's own reason at its end when it gave one. */
+  message: string;
+  /** The HTTP status, when the API answered. */
+  status?: number | undefined;
+}
+
+/** A record to add: the request body as it will be sent, its id fixed inside it. */
+export interface NewRecord {
+  kind: OutboxKind;
+  /** The event `id` or the revenue `requestId` (also inside `body`). */
+  id: string;
+  body: Record<string, unknown>;
+  context?: JsonValue | undefined;
+}
+
+/** A record a store handed out for delivery. */
+export interface StoredRecord extends NewRecord {
+  /** The store's own handle on this record (opaque to the outbox). */
+  key: string;
+  /** Delivery attempts made so far, by any process. */
+  attempts: number;
+  /** When it was enqueued (or replayed), ms since the epoch. */
+  enqueuedAt: number;
+  /** The failure of the last attempt, if any. */
+  lastError?: FailureSummary | undefined;
+}
+
+/** What became of a handed-out record. */
+export type Settlement =
+  | { key: string; outcome: "delivered" }
+  /** Give it up for good: keep it among the dead. */
+  | { key: string; outcome: "dead"; attempts: number; error: FailureSummary }
+  /** Try again after `delayMs`, measured on the store's clock. */
+  | { key: string; outcome: "retry"; attempts: number; delayMs: number; error: FailureSummary }
+  /** Not attempted after all (the outbox is closing): hand it out again, as it was. */
+  | { key: string; outcome: "released" };
+
+/** A record given up on: what `outbox.dead()` lists. */
+export interface DeadRecord {
+  /** An event or a revenue report. */
+  kind: OutboxKind;
+  /** The event id or revenue requestId it was (and, replayed, will again be) sent with. */
+  id: string;
+  /** The request body as it was sent. */
+  body: Record<string, unknown>;
+  /** Attempts made before it was given up. */
+  attempts: number;
+  /** Why: the last failure, with the API's reason. */
+  error: FailureSummary;
+  /** When it was enqueued, ms since the epoch. */
+  enqueuedAt: number;
+  /** What was passed as `context` when it was enqueued. */
+  context?: JsonValue | undefined;
+}
+
+/** Counts a store can give at no cost (from memory, or a recent reading). */
+export interface StoreCounts {
+  /** Records not yet delivered nor dead, those handed out included. */
+  pending: number;
+  dead: number;
+  /** Age of the oldest pending record, ms; 0 when none. */
+  oldestPendingMs: number;
+}
+
+/** An open store, for one outbox. */
+export interface StoreSession {
+  /** Adds records, durably before it resolves (or, with `tx`, as part of that transaction). */
+  add(records: NewRecord[], tx?: SqlClient): Promise<void>;
+  /** Up to `limit` records that are due and handed to nobody else; waits until there is one or `signal` fires. */
+  take(limit: number, signal: AbortSignal): Promise<StoredRecord[]>;
+  /** Records what became of handed-out records. */
+  settle(settlements: Settlement[]): Promise<void>;
+  /** A point in the store's order: everything added so far is at or before it. */
+  watermark(): Promise<unknown>;
+  /** Resolves once every record at or before `mark` is delivered or dead. */
+  drained(mark: unknown, signal: AbortSignal | undefined): Promise<void>;
+  dead(): AsyncIterable<DeadRecord>;
+  /** Re-queues dead records (those with these ids, or all) with their ids and bodies; how many. */
+  replay(ids: readonly string[] | undefined): Promise<number>;
+  counts(): StoreCounts;
+  /** Records handed out and not settled are handed out again by the next session. */
+  close(): Promise<void>;
+}
+
+/** How a store reports trouble it works around in the background (an unreadable record, a failed write). */
+export interface StoreEnvironment {
+  onError(error: Error): void;
+}
+
+/**
+ * Where an outbox keeps its records: `fileStore(dir)` or `postgresStore(pool)`. Opened by the
+ * outbox, once.
+ */
+export interface OutboxStore {
+  /** A short description for messages, e.g. `fileStore(./enable3-outbox)`. */
+  readonly description: string;
+  /** @internal Opens the store for one outbox. */
+  open(environment: StoreEnvironment): Promise<StoreSession>;
+  /** @internal True when `enqueue(…, { tx })` works with this store. */
+  readonly transactional: boolean;
+}

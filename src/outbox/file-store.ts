@@ -1,0 +1,294 @@
+// fileStore(dir): the embedded store for one machine, with no dependency. Records are appended to
+// the journal (journal/segments.ts) in group commits: one write and one fdatasync for every enqueue
+// waiting at that moment. Delivery reads the journal forward; what became of each record goes to
+// its segment's marks; a segment whose records are all settled is deleted.
+import { mkdir, readdir, unlink } from "node:fs/promises";
+import path from "node:path";
+import * as check from "../internal/validate.js";
+import type { DeadRecord, NewRecord, OutboxStore, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
+import { Enable3OutboxError, errnoCode } from "./errors.js";
+import { type DeadEntry, DeadLog } from "./journal/dead-log.js";
+import { DIR_MODE } from "./journal/files.js";
+import { TimeHeap } from "./journal/heap.js";
+import { frame } from "./journal/lines.js";
+import { lockDirectory } from "./journal/lock.js";
+import { createMarksWriter } from "./journal/marks-writer.js";
+import { createJournalReader, type RecordLine } from "./journal/reader.js";
+import { loadSegment, markSettled, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import { createJournalWriter } from "./journal/writer.js";
+
+/** Options of {@link fileStore}. */
+export interface FileStoreOptions {
+  /** A segment file is closed and a new one started past this size; settled segments are deleted whole. @default 8388608 (8 MiB) */
+  segmentBytes?: number | undefined;
+  /** Records waiting out a backoff that are kept in memory; past it, reading ahead pauses. @default 1024 */
+  maxRetrying?: number | undefined;
+  /** How often what became of records is synced to disk (a record delivered just before a crash may be sent again, same id). @default 1000 */
+  syncIntervalMs?: number | undefined;
+}
+
+/** Records read ahead of delivery, at most. */
+const READ_AHEAD = 1024;
+
+/**
+ * The embedded store: an append-only journal in `dir` (created 0700, files 0600), for one process at
+ * a time (a second opener gets Enable3OutboxError `"locked"` naming the holder's PID).
+ * @example
+ * import { createOutbox, fileStore } from "enable3-client/outbox";
+ * const outbox = createOutbox(enable3, { store: fileStore("./enable3-outbox") });
+ */
+export function fileStore(dir: string, options: FileStoreOptions = {}): OutboxStore {
+  const where = check.nonBlankString(dir, "dir");
+  const o = check.plainObject(options, "options") as FileStoreOptions;
+  const settings = {
+    segmentBytes: check.numberIn(o.segmentBytes ?? 8 * 1024 * 1024, "options.segmentBytes", 1024, 2 ** 31, true),
+    maxRetrying: check.numberIn(o.maxRetrying ?? 1024, "options.maxRetrying", 1, 2 ** 24, true),
+    syncIntervalMs: check.numberIn(o.syncIntervalMs ?? 1000, "options.syncIntervalMs", 1, 3_600_000),
+  };
+  return { description: `fileStore(${where})`, transactional: false, open: (environment) => openFileStore(where, settings, environment) };
+}
+
+type Settings = { segmentBytes: number; maxRetrying: number; syncIntervalMs: number };
+
+async function openFileStore(dir: string, settings: Settings, env: StoreEnvironment): Promise<StoreSession> {
+  const what = `the outbox directory ${dir}`;
+  try {
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  } catch (error) {
+    throw new Enable3OutboxError("open_failed", `cannot create ${what} (${errnoCode(error) ?? (error as Error).message})`, error);
+  }
+  const lock = await lockDirectory(dir, what);
+  try {
+    return await recover(dir, settings, env, lock.release);
+  } catch (error) {
+    await lock.release();
+    if (error instanceof Enable3OutboxError) throw error;
+    throw new Enable3OutboxError("open_failed", `cannot open ${what} (${errnoCode(error) ?? (error as Error).message})`, error);
+  }
+}
+
+async function recover(dir: string, settings: Settings, env: StoreEnvironment, unlock: () => Promise<void>): Promise<StoreSession> {
+  const damage = (message: string) => env.onError(new Enable3OutboxError("corrupt", message));
+  const names = await readdir(dir);
+  const numbers = names
+    .flatMap((n) => SEGMENT_NAME.exec(n)?.[1] ?? [])
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const name of names) {
+    const marksOf = /^(\d{10})\.marks$/.exec(name)?.[1];
+    if ((marksOf && !numbers.includes(Number(marksOf))) || /^dead\.log\.\d+\.tmp$/.test(name)) await unlink(path.join(dir, name));
+  }
+  const segments: Segment[] = [];
+  for (const number of numbers) segments.push(await loadSegment(dir, number, damage));
+  const byNumber = (n: number) => segments.find((s) => s.number === n);
+  const marks = createMarksWriter(settings.syncIntervalMs, env.onError);
+  const deadLog = await DeadLog.open(
+    dir,
+    (entry) => {
+      // a dead record whose settled mark was lost is settled here, never sent again
+      const segment = byNumber(entry.segment);
+      if (segment && markSettled(segment, entry.index)) marks.queue(segment, settledMark(entry.index));
+    },
+    damage,
+  );
+
+  let closed = false;
+  const ready: StoredRecord[] = [];
+  const delayed = new TimeHeap<StoredRecord>();
+  const inMemory = new Map<string, StoredRecord>();
+  let changed = deferred(); // resolved (and renewed) on every commit, settlement and release
+
+  const notify = () => {
+    changed.resolve();
+    changed = deferred();
+  };
+  const reader = createJournalReader(
+    () => segments,
+    (record, notBefore) => {
+      inMemory.set(record.key, record);
+      if (notBefore > Date.now()) delayed.push(notBefore, record);
+      else ready.push(record);
+    },
+    (segment, index) => {
+      damage(`${segment.log}: record ${index + 1} is damaged (its checksum does not match) and was skipped`);
+      if (markSettled(segment, index)) marks.queue(segment, settledMark(index));
+    },
+  );
+
+  const compact = async (segment: Segment) => {
+    if (!segment.sealed || segment.live > 0 || segment === writer.active()) return;
+    segments.splice(segments.indexOf(segment), 1);
+    await marks.drop(segment);
+    await unlink(segment.log).catch(() => {});
+    await unlink(segment.marks).catch(() => {});
+  };
+  const writer = createJournalWriter({
+    dir,
+    segmentBytes: settings.segmentBytes,
+    nextNumber: (numbers.at(-1) ?? 0) + 1,
+    segments,
+    committed: () => notify(),
+    async sealed(segment) {
+      marks.queue(segment, sealMark(segment.count));
+      await compact(segment); // its records may all be settled already
+    },
+  });
+
+  for (const segment of [...segments]) await compact(segment);
+
+  const add = async (records: NewRecord[]): Promise<void> => {
+    if (closed) throw new Enable3OutboxError("closed", `the outbox directory ${dir} is closed`);
+    const now = Date.now();
+    await writer.append(
+      records.map((r) =>
+        frame(
+          JSON.stringify({
+            k: r.kind === "event" ? "e" : "r",
+            id: r.id,
+            b: r.body,
+            t: now,
+            ...(r.context === undefined ? {} : { c: r.context }),
+          } satisfies RecordLine),
+        ),
+      ),
+    );
+  };
+
+  const parseKey = (key: string) => {
+    const [segment, index] = key.split(":").map(Number) as [number, number];
+    return { segment: byNumber(segment), index };
+  };
+  const settledOne = (key: string) => {
+    inMemory.delete(key);
+    const { segment, index } = parseKey(key);
+    if (segment && markSettled(segment, index)) {
+      marks.queue(segment, settledMark(index));
+      return segment;
+    }
+    return undefined;
+  };
+
+  const session: StoreSession = {
+    add: (records) => add(records),
+    async take(limit, signal) {
+      for (;;) {
+        if (closed || signal.aborted) return [];
+        const now = Date.now();
+        for (let r = delayed.popDue(now); r; r = delayed.popDue(now)) ready.push(r);
+        if (ready.length > 0) return ready.splice(0, limit);
+        if (delayed.size < settings.maxRetrying && ready.length < READ_AHEAD && (await reader.readMore())) continue;
+        await waitFor(changed.promise, signal, delayed.peek());
+      }
+    },
+    async settle(settlements) {
+      const dead: { entry: DeadEntry; key: string }[] = [];
+      const touched = new Set<Segment>();
+      for (const s of settlements) {
+        const record = inMemory.get(s.key);
+        if (s.outcome === "delivered") {
+          const segment = settledOne(s.key);
+          if (segment) touched.add(segment);
+        } else if (s.outcome === "released") {
+          if (record) ready.unshift(record);
+        } else if (s.outcome === "retry") {
+          const { segment, index } = parseKey(s.key);
+          if (!segment || !record || segment.settled.has(index)) continue;
+          const state = { attempts: s.attempts, notBefore: Date.now() + s.delayMs };
+          segment.retry.set(index, state);
+          marks.queue(segment, retryMark(index, state));
+          record.attempts = s.attempts;
+          record.lastError = s.error;
+          delayed.push(state.notBefore, record);
+        } else if (record) {
+          const { segment, index } = parseKey(s.key);
+          const entry: DeadEntry = { ...deadOf(record), attempts: s.attempts, error: s.error, segment: segment?.number ?? -1, index };
+          dead.push({ entry, key: s.key });
+        }
+      }
+      if (dead.length > 0) {
+        await deadLog.append(dead.map((d) => d.entry)); // synced before the records are marked settled
+        for (const d of dead) {
+          const segment = settledOne(d.key);
+          if (segment) touched.add(segment);
+        }
+      }
+      for (const segment of touched) await compact(segment);
+      notify();
+    },
+    async watermark() {
+      await writer.settled();
+      const last = [...segments].reverse().find((s) => s.count > 0);
+      return last ? { segment: last.number, index: last.count - 1 } : null;
+    },
+    async drained(mark, signal) {
+      const m = mark as { segment: number; index: number } | null;
+      for (;;) {
+        const head = segments.find((s) => s.live > 0);
+        if (!m || !head || head.number > m.segment || (head.number === m.segment && head.head > m.index)) return;
+        if (signal?.aborted) throw signal.reason;
+        await waitFor(changed.promise, signal, undefined);
+      }
+    },
+    async *dead() {
+      for await (const entry of deadLog.entries()) yield deadOf(entry);
+    },
+    async replay(ids) {
+      const wanted = ids ? new Set(ids) : undefined;
+      return deadLog.take(
+        (entry) => !wanted || wanted.has(entry.id),
+        (entries) =>
+          add(entries.map((e) => ({ kind: e.kind, id: e.id, body: e.body, ...(e.context === undefined ? {} : { context: e.context }) }))),
+      );
+    },
+    counts() {
+      let pending = 0;
+      for (const s of segments) pending += s.live;
+      const head = segments.find((s) => s.live > 0);
+      const oldest = head ? inMemory.get(`${head.number}:${head.head}`)?.enqueuedAt : undefined;
+      return { pending, dead: deadLog.count, oldestPendingMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) };
+    },
+    async close() {
+      if (closed) return;
+      await writer.settled();
+      closed = true;
+      notify();
+      await reader.close();
+      await marks.close();
+      await writer.close();
+      await deadLog.close();
+      await unlock();
+    },
+  };
+  return session;
+}
+
+function deadOf(record: StoredRecord | DeadEntry): DeadRecord {
+  const { kind, id, body, attempts, enqueuedAt, context } = record;
+  const error = "error" in record ? record.error : (record.lastError ?? { name: "Enable3Error", code: "unexpected", message: "unknown" });
+  return { kind, id, body, attempts, error, enqueuedAt, ...(context === undefined ? {} : { context }) };
+}
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** Waits for `change`, the signal, or the time `until` (ms since the epoch), whichever comes first. */
+function waitFor(change: Promise<void>, signal: AbortSignal | undefined, until: number | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = until === undefined ? undefined : setTimeout(done, Math.max(0, until - Date.now()));
+    signal?.addEventListener("abort", done, { once: true });
+    change.then(done);
+    function done() {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,38 @@
+// File operations the journal needs beyond node:fs: whole writes (a short write is continued, never
+// ignored), directory syncs (a new file survives a power loss), files only their owner can read.
+import { constants } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
+
+/** Files of a store: read and written by their owner only. */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+/** Writes all of `data` at `position`, continuing after short writes. */
+export async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
+    if (bytesWritten <= 0) throw Object.assign(new Error("write made no progress"), { code: "EIO" });
+    done += bytesWritten;
+  }
+}
+
+/** fsync of a directory: makes the creation, rename or removal of its entries durable. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Creates a file that must not exist yet, for its owner only, never through a symbolic link. */
+export function createExclusive(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE);
+}
+
+/** Opens an existing file for reading and writing, never through a symbolic link. */
+export function openExisting(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDWR | constants.O_NOFOLLOW);
+}

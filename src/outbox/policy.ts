@@ -1,0 +1,66 @@
+// The one rule for what a failed delivery means, and how long to wait before the next attempt.
+// Stores keep what this decides; nothing else in the outbox classifies an error.
+import { Enable3ApiError, type Enable3Error, Enable3RedirectError, Enable3ValidationError } from "../errors/classes.js";
+import type { FailureSummary } from "./contract.js";
+
+/** The outbox's defaults (options repeat them as `@default`). */
+export const OUTBOX_DEFAULTS = {
+  concurrency: 8,
+  initialDelayMs: 1_000,
+  maxDelayMs: 5 * 60_000,
+  retryForMs: 3 * 24 * 60 * 60_000,
+  closeTimeoutMs: 10_000,
+} as const;
+
+export interface RetryPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  retryForMs: number;
+}
+
+/** What to do with a record after an attempt ended with `error`. */
+export type Verdict = { outcome: "delivered" } | { outcome: "retry"; delayMs: number } | { outcome: "dead" };
+
+/**
+ * The API refused the record itself (a 4xx other than 408 and 429, a body the SDK finds invalid, a
+ * redirect it will not follow): sending it again cannot help. Anything else (no answer, a timeout, a
+ * 408, 429 or 5xx, an unexpected failure) may pass later.
+ */
+export function isPermanent(error: Enable3Error): boolean {
+  if (error instanceof Enable3ValidationError || error instanceof Enable3RedirectError) return true;
+  if (error instanceof Enable3ApiError) return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+  return false;
+}
+
+/** The verdict on an attempt: `attempts` counts this one; `ageMs` is how long ago the record was enqueued. */
+export function judge(
+  error: Enable3Error | undefined,
+  attempts: number,
+  ageMs: number,
+  policy: RetryPolicy,
+  random = Math.random,
+): Verdict {
+  if (error === undefined || answeredOk(error)) return { outcome: "delivered" };
+  if (isPermanent(error)) return { outcome: "dead" };
+  const delayMs = backoff(attempts, policy, random);
+  if (ageMs + delayMs > policy.retryForMs) return { outcome: "dead" };
+  return { outcome: "retry", delayMs };
+}
+
+/** Exponential from initialDelayMs, capped at maxDelayMs, with jitter (half to all of it) so a fleet does not retry in step. */
+export function backoff(attempts: number, policy: RetryPolicy, random = Math.random): number {
+  const full = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
+  return Math.round(full * (0.5 + random() / 2));
+}
+
+/** A 2xx whose body the SDK could not read still means the API took the record. */
+function answeredOk(error: Enable3Error): boolean {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === "number" && status >= 200 && status < 300;
+}
+
+/** The stable fields of an error, as stores keep them and hooks report them. */
+export function summarize(error: Enable3Error): FailureSummary {
+  const status = (error as { status?: unknown }).status;
+  return { name: error.name, code: error.code, message: error.message, ...(typeof status === "number" ? { status } : {}) };
+}
