@@ -1,11 +1,10 @@
 // enable3-client on Node (the `node` export condition): the same API as the core entry, but clients
 // that are given no `fetch` use the SDK's node:http transport, a fraction of fetch's CPU per call.
 // Other runtimes (Bun, Deno, browsers, workers) resolve the core entry and never load this file.
-import { createRequire } from "node:module";
 import { buildClient, type Enable3Client } from "./client/create-client.js";
 import type { ClientOptions } from "./client/options.js";
+import { installedOpenTelemetry } from "./telemetry/installed.js";
 import { openTelemetrySignal } from "./telemetry/opentelemetry.js";
-import type { OpenTelemetryApi } from "./telemetry/otel-api.js";
 import { createHttpTransport } from "./transport/http-transport.js";
 import { envProxyEnabled, proxySecrets, resolveRoute } from "./transport/proxy.js";
 
@@ -35,22 +34,4 @@ export function createEnable3Client(options: ClientOptions = {}): Enable3Client 
       return { route, proxy, secrets: proxySecrets(proxy) };
     },
   });
-}
-
-/**
- * The app's `@opentelemetry/api`, when it is installed: an optional peer, looked up (synchronously, as
- * a client is made) the way the app's own `import` finds it, and absent costs nothing. One copy of
- * the API shares its registered providers with any other copy of the same major version.
- */
-function installedOpenTelemetry(): OpenTelemetryApi | undefined {
-  try {
-    const require = createRequire(`${process.cwd()}/`);
-    return require("@opentelemetry/api") as OpenTelemetryApi;
-  } catch {
-    try {
-      return createRequire(import.meta.url)("@opentelemetry/api") as OpenTelemetryApi;
-    } catch {
-      return undefined;
-    }
-  }
 }

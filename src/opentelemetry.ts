@@ -1,7 +1,13 @@
 // enable3-client/opentelemetry: OpenTelemetry for a client, on the app's own @opentelemetry/api (an
 // optional peer: only this entry imports it). Node clients use it on their own when the API is installed.
 import * as api from "@opentelemetry/api";
-import { type OpenTelemetryOptions, openTelemetrySignal, receiverMetrics, type Telemetry } from "./telemetry/opentelemetry.js";
+import {
+  type OpenTelemetryOptions,
+  openTelemetrySignal,
+  outboxMetrics,
+  receiverMetrics,
+  type Telemetry,
+} from "./telemetry/opentelemetry.js";
 
 export type { OpenTelemetryOptions, Telemetry } from "./telemetry/opentelemetry.js";
 
@@ -9,7 +15,8 @@ export type { OpenTelemetryOptions, Telemetry } from "./telemetry/opentelemetry.
  * OpenTelemetry for a client (`telemetry` option): a span per call and per HTTP attempt (the HTTP
  * client conventions), the request-duration histogram, retry and bulk counters, and W3C traceparent
  * sent to Enable3; for a withdrawal receiver (its `telemetry` option), deliveries by outcome and their
- * duration. Never the key, the callback secret, a user id or a body, unless opted in per attribute.
+ * duration; for an outbox (its `telemetry` option), its pending, in-flight and dead records, the oldest
+ * pending record's age and its deliveries. Never the key, the callback secret, a user id or a body, unless opted in per attribute.
  * @example
  * import { createEnable3Client } from "enable3-client";
  * import { openTelemetry } from "enable3-client/opentelemetry";
@@ -17,5 +24,5 @@ export type { OpenTelemetryOptions, Telemetry } from "./telemetry/opentelemetry.
  */
 export function openTelemetry(options: OpenTelemetryOptions = {}): Telemetry {
   const chosen = options.api ?? api;
-  return { signal: openTelemetrySignal(chosen, options), receiverDelivery: receiverMetrics(chosen) };
+  return { signal: openTelemetrySignal(chosen, options), receiverDelivery: receiverMetrics(chosen), outboxStats: outboxMetrics(chosen) };
 }

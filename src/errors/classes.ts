@@ -19,7 +19,8 @@ export type Enable3ErrorCode =
   | "http_error"
   | "source_failed"
   | "unexpected"
-  | "callback_refused";
+  | "callback_refused"
+  | "outbox_failed";
 
 /** Where an error happened: the operation and the request it was making. */
 export interface ErrorContext {

@@ -30,7 +30,7 @@ export class Enable3OutboxError extends Enable3Error {
   /** Why it failed, as a stable name. */
   readonly reason: OutboxErrorReason;
   constructor(reason: OutboxErrorReason, message: string, cause?: unknown) {
-    super(message, cause === undefined ? {} : { cause });
+    super(message, cause === undefined ? {} : { cause }, "outbox_failed");
     this.reason = reason;
   }
 }

@@ -1,10 +1,13 @@
 // createOutbox: enqueue stores a record (its id fixed inside it) durably before it resolves; delivery
 // runs in the background through the client's bulk sender; flush, close, stats, dead and replay.
+
 import type { Enable3Client } from "../client/create-client.js";
 import { eventBody, revenueBody } from "../client/request-bodies.js";
 import { Enable3AbortError, Enable3ValidationError } from "../errors/classes.js";
 import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";
+import { installedOpenTelemetry } from "../telemetry/installed.js";
+import { outboxMetrics, type Telemetry } from "../telemetry/opentelemetry.js";
 import type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "../types/api.js";
 import type { DeadRecord, JsonValue, NewRecord, OutboxStore, StoreSession } from "./contract.js";
 import { type Delivery, startDelivery } from "./delivery.js";
@@ -41,6 +44,12 @@ export interface OutboxOptions extends OutboxHooks {
    * dead-letter file.
    */
   deadLetter?: ((record: DeadRecord) => void | Promise<void>) | undefined;
+  /**
+   * OpenTelemetry metrics read from stats() when the app collects: `openTelemetry()` from
+   * `enable3-client/opentelemetry`, or `false` for none.
+   * @default on when `@opentelemetry/api` is installed
+   */
+  telemetry?: Telemetry | false | undefined;
 }
 
 /** Options of {@link Outbox.enqueue} and {@link Outbox.enqueueRevenue}. */
@@ -158,6 +167,9 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   for (const name of ["onDelivered", "onRetry", "onDead", "onError", "deadLetter"] as const) {
     if (o[name] !== undefined && typeof o[name] !== "function") throw new Enable3ValidationError(`options.${name}`, "must be a function");
   }
+  if (o.telemetry !== undefined && o.telemetry !== false && (typeof o.telemetry !== "object" || !("signal" in o.telemetry))) {
+    throw new Enable3ValidationError("options.telemetry", 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
+  }
   const hook = createHookCaller(o);
   let delivery: Delivery | undefined;
   let closed: Promise<void> | undefined;
@@ -196,7 +208,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     return e;
   };
 
-  return {
+  const outbox: Outbox = {
     async enqueue(event, options) {
       const e = enqueueOptions(options);
       const body = eventBody(event);
@@ -224,6 +236,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
       if (closed && timeoutMs === 0) delivery?.hurry(); // closing again, in a hurry: abort what is in flight
       closed ??= opening.then(
         async (s) => {
+          stopMetrics?.();
           await delivery?.stop(timeoutMs);
           await s.close();
         },
@@ -257,4 +270,9 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
       await opening;
     },
   };
+  // the app's metric reader reads stats() when it collects; closing the outbox stops that
+  const installed = o.telemetry === undefined ? installedOpenTelemetry() : undefined;
+  const metrics = o.telemetry === false ? undefined : (o.telemetry?.outboxStats ?? (installed ? outboxMetrics(installed) : undefined));
+  const stopMetrics = metrics?.(store.description, () => outbox.stats());
+  return outbox;
 }

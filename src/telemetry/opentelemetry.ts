@@ -42,6 +42,48 @@ export interface Telemetry {
   readonly signal: unknown;
   /** @internal counts a withdrawal receiver's deliveries */
   readonly receiverDelivery?: ((delivery: ReceiverDelivery) => void) | undefined;
+  /** @internal reads an outbox's stats when the app collects; the function it returns stops that */
+  readonly outboxStats?: ((store: string, stats: () => OutboxCounts) => () => void) | undefined;
+}
+
+/** What an outbox's metrics read of its stats(). */
+export interface OutboxCounts {
+  pending: number;
+  inFlight: number;
+  dead: number;
+  oldestPendingMs: number;
+  delivered: number;
+}
+
+/**
+ * An outbox's metrics, read from its stats() whenever the app's reader collects (nothing is counted
+ * per record): pending, in flight and dead records, the oldest pending record's age, and deliveries.
+ */
+export function outboxMetrics(api: OpenTelemetryApi): (store: string, stats: () => OutboxCounts) => () => void {
+  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
+  const gauge = (name: string, description: string, unit?: string) =>
+    meter.createObservableGauge(name, { description, ...(unit ? { unit } : {}) });
+  const instruments = {
+    pending: gauge("enable3.outbox.pending", "Records waiting to be sent."),
+    inFlight: gauge("enable3.outbox.in_flight", "Records being sent now."),
+    dead: gauge("enable3.outbox.dead", "Dead records kept by the store (see outbox.dead())."),
+    oldestPendingMs: gauge("enable3.outbox.oldest_pending_age", "How long the oldest pending record has waited.", "s"),
+    delivered: meter.createObservableCounter("enable3.outbox.delivered", { description: "Records this outbox delivered." }),
+  };
+  return (store, stats) => {
+    const attributes: Attributes = { "enable3.outbox.store": store };
+    const callbacks = Object.entries(instruments).map(([key, instrument]) => {
+      const callback = (result: { observe(value: number, attributes?: Attributes): void }) => {
+        const value = stats()[key as keyof OutboxCounts];
+        result.observe(key === "oldestPendingMs" ? value / 1000 : value, attributes);
+      };
+      instrument.addCallback(callback);
+      return () => instrument.removeCallback(callback);
+    });
+    return () => {
+      for (const remove of callbacks) remove();
+    };
+  };
 }
 
 /** One delivery to a withdrawal receiver, as its metrics see it (never the transactionId: it is unbounded). */

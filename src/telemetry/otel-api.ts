@@ -38,6 +38,14 @@ export interface OtelMeter {
     record(value: number, attributes?: Attributes): void;
   };
   createCounter(name: string, options?: { unit?: string; description?: string }): { add(value: number, attributes?: Attributes): void };
+  createObservableGauge(name: string, options?: { unit?: string; description?: string }): OtelObservable;
+  createObservableCounter(name: string, options?: { unit?: string; description?: string }): OtelObservable;
+}
+
+/** An instrument read when the app's metric reader collects. */
+export interface OtelObservable {
+  addCallback(callback: (result: { observe(value: number, attributes?: Attributes): void }) => void): void;
+  removeCallback(callback: (result: { observe(value: number, attributes?: Attributes): void }) => void): void;
 }
 
 /** What the SDK reads of `@opentelemetry/api`: `import * as api from "@opentelemetry/api"` fits it. */

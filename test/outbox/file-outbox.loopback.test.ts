@@ -46,6 +46,7 @@ describe("outbox on a fileStore", () => {
     for (let i = 0; i < 5; i++) await outbox.enqueue({ userId: "u", eventId: "deposit", value: i });
     await expect(outbox.enqueue({ userId: "u", eventId: "deposit", value: 5 })).rejects.toMatchObject({
       name: "Enable3OutboxError",
+      code: "outbox_failed",
       reason: "full",
     });
     answer = true;

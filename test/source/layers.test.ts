@@ -24,7 +24,7 @@ const ALLOWED: Record<string, string[]> = {
   widget: ["internal", "errors"],
   callback: ["internal", "errors", "types", "postgres"],
   postgres: ["errors"],
-  outbox: ["client", "postgres", "internal", "errors", "types"],
+  outbox: ["client", "telemetry", "postgres", "internal", "errors", "types"],
   mock: [],
   entry: [
     "types",
