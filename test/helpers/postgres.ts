@@ -26,6 +26,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const connection = { ...server, database: name };
   const pool = new pg.Pool({ ...connection, max: 10 });
+  // the teardown's DROP … WITH (FORCE) ends any connection still closing: an idle client's error then
+  // is expected, and pg would otherwise raise it as an unhandled "error" event
+  pool.on("error", () => {});
   registerTeardown(async () => {
     await pool.end();
     const dropper = new pg.Client({ ...server, database: "postgres" });

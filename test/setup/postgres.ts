@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { loadEmbeddedPostgres } from "./postgres-binaries.js";
+import { loadEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.mjs";
 
 export interface PostgresServer {
   host: string;
