@@ -17,12 +17,16 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // most of the slow files wait on subprocesses and sockets, not on this process: overlap them
-    maxWorkers: 3,
+    maxWorkers: 4,
     // pure and loopback files share a worker's loaded modules (isolate: false): none keeps state between
     // files, and `--sequence.shuffle` runs pass, so the fast suite skips re-importing per file
     projects: [
       { extends: true, test: { name: "pure", include: ["test/**/*.test.ts"], exclude: [...exclude, ...needsSetup], isolate: false } },
-      { extends: true, test: { name: "loopback", include: ["test/**/*.loopback.test.ts"], isolate: false } },
+      // the outbox is Node-only (enable3-client/outbox): its suites run on the Node transport alone
+      {
+        extends: true,
+        test: { name: "loopback", include: ["test/**/*.loopback.test.ts"], exclude: [...exclude, "test/outbox/**"], isolate: false },
+      },
       // the same loopback suites on the Node transport (helpers/client.ts picks it from the env)
       {
         extends: true,

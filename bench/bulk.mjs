@@ -36,8 +36,8 @@ export async function measureBulk({ servers, concurrencies, rounds, maxEvents, s
     const names = Object.keys(senders).filter((name) => senders[name]);
     for (const concurrency of concurrencies) {
       const limit = (concurrency * 1000) / Number(delay);
-      // about `seconds` at the limit, and never fewer events than senders in flight
-      const n = Math.max(concurrency * 4, Math.min(maxEvents, Math.round(limit * seconds)));
+      // about `seconds` at the limit, and never fewer events than there are requests in flight
+      const n = Math.max(concurrency, Math.min(maxEvents, Math.round(limit * seconds)));
       for (const name of names) await senders[name].send(fresh(Math.min(n, 2_000)), concurrency); // warm-up
       const runs = Object.fromEntries(names.map((name) => [name, []]));
       for (let round = 0; round < rounds; round++) {
