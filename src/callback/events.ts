@@ -2,6 +2,7 @@
 // handed to the hook for that outcome, and failures written to the logger. A hook or logger that
 // throws changes nothing (the answer is already decided) and is reported once. No event, message or
 // line carries a secret, a signature, a header or the body.
+import { oncePerHook, runHook } from "../internal/hook-guard.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { Logger } from "../transport/log.js";
 
@@ -107,7 +108,6 @@ export interface Reporter {
 
 /** Hands each event to its hook and failures to the logger, never letting either throw. */
 export function createReporter(hooks: ReceiverHooks, logger: ReceiverLogger | null, telemetry?: Telemetry): Reporter {
-  const reported = new Set<string>();
   const write = (level: "error" | "warn", line: string) => {
     try {
       logger?.[level](`[enable3] ${line}`);
@@ -115,11 +115,9 @@ export function createReporter(hooks: ReceiverHooks, logger: ReceiverLogger | nu
       // a failing log sink must never change a delivery's outcome
     }
   };
-  const hookFailed = (name: string, error: unknown) => {
-    if (reported.has(name)) return;
-    reported.add(name);
+  const hookFailed = oncePerHook((name, error) => {
     write("warn", `the ${name} hook threw (reported once, later throws are ignored): ${describe(error)}`);
-  };
+  });
   const emit = (event: ReceiverEvent) => {
     if (event.outcome === "failed") write("error", failureLine(event));
     try {
@@ -134,14 +132,8 @@ export function createReporter(hooks: ReceiverHooks, logger: ReceiverLogger | nu
     }
     const name = HOOK_OF[event.outcome];
     const hook = hooks[name] as ((event: ReceiverEvent) => unknown) | undefined;
-    if (!hook) return;
-    try {
-      const result = hook(event);
-      // an async hook's rejection is caught too, never left unhandled
-      if (result instanceof Promise) result.catch((error: unknown) => hookFailed(name, error));
-    } catch (error) {
-      hookFailed(name, error);
-    }
+    // an async hook's rejection is caught too, never left unhandled
+    if (hook) runHook(hook, [event], (error) => hookFailed(name, error));
   };
   return { emit, error: (line) => write("error", line) };
 }

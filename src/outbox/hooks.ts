@@ -1,7 +1,9 @@
 // Hooks for operators without OpenTelemetry: each is told the operation, attempt, status and elapsed
 // time. A hook that throws (or rejects) changes nothing: the outbox goes on, and the first throw of
 // each hook is reported once, as a process warning.
+
 import type { Enable3Error } from "../errors/classes.js";
+import { oncePerHook, runHook } from "../internal/hook-guard.js";
 import type { DeadRecord, JsonValue } from "./contract.js";
 
 /** What every hook is told about an attempt. */
@@ -56,26 +58,16 @@ export interface OutboxHooks {
   onError?: ((error: Error) => void) | undefined;
 }
 
-/** Calls hooks so that none can disturb the outbox. */
+/** Calls hooks so that none can disturb the outbox (internal/hook-guard.ts). */
 export function createHookCaller(hooks: OutboxHooks) {
-  const reported = new Set<string>();
-  const report = (name: string, error: unknown) => {
-    if (reported.has(name)) return;
-    reported.add(name);
+  const report = oncePerHook((name, error) => {
     const text = `enable3-client outbox: the ${name} hook threw (${error instanceof Error ? error.message : String(error)}); the outbox went on, and later throws of this hook are not reported`;
     const warn = (globalThis as { process?: { emitWarning?: (message: string) => void } }).process?.emitWarning;
     if (warn) warn(text);
     else console.warn(text);
-  };
+  });
   return function call<K extends keyof OutboxHooks>(name: K, info: Parameters<NonNullable<OutboxHooks[K]>>[0]): void {
     const hook = hooks[name] as ((info: unknown) => unknown) | undefined;
-    if (!hook) return;
-    try {
-      const result = hook(info);
-      if (result && typeof (result as Promise<unknown>).then === "function")
-        (result as Promise<unknown>).then(undefined, (e) => report(name, e));
-    } catch (error) {
-      report(name, error);
-    }
+    if (hook) runHook(hook, [info], (error) => report(name, error));
   };
 }

@@ -93,3 +93,34 @@ describe("hooks", () => {
     );
   });
 });
+
+describe("an async hook", () => {
+  it("that rejects changes nothing and is reported once: no unhandled rejection", async () => {
+    const server = await startScriptedServer((_req, res) => (server.requests.length % 2 === 1 ? reply(res, 503) : reply(res, 201)));
+    const warn = vi.fn();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const enable3 = clientFor(server.url, {
+        maxRetries: 1,
+        initialDelayMs: 1,
+        logger: { error() {}, warn, info() {}, debug() {} },
+        logLevel: "warn",
+        hooks: {
+          onRetry: async () => {
+            throw new Error("async metrics sink down");
+          },
+        },
+      });
+      for (let i = 0; i < 2; i++)
+        await expect(enable3.sendEvent({ userId: "u", eventId: "e", value: i })).resolves.toMatchObject({ id: expect.any(String) });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toMatch(/hooks\.onRetry threw \(Error\)/);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
