@@ -1,8 +1,10 @@
 // One process at a time per store directory: a lock file naming its holder (PID, host, start time).
 // Created by link(2), which fails if the file exists, so two openers never both win; a lock whose
-// holder is gone (killed, crashed) is moved aside and taken over.
+// holder is gone (killed, crashed) is removed by one taker at a time and taken over. The holder
+// touches the file while it holds it, so a lock left on another host (a container re-created under a
+// new name) goes stale too.
 import { readFileSync } from "node:fs";
-import { link, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { link, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { Enable3OutboxError, errnoCode } from "../errors.js";
@@ -20,6 +22,11 @@ export interface DirectoryLock {
   release(): Promise<void>;
 }
 
+/** How often a holder touches its lock, and how long untouched a lock of another host counts as held. */
+const TOUCH_MS = 10_000;
+const OTHER_HOST_STALE_MS = 60_000;
+const TAKEOVER_STALE_MS = 10_000;
+
 export async function lockDirectory(dir: string, what: string): Promise<DirectoryLock> {
   const file = path.join(dir, "lock");
   const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), start: processStart(process.pid) };
@@ -27,22 +34,12 @@ export async function lockDirectory(dir: string, what: string): Promise<Director
   await writeFile(mine, `${JSON.stringify(me)}\n`, { mode: FILE_MODE, flag: "wx" });
   try {
     for (let tries = 0; ; tries++) {
-      try {
-        await link(mine, file);
-        const { ino } = await stat(file);
-        return {
-          async release() {
-            // only our own lock: never one a later opener took over
-            if ((await stat(file).catch(() => undefined))?.ino === ino) await unlink(file).catch(() => {});
-          },
-        };
-      } catch (error) {
-        if (errnoCode(error) !== "EEXIST" || tries > 20) throw error;
-      }
-      const text = await readFile(file, "utf8").catch((error) => (errnoCode(error) === "ENOENT" ? undefined : Promise.reject(error)));
-      if (text === undefined) continue; // released meanwhile
-      const holder = parseHolder(text);
-      if (holder && isAlive(holder)) {
+      if (await linked(mine, file)) return heldLock(file);
+      if (tries > 200) throw new Error("the lock stayed contended");
+      const current = await readLock(file);
+      if (current === undefined) continue; // released meanwhile
+      if (isHeld(current)) {
+        const { holder } = current;
         const where = holder.host === me.host ? "" : ` on ${holder.host}`;
         const self = holder.pid === process.pid && holder.host === me.host ? " (this process: close the other outbox first)" : "";
         throw new Enable3OutboxError(
@@ -50,18 +47,82 @@ export async function lockDirectory(dir: string, what: string): Promise<Director
           `${what} is in use by process ${holder.pid}${where}${self} since ${holder.since}: one process at a time. If that process is gone, delete ${file}.`,
         );
       }
-      // the holder is gone: move its lock aside (only one taker can), then try again
-      const aside = `${file}.stale.${process.pid}.${crypto.randomUUID()}`;
-      await rename(file, aside).then(
-        () => unlink(aside).catch(() => {}),
-        (error) => (errnoCode(error) === "ENOENT" ? undefined : Promise.reject(error)),
-      );
+      await removeStale(file, mine);
     }
   } catch (error) {
     if (error instanceof Enable3OutboxError) throw error;
     throw new Enable3OutboxError("open_failed", `cannot lock ${what} (${errnoCode(error) ?? (error as Error).message})`, error);
   } finally {
     await unlink(mine).catch(() => {});
+  }
+}
+
+/** link(2) as a test-and-set: true when `to` was made, false when it already existed. */
+async function linked(from: string, to: string): Promise<boolean> {
+  return link(from, to).then(
+    () => true,
+    (error) => (errnoCode(error) === "EEXIST" ? false : Promise.reject(error)),
+  );
+}
+
+/** The lock just taken: touched while held, released only if it is still ours. */
+async function heldLock(file: string): Promise<DirectoryLock> {
+  const { ino } = await stat(file);
+  const touching = setInterval(() => {
+    const now = new Date();
+    utimes(file, now, now).catch(() => {});
+  }, TOUCH_MS);
+  touching.unref();
+  return {
+    async release() {
+      clearInterval(touching);
+      // only our own lock: never one a later opener took over
+      if ((await stat(file).catch(() => undefined))?.ino === ino) await unlink(file).catch(() => {});
+    },
+  };
+}
+
+interface LockFile {
+  /** undefined for a file torn by a crash while it was written: its holder is gone */
+  holder: Holder | undefined;
+  touchedAt: number;
+}
+
+async function readLock(file: string): Promise<LockFile | undefined> {
+  const gone = (error: unknown) => (errnoCode(error) === "ENOENT" ? undefined : Promise.reject(error));
+  const held = await stat(file).catch(gone);
+  const text = held && (await readFile(file, "utf8").catch(gone));
+  return held && text !== undefined ? { holder: parseHolder(text), touchedAt: held.mtimeMs } : undefined;
+}
+
+function isHeld(lock: LockFile): lock is LockFile & { holder: Holder } {
+  return lock.holder !== undefined && isAlive(lock.holder, lock.touchedAt);
+}
+
+/**
+ * Removes a stale lock, one taker at a time: a second lock file (`lock.takeover`, made by link(2) like
+ * the lock) is held while the lock is judged again and removed, so no taker can remove a lock another
+ * has just taken over. A takeover left by a crash is held for milliseconds, so one older than
+ * TAKEOVER_STALE_MS is removed.
+ */
+async function removeStale(file: string, mine: string): Promise<void> {
+  const takeover = `${file}.takeover`;
+  if (!(await linked(mine, takeover))) {
+    const age = await stat(takeover).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
+    if (age > TAKEOVER_STALE_MS) await unlink(takeover).catch(() => {});
+    else await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10));
+    return;
+  }
+  try {
+    const current = await readLock(file);
+    if (current !== undefined && !isHeld(current)) {
+      await unlink(file).catch((error) => (errnoCode(error) === "ENOENT" ? undefined : Promise.reject(error)));
+    }
+  } finally {
+    await unlink(takeover).catch(() => {});
   }
 }
 
@@ -74,9 +135,12 @@ function parseHolder(text: string): Holder | undefined {
   }
 }
 
-/** Alive on this host (and the same process, not a later one given its PID); a holder on another host is taken as alive. */
-function isAlive(holder: Holder): boolean {
-  if (holder.host !== hostname()) return true;
+/**
+ * Alive on this host (and the same process, not a later one given its PID); on another host, alive
+ * while it keeps touching the lock.
+ */
+function isAlive(holder: Holder, touchedAt: number): boolean {
+  if (holder.host !== hostname()) return Date.now() - touchedAt < OTHER_HOST_STALE_MS;
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
