@@ -227,13 +227,15 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       }
       while (slotWaiters.length) slotWaiters.shift()!();
       await pumping;
+      // one bound for both: the calls in flight, and recording what they settled (a store that keeps
+      // failing gives up once it runs out; what was not recorded is sent again next time, same ids)
       const timer = setTimeout(() => abortCalls.abort(new Enable3AbortError("the outbox closed")), timeoutMs);
       try {
         await Promise.all(runs);
+        await writing;
       } finally {
         clearTimeout(timer);
       }
-      await writing;
     },
   };
 }

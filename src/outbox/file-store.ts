@@ -117,7 +117,9 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
 
   const compact = async (segment: Segment) => {
     if (!segment.sealed || segment.live > 0 || segment === writer.active()) return;
-    segments.splice(segments.indexOf(segment), 1);
+    const at = segments.indexOf(segment);
+    if (at === -1) return; // compacted already (a seal and a settle can both ask)
+    segments.splice(at, 1);
     await marks.drop(segment);
     await unlink(segment.log).catch(() => {});
     await unlink(segment.marks).catch(() => {});
@@ -181,7 +183,19 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       }
     },
     async settle(settlements) {
+      // the dead first, in dead.log (synced): when that write fails nothing below has happened yet,
+      // so delivery can hand the whole batch back again without any record queued twice
       const dead: { entry: DeadEntry; key: string }[] = [];
+      for (const s of settlements) {
+        const record = inMemory.get(s.key);
+        if (s.outcome === "delivered" || s.outcome === "released" || s.outcome === "retry" || !record) continue;
+        const { segment, index } = parseKey(s.key);
+        dead.push({
+          entry: { ...deadOf(record), attempts: s.attempts, error: s.error, segment: segment?.number ?? -1, index },
+          key: s.key,
+        });
+      }
+      if (dead.length > 0) await deadLog.append(dead.map((d) => d.entry));
       const touched = new Set<Segment>();
       for (const s of settlements) {
         const record = inMemory.get(s.key);
@@ -199,18 +213,12 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
           record.attempts = s.attempts;
           record.lastError = s.error;
           delayed.push(state.notBefore, record);
-        } else if (record) {
-          const { segment, index } = parseKey(s.key);
-          const entry: DeadEntry = { ...deadOf(record), attempts: s.attempts, error: s.error, segment: segment?.number ?? -1, index };
-          dead.push({ entry, key: s.key });
         }
       }
-      if (dead.length > 0) {
-        await deadLog.append(dead.map((d) => d.entry)); // synced before the records are marked settled
-        for (const d of dead) {
-          const segment = settledOne(d.key);
-          if (segment) touched.add(segment);
-        }
+      // marked settled only once dead.log holds them
+      for (const d of dead) {
+        const segment = settledOne(d.key);
+        if (segment) touched.add(segment);
       }
       for (const segment of touched) await compact(segment);
       notify();

@@ -121,7 +121,8 @@ export interface Outbox {
    */
   close(options?: CloseOptions): Promise<void>;
   /**
-   * Counts, from memory: never a query or a disk read.
+   * Counts, read at once: a fileStore's from memory; a postgresStore's table-wide counts as last read
+   * (every `statsIntervalMs`, in the background), never waited for.
    * @example const { pending, inFlight, dead, oldestPendingMs, delivered } = outbox.stats();
    */
   stats(): OutboxStats;
@@ -159,8 +160,9 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     throw new Enable3ValidationError("options.store", "must be a store: fileStore(dir) or postgresStore(pool)");
   const concurrency = check.numberIn(o.concurrency ?? OUTBOX_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
   const policy = {
-    initialDelayMs: check.numberIn(o.initialDelayMs ?? OUTBOX_DEFAULTS.initialDelayMs, "options.initialDelayMs", 0),
-    maxDelayMs: check.numberIn(o.maxDelayMs ?? OUTBOX_DEFAULTS.maxDelayMs, "options.maxDelayMs", 0),
+    // waits are timers: past 2^31-1 ms setTimeout fires at once
+    initialDelayMs: check.numberIn(o.initialDelayMs ?? OUTBOX_DEFAULTS.initialDelayMs, "options.initialDelayMs", 0, check.MAX_TIMER_MS),
+    maxDelayMs: check.numberIn(o.maxDelayMs ?? OUTBOX_DEFAULTS.maxDelayMs, "options.maxDelayMs", 0, check.MAX_TIMER_MS),
     retryForMs: check.numberIn(o.retryForMs ?? OUTBOX_DEFAULTS.retryForMs, "options.retryForMs", 0),
   };
   const maxPending = o.maxPending === undefined ? Infinity : check.numberIn(o.maxPending, "options.maxPending", 1);
@@ -232,7 +234,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
       });
     },
     close(options) {
-      const timeoutMs = check.numberIn(options?.timeoutMs ?? OUTBOX_DEFAULTS.closeTimeoutMs, "options.timeoutMs", 0);
+      const timeoutMs = check.numberIn(options?.timeoutMs ?? OUTBOX_DEFAULTS.closeTimeoutMs, "options.timeoutMs", 0, check.MAX_TIMER_MS);
       if (closed && timeoutMs === 0) delivery?.hurry(); // closing again, in a hurry: abort what is in flight
       closed ??= opening.then(
         async (s) => {
