@@ -51,7 +51,9 @@ function fieldValue(field: keyof WithdrawalCallback, spec: FieldSpec, given: str
       throw new UsageError(`--${spec.flag} must be a JSON number such as 100.00 (sent as typed), got "${given}"`);
     return given;
   }
-  if (field !== "createdAt" || parseCallbackDate(given)) return given; // Enable3's own formats go as typed
+  if (field !== "createdAt") return given;
+  // Enable3's own formats (no zone) go as typed
+  if (!/(?:Z|[+-]\d{2}:?\d{2})$/i.test(given) && parseCallbackDate(given)) return given;
   // any other form the API's one rule takes (ISO 8601 with a zone), written as Enable3 writes callbacks
   return formatCallbackDate(parseCallbackDate(apiDateFlag(given, spec.flag)!)!);
 }

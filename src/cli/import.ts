@@ -181,8 +181,10 @@ export async function runImport(args: string[]): Promise<number> {
         } else {
           const record = entry.record;
           const given = isObject(record) && typeof record[idField] === "string" ? (record[idField] as string) : undefined;
-          const id = given ?? state.idFor(entry.at);
-          const item = isObject(record) ? { ...record, [idField]: id } : record;
+          // an id that is there but not a string is the line's to fix: sent as it is, refused by the SDK
+          const malformed = given === undefined && isObject(record) && record[idField] !== undefined;
+          const id = malformed ? undefined : (given ?? state.idFor(entry.at));
+          const item = isObject(record) && id !== undefined ? { ...record, [idField]: id } : record;
           const first = given === undefined ? undefined : ids.firstUse(given, entry.line);
           if (first !== undefined) {
             counts.duplicates++;

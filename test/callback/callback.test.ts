@@ -145,8 +145,15 @@ describe("parseCallbackDate", () => {
   it("reads both documented formats as UTC", () => {
     expect(parseCallbackDate("2024-02-22T10:00:00.000001")).toEqual(new Date(Date.UTC(2024, 1, 22, 10)));
     expect(parseCallbackDate("2024-02-22 10:00:00")).toEqual(new Date(Date.UTC(2024, 1, 22, 10)));
-    expect(parseCallbackDate("2024-02-22T10:00:00Z")).toBeUndefined();
     expect(parseCallbackDate("2024-13-01 10:00:00")).toBeUndefined();
+  });
+
+  it("reads a trailing zone too, undocumented as it is: Z and offsets", () => {
+    expect(parseCallbackDate("2024-02-22T10:00:00Z")).toEqual(new Date(Date.UTC(2024, 1, 22, 10)));
+    expect(parseCallbackDate("2024-02-22T12:30:00.5+02:30")).toEqual(new Date(Date.UTC(2024, 1, 22, 10, 0, 0, 500)));
+    expect(parseCallbackDate("2024-02-22 05:00:00-05:00")).toEqual(new Date(Date.UTC(2024, 1, 22, 10)));
+    expect(parseCallbackDate("2024-02-22T10:00:00+0200")).toBeUndefined();
+    expect(parseCallbackDate("2024-02-31T10:00:00Z")).toBeUndefined();
   });
 });
 

@@ -81,6 +81,21 @@ describe("enable3 import reads lines as users expect", () => {
     expect(fresh.filter((id) => first.includes(id))).toEqual([]);
   });
 
+  it("an id that is there but not a string is a dead letter to fix, never replaced by a made-up id and sent", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const dir = await makeTempDir("enable3-bad-id");
+    const file = path.join(dir, "e.ndjson");
+    await writeFile(file, `${event(1, { id: 42 })}\n${event(2, { id: null })}\n${event(3)}\n`);
+    const result = await runCli(["import", "events", file], env(server.url));
+    expect(result.code).toBe(1);
+    expect(server.requests.map((r) => JSON.parse(r.body).userId)).toEqual(["u3"]);
+    const deadLetters = await readLines(path.join(dir, "e.failed.ndjson"));
+    expect(deadLetters.map((d) => [d.line, d.record.id, d.error.name, d.error.field])).toEqual([
+      [1, 42, "Enable3ValidationError", "id"],
+      [2, null, "Enable3ValidationError", "id"],
+    ]);
+  });
+
   it("a run started at --from-line, resumed before its first progress was saved, never sends the lines before it", async () => {
     const server = await startScriptedServer((_req, res) => reply(res, 201));
     const dir = await makeTempDir("enable3-from");
