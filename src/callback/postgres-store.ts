@@ -9,6 +9,7 @@ import { leaseOwnerId, renewStatement, UNLEASED } from "../postgres/leases.js";
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
 import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlPool, SqlPoolClient } from "../postgres/sql-client.js";
+import { rowsOf } from "../postgres/sql-client.js";
 import { beginTransaction, type OpenTransaction } from "../postgres/transaction.js";
 import type { ClaimResult, WithdrawalStore } from "./store.js";
 
@@ -78,8 +79,10 @@ WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
       const owner = leaseOwnerId();
       const taken = await pool.query(claimSql, [transactionId, owner, leaseMs]);
       if (taken.rowCount === 0) {
-        const { rows } = await pool.query(`SELECT processed_at FROM ${table} WHERE transaction_id = $1`, [transactionId]);
-        return rows[0]?.processed_at ? { status: "processed" } : { status: "processing" };
+        const [row] = rowsOf<{ processed_at: Date | null }>(
+          await pool.query(`SELECT processed_at FROM ${table} WHERE transaction_id = $1`, [transactionId]),
+        );
+        return row?.processed_at ? { status: "processed" } : { status: "processing" };
       }
       const unlease = () => pool.query(releaseSql, [transactionId, owner]).then(() => {});
       let open: OpenTransaction;

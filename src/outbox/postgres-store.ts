@@ -8,6 +8,7 @@ import { claimStatement, leaseOwnerId, renewStatement } from "../postgres/leases
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
 import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlClient, SqlPool } from "../postgres/sql-client.js";
+import { rowsOf } from "../postgres/sql-client.js";
 import { createBatcher } from "./batcher.js";
 import type { DeadRecord, NewRecord, OutboxStore, Settlement, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { Enable3OutboxError } from "./errors.js";
@@ -97,8 +98,8 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
     if (held.size === 0) return;
     const keys = [...held];
     pool.query(renew, [owner, s.leaseMs, keys]).then(
-      ({ rows }) => {
-        const kept = new Set(rows.map((r: { seq: string }) => String(r.seq)));
+      (result) => {
+        const kept = new Set(rowsOf<{ seq: string }>(result).map((r) => String(r.seq)));
         for (const key of keys) if (!kept.has(key)) held.delete(key); // another worker has it now
       },
       (error) => env.onError(error as Error),
@@ -145,8 +146,9 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
 COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pending')) * 1000, 0)::float8 AS oldest FROM ${t}`,
       )
       .then(
-        ({ rows: [row] }) => {
-          counts = { pending: row.pending, dead: row.dead, oldestPendingMs: row.oldest, readAt: performance.now(), reading: false };
+        (result) => {
+          const [row] = rowsOf<{ pending: number; dead: number; oldest: number }>(result);
+          counts = { pending: row!.pending, dead: row!.dead, oldestPendingMs: row!.oldest, readAt: performance.now(), reading: false };
         },
         (error) => {
           counts.reading = false;
@@ -223,16 +225,15 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
       for (const x of settlements) held.delete(x.key);
     },
     async watermark() {
-      const { rows } = await pool.query(`SELECT max(seq)::text AS mark FROM ${t}`);
-      return rows[0]?.mark ?? null;
+      const [row] = rowsOf<{ mark: string | null }>(await pool.query(`SELECT max(seq)::text AS mark FROM ${t}`));
+      return row?.mark ?? null;
     },
     async drained(mark, signal) {
       if (mark === null) return;
       for (;;) {
-        const { rows } = await pool.query(`SELECT EXISTS (SELECT 1 FROM ${t} WHERE state = 'pending' AND seq <= $1::bigint) AS waiting`, [
-          mark,
-        ]);
-        if (!rows[0].waiting) return;
+        const query = `SELECT EXISTS (SELECT 1 FROM ${t} WHERE state = 'pending' AND seq <= $1::bigint) AS waiting`;
+        const [row] = rowsOf<{ waiting: boolean }>(await pool.query(query, [mark]));
+        if (!row?.waiting) return;
         if (signal?.aborted) throw signal.reason;
         await new Promise((resolve) => setTimeout(resolve, s.pollIntervalMs));
       }

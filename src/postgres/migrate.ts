@@ -2,7 +2,7 @@
 // safely from many processes at once (one transaction-scoped advisory lock serialises them).
 
 import { tableName } from "./identifiers.js";
-import { type SqlPool, withTransaction } from "./sql-client.js";
+import { rowsOf, type SqlPool, withTransaction } from "./sql-client.js";
 
 /** One step of the schema: `sql` runs once, inside the migration transaction, with `{schema}` replaced. */
 export interface Migration {
@@ -27,7 +27,7 @@ export async function migrate(pool: SqlPool, schema: string, migrations: readonl
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const log = tableName(schema, "migrations");
     await client.query(`CREATE TABLE IF NOT EXISTS ${log} (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await client.query(`SELECT name FROM ${log}`)).rows.map((row: { name: string }) => row.name));
+    const done = new Set(rowsOf<{ name: string }>(await client.query(`SELECT name FROM ${log}`)).map((row) => row.name));
     const applied: string[] = [];
     for (const migration of migrations) {
       if (done.has(migration.name)) continue;

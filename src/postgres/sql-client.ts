@@ -9,8 +9,13 @@ export interface SqlResult<Row> {
 
 /** Anything that runs a parameterised statement: a pg Pool, PoolClient or Client. */
 export interface SqlClient {
-  // biome-ignore lint/suspicious/noExplicitAny: pg's own signature; rows are typed by each caller's query<Row>
-  query(text: string, values?: unknown[]): Promise<SqlResult<any>>;
+  /** Rows come back unknown: each caller says what its statement returns (`rowsOf`). */
+  query(text: string, values?: unknown[]): Promise<SqlResult<unknown>>;
+}
+
+/** A statement's rows, as the caller knows its statement returns them. */
+export function rowsOf<Row>(result: SqlResult<unknown>): Row[] {
+  return result.rows as Row[];
 }
 
 /** A client checked out of a pool, to hold a transaction: release it when done. */
