@@ -21,9 +21,10 @@ export const BUDGETS = {
   // the core and its node:http transport with what real networks need (the proxy route and CONNECT
   // tunnel, decompression, the shared pools, TLS and protocol failures read for what they mean), and
   // the OpenTelemetry instrumentation a Node client uses on its own when @opentelemetry/api is installed
-  "enable3-client (Node entry)": { file: "dist/index.node.js", budget: 21 * 1024, platform: "node" },
-  // the instrumentation alone: @opentelemetry/api is the app's own (an optional peer), not counted
-  "enable3-client/opentelemetry": { file: "dist/opentelemetry.js", budget: 2 * 1024, external: ["@opentelemetry/api"] },
+  "enable3-client (Node entry)": { file: "dist/index.node.js", budget: 21.5 * 1024, platform: "node" },
+  // the instrumentation alone: @opentelemetry/api is the app's own (an optional peer), not counted. Its
+  // attribute cache and no-op shortcuts (0.3 kB) keep it within 3% of no telemetry when no provider is set
+  "enable3-client/opentelemetry": { file: "dist/opentelemetry.js", budget: 2.5 * 1024, external: ["@opentelemetry/api"] },
   // the hashes (about 6 kB) and the withdrawal receiver with its stores and the PostgreSQL layer (about 5 kB)
   "enable3-client/callback": { file: "dist/callback.js", budget: 12.5 * 1024 },
   // one abort listener per caller signal (internal/abort.ts) joined the cache

@@ -129,6 +129,7 @@ export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetr
   const bulkItems = meter.createCounter("enable3.bulk.items", { description: "Items of bulk runs, by how they settled." });
   const propagate = options.propagateContext !== false;
   const recordUrl = options.record?.urlFull === true;
+  const attributesOf = callAttributeCache();
 
   return {
     bulkItemSettled(operation, outcome) {
@@ -138,31 +139,35 @@ export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetr
       const { operation } = ctx;
       const { method, url } = request;
       const urlTemplate = templateOf(operation);
-      const server = serverOf(url);
-      const common: Attributes = { "http.request.method": method, "server.address": server.address, "server.port": server.port };
-      if (urlTemplate !== undefined) common["url.template"] = urlTemplate;
-      const metric: Attributes = { ...common, "enable3.operation": operation };
+      const { common, metric, measured } = attributesOf(operation, method, url, urlTemplate);
       const parent = api.context.active();
       const callSpan = tracer.startSpan(
         `enable3.${operation}`,
         { kind: SPAN_KIND_INTERNAL, attributes: { "enable3.operation": operation } },
         parent,
       );
-      const callContext = api.trace.setSpan(parent, callSpan);
+      // With no tracer provider (or a sampler that drops the call) the call span records nothing:
+      // its attempts would not either, so none are made, and a context is sent on only when the
+      // caller's trace is real (a non-recording span still carries its ids, so Enable3 joins it).
+      const recording = callSpan.isRecording();
+      const callContext = recording || hasTrace(callSpan) ? api.trace.setSpan(parent, callSpan) : undefined;
       let attemptSpan: OtelSpan | undefined;
       let attemptStarted = 0;
       let lastStatus: number | undefined;
       return {
         attemptStarted(attempt) {
           attemptStarted = performance.now();
-          const attributes: Attributes = { ...common };
-          if (attempt > 1) attributes["http.request.resend_count"] = attempt - 1;
-          if (recordUrl) attributes["url.full"] = url;
-          const name = urlTemplate === undefined ? method : `${method} ${urlTemplate}`;
-          attemptSpan = tracer.startSpan(name, { kind: SPAN_KIND_CLIENT, attributes }, callContext);
+          if (callContext === undefined) return undefined;
+          if (recording) {
+            const attributes: Attributes = { ...common };
+            if (attempt > 1) attributes["http.request.resend_count"] = attempt - 1;
+            if (recordUrl) attributes["url.full"] = url;
+            const name = urlTemplate === undefined ? method : `${method} ${urlTemplate}`;
+            attemptSpan = tracer.startSpan(name, { kind: SPAN_KIND_CLIENT, attributes }, callContext);
+          }
           if (!propagate) return undefined;
           const carrier: Record<string, string> = {};
-          api.propagation.inject(api.trace.setSpan(callContext, attemptSpan), carrier);
+          api.propagation.inject(attemptSpan ? api.trace.setSpan(callContext, attemptSpan) : callContext, carrier);
           return Object.keys(carrier).length ? carrier : undefined;
         },
         attemptEnded(_attempt, outcome) {
@@ -179,9 +184,14 @@ export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetr
           }
           span?.end();
           attemptSpan = undefined;
-          const attributes: Attributes = { ...metric, "enable3.status_class": statusClassOf(outcome) };
-          if (status !== undefined) attributes["http.response.status_code"] = status;
-          if (errorType !== undefined) attributes["error.type"] = errorType;
+          const key = status ?? outcome.failure?.kind ?? "";
+          let attributes = measured.get(key);
+          if (attributes === undefined) {
+            attributes = { ...metric, "enable3.status_class": statusClassOf(outcome) };
+            if (status !== undefined) attributes["http.response.status_code"] = status;
+            if (errorType !== undefined) attributes["error.type"] = errorType;
+            measured.set(key, attributes);
+          }
           duration.record((performance.now() - attemptStarted) / 1000, attributes);
         },
         retryScheduled(_attempt, _waitMs, outcome) {
@@ -224,9 +234,58 @@ function statusClassOf(outcome: AttemptOutcome): string {
   return outcome.failure.kind === "aborted" ? "aborted" : "failed";
 }
 
-/** `server.address` and `server.port` of a request URL (the port its scheme implies when none is written). */
-function serverOf(url: string): { address: string; port: number } {
-  const parsed = new URL(url);
+/** The attributes a call shares with its attempts and its measurements. */
+interface CallAttributes {
+  common: Attributes;
+  metric: Attributes;
+  /** each measurement's attributes by the status or the failure it records: built once, as the meter only reads them */
+  measured: Map<number | string, Attributes>;
+}
+
+/**
+ * The attributes of each operation and method, built once per server: a client calls one base URL
+ * with a few dozen operations, and building them per call was most of the signal's cost when no
+ * provider is registered. Another server starts the set anew.
+ */
+function callAttributeCache(): (operation: string, method: string, url: string, urlTemplate: string | undefined) => CallAttributes {
+  let origin = "";
+  let byCall = new Map<string, CallAttributes>();
+  return (operation, method, url, urlTemplate) => {
+    if (!(url.startsWith(origin) && "/?#".includes(url.charAt(origin.length)))) {
+      origin = originOf(url);
+      byCall = new Map();
+    }
+    const key = `${operation} ${method}`;
+    let found = byCall.get(key);
+    if (found === undefined) {
+      const server = serverOf(origin);
+      const common: Attributes = { "http.request.method": method, "server.address": server.address, "server.port": server.port };
+      if (urlTemplate !== undefined) common["url.template"] = urlTemplate;
+      found = { common, metric: { ...common, "enable3.operation": operation }, measured: new Map() };
+      byCall.set(key, found);
+    }
+    return found;
+  };
+}
+
+/** Whether a span belongs to a real trace (a no-op tracer's span outside any trace has the all-zero id). */
+function hasTrace(span: OtelSpan): boolean {
+  const traceId = span.spanContext?.().traceId;
+  return traceId !== undefined && traceId !== INVALID_TRACE_ID;
+}
+
+const INVALID_TRACE_ID = "00000000000000000000000000000000";
+
+/** The scheme and authority of a URL, without parsing it. */
+function originOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const end = url.slice(start).search(/[/?#]/);
+  return end === -1 ? url : url.slice(0, start + end);
+}
+
+/** `server.address` and `server.port` of an origin (the port its scheme implies when none is written). */
+function serverOf(origin: string): { address: string; port: number } {
+  const parsed = new URL(origin);
   const port = parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
   return { address: parsed.hostname.replace(/^\[|\]$/g, ""), port };
 }

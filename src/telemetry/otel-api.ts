@@ -15,6 +15,8 @@ export interface OtelSpan {
   setAttribute(key: string, value: AttributeValue): unknown;
   setStatus(status: { code: number; message?: string }): unknown;
   isRecording(): boolean;
+  /** The span's ids (optional here so a minimal test double fits). */
+  spanContext?(): { traceId: string };
   end(): void;
 }
 

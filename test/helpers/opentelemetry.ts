@@ -5,7 +5,13 @@ import * as api from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { type DataPoint, MeterProvider, MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  type Sampler,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import type { OpenTelemetryApi } from "../../src/telemetry/otel-api.js";
 import { registerTeardown } from "./teardown.js";
 
@@ -27,9 +33,13 @@ export interface TestTelemetry {
   inAppSpan<T>(fn: () => Promise<T>): Promise<{ result: T; traceId: string; spanId: string }>;
 }
 
-export function testTelemetry(): TestTelemetry {
+/** `sampler`: the tracer provider's (the SDK's default, sampling everything, when not given). */
+export function testTelemetry(options: { sampler?: Sampler } = {}): TestTelemetry {
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    ...(options.sampler ? { sampler: options.sampler } : {}),
+  });
   const reader = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const contextManager = new AsyncLocalStorageContextManager().enable();

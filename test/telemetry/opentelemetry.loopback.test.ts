@@ -1,6 +1,9 @@
 // OpenTelemetry with the real SDK, on both transports: a span per call and one per attempt after the
 // HTTP client conventions, the duration histogram and retry counters, traceparent sent to Enable3, a
 // caller's abort not counted as an error, and no secret or user id anywhere in what is exported.
+import * as api from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { AlwaysOffSampler } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import { Enable3AbortError, Enable3TimeoutError } from "../../src/index.js";
 import { openTelemetry } from "../../src/opentelemetry.js";
@@ -120,6 +123,38 @@ describe("context propagation", () => {
     const enable3 = clientFor(server.url, { telemetry: openTelemetry({ api: telemetry.api, propagateContext: false }) });
     await telemetry.inAppSpan(() => enable3.getUserBalance("u1"));
     expect(server.requests[0]!.headers.traceparent).toBeUndefined();
+  });
+
+  it("a sampler that drops the call: no spans, the durations still measured, and a traceparent that says not sampled", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
+    const telemetry = testTelemetry({ sampler: new AlwaysOffSampler() });
+    const enable3 = clientFor(server.url, { telemetry: openTelemetry({ api: telemetry.api }) });
+    await enable3.getUserBalance("u1");
+    expect(telemetry.spans()).toEqual([]);
+    expect(server.requests[0]!.headers.traceparent).toMatch(/^00-(?!0{32})[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    const durations = await telemetry.points("http.client.request.duration");
+    expect(durations.map((p) => p.attributes["http.response.status_code"])).toEqual([200]);
+  });
+
+  it("no tracer provider: no traceparent of its own, but the caller's incoming trace is passed on as it came", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
+    const propagator = new W3CTraceContextPropagator();
+    let active: api.Context = api.ROOT_CONTEXT;
+    const noProvider = {
+      trace: api.trace, // nothing registered: the API's no-op tracer
+      context: { active: () => active },
+      propagation: {
+        inject: (ctx: object, carrier: Record<string, string>) => propagator.inject(ctx as api.Context, carrier, api.defaultTextMapSetter),
+      },
+      metrics: api.metrics,
+    };
+    const enable3 = clientFor(server.url, { telemetry: openTelemetry({ api: noProvider }) });
+    await enable3.getUserBalance("u1");
+    expect(server.requests[0]!.headers.traceparent).toBeUndefined();
+    const incoming = { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", traceFlags: 1 };
+    active = api.trace.setSpanContext(api.ROOT_CONTEXT, incoming);
+    await enable3.getUserBalance("u1");
+    expect(server.requests[1]!.headers.traceparent).toBe(`00-${incoming.traceId}-${incoming.spanId}-01`);
   });
 
   it("telemetry: false records nothing and sends no traceparent", async () => {
