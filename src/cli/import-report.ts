@@ -58,3 +58,10 @@ export function describeFailure(error: Enable3Error | FailureSummary, line: numb
     Object.entries({ name, code, message, status, field, attempts }).filter(([, v]) => v !== undefined && v !== ""),
   );
 }
+
+/** The one line a failed record is told by, as it happens: `line 12: value must be …`, or the API's answer. */
+export function failureLine(error: Enable3Error | FailureSummary, line: number): string {
+  const { message } = describeFailure(error, line);
+  const text = String(message);
+  return text.startsWith(`line ${line}:`) ? text : `line ${line}: ${text}`;
+}

@@ -8,10 +8,10 @@ import { noMorePositionals, number, parse, positional, UsageError } from "./args
 import { clientFrom } from "./config.js";
 import { openDeadLetterFile } from "./dead-letters.js";
 import { IdSet } from "./id-set.js";
-import { describeFailure, humanSummary, type ImportSummary } from "./import-report.js";
+import { describeFailure, failureLine, humanSummary, type ImportSummary } from "./import-report.js";
 import { openImportState, removeImportState, stateDirFor } from "./import-state.js";
 import { countLines, type DeadLetter, type NdjsonLine, readNdjson } from "./ndjson.js";
-import { createOutput, EXIT } from "./output.js";
+import { createOutput, EXIT, printable } from "./output.js";
 import { createProgressReporter, fmt, type LineCounts } from "./progress.js";
 import { guardOutput, reraise } from "./terminal.js";
 
@@ -54,7 +54,15 @@ export async function runImport(args: string[]): Promise<number> {
   const counts: LineCounts & { duplicates: number } = { delivered: 0, failed: 0, invalid: 0, pending: 0, blank: 0, duplicates: 0 };
   const showProgress = !values.quiet && !values.json;
   let progress: ReturnType<typeof createProgressReporter> | undefined;
-  const say = (text: string) => (progress ? progress.message(text) : values.json ? undefined : output.err(`${text}\n`));
+  const say = (text: string) =>
+    progress ? progress.message(printable(text)) : values.json ? undefined : output.err(`${printable(text)}\n`);
+  // each failed line is told as it happens, up to a screenful: the rest are in the dead-letter file
+  let told = 0;
+  const tellFailure = (text: string) => {
+    told++;
+    if (told <= MAX_FAILURES_TOLD) say(text);
+    else if (told === MAX_FAILURES_TOLD + 1) say(`more failed lines: each is in ${deadLetters.path}`);
+  };
   const writeDeadRecord = (record: DeadRecord) => {
     const line = (record.context as { line?: number } | undefined)?.line ?? 0;
     if (deadLetters.has(line)) return; // an earlier run wrote it just before it was stopped
@@ -62,6 +70,7 @@ export async function runImport(args: string[]): Promise<number> {
       throw new Error("the dead-letter file cannot be written");
     deadLetters.sync();
     counts.failed++;
+    tellFailure(failureLine(record.error, line));
     progress?.update(counts);
   };
   const outboxFor = () =>
@@ -176,7 +185,7 @@ export async function runImport(args: string[]): Promise<number> {
             stoppedAt = entry.at;
             break;
           }
-          say(message);
+          tellFailure(message);
           accounted(entry.at, entry.crc);
         } else {
           const record = entry.record;
@@ -194,7 +203,7 @@ export async function runImport(args: string[]): Promise<number> {
               stoppedAt = entry.at;
               break;
             }
-            say(message);
+            tellFailure(message);
             accounted(entry.at, entry.crc);
             continue;
           }
@@ -210,6 +219,7 @@ export async function runImport(args: string[]): Promise<number> {
               }
               counts.failed++;
               if (deadLetter({ line, id, record: item, error: describeFailure(error, line) })) accounted(at, crc);
+              tellFailure(failureLine(error, line));
             },
           );
           outstanding.push(done);
@@ -273,6 +283,9 @@ function refuseLocked(error: unknown): never {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** How many failed lines an import tells as they happen (the dead-letter file holds every one). */
+const MAX_FAILURES_TOLD = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

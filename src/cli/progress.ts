@@ -68,14 +68,23 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     rate = rate === undefined ? (done * 1000) / (t - started) : SMOOTHING * current + (1 - SMOOTHING) * rate;
   };
 
-  /** The figures, most important first, so a narrow terminal drops from the end. */
-  const parts = (): string[] => {
+  /** The figures in the order shown. */
+  const parts = (): string[] => figures().map((f) => f.text);
+  /**
+   * Each figure with the rank it is dropped in on a narrow terminal (highest first): the failed count
+   * is the last to go, and the line count goes before the ok count when the percentage says as much.
+   */
+  const figures = (): { text: string; drop: number }[] => {
     const done = processed(counts);
     const failed = counts.failed + counts.invalid;
-    const list = [`${fmt(done)}${total ? `/${fmt(total)}` : ""} lines`, `${fmt(counts.delivered)} ok`, `${fmt(failed)} failed`];
-    if (counts.pending) list.push(`${fmt(counts.pending)} pending`);
-    if (rate !== undefined) list.push(`${fmt(rate)}/s`);
-    if (rate && total && done < total) list.push(`ETA ${duration((total - done) / rate)}`);
+    const list = [
+      { text: `${fmt(done)}${total ? `/${fmt(total)}` : ""} lines`, drop: total ? 3 : 2 },
+      { text: `${fmt(counts.delivered)} ok`, drop: total ? 2 : 3 },
+      { text: `${fmt(failed)} failed`, drop: 1 },
+    ];
+    if (counts.pending) list.push({ text: `${fmt(counts.pending)} pending`, drop: 4 });
+    if (rate !== undefined) list.push({ text: `${fmt(rate)}/s`, drop: 5 });
+    if (rate && total && done < total) list.push({ text: `ETA ${duration((total - done) / rate)}`, drop: 6 });
     return list;
   };
 
@@ -97,14 +106,16 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
   const line = (): string => {
     // one column short of the width: writing the last column makes some terminals wrap
     const width = Math.max(20, (stream.columns || 80) - 1);
-    const figures = parts();
+    const shown = figures();
     const done = processed(counts);
     const percent = total ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
     const head = percent === undefined ? "" : `${String(percent).padStart(3)}% `;
-    let text = head + figures.join("  ");
-    while (text.length > width && figures.length > 1) {
-      figures.pop();
-      text = head + figures.join("  ");
+    const join = () => head + shown.map((f) => f.text).join("  ");
+    let text = join();
+    while (text.length > width && shown.length > 1) {
+      const last = shown.reduce((a, b) => (b.drop > a.drop ? b : a));
+      shown.splice(shown.indexOf(last), 1);
+      text = join();
     }
     const barWidth = Math.min(30, width - text.length - 3);
     if (percent !== undefined && width >= 60 && barWidth >= 10) {

@@ -32,6 +32,15 @@ describe("progress on a terminal", () => {
     for (const write of writes) expect(shown(write).length).toBeLessThan(columns);
   });
 
+  it("at 40 columns keeps the failed count: the line count goes first, as the percentage says it", () => {
+    let t = 0;
+    const { stream, writes } = fakeStream(true, 40);
+    const progress = createProgressReporter({ stream, total: 1_234_567, now: () => t });
+    t = 3000;
+    progress.update(counts(1_200_000, 34_000, { invalid: 12 }));
+    expect(shown(writes.at(-1)!)).toMatch(/^ 99% 1,200,000 ok {2}34,012 failed/);
+  });
+
   it("reaches exactly 100% and counts every kind of line", () => {
     let t = 0;
     const { stream, writes } = fakeStream(true, 120);
