@@ -249,20 +249,25 @@ interface CallAttributes {
  */
 function callAttributeCache(): (operation: string, method: string, url: string, urlTemplate: string | undefined) => CallAttributes {
   let origin = "";
-  let byCall = new Map<string, CallAttributes>();
+  // by operation, then method: constant strings, so no key is built per call
+  let byCall = new Map<string, Map<string, CallAttributes>>();
   return (operation, method, url, urlTemplate) => {
     if (!(url.startsWith(origin) && "/?#".includes(url.charAt(origin.length)))) {
       origin = originOf(url);
       byCall = new Map();
     }
-    const key = `${operation} ${method}`;
-    let found = byCall.get(key);
+    let byMethod = byCall.get(operation);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byCall.set(operation, byMethod);
+    }
+    let found = byMethod.get(method);
     if (found === undefined) {
       const server = serverOf(origin);
       const common: Attributes = { "http.request.method": method, "server.address": server.address, "server.port": server.port };
       if (urlTemplate !== undefined) common["url.template"] = urlTemplate;
       found = { common, metric: { ...common, "enable3.operation": operation }, measured: new Map() };
-      byCall.set(key, found);
+      byMethod.set(method, found);
     }
     return found;
   };
