@@ -1,13 +1,8 @@
 // enable3-client/opentelemetry: OpenTelemetry for a client, on the app's own @opentelemetry/api (an
 // optional peer: only this entry imports it). Node clients use it on their own when the API is installed.
 import * as api from "@opentelemetry/api";
-import {
-  type OpenTelemetryOptions,
-  openTelemetrySignal,
-  outboxMetrics,
-  receiverMetrics,
-  type Telemetry,
-} from "./telemetry/opentelemetry.js";
+import { outboxMetrics, receiverMetrics } from "./telemetry/component-metrics.js";
+import { type OpenTelemetryOptions, openTelemetrySignal, type Telemetry } from "./telemetry/opentelemetry.js";
 
 export type { OpenTelemetryOptions, Telemetry } from "./telemetry/opentelemetry.js";
 

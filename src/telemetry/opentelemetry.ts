@@ -2,11 +2,13 @@
 // stable HTTP client conventions, and the request-duration histogram, retry and bulk counters. Only
 // route templates, methods, hosts and statuses are recorded: never the key, a user id or a body,
 // unless the operator opts in to the one attribute that holds a user id (`url.full`).
-import type { AttemptOutcome } from "../transport/contract.js";
+import type { Enable3Error } from "../errors/classes.js";
+import type { AttemptOutcome, CallContext, CallScope } from "../transport/contract.js";
+import type { OutboxCounts, ReceiverDelivery } from "./component-metrics.js";
 import type { Signal } from "./observe.js";
 import { templateOf } from "./operation-templates.js";
-import type { Attributes, OpenTelemetryApi, OtelSpan } from "./otel-api.js";
-import { SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, STATUS_ERROR } from "./otel-api.js";
+import type { Attributes, OpenTelemetryApi, OtelContext, OtelCounter, OtelHistogram, OtelSpan, OtelTracer } from "./otel-api.js";
+import { DURATION_BUCKETS, INSTRUMENTATION_NAME, SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, STATUS_ERROR } from "./otel-api.js";
 
 /**
  * Options of {@link openTelemetry}. Spans and metrics go to whatever providers the app registered.
@@ -28,11 +30,6 @@ export interface OpenTelemetryOptions {
     | undefined;
 }
 
-/** The instrumentation scope's name and version. */
-export const INSTRUMENTATION_NAME = "enable3-client";
-/** The buckets the HTTP conventions advise for http.client.request.duration, in seconds. */
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-
 /**
  * A client's telemetry, made by `openTelemetry()` (from `enable3-client/opentelemetry`) and given as the
  * client's `telemetry` option. On Node a client finds an installed `@opentelemetry/api` without it.
@@ -46,180 +43,146 @@ export interface Telemetry {
   readonly outboxStats?: ((store: string, stats: () => OutboxCounts) => () => void) | undefined;
 }
 
-/** What an outbox's metrics read of its stats(). */
-export interface OutboxCounts {
-  pending: number;
-  inFlight: number;
-  dead: number;
-  oldestPendingMs: number;
-  delivered: number;
-}
-
-/**
- * An outbox's metrics, read from its stats() whenever the app's reader collects (nothing is counted
- * per record): pending, in flight and dead records, the oldest pending record's age, and deliveries.
- */
-export function outboxMetrics(api: OpenTelemetryApi): (store: string, stats: () => OutboxCounts) => () => void {
-  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
-  const gauge = (name: string, description: string, unit?: string) =>
-    meter.createObservableGauge(name, { description, ...(unit ? { unit } : {}) });
-  const instruments = {
-    pending: gauge("enable3.outbox.pending", "Records waiting to be sent."),
-    inFlight: gauge("enable3.outbox.in_flight", "Records being sent now."),
-    dead: gauge("enable3.outbox.dead", "Dead records kept by the store (see outbox.dead())."),
-    oldestPendingMs: gauge("enable3.outbox.oldest_pending_age", "How long the oldest pending record has waited.", "s"),
-    delivered: meter.createObservableCounter("enable3.outbox.delivered", { description: "Records this outbox delivered." }),
-  };
-  return (store, stats) => {
-    const attributes: Attributes = { "enable3.outbox.store": store };
-    const callbacks = Object.entries(instruments).map(([key, instrument]) => {
-      const callback = (result: { observe(value: number, attributes?: Attributes): void }) => {
-        const value = stats()[key as keyof OutboxCounts];
-        result.observe(key === "oldestPendingMs" ? value / 1000 : value, attributes);
-      };
-      instrument.addCallback(callback);
-      return () => instrument.removeCallback(callback);
-    });
-    return () => {
-      for (const remove of callbacks) remove();
-    };
-  };
-}
-
-/** One delivery to a withdrawal receiver, as its metrics see it (never the transactionId: it is unbounded). */
-export interface ReceiverDelivery {
-  outcome: "processed" | "duplicate" | "refused" | "failed";
-  reason?: string | undefined;
-  status: number;
-  elapsedMs: number;
-}
-
-/** The withdrawal receiver's metrics: deliveries by outcome, and how long each took to answer. */
-export function receiverMetrics(api: OpenTelemetryApi): (delivery: ReceiverDelivery) => void {
-  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
-  const deliveries = meter.createCounter("enable3.callback.deliveries", {
-    description: "Withdrawal callbacks received, by outcome (processed, duplicate, refused, failed).",
-  });
-  const duration = meter.createHistogram("enable3.callback.duration", {
-    unit: "s",
-    description: "Time from a withdrawal callback's arrival to its answer.",
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  });
-  return ({ outcome, reason, status, elapsedMs }) => {
-    const attributes: Attributes = { "enable3.outcome": outcome, "http.response.status_code": status };
-    if (reason !== undefined) attributes["enable3.reason"] = reason;
-    deliveries.add(1, attributes);
-    duration.record(elapsedMs / 1000, attributes);
-  };
+/** What every call's scope shares: the API, the instruments and the options. */
+interface Instruments {
+  api: OpenTelemetryApi;
+  tracer: OtelTracer;
+  duration: OtelHistogram;
+  retries: OtelCounter;
+  refusals: OtelCounter;
+  propagate: boolean;
+  recordUrl: boolean;
 }
 
 /** Spans and metrics for each call, on the given API. */
 export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetryOptions): Signal {
   const tracer = api.trace.getTracer(INSTRUMENTATION_NAME);
   const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
-  const duration = meter.createHistogram("http.client.request.duration", {
-    unit: "s",
-    description: "Duration of HTTP client requests (one per attempt).",
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  });
-  const retries = meter.createCounter("enable3.client.retries", { description: "Attempts the SDK made again." });
-  const refusals = meter.createCounter("enable3.client.retry_refusals", {
-    description: "Retries the SDK did not make: the retry budget was short, or the server asked for a longer wait than allowed.",
-  });
+  const instruments: Instruments = {
+    api,
+    tracer,
+    duration: meter.createHistogram("http.client.request.duration", {
+      unit: "s",
+      description: "Duration of HTTP client requests (one per attempt).",
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    }),
+    retries: meter.createCounter("enable3.client.retries", { description: "Attempts the SDK made again." }),
+    refusals: meter.createCounter("enable3.client.retry_refusals", {
+      description: "Retries the SDK did not make: the retry budget was short, or the server asked for a longer wait than allowed.",
+    }),
+    propagate: options.propagateContext !== false,
+    recordUrl: options.record?.urlFull === true,
+  };
   const bulkItems = meter.createCounter("enable3.bulk.items", { description: "Items of bulk runs, by how they settled." });
-  const propagate = options.propagateContext !== false;
-  const recordUrl = options.record?.urlFull === true;
   const attributesOf = callAttributeCache();
+  // the API's singletons, read once: `api.context` on a CommonJS copy is a getter per read
+  const { context, trace } = api;
 
   return {
     bulkItemSettled(operation, outcome) {
       bulkItems.add(1, { "enable3.operation": operation, "enable3.outcome": outcome });
     },
     call(ctx, request) {
-      const { operation } = ctx;
-      const { method, url } = request;
-      const urlTemplate = templateOf(operation);
-      const { common, metric, measured } = attributesOf(operation, method, url, urlTemplate);
-      const parent = api.context.active();
-      const callSpan = tracer.startSpan(
-        `enable3.${operation}`,
-        { kind: SPAN_KIND_INTERNAL, attributes: { "enable3.operation": operation } },
-        parent,
-      );
+      const call = attributesOf(ctx.operation, request.method, request.url);
+      const parent = context.active();
+      const span = tracer.startSpan(call.spanName, call.spanOptions, parent);
       // With no tracer provider (or a sampler that drops the call) the call span records nothing:
       // its attempts would not either, so none are made, and a context is sent on only when the
       // caller's trace is real (a non-recording span still carries its ids, so Enable3 joins it).
-      const recording = callSpan.isRecording();
-      const callContext = recording || hasTrace(callSpan) ? api.trace.setSpan(parent, callSpan) : undefined;
-      let attemptSpan: OtelSpan | undefined;
-      let attemptStarted = 0;
-      let lastStatus: number | undefined;
-      return {
-        attemptStarted(attempt) {
-          attemptStarted = performance.now();
-          if (callContext === undefined) return undefined;
-          if (recording) {
-            const attributes: Attributes = { ...common };
-            if (attempt > 1) attributes["http.request.resend_count"] = attempt - 1;
-            if (recordUrl) attributes["url.full"] = url;
-            const name = urlTemplate === undefined ? method : `${method} ${urlTemplate}`;
-            attemptSpan = tracer.startSpan(name, { kind: SPAN_KIND_CLIENT, attributes }, callContext);
-          }
-          if (!propagate) return undefined;
-          const carrier: Record<string, string> = {};
-          api.propagation.inject(attemptSpan ? api.trace.setSpan(callContext, attemptSpan) : callContext, carrier);
-          return Object.keys(carrier).length ? carrier : undefined;
-        },
-        attemptEnded(_attempt, outcome) {
-          const errorType = errorTypeOf(outcome);
-          const status = outcome.response?.status;
-          lastStatus = status;
-          const span = attemptSpan;
-          if (span?.isRecording()) {
-            if (status !== undefined) span.setAttribute("http.response.status_code", status);
-            if (errorType !== undefined) {
-              span.setAttribute("error.type", errorType);
-              span.setStatus({ code: STATUS_ERROR });
-            }
-          }
-          span?.end();
-          attemptSpan = undefined;
-          const key = status ?? outcome.failure?.kind ?? "";
-          let attributes = measured.get(key);
-          if (attributes === undefined) {
-            attributes = { ...metric, "enable3.status_class": statusClassOf(outcome) };
-            if (status !== undefined) attributes["http.response.status_code"] = status;
-            if (errorType !== undefined) attributes["error.type"] = errorType;
-            measured.set(key, attributes);
-          }
-          duration.record((performance.now() - attemptStarted) / 1000, attributes);
-        },
-        retryScheduled(_attempt, _waitMs, outcome) {
-          const attributes: Attributes = { ...metric };
-          const errorType = errorTypeOf(outcome);
-          if (errorType !== undefined) attributes["error.type"] = errorType;
-          retries.add(1, attributes);
-        },
-        retryRefused(reason) {
-          refusals.add(1, { ...metric, "enable3.reason": reason });
-        },
-        ended(result) {
-          // the caller's abort is the caller's choice, not a failure of the call
-          const failed = result.error
-            ? result.error.code !== "aborted" && result.error.code !== "not_sent"
-            : (result.status ?? lastStatus ?? 0) >= 400;
-          if (callSpan.isRecording()) {
-            callSpan.setAttribute("enable3.attempts", ctx.attempts);
-            if (failed) {
-              callSpan.setAttribute("error.type", result.error?.code ?? String(result.status ?? lastStatus));
-              callSpan.setStatus({ code: STATUS_ERROR, message: result.error?.name });
-            }
-          }
-          callSpan.end();
-        },
-      };
+      const spanContext = span.isRecording() || hasTrace(span) ? trace.setSpan(parent, span) : undefined;
+      return new CallSpans(instruments, ctx, request.url, call, span, spanContext);
     },
   };
+}
+
+/** One call's spans and measurements: one object per call (its steps are methods, not closures). */
+class CallSpans implements CallScope {
+  private attemptSpan: OtelSpan | undefined;
+  private attemptStartedAt = 0;
+  private lastStatus: number | undefined;
+  private readonly recording: boolean;
+
+  constructor(
+    private readonly instruments: Instruments,
+    private readonly ctx: CallContext,
+    private readonly url: string,
+    private readonly call: CallAttributes,
+    private readonly span: OtelSpan,
+    /** the call span's context, when it records or belongs to a real trace */
+    private readonly context: OtelContext | undefined,
+  ) {
+    this.recording = span.isRecording();
+  }
+
+  attemptStarted(attempt: number): Record<string, string> | undefined {
+    this.attemptStartedAt = performance.now();
+    const { context } = this;
+    if (context === undefined) return undefined;
+    const { api, tracer } = this.instruments;
+    if (this.recording) {
+      const attributes: Attributes = { ...this.call.common };
+      if (attempt > 1) attributes["http.request.resend_count"] = attempt - 1;
+      if (this.instruments.recordUrl) attributes["url.full"] = this.url;
+      this.attemptSpan = tracer.startSpan(this.call.attemptSpanName, { kind: SPAN_KIND_CLIENT, attributes }, context);
+    }
+    if (!this.instruments.propagate) return undefined;
+    const carrier: Record<string, string> = {};
+    api.propagation.inject(this.attemptSpan ? api.trace.setSpan(context, this.attemptSpan) : context, carrier);
+    return Object.keys(carrier).length ? carrier : undefined;
+  }
+
+  attemptEnded(_attempt: number, outcome: AttemptOutcome): void {
+    const errorType = errorTypeOf(outcome);
+    const status = outcome.response?.status;
+    this.lastStatus = status;
+    const span = this.attemptSpan;
+    if (span?.isRecording()) {
+      if (status !== undefined) span.setAttribute("http.response.status_code", status);
+      if (errorType !== undefined) {
+        span.setAttribute("error.type", errorType);
+        span.setStatus({ code: STATUS_ERROR });
+      }
+    }
+    span?.end();
+    this.attemptSpan = undefined;
+    const key = status ?? outcome.failure?.kind ?? "";
+    const { measured, metric } = this.call;
+    let attributes = measured.get(key);
+    if (attributes === undefined) {
+      attributes = { ...metric, "enable3.status_class": statusClassOf(outcome) };
+      if (status !== undefined) attributes["http.response.status_code"] = status;
+      if (errorType !== undefined) attributes["error.type"] = errorType;
+      measured.set(key, attributes);
+    }
+    this.instruments.duration.record((performance.now() - this.attemptStartedAt) / 1000, attributes);
+  }
+
+  retryScheduled(_attempt: number, _waitMs: number, outcome: AttemptOutcome): void {
+    const attributes: Attributes = { ...this.call.metric };
+    const errorType = errorTypeOf(outcome);
+    if (errorType !== undefined) attributes["error.type"] = errorType;
+    this.instruments.retries.add(1, attributes);
+  }
+
+  retryRefused(reason: "budget" | "retry-after"): void {
+    this.instruments.refusals.add(1, { ...this.call.metric, "enable3.reason": reason });
+  }
+
+  ended(result: { status?: number | undefined; error?: Enable3Error | undefined }): void {
+    const { span } = this;
+    // the caller's abort is the caller's choice, not a failure of the call
+    const failed = result.error
+      ? result.error.code !== "aborted" && result.error.code !== "not_sent"
+      : (result.status ?? this.lastStatus ?? 0) >= 400;
+    if (span.isRecording()) {
+      span.setAttribute("enable3.attempts", this.ctx.attempts);
+      if (failed) {
+        span.setAttribute("error.type", result.error?.code ?? String(result.status ?? this.lastStatus));
+        span.setStatus({ code: STATUS_ERROR, message: result.error?.name });
+      }
+    }
+    span.end();
+  }
 }
 
 /** `error.type`: the status of an HTTP error, else what ended the attempt without one; undefined for a success or an abort. */
@@ -234,8 +197,11 @@ function statusClassOf(outcome: AttemptOutcome): string {
   return outcome.failure.kind === "aborted" ? "aborted" : "failed";
 }
 
-/** The attributes a call shares with its attempts and its measurements. */
+/** The attributes a call shares with its attempts and its measurements, and its spans' names. */
 interface CallAttributes {
+  spanName: string;
+  spanOptions: { kind: number; attributes: Attributes };
+  attemptSpanName: string;
   common: Attributes;
   metric: Attributes;
   /** each measurement's attributes by the status or the failure it records: built once, as the meter only reads them */
@@ -247,11 +213,11 @@ interface CallAttributes {
  * with a few dozen operations, and building them per call was most of the signal's cost when no
  * provider is registered. Another server starts the set anew.
  */
-function callAttributeCache(): (operation: string, method: string, url: string, urlTemplate: string | undefined) => CallAttributes {
+function callAttributeCache(): (operation: string, method: string, url: string) => CallAttributes {
   let origin = "";
   // by operation, then method: constant strings, so no key is built per call
   let byCall = new Map<string, Map<string, CallAttributes>>();
-  return (operation, method, url, urlTemplate) => {
+  return (operation, method, url) => {
     if (!(url.startsWith(origin) && "/?#".includes(url.charAt(origin.length)))) {
       origin = originOf(url);
       byCall = new Map();
@@ -264,9 +230,17 @@ function callAttributeCache(): (operation: string, method: string, url: string, 
     let found = byMethod.get(method);
     if (found === undefined) {
       const server = serverOf(origin);
+      const urlTemplate = templateOf(operation);
       const common: Attributes = { "http.request.method": method, "server.address": server.address, "server.port": server.port };
       if (urlTemplate !== undefined) common["url.template"] = urlTemplate;
-      found = { common, metric: { ...common, "enable3.operation": operation }, measured: new Map() };
+      found = {
+        spanName: `enable3.${operation}`,
+        spanOptions: { kind: SPAN_KIND_INTERNAL, attributes: { "enable3.operation": operation } },
+        attemptSpanName: urlTemplate === undefined ? method : `${method} ${urlTemplate}`,
+        common,
+        metric: { ...common, "enable3.operation": operation },
+        measured: new Map(),
+      };
       byMethod.set(method, found);
     }
     return found;

@@ -25,10 +25,14 @@ export interface OtelTracer {
   startSpan(name: string, options?: { kind?: number; attributes?: Attributes }, context?: OtelContext): OtelSpan;
 }
 
-/** A histogram or a counter: takes a value with attributes. */
-export interface OtelInstrument {
-  record?(value: number, attributes?: Attributes): void;
-  add?(value: number, attributes?: Attributes): void;
+/** A histogram: takes a measurement with attributes. */
+export interface OtelHistogram {
+  record(value: number, attributes?: Attributes): void;
+}
+
+/** A counter: adds to a sum with attributes. */
+export interface OtelCounter {
+  add(value: number, attributes?: Attributes): void;
 }
 
 /** Makes instruments. */
@@ -36,10 +40,8 @@ export interface OtelMeter {
   createHistogram(
     name: string,
     options?: { unit?: string; description?: string; advice?: { explicitBucketBoundaries?: number[] } },
-  ): {
-    record(value: number, attributes?: Attributes): void;
-  };
-  createCounter(name: string, options?: { unit?: string; description?: string }): { add(value: number, attributes?: Attributes): void };
+  ): OtelHistogram;
+  createCounter(name: string, options?: { unit?: string; description?: string }): OtelCounter;
   createObservableGauge(name: string, options?: { unit?: string; description?: string }): OtelObservable;
   createObservableCounter(name: string, options?: { unit?: string; description?: string }): OtelObservable;
 }
@@ -65,3 +67,8 @@ export interface OpenTelemetryApi {
 export const SPAN_KIND_INTERNAL = 0;
 export const SPAN_KIND_CLIENT = 2;
 export const STATUS_ERROR = 2;
+
+/** The instrumentation scope's name. */
+export const INSTRUMENTATION_NAME = "enable3-client";
+/** The buckets the HTTP conventions advise for http.client.request.duration, in seconds. */
+export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
