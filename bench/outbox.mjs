@@ -4,7 +4,7 @@
 // rounds, median ratio), postgresStore events/s with 4 worker processes and the median cost of
 // enqueue inside a transaction, peak RSS with 1,000,000 pending events (outbox and CLI import), and,
 // for reference, the enqueue rate of @segment/analytics-node and posthog-node (memory only).
-// `node bench/outbox.mjs` runs it alone (BENCH_OUTBOX_* knobs below, small by default); run.mjs
+// `node bench/outbox.mjs` runs it alone (BENCH_OUTBOX_* knobs below; BENCH_OUTBOX_PENDING=10000 for a quick run); run.mjs
 // can import measureOutbox() and print its rows.
 import { fork, spawnSync } from "node:child_process";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -211,7 +211,7 @@ async function measurePostgres(url5, events, txRounds, workerCount) {
       await Promise.all(Array.from({ length: Math.min(1000, events - done) }, (_, j) => outbox.enqueue(event(done + j))));
     await outbox.close();
     const workers = Array.from({ length: workerCount }, () =>
-      fork(fileURLToPath(import.meta.url), ["pg-worker", JSON.stringify(db.connection), url5, "16"], {
+      fork(fileURLToPath(import.meta.url), ["pg-worker", JSON.stringify(db.connection), url5, String(knob("PG_CONCURRENCY", 16))], {
         stdio: ["ignore", "ignore", "inherit", "ipc"],
       }),
     );
@@ -316,6 +316,10 @@ export async function measureOutbox(o = {}) {
       pgResult.rate >= 5_000,
     );
     row("postgresStore: worker CPU per event delivered", pgResult.cpuPerEventUs, "µs", "", true);
+    // one worker alone, for reference: what the store sustains when its workers do not share two cores
+    const single = await measurePostgres(slow.url, pgEvents, 2, 1);
+    row("postgresStore: events/s delivered by 1 worker process, for reference", single.rate, "/s", "reference", true);
+    row("postgresStore: CPU per event delivered by 1 worker, for reference", single.cpuPerEventUs, "µs", "reference", true);
     row("postgresStore: enqueue inside a transaction, added median", pgResult.txAddedMs, "ms", "≤ 1", pgResult.txAddedMs <= 1);
     // 4. peak RSS with a big backlog, at the 5 ms server: the outbox (enqueue, then a fresh process delivering it), the CLI import
     const big = await scratch("pending");

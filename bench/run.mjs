@@ -28,6 +28,8 @@ const BULK_ROUNDS = knob("BULK_ROUNDS", 3);
 const PROFILE_EVENTS = knob("PROFILE_EVENTS", 30_000);
 const COLD_RUNS = knob("COLD_RUNS", 15);
 const CLI_LINES = knob("CLI_LINES", 100_000);
+const OTEL_ROUNDS = knob("OTEL_ROUNDS", 10); // processes of each kind (bench/otel-noop.mjs)
+const OTEL_CALLS = knob("OTEL_CALLS", 1000);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -102,8 +104,11 @@ for (let round = 0; round < ROUNDS; round++) {
 // OpenTelemetry with no provider against the same client without it, in a process of their own: the
 // recording client above would share their code's inline caches (an app has one provider or none)
 const otelNoop = JSON.parse(
-  spawnSync(process.execPath, ["--expose-gc", path.join(root, "bench/otel-noop.mjs"), instant.url, String(ROUNDS)], { encoding: "utf8" })
-    .stdout,
+  spawnSync(
+    process.execPath,
+    [path.join(root, "bench/otel-noop.mjs"), instant.url, String(OTEL_ROUNDS), String(OTEL_CALLS), String(WARMUP * 10)],
+    { encoding: "utf8" },
+  ).stdout,
 );
 /** Median over rounds of (client ÷ `base`, raw fetch by default) within each round. */
 const paired = (kind, name, metric, base = "raw fetch") =>
@@ -202,6 +207,10 @@ rows.push(
   "",
   `Raw fetch itself: GET ${fmt(median(perCall.GET["raw fetch"].latency))} µs and ${fmt(median(perCall.GET["raw fetch"].cpu))} µs of CPU per call; POST ${fmt(median(perCall.POST["raw fetch"].latency))} µs and ${fmt(median(perCall.POST["raw fetch"].cpu))} µs.`,
 );
+rows.push(
+  "",
+  `OpenTelemetry installed with no provider, each client in processes of its own (bench/otel-noop.mjs, ${OTEL_ROUNDS} of each, alternating): GET ${x(otelNoop.GET)} and POST ${x(otelNoop.POST)} the CPU per call of the same client without it. Two sets of identical processes without it differ by GET ${x(otelNoop.noiseGET)} and POST ${x(otelNoop.noisePOST)}: what this method cannot resolve.`,
+);
 rows.push("", ...bulkRows(bulk, BULK_ROUNDS), "", ...splitRows(split));
 rows.push(
   "",
@@ -285,7 +294,7 @@ Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node 
 Servers run on 127.0.0.1 in processes of their own (keep-alive; one answering at once, two after 5 and
 20 ms standing in for the network). The "CLI import" fetch row sets ENABLE3_TRANSPORT=fetch: the CLI as it
 was before the Node transport. Reproduce: \`npm run bench\` (knobs: BENCH_ROUNDS, BENCH_CALLS,
-BENCH_WARMUP, BENCH_BULK_EVENTS, BENCH_BULK_SECONDS, BENCH_COLD_RUNS, BENCH_CLI_LINES; BENCH_OUT for another output file).
+BENCH_WARMUP, BENCH_BULK_EVENTS, BENCH_BULK_SECONDS, BENCH_COLD_RUNS, BENCH_CLI_LINES, BENCH_OTEL_ROUNDS, BENCH_OTEL_CALLS; BENCH_OUT for another output file).
 
 ${table}
 

@@ -53,6 +53,8 @@ const CASES: Record<string, Case> = {
       BENCH_BULK_SECONDS: "0.02",
       BENCH_COLD_RUNS: "1",
       BENCH_CLI_LINES: "300",
+      BENCH_OTEL_ROUNDS: "1",
+      BENCH_OTEL_CALLS: "5",
       BENCH_BULK_ROUNDS: "1",
       BENCH_PROFILE_EVENTS: "300",
       BENCH_OUTBOX_ENQUEUES: "200",
