@@ -11,6 +11,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { peakRssMb } from "./peak-rss.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const knob = (name, fallback) => Number(process.env[`BENCH_OUTBOX_${name}`] ?? fallback);
@@ -66,7 +67,7 @@ const modes = {
     );
     const seconds = (performance.now() - started) / 1000;
     await outbox.close();
-    return { rate: Number(n) / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return { rate: Number(n) / seconds, peakRssMb: peakRssMb() };
   },
   /** Delivers what a fileStore holds, at concurrency C; prints the rate and peak RSS. */
   async deliver([dir, url, concurrency]) {
@@ -82,7 +83,7 @@ const modes = {
     await outbox.flush();
     const seconds = (performance.now() - started) / 1000;
     await outbox.close();
-    return { rate: pending / seconds, delivered: pending, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return { rate: pending / seconds, delivered: pending, peakRssMb: peakRssMb() };
   },
   /** sendEvents of N events at concurrency C, from a generator (nothing held): prints the rate. */
   async bulk([url, n, concurrency]) {
@@ -98,7 +99,7 @@ const modes = {
     return {
       rate: report.deliveredCount / ((performance.now() - started) / 1000),
       cpuPerEventUs: (used.user + used.system) / report.deliveredCount,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakRssMb: peakRssMb(),
     };
   },
   /** A postgresStore worker (forked): says "ready" once loaded, delivers on "go" until the table is empty. */
