@@ -89,8 +89,9 @@ export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetr
       // With no tracer provider (or a sampler that drops the call) the call span records nothing:
       // its attempts would not either, so none are made, and a context is sent on only when the
       // caller's trace is real (a non-recording span still carries its ids, so Enable3 joins it).
-      const spanContext = span.isRecording() || hasTrace(span) ? trace.setSpan(parent, span) : undefined;
-      return new CallSpans(instruments, ctx, request.url, call, span, spanContext);
+      const recording = span.isRecording();
+      const spanContext = recording || hasTrace(span) ? trace.setSpan(parent, span) : undefined;
+      return new CallSpans(instruments, ctx, request.url, call, span, recording, spanContext);
     },
   };
 }
@@ -100,7 +101,6 @@ class CallSpans implements CallScope {
   private attemptSpan: OtelSpan | undefined;
   private attemptStartedAt = 0;
   private lastStatus: number | undefined;
-  private readonly recording: boolean;
 
   constructor(
     private readonly instruments: Instruments,
@@ -108,11 +108,10 @@ class CallSpans implements CallScope {
     private readonly url: string,
     private readonly call: CallAttributes,
     private readonly span: OtelSpan,
+    private readonly recording: boolean,
     /** the call span's context, when it records or belongs to a real trace */
     private readonly context: OtelContext | undefined,
-  ) {
-    this.recording = span.isRecording();
-  }
+  ) {}
 
   attemptStarted(attempt: number): Record<string, string> | undefined {
     this.attemptStartedAt = performance.now();
