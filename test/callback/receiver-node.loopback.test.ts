@@ -2,9 +2,10 @@
 // too much or go away mid-body are answered or dropped without the server noticing, and a body a
 // framework already took is reported with the setting to change.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { createWithdrawalReceiver, memoryStore, signCallback, type WithdrawalReceiverOptions } from "../../src/callback.js";
+import { listenOnLoopback } from "../helpers/listen.js";
 import { registerTeardown } from "../helpers/teardown.js";
 
 const SECRET = "node-receiver-secret-31";
@@ -24,24 +25,11 @@ async function serve(
     onWithdrawal: (w) => void paid.push(w.transactionId),
     ...options,
   });
-  const sockets = new Set<Socket>();
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     await before(req);
     await receiver.node(req, res);
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.once("close", () => sockets.delete(s));
-  });
-  registerTeardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
+  const port = await listenOnLoopback(server);
   const url = `http://127.0.0.1:${port}/enable3/callback`;
   const post = async (raw: string, signature = signCallback(raw, SECRET)) => {
     const response = await fetch(url, { method: "POST", body: raw, headers: { "x-request-signature": signature } });

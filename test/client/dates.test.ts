@@ -2,6 +2,16 @@ import { describe, expect, it } from "vitest";
 import { createEnable3Client, Enable3ValidationError, formatApiDate, toApiDate } from "../../src/index.js";
 import { countingFetch } from "../helpers/client.js";
 
+/** A client whose fetch keeps each request body and answers 201. */
+function recordingClient() {
+  const bodies: string[] = [];
+  const fetch = (async (_url: string, init: RequestInit) => {
+    bodies.push(String(init.body));
+    return new Response(null, { status: 201 });
+  }) as unknown as typeof globalThis.fetch;
+  return { enable3: createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch }), bodies };
+}
+
 describe("formatApiDate", () => {
   it("formats in UTC as yyyy-MM-dd HH:mm:ss", () => {
     expect(formatApiDate(new Date("2024-02-22T10:00:00.999Z"))).toBe("2024-02-22 10:00:00");
@@ -39,12 +49,7 @@ describe("formatApiDate without a general formatter", () => {
   });
 
   it("an event without createdAt is sent with the current second", async () => {
-    const bodies: string[] = [];
-    const fetch = (async (_url: string, init: RequestInit) => {
-      bodies.push(String(init.body));
-      return new Response(null, { status: 201 });
-    }) as unknown as typeof globalThis.fetch;
-    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+    const { enable3, bodies } = recordingClient();
     const before = formatApiDate(new Date());
     await enable3.sendEvent({ userId: "u", eventId: "e", value: 1 });
     const after = formatApiDate(new Date());
@@ -55,12 +60,7 @@ describe("formatApiDate without a general formatter", () => {
 
 describe("one date rule: a Date, yyyy-MM-dd HH:mm:ss, or ISO 8601 with a zone", () => {
   const sent = async (createdAt: Date | string) => {
-    const bodies: string[] = [];
-    const fetch = (async (_url: string, init: RequestInit) => {
-      bodies.push(String(init.body));
-      return new Response(null, { status: 201 });
-    }) as unknown as typeof globalThis.fetch;
-    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+    const { enable3, bodies } = recordingClient();
     await enable3.sendEvent({ userId: "u", eventId: "e", value: 1, createdAt });
     await enable3.sendRevenue({ revenue: 1, date: createdAt });
     return bodies.map((b) => JSON.parse(b).createdAt ?? JSON.parse(b).date);
