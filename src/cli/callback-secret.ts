@@ -1,7 +1,7 @@
 // The callback secret for `enable3 callback send|verify`: from ENABLE3_CALLBACK_SECRET or a file,
 // never from an argument (every user of the machine sees arguments in ps, and shells keep them).
-import { readFile } from "node:fs/promises";
 import { UsageError } from "./args.js";
+import { firstLineOf, secretArgumentRefused } from "./secret-argument.js";
 
 /** The options every callback subcommand takes for its secret. */
 export const SECRET_OPTIONS = { "secret-file": { type: "string" }, secret: { type: "string" } } as const;
@@ -11,25 +11,12 @@ argument: --secret is refused, since every user of the machine sees arguments in
 
 /** The secret, checked; a usage error says where to put it. */
 export async function callbackSecret(values: { "secret-file"?: string | undefined; secret?: string | undefined }): Promise<string> {
-  if (values.secret !== undefined) {
-    throw new UsageError(
-      "--secret is refused: a secret in an argument is visible to every user in ps and stays in shell history; " +
-        "set ENABLE3_CALLBACK_SECRET or give --secret-file FILE",
-    );
-  }
+  if (values.secret !== undefined) throw secretArgumentRefused("--secret", "set ENABLE3_CALLBACK_SECRET or give --secret-file FILE");
   const file = values["secret-file"];
   if (file === undefined) {
     const secret = process.env.ENABLE3_CALLBACK_SECRET;
     if (!secret) throw new UsageError("set ENABLE3_CALLBACK_SECRET or give --secret-file FILE");
     return secret;
   }
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`--secret-file ${file}: ${(error as NodeJS.ErrnoException).code ?? "cannot be read"}`);
-  }
-  const secret = text.split(/\r?\n/, 1)[0] ?? "";
-  if (secret === "") throw new UsageError(`--secret-file ${file} holds no secret on its first line`);
-  return secret;
+  return firstLineOf("--secret-file", file, "secret");
 }

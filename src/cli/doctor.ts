@@ -17,17 +17,21 @@ import {
 import { createEnable3Client } from "../index.node.js";
 import { number, parse, UsageError } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
+import { firstLineOf, secretArgumentRefused } from "./secret-argument.js";
 
-export const doctorUsage = "enable3 doctor [--base-url URL] [--proxy URL] [--json]";
+export const doctorUsage = "enable3 doctor [--base-url URL] [--proxy URL | --proxy-file FILE] [--json]";
 
 export const doctorHelp = `Checks the way from this machine to the API, in order: DNS, TCP, TLS, the proxy (when one is
 used), and the key; prints what to fix. The key comes from ENABLE3_API_KEY (without it the key check
-is skipped); the proxy from --proxy, else HTTPS_PROXY/NO_PROXY when NODE_USE_ENV_PROXY=1, as the SDK
-reads them. Exits 0 when every check passes, 1 when one fails.
+is skipped); the proxy from --proxy, or --proxy-file FILE (its first line), else HTTPS_PROXY/NO_PROXY
+when NODE_USE_ENV_PROXY=1, as the SDK reads them. A proxy's credentials never go in --proxy (every user
+sees arguments in ps): put them in the file, or in HTTPS_PROXY. Exits 0 when every check passes, 1 when
+one fails, 2 on a usage error.
 
 Example:
   ENABLE3_API_KEY=… enable3 doctor
-  enable3 doctor --proxy http://proxy.internal:3128 --json`;
+  enable3 doctor --proxy http://proxy.internal:3128 --json
+  enable3 doctor --proxy-file /run/secrets/proxy-url`;
 
 type Status = "ok" | "failed" | "skipped";
 
@@ -42,10 +46,10 @@ interface Check {
 const PROBE_USER = "enable3-doctor";
 
 export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout) {
-  const { values } = parse(args, { proxy: { type: "string" } });
+  const { values } = parse(args, { proxy: { type: "string" }, "proxy-file": { type: "string" } });
   const baseUrl = values["base-url"] ?? env.ENABLE3_BASE_URL ?? "https://integration.enable3.io";
   const timeoutMs = number(values["timeout-ms"], "timeout-ms") ?? 10_000;
-  const enable3 = clientFor(baseUrl, values.proxy, env, timeoutMs);
+  const enable3 = clientFor(baseUrl, await proxyOf(values), env, timeoutMs);
   const api = new URL(baseUrl);
   const proxy = enable3.route.proxy;
   // the first hop: the proxy when there is one (the proxy resolves and reaches the API itself)
@@ -102,22 +106,41 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
   return ok ? EXIT.ok : EXIT.failure;
 }
 
+/** Where a proxy URL with credentials goes instead of --proxy. */
+const PROXY_CREDENTIALS_INSTEAD =
+  "put the proxy URL in a file and give --proxy-file FILE, or set HTTPS_PROXY=http://user:password@host:port with NODE_USE_ENV_PROXY=1";
+
+/** The proxy from --proxy (never with credentials) or --proxy-file (its first line); undefined leaves it to the environment. */
+async function proxyOf(values: { proxy?: string | undefined; "proxy-file"?: string | undefined }): Promise<ProxyFlag | undefined> {
+  const file = values["proxy-file"];
+  if (values.proxy !== undefined && file !== undefined) throw new UsageError("give --proxy or --proxy-file, not both");
+  // any "@" is a user or password before the host (a proxy URL has no other use for one); the value is never echoed
+  if (values.proxy?.includes("@")) throw secretArgumentRefused("a proxy URL with credentials in --proxy", PROXY_CREDENTIALS_INSTEAD);
+  if (values.proxy !== undefined) return { url: values.proxy, flag: "--proxy" };
+  return file === undefined ? undefined : { url: await firstLineOf("--proxy-file", file, "proxy URL"), flag: "--proxy-file" };
+}
+
+interface ProxyFlag {
+  url: string;
+  flag: "--proxy" | "--proxy-file";
+}
+
 /** The SDK's own client, with no retries: the key from the environment, or a stand-in that lets the network checks run. */
-function clientFor(baseUrl: string, proxy: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Enable3Client {
+function clientFor(baseUrl: string, proxy: ProxyFlag | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Enable3Client {
   if (proxy !== undefined && env.ENABLE3_TRANSPORT === "fetch")
-    throw new UsageError("--proxy needs the Node transport: unset ENABLE3_TRANSPORT");
+    throw new UsageError(`${proxy.flag} needs the Node transport: unset ENABLE3_TRANSPORT`);
   try {
     return createEnable3Client({
       apiKey: env.ENABLE3_API_KEY ?? "enable3-doctor-no-key",
       baseUrl,
-      ...(proxy === undefined ? {} : { proxy }),
+      ...(proxy === undefined ? {} : { proxy: proxy.url }),
       ...(env.ENABLE3_TRANSPORT === "fetch" ? { fetch: globalThis.fetch } : {}),
       maxRetries: 0,
       timeoutMs,
     });
   } catch (error) {
     if (error instanceof Enable3ValidationError) {
-      const flag = error.field === "options.proxy" ? "--proxy" : error.field === "options.baseUrl" ? "--base-url" : error.field;
+      const flag = error.field === "options.proxy" ? proxy?.flag : error.field === "options.baseUrl" ? "--base-url" : error.field;
       throw new UsageError(`${flag} ${error.problem}`);
     }
     throw error;
@@ -192,7 +215,8 @@ const TLS_FIX: Record<Enable3TlsError["reason"], string> = {
 
 function proxyFix(status: number | undefined): string {
   if (status === undefined) return "check the proxy's address and that it runs";
-  if (status === 407) return "put the proxy's credentials in its URL: http://user:password@host:port";
+  if (status === 407)
+    return `give the proxy's credentials in its URL, http://user:password@host:port, never in --proxy: ${PROXY_CREDENTIALS_INSTEAD}`;
   return "the proxy must allow CONNECT to the API's host on port 443";
 }
 

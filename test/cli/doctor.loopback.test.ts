@@ -1,6 +1,8 @@
 // `enable3 doctor` against real servers, a real proxy and real TLS: each failure is found at its step,
 // read for what it means, and comes with what to fix; --json gives the same checks as data. In the
 // fetch project it runs with ENABLE3_TRANSPORT=fetch, as the CLI would.
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/cli/doctor.js";
@@ -8,6 +10,7 @@ import { TEST_KEY, TRANSPORT } from "../helpers/client.js";
 import { BALANCE } from "../helpers/faults.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { proxyOnlyTarget, startProxy } from "../helpers/proxy.js";
+import { makeTempDir } from "../helpers/temp-dir.js";
 import { certificates, startTlsServer } from "../helpers/tls.js";
 
 interface Report {
@@ -28,6 +31,13 @@ async function doctor(args: string[], env: Record<string, string | undefined> = 
   const report = JSON.parse(text) as Report;
   const check = (name: string) => report.checks.find((c) => c.name === name)!;
   return { code, report, check };
+}
+
+/** A file holding `url` on its first line, as --proxy-file reads it. */
+async function proxyFile(url: string) {
+  const file = path.join(await makeTempDir("enable3-doctor"), "proxy");
+  await writeFile(file, `${url}\n`);
+  return file;
 }
 
 const statuses = (report: Report) => Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
@@ -87,19 +97,51 @@ describe("enable3 doctor", () => {
       : "with ENABLE3_TRANSPORT=fetch, refuses --proxy as a usage error",
     async () => {
       const [proxy, target] = [await startProxy({ user: "u", password: "right-password" }), await proxyOnlyTarget()];
-      const wrong = proxy.url.replace("right-password", "wrong-password");
+      const wrong = await proxyFile(proxy.url.replace("right-password", "wrong-password"));
       if (TRANSPORT === "fetch") {
-        await expect(doctor(["--base-url", target.url, "--proxy", wrong])).rejects.toThrow(/--proxy needs the Node transport/);
+        await expect(doctor(["--base-url", target.url, "--proxy", `http://127.0.0.1:${proxy.port}`])).rejects.toThrow(
+          /--proxy needs the Node transport/,
+        );
         return;
       }
-      const refused = await doctor(["--base-url", target.url, "--proxy", wrong]);
+      const refused = await doctor(["--base-url", target.url, "--proxy-file", wrong]);
       expect(statuses(refused.report)).toEqual({ dns: "ok", tcp: "ok", tls: "skipped", proxy: "failed", key: "skipped" });
       expect(refused.check("tcp").detail).toContain(`127.0.0.1:${proxy.port}`);
       expect(refused.check("proxy").fix).toContain("credentials");
+      expect(refused.check("proxy").fix).toContain("--proxy-file FILE");
       expect(JSON.stringify(refused.report)).not.toContain("wrong-password");
       // with the right credentials the tunnel opens, and the target's certificate is the next thing to fix
-      const tunnelled = await doctor(["--base-url", target.url, "--proxy", proxy.url]);
+      const tunnelled = await doctor(["--base-url", target.url, "--proxy-file", await proxyFile(proxy.url)]);
       expect(statuses(tunnelled.report)).toMatchObject({ tls: "failed", proxy: "ok" });
     },
   );
+
+  it("refuses credentials in --proxy (every user sees arguments in ps), naming where they go instead, never echoing them", async () => {
+    for (const proxy of ["http://u:s3cret-pw@127.0.0.1:3128", "http://s3cret-pw@127.0.0.1:3128"]) {
+      const refused = await doctor(["--base-url", "https://127.0.0.1:1", "--proxy", proxy]).catch((error: unknown) => error as Error);
+      expect(refused).toMatchObject({ name: "UsageError" });
+      const message = (refused as Error).message;
+      expect(message).toContain("--proxy");
+      expect(message).toContain("ps");
+      expect(message).toContain("--proxy-file FILE");
+      expect(message).toContain("HTTPS_PROXY");
+      expect(message).toContain("NODE_USE_ENV_PROXY=1");
+      expect(message).not.toContain("s3cret-pw");
+    }
+  });
+
+  it(`reads a proxy with credentials from --proxy-file (its first line), never printing them${TRANSPORT === "fetch" ? " (refused on fetch)" : ""}`, async () => {
+    const [proxy, target] = [await startProxy({ user: "u", password: "file-password" }), await proxyOnlyTarget()];
+    const file = await proxyFile(proxy.url);
+    if (TRANSPORT === "fetch") {
+      await expect(doctor(["--base-url", target.url, "--proxy-file", file])).rejects.toThrow(/--proxy-file needs the Node transport/);
+      return;
+    }
+    const { report } = await doctor(["--base-url", target.url, "--proxy-file", file]);
+    expect(statuses(report)).toMatchObject({ tcp: "ok", proxy: "ok", tls: "failed" });
+    expect(proxy.connects[0]!.authorization).toBe(`Basic ${Buffer.from("u:file-password").toString("base64")}`);
+    expect(JSON.stringify(report)).not.toContain("file-password");
+    await expect(doctor(["--proxy-file", `${file}.missing`])).rejects.toThrow(/--proxy-file .*missing: ENOENT/);
+    await expect(doctor(["--proxy", "http://127.0.0.1:1", "--proxy-file", file])).rejects.toThrow(/--proxy or --proxy-file, not both/);
+  });
 });
