@@ -16,6 +16,7 @@ import {
 } from "../index.js";
 import { createEnable3Client } from "../index.node.js";
 import { number, parse, UsageError } from "./args.js";
+import { baseUrlFrom, usageErrorOf } from "./config.js";
 import { createOutput, EXIT } from "./output.js";
 import { firstLineOf, secretArgumentRefused } from "./secret-argument.js";
 
@@ -47,9 +48,9 @@ const PROBE_USER = "enable3-doctor";
 
 export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout) {
   const { values } = parse(args, { proxy: { type: "string" }, "proxy-file": { type: "string" } });
-  const baseUrl = values["base-url"] ?? env.ENABLE3_BASE_URL ?? "https://integration.enable3.io";
+  const { baseUrl, source } = baseUrlFrom(values, env);
   const timeoutMs = number(values["timeout-ms"], "timeout-ms") ?? 10_000;
-  const enable3 = clientFor(baseUrl, await proxyOf(values), env, timeoutMs);
+  const enable3 = clientFor({ baseUrl, "base-url": values["base-url"] }, await proxyOf(values), env, timeoutMs);
   const api = new URL(baseUrl);
   const proxy = enable3.route.proxy;
   // the first hop: the proxy when there is one (the proxy resolves and reaches the API itself)
@@ -72,7 +73,7 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
           name: "dns",
           status: "failed",
           detail: `${host} does not resolve (${dns.text})`,
-          fix: `check the ${proxy ? "proxy's address" : "base URL"} and this machine's DNS`,
+          fix: `check ${proxy ? "the proxy's address" : `${source} (${api.hostname})`} and this machine's DNS`,
         },
   );
   if (!dns.ok) skipRest(["tcp", "tls", "proxy", "key"], "DNS failed");
@@ -94,7 +95,7 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
   await enable3.close();
   const ok = checks.every((c) => c.status !== "failed");
   const human = [
-    `enable3 doctor: ${api.origin}${proxy ? ` through ${proxy.shown} (from ${proxy.source})` : ""}`,
+    `enable3 doctor: ${api.origin} (from ${source})${proxy ? ` through ${proxy.shown} (from ${proxy.source})` : ""}`,
     ...unusedNote(enable3.route),
     ...checks.map(
       (c) =>
@@ -102,7 +103,10 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
     ),
     ok ? "Everything this machine needs to reach the API works." : "Fix the first failed check, then run enable3 doctor again.",
   ].join("\n");
-  createOutput(values.json, out).result({ ok, baseUrl: api.origin + api.pathname.replace(/\/$/, ""), route: enable3.route, checks }, human);
+  createOutput(values.json, out).result(
+    { ok, baseUrl: api.origin + api.pathname.replace(/\/$/, ""), baseUrlSource: source, route: enable3.route, checks },
+    human,
+  );
   return ok ? EXIT.ok : EXIT.failure;
 }
 
@@ -126,7 +130,12 @@ interface ProxyFlag {
 }
 
 /** The SDK's own client, with no retries: the key from the environment, or a stand-in that lets the network checks run. */
-function clientFor(baseUrl: string, proxy: ProxyFlag | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Enable3Client {
+function clientFor(
+  { baseUrl, ...flags }: { baseUrl: string; "base-url": string | undefined },
+  proxy: ProxyFlag | undefined,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Enable3Client {
   if (proxy !== undefined && env.ENABLE3_TRANSPORT === "fetch")
     throw new UsageError(`${proxy.flag} needs the Node transport: unset ENABLE3_TRANSPORT`);
   try {
@@ -139,11 +148,9 @@ function clientFor(baseUrl: string, proxy: ProxyFlag | undefined, env: NodeJS.Pr
       timeoutMs,
     });
   } catch (error) {
-    if (error instanceof Enable3ValidationError) {
-      const flag = error.field === "options.proxy" ? proxy?.flag : error.field === "options.baseUrl" ? "--base-url" : error.field;
-      throw new UsageError(`${flag} ${error.problem}`);
-    }
-    throw error;
+    if (!(error instanceof Enable3ValidationError)) throw error;
+    if (error.field === "options.proxy") throw new UsageError(`${proxy?.flag} ${error.problem}`);
+    throw usageErrorOf(error, flags) ?? new UsageError(`${error.field} ${error.problem}`);
   }
 }
 

@@ -15,6 +15,8 @@ import { certificates, startTlsServer } from "../helpers/tls.js";
 
 interface Report {
   ok: boolean;
+  baseUrl: string;
+  baseUrlSource: string;
   checks: { name: string; status: string; detail: string; fix?: string }[];
 }
 
@@ -143,5 +145,17 @@ describe("enable3 doctor", () => {
     expect(JSON.stringify(report)).not.toContain("file-password");
     await expect(doctor(["--proxy-file", `${file}.missing`])).rejects.toThrow(/--proxy-file .*missing: ENOENT/);
     await expect(doctor(["--proxy", "http://127.0.0.1:1", "--proxy-file", file])).rejects.toThrow(/--proxy or --proxy-file, not both/);
+  });
+
+  it("names the base URL's real source: ENABLE3_BASE_URL when it came from there, --base-url when typed", async () => {
+    const fromEnv = { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: "ftp://api.example" };
+    await expect(doctor([], fromEnv)).rejects.toThrow(/^ENABLE3_BASE_URL must be/);
+    await expect(doctor(["--base-url", "ftp://api.example"])).rejects.toThrow(/^--base-url must be/);
+    const unresolved = await doctor([], { ...fromEnv, ENABLE3_BASE_URL: "https://api.nowhere.invalid" });
+    expect(unresolved.report).toMatchObject({ baseUrl: "https://api.nowhere.invalid", baseUrlSource: "ENABLE3_BASE_URL" });
+    expect(unresolved.check("dns").fix).toContain("ENABLE3_BASE_URL");
+    const typed = await doctor(["--base-url", "https://api.nowhere.invalid"], fromEnv);
+    expect(typed.report).toMatchObject({ baseUrlSource: "--base-url" });
+    expect(typed.check("dns").fix).toContain("--base-url");
   });
 });
