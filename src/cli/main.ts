@@ -33,7 +33,7 @@ const commands: Record<string, Command> = {
     run: runVerifyCallbackAlias,
   },
   doctor: {
-    summary: "Check the way to the API: DNS, TCP, TLS, the proxy and the key, and what to fix",
+    summary: "Check the way to the API: DNS, TCP, the proxy, TLS, the API and the key, and what to fix",
     usage: doctorUsage,
     help: doctorHelp,
     run: (args) => runDoctor(args),
