@@ -6,6 +6,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/cli/doctor.js";
+import { runCliFromSource } from "../helpers/cli-source.js";
 import { TEST_KEY, TRANSPORT } from "../helpers/client.js";
 import { BALANCE } from "../helpers/faults.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
@@ -123,6 +124,11 @@ describe("enable3 doctor", () => {
       expect(message).toContain("NODE_USE_ENV_PROXY=1");
       expect(message).not.toContain("s3cret-pw");
     }
+    // the shell sees a usage error (2), and the password is not printed back
+    const run = await runCliFromSource(["doctor", "--proxy", "http://u:s3cret-pw@127.0.0.1:3128"], { ENABLE3_API_KEY: TEST_KEY });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--proxy-file FILE");
+    expect(run.stdout + run.stderr).not.toContain("s3cret-pw");
   });
 
   it(`reads a proxy with credentials from --proxy-file (its first line), never printing them${TRANSPORT === "fetch" ? " (refused on fetch)" : ""}`, async () => {
