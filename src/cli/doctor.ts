@@ -31,7 +31,8 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
   const { values } = parse(args, { proxy: { type: "string" }, "proxy-file": { type: "string" } });
   const { baseUrl, source } = baseUrlFrom(values, env);
   const timeoutMs = number(values["timeout-ms"], "timeout-ms") ?? 10_000;
-  const enable3 = clientFor({ baseUrl, "base-url": values["base-url"] }, await proxyOf(values), env, timeoutMs);
+  const proxyFlag = await proxyOf(values);
+  const enable3 = clientFor({ baseUrl, "base-url": values["base-url"] }, proxyFlag, env, timeoutMs);
   const way: Way = { api: new URL(baseUrl), source, proxy: enable3.route.proxy, hasKey: env.ENABLE3_API_KEY !== undefined, timeoutMs };
   let checks: Check[];
   try {
@@ -47,7 +48,7 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
   const ok = checks.every((c) => c.status !== "failed");
   const { api, proxy } = way;
   const human = [
-    `enable3 doctor: ${api.origin} (from ${source})${proxy ? ` through ${proxy.shown} (from ${proxy.source})` : ""}`,
+    `enable3 doctor: ${api.origin} (from ${source})${proxy ? ` through ${proxy.shown} (from ${proxyFlag?.flag ?? proxy.source})` : ""}`,
     ...unusedNote(enable3.route),
     ...checks.map(
       (c) =>

@@ -142,6 +142,9 @@ describe("enable3 doctor", () => {
     expect(statuses(report)).toMatchObject({ tcp: "ok", proxy: "ok", tls: "failed" });
     expect(proxy.connects[0]!.authorization).toBe(`Basic ${Buffer.from("u:file-password").toString("base64")}`);
     expect(JSON.stringify(report)).not.toContain("file-password");
+    const human = await runCliFromSource(["doctor", "--base-url", target.url, "--proxy-file", file]);
+    expect(human.stdout).toContain(`through http://[redacted]@127.0.0.1:${proxy.port} (from --proxy-file)`);
+    expect(human.stdout).not.toContain("file-password");
     await expect(doctor(["--proxy-file", `${file}.missing`])).rejects.toThrow(/--proxy-file .*missing: ENOENT/);
     await expect(doctor(["--proxy", "http://127.0.0.1:1", "--proxy-file", file])).rejects.toThrow(/--proxy or --proxy-file, not both/);
   });
