@@ -13,6 +13,7 @@ import {
   type ReceiverLogger,
   type RefusalReason,
 } from "./events.js";
+import { mismatchLog } from "./mismatch-log.js";
 import { parseVerifiedBody, verifyOrThrow } from "./payload.js";
 import { type BodyLimits, type BodyRead, type NodeRequest, readNodeBody, readRequestBody } from "./raw-body.js";
 import { settingsOf } from "./receiver-settings.js";
@@ -35,7 +36,11 @@ export interface WithdrawalContext<Tx> {
 
 /** Settings of {@link createWithdrawalReceiver}. */
 export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
-  /** The callback secret from the Enable3 admin panel; several during a rotation (a body signed with any of them verifies). */
+  /**
+   * The callback secret from the Enable3 admin panel; several during a rotation (a body signed with any of
+   * them verifies). A secret with a space or line break at either end, or shorter than 8 characters, is
+   * refused when the receiver is made.
+   */
   secrets: readonly string[];
   /** Where processed transactions are recorded: memoryStore() for one process, postgresStore(pool) for a fleet. */
   store: WithdrawalStore<Tx>;
@@ -52,7 +57,7 @@ export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
   inFlightWaitMs?: number | undefined;
   /** How long a claim lasts without renewal; renewed every third of it while onWithdrawal runs. @default 60000 */
   leaseMs?: number | undefined;
-  /** Where failures (5xx) and throwing hooks are written; `null` for nowhere. @default console */
+  /** Where failures (5xx), signature mismatches (at most one line a minute) and throwing hooks are written; `null` for nowhere. @default console */
   logger?: ReceiverLogger | null | undefined;
   /** OpenTelemetry metrics of the deliveries (by outcome, and their duration): `openTelemetry()` from `enable3-client/opentelemetry`. */
   telemetry?: Telemetry | false | undefined;
@@ -132,6 +137,7 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
   const { store, onWithdrawal, secrets, leaseMs, inFlightWaitMs } = settings;
   const limits: BodyLimits = { maxBytes: settings.maxBodyBytes, timeoutMs: settings.bodyTimeoutMs };
   const reporter = createReporter(options, options.logger === undefined ? console : options.logger, options.telemetry || undefined);
+  const mismatch = mismatchLog(secrets.length, reporter.error);
 
   /** One delivery, from its method, signature and body to its answer; reports the outcome on the way. */
   async function deliver(method: string | undefined, signature: SignatureHeader, read: () => Promise<BodyRead>): Promise<Answer> {
@@ -159,6 +165,7 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
       withdrawal = parseVerifiedBody(body.bytes);
     } catch (error) {
       if (!(error instanceof Enable3CallbackError)) throw error;
+      if (error.reason === "signature-mismatch") mismatch();
       return refuse(error.reason as RefusalReason, error.message);
     }
 
