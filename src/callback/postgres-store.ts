@@ -127,6 +127,13 @@ WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
             }
             await unlease();
           },
+          async abandon() {
+            if (!ended) {
+              ended = true;
+              await open.discard(); // the handler may still hold tx: its session ends, its client is closed
+            }
+            await unlease();
+          },
         },
       };
     },

@@ -42,5 +42,6 @@ export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
     bodyTimeoutMs: numberIn(options.bodyTimeoutMs ?? d.bodyTimeoutMs, "bodyTimeoutMs", 1, MAX_TIMER_MS),
     inFlightWaitMs: numberIn(options.inFlightWaitMs ?? d.inFlightWaitMs, "inFlightWaitMs", 0, MAX_TIMER_MS),
     leaseMs: numberIn(options.leaseMs ?? d.leaseMs, "leaseMs", 100, MAX_TIMER_MS),
+    handlerTimeoutMs: numberIn(options.handlerTimeoutMs ?? d.handlerTimeoutMs, "handlerTimeoutMs", 1, MAX_TIMER_MS),
   };
 }
