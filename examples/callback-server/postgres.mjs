@@ -41,6 +41,8 @@ export function createPostgresReceiver(pool, { leaseMs = 60_000, onWithdrawal = 
 
 async function main() {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+  // a PostgreSQL restart fails the pool's idle connections: pg reports each as an "error" on the pool
+  pool.on("error", (error) => console.warn(`idle PostgreSQL connection lost (the pool opens another): ${error.message}`));
   await pool.query(LEDGER_TABLE);
   const receiver = createPostgresReceiver(pool, { leaseMs: Number(process.env.LEASE_MS ?? 60_000) });
   const server = createServer((req, res) => {

@@ -19,12 +19,13 @@ export type RefusalReason =
   | "invalid-payload";
 
 /**
- * Why a delivery failed (5xx, so the sender retries): `onWithdrawal` threw (`handler-failed`), the
+ * Why a delivery failed (5xx, so the sender retries): `onWithdrawal` threw (`handler-failed`) or did not
+ * return within handlerTimeoutMs (`handler-timeout`), the
  * store could not answer or record (`store-failed`), another delivery took the transaction over while
  * this one ran (`lease-lost`), or a framework read the body first (`body-consumed`: fix the setting the
  * logged message names).
  */
-export type FailureReason = "handler-failed" | "store-failed" | "lease-lost" | "body-consumed";
+export type FailureReason = "handler-failed" | "handler-timeout" | "store-failed" | "lease-lost" | "body-consumed";
 
 /** Fields every event has. */
 interface EventBase {

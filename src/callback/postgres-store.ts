@@ -4,9 +4,11 @@
 // handler as `tx`; completing marks the row processed inside that transaction, on the condition that
 // this claim still holds the lease, and commits: the operator's credit and the mark commit together
 // or not at all, and of two deliveries that both ran (one after a lease ran out) only one commits.
+import { Enable3ValidationError } from "../errors/classes.js";
 import { schemaName, tableName } from "../postgres/identifiers.js";
 import { leaseOwnerId, renewStatement, UNLEASED } from "../postgres/leases.js";
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
+import { idleClientErrorLine, watchPoolErrors } from "../postgres/pool-errors.js";
 import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlPool, SqlPoolClient } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
@@ -17,6 +19,11 @@ import type { ClaimResult, WithdrawalStore } from "./store.js";
 export interface PostgresStoreOptions {
   /** The schema holding the SDK's tables (`enable3_*`); created when missing. @default "public" */
   schema?: string | undefined;
+  /**
+   * Told when an idle connection of the pool fails (the server restarted, a failover): the store listens
+   * on the pool so that such an error cannot crash the process. @default a line on console.error
+   */
+  onError?: ((error: Error) => void) | undefined;
 }
 
 /** A {@link WithdrawalStore} on PostgreSQL; `tx` is a client inside the transaction that records the withdrawal. */
@@ -34,9 +41,13 @@ export interface PostgresWithdrawalStore<C extends SqlPoolClient = SqlPoolClient
  * the transaction that records the withdrawal as processed: write the credit through it, and both
  * commit together or not at all (exactly once, through a crash between the two). A delivery whose
  * process dies mid-payout holds its lease until it runs out (`leaseMs`); the next delivery then runs it.
+ * The store listens for the pool's idle-client errors (a server restart) and tells `onError`, so that
+ * they cannot crash the process.
  * @example
  * import pg from "pg";
- * const store = postgresStore<pg.PoolClient>(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on("error", (error) => logger.warn(error)); // an idle connection's error (a restart): pg would crash the process without a listener
+ * const store = postgresStore<pg.PoolClient>(pool);
  * const receiver = createWithdrawalReceiver({
  *   secrets: [process.env.ENABLE3_CALLBACK_SECRET!],
  *   store,
@@ -50,6 +61,10 @@ export function postgresStore<C extends SqlPoolClient = SqlPoolClient>(
   options: PostgresStoreOptions = {},
 ): PostgresWithdrawalStore<C> {
   const schema = schemaName(options.schema ?? "public", "schema");
+  if (options.onError !== undefined && typeof options.onError !== "function") {
+    throw new Enable3ValidationError("onError", "must be a function when given");
+  }
+  watchPoolErrors(pool, options.onError ?? ((error) => console.error(idleClientErrorLine(error))));
   const table = tableName(schema, "withdrawals");
   const claimSql = `INSERT INTO ${table} AS w (transaction_id, lease_owner, lease_until)
 VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
@@ -124,6 +139,13 @@ WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
             if (!ended) {
               ended = true;
               await open.rollback();
+            }
+            await unlease();
+          },
+          async abandon() {
+            if (!ended) {
+              ended = true;
+              await open.discard(); // the handler may still hold tx: its session ends, its client is closed
             }
             await unlease();
           },

@@ -1,9 +1,13 @@
 // The withdrawal receiver's settings, checked once when it is created: a missing secret (an unset
-// environment variable) fails at start-up, naming the field and never the value.
+// environment variable), one with a trailing newline or of a few characters, fails at start-up, naming
+// the field and never the value.
 import { Enable3ValidationError } from "../errors/classes.js";
 import { RECEIVER_DEFAULTS } from "../internal/defaults.js";
-import { MAX_TIMER_MS, numberIn } from "../internal/validate.js";
+import { MAX_TIMER_MS, numberIn, secretText } from "../internal/validate.js";
 import type { WithdrawalReceiverOptions } from "./receiver.js";
+
+/** Shorter than this is a placeholder or a typo, never a secret from the Enable3 admin panel. */
+const MIN_SECRET_LENGTH = 8;
 
 export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
   if (typeof options !== "object" || options === null) throw new Enable3ValidationError("options", "must be an object");
@@ -15,6 +19,8 @@ export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
     if (typeof secret !== "string" || secret === "") {
       throw new Enable3ValidationError(["secrets", i], "must be a non-empty string (value not shown): is ENABLE3_CALLBACK_SECRET set?");
     }
+    // the same rule as the client's key: a secret that kept its newline refuses every genuine callback
+    secretText(secret, ["secrets", i], "a secret", MIN_SECRET_LENGTH);
   });
   if (typeof store?.claim !== "function")
     throw new Enable3ValidationError("store", "must be a WithdrawalStore: memoryStore(), postgresStore(pool) or your own");
@@ -36,5 +42,6 @@ export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
     bodyTimeoutMs: numberIn(options.bodyTimeoutMs ?? d.bodyTimeoutMs, "bodyTimeoutMs", 1, MAX_TIMER_MS),
     inFlightWaitMs: numberIn(options.inFlightWaitMs ?? d.inFlightWaitMs, "inFlightWaitMs", 0, MAX_TIMER_MS),
     leaseMs: numberIn(options.leaseMs ?? d.leaseMs, "leaseMs", 100, MAX_TIMER_MS),
+    handlerTimeoutMs: numberIn(options.handlerTimeoutMs ?? d.handlerTimeoutMs, "handlerTimeoutMs", 1, MAX_TIMER_MS),
   };
 }

@@ -13,6 +13,8 @@ import {
   type ReceiverLogger,
   type RefusalReason,
 } from "./events.js";
+import { runUnderClaim } from "./handler-run.js";
+import { mismatchLog } from "./mismatch-log.js";
 import { parseVerifiedBody, verifyOrThrow } from "./payload.js";
 import { type BodyLimits, type BodyRead, type NodeRequest, readNodeBody, readRequestBody } from "./raw-body.js";
 import { settingsOf } from "./receiver-settings.js";
@@ -29,19 +31,25 @@ export interface WithdrawalContext<Tx> {
    * COMMIT or ROLLBACK it yourself.
    */
   tx: Tx;
-  /** Aborted when this delivery lost its hold on the transaction (its lease ran out): stop, and throw. */
+  /** Aborted when this delivery lost its hold on the transaction (its lease ran out) or passed `handlerTimeoutMs`: stop, and throw. */
   signal: AbortSignal;
 }
 
 /** Settings of {@link createWithdrawalReceiver}. */
 export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
-  /** The callback secret from the Enable3 admin panel; several during a rotation (a body signed with any of them verifies). */
+  /**
+   * The callback secret from the Enable3 admin panel; several during a rotation (a body signed with any of
+   * them verifies). A secret with a space or line break at either end, or shorter than 8 characters, is
+   * refused when the receiver is made.
+   */
   secrets: readonly string[];
   /** Where processed transactions are recorded: memoryStore() for one process, postgresStore(pool) for a fleet. */
   store: WithdrawalStore<Tx>;
   /**
    * Pays the withdrawal out. Called once per transactionId; when it throws, the delivery is answered
-   * 500, nothing is recorded, and the next delivery calls it again.
+   * 500, nothing is recorded, and the next delivery calls it again. Past `handlerTimeoutMs` its `signal`
+   * aborts and the delivery is answered 503: stop then (with postgresStore, `tx` is already rolled back
+   * and closed; with a store without transactions, work done after the deadline is not undone).
    */
   onWithdrawal(withdrawal: ParsedWithdrawalCallback, context: WithdrawalContext<Tx>): unknown;
   /** Bodies larger than this are refused with 413. @default 65536 */
@@ -52,7 +60,12 @@ export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
   inFlightWaitMs?: number | undefined;
   /** How long a claim lasts without renewal; renewed every third of it while onWithdrawal runs. @default 60000 */
   leaseMs?: number | undefined;
-  /** Where failures (5xx) and throwing hooks are written; `null` for nowhere. @default console */
+  /**
+   * How long onWithdrawal may run: then its `signal` aborts, its transaction is rolled back, the claim is
+   * released and the delivery is answered 503 `handler-timeout` (logged); the next delivery runs it. @default 60000
+   */
+  handlerTimeoutMs?: number | undefined;
+  /** Where failures (5xx), signature mismatches (at most one line a minute) and throwing hooks are written; `null` for nowhere. @default console */
   logger?: ReceiverLogger | null | undefined;
   /** OpenTelemetry metrics of the deliveries (by outcome, and their duration): `openTelemetry()` from `enable3-client/opentelemetry`. */
   telemetry?: Telemetry | false | undefined;
@@ -107,6 +120,7 @@ const FAILURE_STATUS: Record<FailureReason, number> = {
   "handler-failed": 500,
   "store-failed": 503,
   "lease-lost": 503,
+  "handler-timeout": 503,
   "body-consumed": 500,
 };
 /** What a 503 suggests to the sender: by then a running delivery has usually finished. */
@@ -129,9 +143,10 @@ const RETRY_AFTER_SECONDS = "5";
  */
 export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<Tx>): WithdrawalReceiver {
   const settings = settingsOf(options);
-  const { store, onWithdrawal, secrets, leaseMs, inFlightWaitMs } = settings;
+  const { store, secrets, leaseMs, inFlightWaitMs } = settings;
   const limits: BodyLimits = { maxBytes: settings.maxBodyBytes, timeoutMs: settings.bodyTimeoutMs };
   const reporter = createReporter(options, options.logger === undefined ? console : options.logger, options.telemetry || undefined);
+  const mismatch = mismatchLog(secrets.length, reporter.error);
 
   /** One delivery, from its method, signature and body to its answer; reports the outcome on the way. */
   async function deliver(method: string | undefined, signature: SignatureHeader, read: () => Promise<BodyRead>): Promise<Answer> {
@@ -159,6 +174,7 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
       withdrawal = parseVerifiedBody(body.bytes);
     } catch (error) {
       if (!(error instanceof Enable3CallbackError)) throw error;
+      if (error.reason === "signature-mismatch") mismatch();
       return refuse(error.reason as RefusalReason, error.message);
     }
 
@@ -178,7 +194,7 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
         { status: 503, body: { error: "in-flight", transactionId, message }, headers: { "retry-after": RETRY_AFTER_SECONDS } },
       );
     }
-    const outcome = await run(withdrawal, claim);
+    const outcome = await runUnderClaim(withdrawal, claim, settings);
     if (outcome === "processed") return report({ outcome: "processed", transactionId }, processed(false));
     return fail(outcome.reason, transactionId, outcome.error);
   }
@@ -198,38 +214,6 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
       if (left <= 0) return undefined;
       await (store.waitFor ? store.waitFor(transactionId, left) : sleep(Math.min(pollMs, left)));
       pollMs = Math.min(pollMs * 2, 1000);
-    }
-  }
-
-  /** Runs the handler under the claim, renewing it meanwhile, then records the transaction or releases it. */
-  async function run(
-    withdrawal: ParsedWithdrawalCallback,
-    claim: WithdrawalClaim<Tx>,
-  ): Promise<"processed" | { reason: FailureReason; error: unknown }> {
-    const transactionId = withdrawal.transactionId;
-    const lost = () =>
-      new Enable3CallbackError("lease-lost", `another delivery took transaction ${transactionId} over: this one's lease ran out`);
-    const controller = new AbortController();
-    const renewal = setInterval(() => {
-      claim.renew().then(
-        (held) => held || controller.abort(lost()),
-        () => {}, // retried at the next tick: the lease may well still hold
-      );
-    }, leaseMs / 3);
-    const release = () => claim.release().catch(() => {}); // a hold not released runs out with its lease
-    try {
-      await onWithdrawal(withdrawal, { transactionId, tx: claim.tx, signal: controller.signal });
-    } catch (error) {
-      clearInterval(renewal);
-      await release();
-      return { reason: "handler-failed", error };
-    }
-    clearInterval(renewal);
-    try {
-      return (await claim.complete()) ? "processed" : { reason: "lease-lost", error: lost() };
-    } catch (error) {
-      await release();
-      return { reason: "store-failed", error };
     }
   }
 

@@ -13,8 +13,9 @@ export const SIGNATURE_HEADER = "x-request-signature";
 
 /**
  * Why a callback was refused: answer 401 for the signature reasons, 400 for the others. The receiver
- * adds two of its own: `body-consumed` (a framework read the body first: the message names the setting
- * to change) and `lease-lost` (another delivery took the transaction over).
+ * adds three of its own: `body-consumed` (a framework read the body first: the message names the setting
+ * to change), `lease-lost` (another delivery took the transaction over) and `handler-timeout`
+ * (onWithdrawal ran past handlerTimeoutMs).
  */
 export type CallbackErrorReason =
   | "invalid-body"
@@ -25,7 +26,8 @@ export type CallbackErrorReason =
   | "invalid-json"
   | "invalid-payload"
   | "body-consumed"
-  | "lease-lost";
+  | "lease-lost"
+  | "handler-timeout";
 
 /**
  * A callback that must not be trusted, or that the receiver could not take. `reason` says why; answer

@@ -44,6 +44,12 @@ export interface WithdrawalClaim<Tx> {
   complete(): Promise<boolean>;
   /** Ends the hold without recording anything (the handler failed): the next delivery runs it again. */
   release(): Promise<void>;
+  /**
+   * Optional: ends the hold of a handler that ran past its deadline and may still be running. Nothing of
+   * `tx` may commit, and `tx` must never be handed to anyone else (postgresStore closes its connection).
+   * Without it the receiver calls `release`.
+   */
+  abandon?(): Promise<void>;
 }
 
 /**

@@ -194,12 +194,7 @@ function apiKeyOf(option: unknown): string {
       fromOption ? "must be a non-blank string" : "is required (set ENABLE3_API_KEY or pass apiKey)",
     );
   }
-  if (/^\s|\s$/.test(value)) {
-    throw new Enable3ValidationError(
-      field,
-      "begins or ends with a space or line break (a key read from a file keeps its newline): remove it (value not shown)",
-    );
-  }
+  check.secretText(value, field, "a key");
   if (!/^[\x21-\x7e]+$/.test(value)) {
     throw new Enable3ValidationError(field, "must be printable ASCII with no spaces (value not shown)");
   }

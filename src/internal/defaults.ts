@@ -20,7 +20,13 @@ export const RETRY_BUDGET_DEFAULTS = { capacity: 500, retryCost: 5, timeoutRetry
 export const WIDGET_CACHE_DEFAULTS = { maxEntries: 1000, refreshMarginMs: 5 * 60 * 1000 } as const;
 
 /** The withdrawal receiver (callback/receiver.ts): a callback is a few hundred bytes, sent in one go. */
-export const RECEIVER_DEFAULTS = { maxBodyBytes: 64 * 1024, bodyTimeoutMs: 10_000, inFlightWaitMs: 10_000, leaseMs: 60_000 } as const;
+export const RECEIVER_DEFAULTS = {
+  maxBodyBytes: 64 * 1024,
+  bodyTimeoutMs: 10_000,
+  inFlightWaitMs: 10_000,
+  leaseMs: 60_000,
+  handlerTimeoutMs: 60_000,
+} as const;
 
 export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true, collectFailed: true } as const;
 

@@ -11,6 +11,24 @@ export function nonBlankString(value: unknown, field: string): string {
   return value;
 }
 
+/** A space or line break at either end: a key or secret read from a file or a .env line keeps its newline. */
+const SURROUNDING_SPACE = /^\s|\s$/;
+
+/**
+ * A key or secret (`what`: "a key", "a secret") that was pasted or read whole: none starts or ends with
+ * a space or line break, and it has at least `minLength` characters. The value is never shown.
+ */
+export function secretText(value: string, field: string | readonly (string | number)[], what: string, minLength = 1): string {
+  if (SURROUNDING_SPACE.test(value)) {
+    throw new Enable3ValidationError(
+      field,
+      `begins or ends with a space or line break (${what} read from a file keeps its newline): remove it (value not shown)`,
+    );
+  }
+  if (value.length < minLength) throw new Enable3ValidationError(field, `must be at least ${minLength} characters (value not shown)`);
+  return value;
+}
+
 /** C0 and C1 control characters, and DEL: an id is printed in logs, terminals and dead letters. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

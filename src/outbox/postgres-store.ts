@@ -6,6 +6,7 @@ import * as check from "../internal/validate.js";
 import { schemaName, tableName } from "../postgres/identifiers.js";
 import { claimStatement, leaseOwnerId, renewStatement } from "../postgres/leases.js";
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
+import { watchPoolErrors } from "../postgres/pool-errors.js";
 import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlClient, SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
@@ -71,11 +72,21 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
     pollIntervalMs: check.numberIn(o.pollIntervalMs ?? 250, "options.pollIntervalMs", 1, 600_000),
     statsIntervalMs: check.numberIn(o.statsIntervalMs ?? 5_000, "options.statsIntervalMs", 0, 3_600_000),
   };
+  watchPoolErrors(pool); // an idle client's error (a server restart) must not crash the process
   return {
     description: `postgresStore(${schema})`,
     transactional: true,
     migrate: () => migrate(pool, schema, ENABLE3_MIGRATIONS),
-    open: async (environment) => openSession(pool, settings, environment),
+    open: async (environment) => {
+      const session = openSession(pool, settings, environment);
+      const unwatch = watchPoolErrors(pool, environment.onError); // told to this outbox's onError while it is open
+      const close = session.close;
+      session.close = () => {
+        unwatch();
+        return close();
+      };
+      return session;
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // The slice of node-postgres (`pg`) the SDK uses, as plain interfaces: an operator's Pool, PoolClient
 // or Client fits them as they are, so `pg` stays an optional peer the SDK never imports itself.
+import { beginTransaction } from "./transaction.js";
 
 /** What a query answers with: the rows, and how many rows the statement touched. */
 export interface SqlResult<Row> {
@@ -28,22 +29,20 @@ export interface SqlPool extends SqlClient {
   connect(): Promise<SqlPoolClient>;
 }
 
-/** Runs `work` inside BEGIN…COMMIT on one client of `pool`; ROLLBACK when it throws (and rethrows). */
+/**
+ * Runs `work` inside BEGIN…COMMIT on one client of `pool`; ROLLBACK when it throws (and rethrows). The
+ * rules of an open transaction (transaction.ts), a client whose connection dies included: its error
+ * fails the work rather than crashing the process.
+ */
 export async function withTransaction<T>(pool: SqlPool, work: (client: SqlPoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
+  const open = await beginTransaction(pool);
+  let result: T;
   try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
+    result = await work(open.client);
   } catch (error) {
-    await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-      // a connection that cannot roll back is not handed to anyone else
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    });
+    await open.rollback();
     throw error;
-  } finally {
-    client.release(broken ?? false);
   }
+  await open.commit();
+  return result;
 }
