@@ -10,11 +10,21 @@ import { Enable3OutboxError, errnoCode } from "./errors.js";
 import { type DeadEntry, DeadLog } from "./journal/dead-log.js";
 import { DIR_MODE } from "./journal/files.js";
 import { TimeHeap } from "./journal/heap.js";
-import { frame } from "./journal/lines.js";
 import { lockDirectory } from "./journal/lock.js";
+import { reportLost } from "./journal/lost.js";
 import { createMarksWriter } from "./journal/marks-writer.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
-import { loadSegment, markSettled, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import {
+  loadSegment,
+  markSettled,
+  newSegment,
+  readMarks,
+  retryMark,
+  SEGMENT_NAME,
+  type Segment,
+  sealMark,
+  settledMark,
+} from "./journal/segments.js";
 import { createJournalWriter } from "./journal/writer.js";
 
 /** Options of {@link fileStore}. */
@@ -76,7 +86,14 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     .sort((a, b) => a - b);
   for (const name of names) {
     const marksOf = /^(\d{10})\.marks$/.exec(name)?.[1];
-    if ((marksOf && !numbers.includes(Number(marksOf))) || /^dead\.log\.\d+\.tmp$/.test(name)) await unlink(path.join(dir, name));
+    if (marksOf && !numbers.includes(Number(marksOf))) {
+      // marks left without their log: the log was deleted (compaction deletes the log last)
+      const orphan = newSegment(dir, Number(marksOf));
+      const { settled, sealedCount } = await readMarks(orphan);
+      const left = sealedCount === undefined ? "an unknown number of" : String(Math.max(0, sealedCount - new Set(settled).size));
+      if (left !== "0") damage(`${orphan.log}: ${left} records are in a segment file that was deleted and will not be sent`);
+      await unlink(orphan.marks);
+    } else if (/^dead\.log\.\d+\.tmp$/.test(name)) await unlink(path.join(dir, name));
   }
   const segments: Segment[] = [];
   for (const number of numbers) segments.push(await loadSegment(dir, number, damage));
@@ -109,10 +126,10 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       if (notBefore > Date.now()) delayed.push(notBefore, record);
       else ready.push(record);
     },
-    (segment, index) => {
-      damage(`${segment.log}: record ${index + 1} is damaged (its checksum does not match) and was skipped`);
-      if (markSettled(segment, index)) marks.queue(segment, settledMark(index));
-    },
+    (segment, from, to, salvaged, why) =>
+      reportLost(segment, from, to, salvaged, why, damage, (index) => {
+        if (markSettled(segment, index)) marks.queue(segment, settledMark(index));
+      }),
   );
 
   const compact = async (segment: Segment) => {
@@ -122,7 +139,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     segments.splice(at, 1);
     await marks.drop(segment);
     await unlink(segment.log).catch(() => {});
-    await unlink(segment.marks).catch(() => {});
+    await unlink(segment.marks).catch(() => {}); // last: marks without a log mean a log deleted by hand
   };
   const writer = createJournalWriter({
     dir,
@@ -143,15 +160,13 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     const now = Date.now();
     await writer.append(
       records.map((r) =>
-        frame(
-          JSON.stringify({
-            k: r.kind === "event" ? "e" : "r",
-            id: r.id,
-            b: r.body,
-            t: now,
-            ...(r.context === undefined ? {} : { c: r.context }),
-          } satisfies RecordLine),
-        ),
+        JSON.stringify({
+          k: r.kind === "event" ? "e" : "r",
+          id: r.id,
+          b: r.body,
+          t: now,
+          ...(r.context === undefined ? {} : { c: r.context }),
+        } satisfies Omit<RecordLine, "n">),
       ),
     );
   };

@@ -1,5 +1,5 @@
 // A fileStore's journal is a row of segment files, NNNNNNNNNN.log, each an append-only list of
-// records (one framed line each, its index its line number), beside NNNNNNNNNN.marks, what became of
+// records (one framed line each, numbered from 0 inside the line: marks name that number), beside NNNNNNNNNN.marks, what became of
 // them: `d I` settled (delivered or dead), `r I ATTEMPTS NOT_BEFORE` waiting to be tried again,
 // `s COUNT` sealed (no more lines). In memory a segment is its counts, one bit per record and the
 // retry states of the records that have one: memory grows by a bit per pending record, not a record.
@@ -8,7 +8,7 @@ import { open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors.js";
 import { FILE_MODE, openExisting, writeAll } from "./files.js";
-import { createLineSplitter, frame, unframe } from "./lines.js";
+import { createLineSplitter, frame, recordNumber, unframe } from "./lines.js";
 
 /** When a record that failed may be tried again, and how often it was tried. */
 export interface RetryState {
@@ -86,25 +86,31 @@ export const settledMark = (index: number) => frame(`d ${index}`);
 export const retryMark = (index: number, state: RetryState) => frame(`r ${index} ${state.attempts} ${state.notBefore}`);
 export const sealMark = (count: number) => frame(`s ${count}`);
 
-/**
- * Reads a segment at open: its marks, and, when it was not sealed (its writer stopped), its log,
- * whose torn tail (the lines after the last good one) is cut off before the segment is sealed.
- */
-export async function loadSegment(dir: string, number: number, onDamage: (message: string) => void): Promise<Segment> {
-  const segment = newSegment(dir, number);
+/** What a segment's marks file says: settled numbers, retry states, and its count once sealed. */
+export async function readMarks(segment: Segment): Promise<{ settled: number[]; sealedCount: number | undefined }> {
   const marks = await readFile(segment.marks).catch((error) => (errnoCode(error) === "ENOENT" ? Buffer.alloc(0) : Promise.reject(error)));
-  const settledIndexes: number[] = [];
+  const settled: number[] = [];
   let sealedCount: number | undefined;
   const splitter = createLineSplitter();
   splitter.push(marks, ({ bytes }) => {
     const payload = unframe(bytes);
     if (payload === undefined) return; // a torn mark: at worst a record is sent again, with its id
     const [type, a, b, c] = payload.split(" ");
-    if (type === "d") settledIndexes.push(Number(a));
+    if (type === "d") settled.push(Number(a));
     else if (type === "r") segment.retry.set(Number(a), { attempts: Number(b), notBefore: Number(c) });
     else if (type === "s") sealedCount = Number(a);
   });
   segment.marksBytes = marks.length - (splitter.end()?.bytes.length ?? 0);
+  return { settled, sealedCount };
+}
+
+/**
+ * Reads a segment at open: its marks, and, when it was not sealed (its writer stopped), its log,
+ * whose torn tail (the lines after the last good one) is cut off before the segment is sealed.
+ */
+export async function loadSegment(dir: string, number: number, onDamage: (message: string) => void): Promise<Segment> {
+  const segment = newSegment(dir, number);
+  const { settled, sealedCount } = await readMarks(segment);
   if (sealedCount !== undefined) {
     segment.count = sealedCount;
     segment.bytes = (await stat(segment.log)).size;
@@ -113,7 +119,7 @@ export async function loadSegment(dir: string, number: number, onDamage: (messag
   }
   segment.sealed = true;
   segment.live = segment.count;
-  for (const index of settledIndexes) markSettled(segment, index);
+  for (const index of settled) markSettled(segment, index);
   for (const index of segment.retry.keys()) if (index >= segment.count || segment.settled.has(index)) segment.retry.delete(index);
   return segment;
 }
@@ -123,15 +129,16 @@ async function scanAndSeal(segment: Segment, onDamage: (message: string) => void
   try {
     const splitter = createLineSplitter();
     let lines = 0;
-    const good = { lines: 0, end: 0 };
+    const good = { count: 0, end: 0 };
     const buffer = Buffer.allocUnsafe(256 * 1024);
     for (let position = 0; ; ) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
       splitter.push(buffer.subarray(0, bytesRead), ({ bytes, offset }) => {
+        const n = recordNumber(bytes);
         lines++;
-        if (unframe(bytes) !== undefined) {
-          good.lines = lines;
+        if (n !== undefined) {
+          good.count = Math.max(good.count, (n === -1 ? lines - 1 : n) + 1); // by number: lines may have run together
           good.end = offset + bytes.length + 1;
         }
       });
@@ -143,7 +150,7 @@ async function scanAndSeal(segment: Segment, onDamage: (message: string) => void
       await handle.truncate(good.end);
     }
     await handle.datasync();
-    segment.count = good.lines;
+    segment.count = good.count;
     segment.bytes = good.end;
   } finally {
     await handle.close();

@@ -4,6 +4,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { Enable3OutboxError, errnoCode } from "../errors.js";
 import { createExclusive, syncDirectory, writeAll } from "./files.js";
+import { recordFrame } from "./lines.js";
 import { newSegment, type Segment } from "./segments.js";
 
 /** Bytes waiting for the next group commit past which add() waits for the commit under way. */
@@ -47,7 +48,8 @@ export function createJournalWriter(o: WriterOptions) {
           active = { segment, file };
         }
         const { segment, file } = active;
-        const data = Buffer.concat(current.lines);
+        // numbered here, at the commit, so numbers follow one another in the segment whatever failed before
+        const data = Buffer.concat(current.lines.map((json, i) => recordFrame(segment.count + i, json)));
         try {
           await writeAll(file, data, segment.bytes);
           await file.datasync();
@@ -84,12 +86,12 @@ export function createJournalWriter(o: WriterOptions) {
   };
 
   return {
-    /** Appends framed lines; resolves once they are durable. */
-    async append(lines: Buffer[]): Promise<void> {
+    /** Appends records (each a JSON object's text, numbered and framed at the commit); resolves once they are durable. */
+    async append(records: string[]): Promise<void> {
       while (batch.bytes > MAX_WAITING_BYTES) await idle; // backpressure: the disk sets the pace
-      for (const line of lines) {
-        batch.lines.push(line);
-        batch.bytes += line.length;
+      for (const json of records) {
+        batch.lines.push(json);
+        batch.bytes += json.length;
       }
       const { promise } = batch;
       if (!writing) void writeBatches();
@@ -116,5 +118,5 @@ function newBatch() {
     reject = rej;
   });
   promise.catch(() => {}); // each caller gets it from its own await
-  return { lines: [] as Buffer[], bytes: 0, promise, resolve, reject };
+  return { lines: [] as string[], bytes: 0, promise, resolve, reject };
 }
