@@ -12,19 +12,11 @@ import { DIR_MODE } from "./journal/files.js";
 import { TimeHeap } from "./journal/heap.js";
 import { lockDirectory } from "./journal/lock.js";
 import { reportLost } from "./journal/lost.js";
+import { openManifest } from "./journal/manifest.js";
 import { createMarksWriter } from "./journal/marks-writer.js";
+import { reportVanishedSegments } from "./journal/presence.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
-import {
-  loadSegment,
-  markSettled,
-  newSegment,
-  readMarks,
-  retryMark,
-  SEGMENT_NAME,
-  type Segment,
-  sealMark,
-  settledMark,
-} from "./journal/segments.js";
+import { loadSegment, markSettled, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
 import { createJournalWriter } from "./journal/writer.js";
 
 /** Options of {@link fileStore}. */
@@ -84,19 +76,11 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     .flatMap((n) => SEGMENT_NAME.exec(n)?.[1] ?? [])
     .map(Number)
     .sort((a, b) => a - b);
-  for (const name of names) {
-    const marksOf = /^(\d{10})\.marks$/.exec(name)?.[1];
-    if (marksOf && !numbers.includes(Number(marksOf))) {
-      // marks left without their log: the log was deleted (compaction deletes the log last)
-      const orphan = newSegment(dir, Number(marksOf));
-      const { settled, sealedCount } = await readMarks(orphan);
-      const left = sealedCount === undefined ? "an unknown number of" : String(Math.max(0, sealedCount - new Set(settled).size));
-      if (left !== "0") damage(`${orphan.log}: ${left} records are in a segment file that was deleted and will not be sent`);
-      await unlink(orphan.marks);
-    } else if (/^dead\.log\.\d+\.tmp$/.test(name)) await unlink(path.join(dir, name));
-  }
+  await reportVanishedSegments(dir, names, numbers, damage);
+  for (const name of names) if (/^dead\.log\.\d+\.tmp$/.test(name)) await unlink(path.join(dir, name));
   const segments: Segment[] = [];
   for (const number of numbers) segments.push(await loadSegment(dir, number, damage));
+  const manifest = await openManifest(dir, segments);
   const byNumber = (n: number) => segments.find((s) => s.number === n);
   const marks = createMarksWriter(settings.syncIntervalMs, env.onError);
   const deadLog = await DeadLog.open(
@@ -132,14 +116,21 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       }),
   );
 
+  // files of compacted segments are removed in the background, one after another: a settle never
+  // waits for the manifest's fsync, and removals waiting meanwhile share the next one
+  let removing: Promise<void> = Promise.resolve();
   const compact = async (segment: Segment) => {
     if (!segment.sealed || segment.live > 0 || segment === writer.active()) return;
     const at = segments.indexOf(segment);
     if (at === -1) return; // compacted already (a seal and a settle can both ask)
     segments.splice(at, 1);
-    await marks.drop(segment);
-    await unlink(segment.log).catch(() => {});
-    await unlink(segment.marks).catch(() => {}); // last: marks without a log mean a log deleted by hand
+    const removed = manifest.removed(segment.number);
+    removing = removing.then(async () => {
+      await removed;
+      await marks.drop(segment);
+      await unlink(segment.log).catch(() => {});
+      await unlink(segment.marks).catch(() => {}); // last: marks without a log mean a log deleted by hand
+    });
   };
   const writer = createJournalWriter({
     dir,
@@ -147,8 +138,10 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     nextNumber: (numbers.at(-1) ?? 0) + 1,
     segments,
     committed: () => notify(),
+    made: (segment) => manifest.made(segment.number),
     async sealed(segment) {
       marks.queue(segment, sealMark(segment.count));
+      await manifest.sealed(segment.number, segment.count);
       await compact(segment); // its records may all be settled already
     },
   });
@@ -192,8 +185,10 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
         if (closed || signal.aborted) return [];
         const now = Date.now();
         for (let r = delayed.popDue(now); r; r = delayed.popDue(now)) ready.push(r);
+        const canRead = () => delayed.size < settings.maxRetrying && ready.length < READ_AHEAD;
+        // a full batch when the journal has one (small segments hold a few records each)
+        while (ready.length < limit && canRead() && (await reader.readMore()));
         if (ready.length > 0) return ready.splice(0, limit);
-        if (delayed.size < settings.maxRetrying && ready.length < READ_AHEAD && (await reader.readMore())) continue;
         await waitFor(changed.promise, signal, delayed.peek());
       }
     },
@@ -278,6 +273,8 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       await reader.close();
       await marks.close();
       await writer.close();
+      await removing;
+      await manifest.close();
       await deadLog.close();
       await unlock();
     },

@@ -165,4 +165,14 @@ describe("fileStore with a segment cut short or deleted", () => {
     expect(errors[0]!.message).toMatch(/deleted/);
     expect(sent.length + countIn(errors[0]!)).toBe(150);
   });
+
+  it("a segment's log and marks both deleted: the manifest still lists it, so its records are reported and counted", async () => {
+    const { sent, errors } = await segmentsThen(async (dir, segments) => {
+      await unlink(path.join(dir, segments[1]!));
+      await unlink(path.join(dir, segments[1]!.replace(".log", ".marks")));
+    });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/deleted \(its marks too\)/);
+    expect(sent.length + countIn(errors[0]!)).toBe(150);
+  });
 });

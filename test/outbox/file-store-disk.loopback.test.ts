@@ -111,8 +111,8 @@ describe("fileStore on real disks", () => {
     const first = open(
       dir,
       {
-        initialDelayMs: 2_000,
-        maxDelayMs: 2_000,
+        initialDelayMs: 6_000, // longer than the polls below wait, however loaded the machine
+        maxDelayMs: 6_000,
         onRetry: (i) => {
           attempts.push(i.attempt);
           delayMs = i.delayMs;
@@ -122,8 +122,8 @@ describe("fileStore on real disks", () => {
       { segmentBytes: 4096 },
     );
     await firstRetry;
-    await expect.poll(() => first.stats().pending + first.stats().inFlight).toBe(1);
-    await expect.poll(async () => (await readdir(dir)).filter((n) => /^\d{10}\.log$/.test(n))).toHaveLength(2); // the one holding e0, and the last
+    await expect.poll(() => first.stats().pending + first.stats().inFlight, { timeout: 2_500 }).toBe(1);
+    await expect.poll(async () => (await readdir(dir)).filter((n) => /^\d{10}\.log$/.test(n)), { timeout: 2_500 }).toHaveLength(1); // the one holding e0: the others, sealed at the reopen, are all deleted
     await first.close();
     fail = false;
     const delivered: number[] = [];

@@ -1,7 +1,7 @@
 // The group commit: records added while a write is under way wait for the next one, so one write and
 // one fdatasync make every record of a batch durable. A failed write is cut back off the segment (the
 // next write must not follow a torn line) and rejects the records of that batch only.
-import type { FileHandle } from "node:fs/promises";
+import { type FileHandle, unlink } from "node:fs/promises";
 import { Enable3OutboxError, errnoCode } from "../errors.js";
 import { createExclusive, syncDirectory, writeAll } from "./files.js";
 import { recordFrame } from "./lines.js";
@@ -17,6 +17,8 @@ export interface WriterOptions {
   nextNumber: number;
   /** The journal's segments, in order: a new one is pushed here. */
   segments: Segment[];
+  /** A new segment's file was made: `made` records it (the manifest) before any record goes in. */
+  made(segment: Segment): Promise<void>;
   /** After each commit. */
   committed(): void;
   /** A segment reached segmentBytes and will take no more lines. */
@@ -43,7 +45,14 @@ export function createJournalWriter(o: WriterOptions) {
         if (!active) {
           const segment = newSegment(o.dir, nextNumber++);
           const file = await createExclusive(segment.log);
-          await syncDirectory(o.dir); // the new file's name must survive a power loss too
+          try {
+            await syncDirectory(o.dir); // the new file's name must survive a power loss too
+            await o.made(segment);
+          } catch (error) {
+            await file.close();
+            await unlink(segment.log).catch(() => {});
+            throw error;
+          }
           o.segments.push(segment);
           active = { segment, file };
         }
