@@ -10,13 +10,14 @@ import { Enable3OutboxError, errnoCode } from "./errors.js";
 import { type DeadEntry, DeadLog } from "./journal/dead-log.js";
 import { DIR_MODE } from "./journal/files.js";
 import { TimeHeap } from "./journal/heap.js";
-import { lockDirectory } from "./journal/lock.js";
+import { type DirectoryLock, lockDirectory } from "./journal/lock.js";
 import { reportLost } from "./journal/lost.js";
 import { openManifest } from "./journal/manifest.js";
 import { createMarksWriter } from "./journal/marks-writer.js";
 import { reportVanishedSegments } from "./journal/presence.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
 import { loadSegment, markSettled, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import { deferred, waitFor } from "./journal/wait.js";
 import { createJournalWriter } from "./journal/writer.js";
 
 /** Options of {@link fileStore}. */
@@ -59,9 +60,9 @@ async function openFileStore(dir: string, settings: Settings, env: StoreEnvironm
   } catch (error) {
     throw new Enable3OutboxError("open_failed", `cannot create ${what} (${errnoCode(error) ?? (error as Error).message})`, error);
   }
-  const lock = await lockDirectory(dir, what);
+  const lock = await lockDirectory(dir, what, (error) => env.onError(error));
   try {
-    return await recover(dir, settings, env, lock.release);
+    return await recover(dir, settings, env, lock);
   } catch (error) {
     await lock.release();
     if (error instanceof Enable3OutboxError) throw error;
@@ -69,7 +70,7 @@ async function openFileStore(dir: string, settings: Settings, env: StoreEnvironm
   }
 }
 
-async function recover(dir: string, settings: Settings, env: StoreEnvironment, unlock: () => Promise<void>): Promise<StoreSession> {
+async function recover(dir: string, settings: Settings, env: StoreEnvironment, lock: DirectoryLock): Promise<StoreSession> {
   const damage = (message: string) => env.onError(new Enable3OutboxError("corrupt", message));
   const names = await readdir(dir);
   const numbers = names
@@ -137,6 +138,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     segmentBytes: settings.segmentBytes,
     nextNumber: (numbers.at(-1) ?? 0) + 1,
     segments,
+    beforeCommit: () => lock.check(),
     committed: () => notify(),
     made: (segment) => manifest.made(segment.number),
     async sealed(segment) {
@@ -183,6 +185,10 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     async take(limit, signal) {
       for (;;) {
         if (closed || signal.aborted) return [];
+        if (lock.lost()) {
+          await waitFor(new Promise(() => {}), signal, undefined); // another process may own the journal now
+          continue;
+        }
         const now = Date.now();
         for (let r = delayed.popDue(now); r; r = delayed.popDue(now)) ready.push(r);
         const canRead = () => delayed.size < settings.maxRetrying && ready.length < READ_AHEAD;
@@ -193,6 +199,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       }
     },
     async settle(settlements) {
+      if (lock.lost()) return; // nothing more is written: the next holder hands these records out again
       // the dead first, in dead.log (synced): when that write fails nothing below has happened yet,
       // so delivery can hand the whole batch back again without any record queued twice
       const dead: { entry: DeadEntry; key: string }[] = [];
@@ -276,7 +283,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       await removing;
       await manifest.close();
       await deadLog.close();
-      await unlock();
+      await lock.release();
     },
   };
   return session;
@@ -286,29 +293,4 @@ function deadOf(record: StoredRecord | DeadEntry): DeadRecord {
   const { kind, id, body, attempts, enqueuedAt, context } = record;
   const error = "error" in record ? record.error : (record.lastError ?? { name: "Enable3Error", code: "unexpected", message: "unknown" });
   return { kind, id, body, attempts, error, enqueuedAt, ...(context === undefined ? {} : { context }) };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
-/** Waits for `change`, the signal, or the time `until` (ms since the epoch), whichever comes first. */
-function waitFor(change: Promise<void>, signal: AbortSignal | undefined, until: number | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = until === undefined ? undefined : setTimeout(done, Math.max(0, until - Date.now()));
-    signal?.addEventListener("abort", done, { once: true });
-    change.then(done);
-    function done() {
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

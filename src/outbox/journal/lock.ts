@@ -3,7 +3,7 @@
 // holder is gone (killed, crashed) is removed by one taker at a time and taken over. The holder
 // touches the file while it holds it, so a lock left on another host (a container re-created under a
 // new name) goes stale too.
-import { readFileSync } from "node:fs";
+import { type BigIntStats, readFileSync } from "node:fs";
 import { link, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -20,6 +20,10 @@ interface Holder {
 
 export interface DirectoryLock {
   release(): Promise<void>;
+  /** Rejects (Enable3OutboxError `lock_lost`) once the lock file is gone or another one is in its place. */
+  check(): Promise<void>;
+  /** True once a check or a touch found the lock lost. */
+  lost(): boolean;
 }
 
 /** How often a holder touches its lock, and how long untouched a lock of another host counts as held. */
@@ -27,14 +31,15 @@ const TOUCH_MS = 10_000;
 const OTHER_HOST_STALE_MS = 60_000;
 const TAKEOVER_STALE_MS = 10_000;
 
-export async function lockDirectory(dir: string, what: string): Promise<DirectoryLock> {
+/** `onLost` is told once, when the holder finds its lock deleted or replaced (on its touch, or a check). */
+export async function lockDirectory(dir: string, what: string, onLost: (error: Error) => void = () => {}): Promise<DirectoryLock> {
   const file = path.join(dir, "lock");
   const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), start: processStart(process.pid) };
   const mine = path.join(dir, `lock.${process.pid}.${crypto.randomUUID()}.tmp`);
   await writeFile(mine, `${JSON.stringify(me)}\n`, { mode: FILE_MODE, flag: "wx" });
   try {
     for (let tries = 0; ; tries++) {
-      if (await linked(mine, file)) return heldLock(file);
+      if (await linked(mine, file)) return heldLock(file, what, onLost);
       if (tries > 200) throw new Error("the lock stayed contended");
       const current = await readLock(file);
       if (current === undefined) continue; // released meanwhile
@@ -42,9 +47,13 @@ export async function lockDirectory(dir: string, what: string): Promise<Director
         const { holder } = current;
         const where = holder.host === me.host ? "" : ` on ${holder.host}`;
         const self = holder.pid === process.pid && holder.host === me.host ? " (this process: close the other outbox first)" : "";
+        const checked =
+          holder.host === me.host
+            ? `checked: process ${holder.pid} answers kill(pid, 0)${holder.start ? " and its start time in /proc matches the lock's" : ""}`
+            : `checked: ${holder.host} touched the lock ${Math.round((Date.now() - current.touchedAt) / 1000)} s ago; a holder touches it every ${TOUCH_MS / 1000} s`;
         throw new Enable3OutboxError(
           "locked",
-          `${what} is in use by process ${holder.pid}${where}${self} since ${holder.since}: one process at a time. If that process is gone, delete ${file}.`,
+          `${what} is in use by process ${holder.pid}${where}${self} since ${holder.since}: one process at a time (${checked}). Delete ${file} only once you have verified that process ${holder.pid} is gone${where}: a second writer loses records.`,
         );
       }
       await removeStale(file, mine);
@@ -65,19 +74,39 @@ async function linked(from: string, to: string): Promise<boolean> {
   );
 }
 
-/** The lock just taken: touched while held, released only if it is still ours. */
-async function heldLock(file: string): Promise<DirectoryLock> {
-  const { ino } = await stat(file);
+/** The lock just taken: touched while held, checked to still be ours, released only if it is. */
+async function heldLock(file: string, what: string, onLost: (error: Error) => void): Promise<DirectoryLock> {
+  // the same file: inode and device, and its birth time (an inode number is reused at once by a new file)
+  const identity = (s: BigIntStats) => `${s.dev}:${s.ino}:${s.birthtimeNs}`;
+  const mine = identity(await stat(file, { bigint: true }));
+  let lost: Enable3OutboxError | undefined;
+  const check = async () => {
+    if (lost) throw lost;
+    const now = await stat(file, { bigint: true }).catch((error) => (errnoCode(error) === "ENOENT" ? undefined : Promise.reject(error)));
+    if (now && identity(now) === mine) return;
+    if (lost) throw lost;
+    lost = new Enable3OutboxError(
+      "lock_lost",
+      `${what}: its lock ${file} was ${now ? "replaced by another" : "deleted"} while this process held it, so another process may be writing there: this outbox stores and sends nothing more (enqueue refuses) until it is restarted; stop the other writer first`,
+    );
+    onLost(lost);
+    throw lost;
+  };
   const touching = setInterval(() => {
     const now = new Date();
-    utimes(file, now, now).catch(() => {});
+    check()
+      .then(() => utimes(file, now, now))
+      .catch(() => {});
   }, TOUCH_MS);
   touching.unref();
   return {
+    check,
+    lost: () => lost !== undefined,
     async release() {
       clearInterval(touching);
       // only our own lock: never one a later opener took over
-      if ((await stat(file).catch(() => undefined))?.ino === ino) await unlink(file).catch(() => {});
+      const current = await stat(file, { bigint: true }).catch(() => undefined);
+      if (current && identity(current) === mine) await unlink(file).catch(() => {});
     },
   };
 }

@@ -19,6 +19,8 @@ export interface WriterOptions {
   segments: Segment[];
   /** A new segment's file was made: `made` records it (the manifest) before any record goes in. */
   made(segment: Segment): Promise<void>;
+  /** Before each commit: rejects when nothing may be written (the lock is lost). */
+  beforeCommit(): Promise<void>;
   /** After each commit. */
   committed(): void;
   /** A segment reached segmentBytes and will take no more lines. */
@@ -42,6 +44,7 @@ export function createJournalWriter(o: WriterOptions) {
       batch = newBatch();
       try {
         if (broken) throw broken;
+        await o.beforeCommit();
         if (!active) {
           const segment = newSegment(o.dir, nextNumber++);
           const file = await createExclusive(segment.log);
@@ -80,6 +83,10 @@ export function createJournalWriter(o: WriterOptions) {
           await o.sealed(segment);
         }
       } catch (error) {
+        if (error instanceof Enable3OutboxError) {
+          current.reject(error);
+          continue;
+        }
         const code = errnoCode(error) ?? (error as Error).message;
         current.reject(
           new Enable3OutboxError(
