@@ -141,6 +141,12 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     beforeCommit: () => lock.check(),
     committed: () => notify(),
     made: (segment) => manifest.made(segment.number),
+    async abandoned(segment) {
+      marks.queue(segment, sealMark(segment.count));
+      await marks.durable(segment);
+      await manifest.sealed(segment.number, segment.count);
+      await compact(segment);
+    },
     async sealed(segment) {
       marks.queue(segment, sealMark(segment.count));
       await manifest.sealed(segment.number, segment.count);

@@ -136,3 +136,31 @@ describe("fileStore on real disks", () => {
     expect(server.requests.filter((r) => body(r).value === 0)).toHaveLength(2);
   });
 });
+
+describe("fileStore when a write fails and cannot be cut back", () => {
+  it("fdatasync then the cut-back ftruncate fail: the refused record is never delivered, and the next enqueue is stored", async () => {
+    const { server, open } = await setup();
+    const dir = await makeTempDir("enable3-eio");
+    const first = open(dir, { deliver: false });
+    await first.enqueue({ id: "before", userId: "u", eventId: "deposit", value: 1 });
+    const probe = await openFile(import.meta.filename, "r");
+    const handle = Object.getPrototypeOf(probe) as { datasync(): Promise<void>; truncate(len?: number): Promise<void> };
+    await probe.close();
+    const eio = () => Object.assign(new Error("EIO: i/o error"), { code: "EIO" });
+    const syncs = vi.spyOn(handle, "datasync").mockRejectedValueOnce(eio());
+    const truncates = vi.spyOn(handle, "truncate").mockRejectedValueOnce(eio());
+    registerTeardown(() => {
+      syncs.mockRestore();
+      truncates.mockRestore();
+    });
+    await expect(first.enqueue({ id: "refused", userId: "u", eventId: "deposit", value: 2 })).rejects.toMatchObject({
+      reason: "write_failed",
+    });
+    expect(truncates).toHaveBeenCalled();
+    await first.enqueue({ id: "after", userId: "u", eventId: "deposit", value: 3 });
+    await first.close();
+    const second = open(dir);
+    await second.flush();
+    expect(server.requests.map((r) => body(r).id).sort()).toEqual(["after", "before"]);
+  });
+});

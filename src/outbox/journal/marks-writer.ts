@@ -76,6 +76,13 @@ export function createMarksWriter(syncIntervalMs: number, onError: (error: Error
     },
     flush,
     sync,
+    /** Writes and syncs a segment's queued marks now; rejects when they could not be. */
+    async durable(segment: Segment): Promise<void> {
+      await flush();
+      if (segment.marksQueue.length > 0) throw new Error(`cannot write ${segment.marks}`);
+      await (await handleOf(segment)).datasync();
+      unsynced.delete(segment.number);
+    },
     /** Forgets a segment that was removed: its marks are no longer needed. */
     async drop(segment: Segment): Promise<void> {
       dirty.delete(segment);

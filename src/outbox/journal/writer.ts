@@ -1,6 +1,8 @@
 // The group commit: records added while a write is under way wait for the next one, so one write and
-// one fdatasync make every record of a batch durable. A failed write is cut back off the segment (the
-// next write must not follow a torn line) and rejects the records of that batch only.
+// one fdatasync make every record of a batch durable. A failed write rejects the records of that batch
+// only, and is cut back off the segment (the next write must not follow a torn line) or, when even
+// that fails, the segment is sealed at its last commit: a refused record is never delivered, and the
+// writer carries on once the disk does.
 import { type FileHandle, unlink } from "node:fs/promises";
 import { Enable3OutboxError, errnoCode } from "../errors.js";
 import { createExclusive, syncDirectory, writeAll } from "./files.js";
@@ -23,6 +25,11 @@ export interface WriterOptions {
   beforeCommit(): Promise<void>;
   /** After each commit. */
   committed(): void;
+  /**
+   * A segment left with a failed write past its last commit, that could not be cut back: resolves once
+   * its marks durably seal it at its committed count (what lies past it is never read).
+   */
+  abandoned(segment: Segment): Promise<void>;
   /** A segment reached segmentBytes and will take no more lines. */
   sealed(segment: Segment): Promise<void>;
 }
@@ -33,7 +40,29 @@ export function createJournalWriter(o: WriterOptions) {
   let batch = newBatch();
   let writing = false;
   let idle: Promise<void> = Promise.resolve();
-  let broken: Error | undefined;
+  // A segment holding bytes past its last commit (a failed write that could not be cut back): nothing
+  // is written until it is cut back, or sealed at its committed count (its marks say so, durably).
+  let unclean: Segment | undefined;
+
+  const cleanUp = async () => {
+    const segment = unclean;
+    if (!segment) return;
+    if (active?.segment === segment) {
+      const cut = await active.file.truncate(segment.bytes).then(
+        () => true,
+        () => false,
+      );
+      if (cut) {
+        unclean = undefined;
+        return;
+      }
+      await active.file.close().catch(() => {});
+      active = undefined; // later records go to a new segment
+    }
+    segment.sealed = true;
+    await o.abandoned(segment); // rejects while the disk refuses: tried again before the next write
+    unclean = undefined;
+  };
 
   const writeBatches = async () => {
     writing = true;
@@ -43,8 +72,8 @@ export function createJournalWriter(o: WriterOptions) {
       const current = batch;
       batch = newBatch();
       try {
-        if (broken) throw broken;
         await o.beforeCommit();
+        await cleanUp();
         if (!active) {
           const segment = newSegment(o.dir, nextNumber++);
           const file = await createExclusive(segment.log);
@@ -66,9 +95,8 @@ export function createJournalWriter(o: WriterOptions) {
           await writeAll(file, data, segment.bytes);
           await file.datasync();
         } catch (error) {
-          await file.truncate(segment.bytes).catch((truncateError) => {
-            broken = truncateError as Error; // left for the next open to cut off; nothing more is written
-          });
+          unclean = segment;
+          await cleanUp().catch(() => {});
           throw error;
         }
         segment.bytes += data.length;
