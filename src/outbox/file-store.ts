@@ -265,11 +265,17 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     },
     async replay(ids) {
       const wanted = ids ? new Set(ids) : undefined;
-      return deadLog.take(
-        (entry) => !wanted || wanted.has(entry.id),
-        (entries) =>
-          add(entries.map((e) => ({ kind: e.kind, id: e.id, body: e.body, ...(e.context === undefined ? {} : { context: e.context }) }))),
-      );
+      return deadLog
+        .take(
+          (entry) => !wanted || wanted.has(entry.id),
+          (entries) =>
+            add(entries.map((e) => ({ kind: e.kind, id: e.id, body: e.body, ...(e.context === undefined ? {} : { context: e.context }) }))),
+        )
+        .catch((error) => {
+          if (error instanceof Enable3OutboxError) throw error;
+          const code = errnoCode(error) ?? (error as Error).message;
+          throw new Enable3OutboxError("write_failed", `cannot rewrite ${dir}/dead.log (${code}): what was replayed stays replayed`, error);
+        });
     },
     counts() {
       let pending = 0;

@@ -42,6 +42,11 @@ export function salvage(bytes: Buffer): { index: number; id: string }[] {
   return found;
 }
 
+/** Ids that can still be read in a damaged line of any kind (`"id":"…"`). */
+export function salvageIds(bytes: Buffer): string[] {
+  return [...bytes.toString("utf8").matchAll(/"id":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+}
+
 /** The payload of a line (without its newline), or undefined when the line is torn or damaged. */
 export function unframe(line: Buffer): string | undefined {
   if (line.length < HEADER || line[HEADER - 1] !== SPACE) return undefined;
