@@ -2,21 +2,19 @@
 // the journal (journal/segments.ts) in group commits: one write and one fdatasync for every enqueue
 // waiting at that moment. Delivery reads the journal forward; what became of each record goes to
 // its segment's marks; a segment whose records are all settled is deleted.
-import { mkdir, readdir, unlink } from "node:fs/promises";
-import path from "node:path";
+import { mkdir, unlink } from "node:fs/promises";
 import * as check from "../internal/validate.js";
 import type { DeadRecord, NewRecord, OutboxStore, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { Enable3OutboxError, errnoCode } from "./errors.js";
-import { type DeadEntry, DeadLog } from "./journal/dead-log.js";
+import type { DeadEntry } from "./journal/dead-log.js";
+import { createDeadWaiting } from "./journal/dead-waiting.js";
 import { DIR_MODE } from "./journal/files.js";
 import { TimeHeap } from "./journal/heap.js";
 import { type DirectoryLock, lockDirectory } from "./journal/lock.js";
 import { reportLost } from "./journal/lost.js";
-import { openManifest } from "./journal/manifest.js";
-import { createMarksWriter } from "./journal/marks-writer.js";
-import { reportVanishedSegments } from "./journal/presence.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
-import { loadSegment, markSettled, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import { markSettled, retryMark, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import { loadJournal } from "./journal/startup.js";
 import { deferred, waitFor } from "./journal/wait.js";
 import { createJournalWriter } from "./journal/writer.js";
 
@@ -72,27 +70,7 @@ async function openFileStore(dir: string, settings: Settings, env: StoreEnvironm
 
 async function recover(dir: string, settings: Settings, env: StoreEnvironment, lock: DirectoryLock): Promise<StoreSession> {
   const damage = (message: string) => env.onError(new Enable3OutboxError("corrupt", message));
-  const names = await readdir(dir);
-  const numbers = names
-    .flatMap((n) => SEGMENT_NAME.exec(n)?.[1] ?? [])
-    .map(Number)
-    .sort((a, b) => a - b);
-  await reportVanishedSegments(dir, names, numbers, damage);
-  for (const name of names) if (/^dead\.log\.\d+\.tmp$/.test(name)) await unlink(path.join(dir, name));
-  const segments: Segment[] = [];
-  for (const number of numbers) segments.push(await loadSegment(dir, number, damage));
-  const manifest = await openManifest(dir, segments);
-  const byNumber = (n: number) => segments.find((s) => s.number === n);
-  const marks = createMarksWriter(settings.syncIntervalMs, env.onError);
-  const deadLog = await DeadLog.open(
-    dir,
-    (entry) => {
-      // a dead record whose settled mark was lost is settled here, never sent again
-      const segment = byNumber(entry.segment);
-      if (segment && markSettled(segment, entry.index)) marks.queue(segment, settledMark(entry.index));
-    },
-    damage,
-  );
+  const { numbers, segments, marks, manifest, deadLog, byNumber } = await loadJournal(dir, settings.syncIntervalMs, env.onError, damage);
 
   let closed = false;
   const ready: StoredRecord[] = [];
@@ -156,6 +134,18 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
 
   for (const segment of [...segments]) await compact(segment);
 
+  const deadWaiting = createDeadWaiting(
+    deadLog,
+    (keys) => {
+      for (const key of keys) {
+        const segment = settledOne(key);
+        if (segment) void compact(segment);
+      }
+      notify();
+    },
+    env.onError,
+  );
+
   const add = async (records: NewRecord[]): Promise<void> => {
     if (closed) throw new Enable3OutboxError("closed", `the outbox directory ${dir} is closed`);
     const now = Date.now();
@@ -206,8 +196,8 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     },
     async settle(settlements) {
       if (lock.lost()) return; // nothing more is written: the next holder hands these records out again
-      // the dead first, in dead.log (synced): when that write fails nothing below has happened yet,
-      // so delivery can hand the whole batch back again without any record queued twice
+      // the dead first, in dead.log (synced), marked settled only once it holds them; those it could
+      // not take (a full disk) wait in memory, still pending, and the rest of the batch goes on
       const dead: { entry: DeadEntry; key: string }[] = [];
       for (const s of settlements) {
         const record = inMemory.get(s.key);
@@ -218,7 +208,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           key: s.key,
         });
       }
-      if (dead.length > 0) await deadLog.append(dead.map((d) => d.entry));
+      const written = await deadWaiting.write(dead);
       const touched = new Set<Segment>();
       for (const s of settlements) {
         const record = inMemory.get(s.key);
@@ -238,9 +228,8 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           delayed.push(state.notBefore, record);
         }
       }
-      // marked settled only once dead.log holds them
-      for (const d of dead) {
-        const segment = settledOne(d.key);
+      for (const key of written) {
+        const segment = settledOne(key);
         if (segment) touched.add(segment);
       }
       for (const segment of touched) await compact(segment);
@@ -289,6 +278,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
       await writer.settled();
       closed = true;
       notify();
+      deadWaiting.close();
       await reader.close();
       await marks.close();
       await writer.close();

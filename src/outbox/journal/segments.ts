@@ -4,7 +4,7 @@
 // `s COUNT` sealed (no more lines). In memory a segment is its counts, one bit per record and the
 // retry states of the records that have one: memory grows by a bit per pending record, not a record.
 import { constants } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+import { open, readFile, stat, truncate as truncateFile } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors.js";
 import { FILE_MODE, openExisting, writeAll } from "./files.js";
@@ -108,14 +108,19 @@ export async function readMarks(segment: Segment): Promise<{ settled: number[]; 
  * Reads a segment at open: its marks, and, when it was not sealed (its writer stopped), its log,
  * whose torn tail (the lines after the last good one) is cut off before the segment is sealed.
  */
-export async function loadSegment(dir: string, number: number, onDamage: (message: string) => void): Promise<Segment> {
+export async function loadSegment(
+  dir: string,
+  number: number,
+  onDamage: (message: string) => void,
+  deferMark: (segment: Segment, mark: Buffer) => void,
+): Promise<Segment> {
   const segment = newSegment(dir, number);
   const { settled, sealedCount } = await readMarks(segment);
   if (sealedCount !== undefined) {
     segment.count = sealedCount;
     segment.bytes = (await stat(segment.log)).size;
   } else {
-    await scanAndSeal(segment, onDamage);
+    await scanAndSeal(segment, onDamage, deferMark);
   }
   segment.sealed = true;
   segment.live = segment.count;
@@ -124,7 +129,11 @@ export async function loadSegment(dir: string, number: number, onDamage: (messag
   return segment;
 }
 
-async function scanAndSeal(segment: Segment, onDamage: (message: string) => void): Promise<void> {
+async function scanAndSeal(
+  segment: Segment,
+  onDamage: (message: string) => void,
+  deferMark: (segment: Segment, mark: Buffer) => void,
+): Promise<void> {
   const handle = await openExisting(segment.log);
   try {
     const splitter = createLineSplitter();
@@ -155,13 +164,19 @@ async function scanAndSeal(segment: Segment, onDamage: (message: string) => void
   } finally {
     await handle.close();
   }
-  const marks = await open(segment.marks, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, FILE_MODE);
   try {
-    await marks.truncate(segment.marksBytes); // a torn last mark would spoil the one written after it
-    await writeAll(marks, sealMark(segment.count), segment.marksBytes);
-    await marks.datasync();
-    segment.marksBytes += sealMark(segment.count).length;
-  } finally {
-    await marks.close();
+    const marks = await open(segment.marks, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, FILE_MODE);
+    try {
+      await marks.truncate(segment.marksBytes); // a torn last mark would spoil the one written after it
+      await writeAll(marks, sealMark(segment.count), segment.marksBytes);
+      await marks.datasync();
+      segment.marksBytes += sealMark(segment.count).length;
+    } finally {
+      await marks.close();
+    }
+  } catch {
+    // no room (a full disk): sealed in memory, its mark written later; until then a restart scans it again
+    await truncateFile(segment.marks, segment.marksBytes).catch(() => {});
+    deferMark(segment, sealMark(segment.count));
   }
 }
