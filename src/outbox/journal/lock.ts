@@ -34,7 +34,12 @@ const TAKEOVER_STALE_MS = 10_000;
 const NO_ROOM = new Set(["ENOSPC", "EDQUOT"]);
 
 /** `onLost` is told once, when the holder finds its lock deleted or replaced (on its touch, or a check). */
-export async function lockDirectory(dir: string, what: string, onLost: (error: Error) => void = () => {}): Promise<DirectoryLock> {
+export async function lockDirectory(
+  dir: string,
+  what: string,
+  onLost: (error: Error) => void = () => {},
+  touchMs = TOUCH_MS,
+): Promise<DirectoryLock> {
   const file = path.join(dir, "lock");
   const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), start: processStart(process.pid) };
   const mine = path.join(dir, `lock.${process.pid}.${crypto.randomUUID()}.tmp`);
@@ -51,7 +56,7 @@ export async function lockDirectory(dir: string, what: string, onLost: (error: E
       await writeFile(mine, "", { mode: FILE_MODE, flag: "w" }); // an empty file takes no room
     }
     for (let tries = 0; ; tries++) {
-      if (!noRoom && (await linked(mine, file))) return heldLock(file, what, onLost);
+      if (!noRoom && (await linked(mine, file))) return heldLock(file, what, onLost, touchMs);
       if (tries > 200) throw new Error("the lock stayed contended");
       const current = await readLock(file);
       if (current === undefined && noRoom) throw Object.assign(new Error("ENOSPC: no room for the lock file"), { code: "ENOSPC" });
@@ -69,7 +74,7 @@ export async function lockDirectory(dir: string, what: string, onLost: (error: E
           `${what} is in use by process ${holder.pid}${where}${self} since ${holder.since}: one process at a time (${checked}). Delete ${file} only once you have verified that process ${holder.pid} is gone${where}: a second writer loses records.`,
         );
       }
-      if (await removeStale(file, mine, noRoom ? content : undefined)) return heldLock(file, what, onLost);
+      if (await removeStale(file, mine, noRoom ? content : undefined)) return heldLock(file, what, onLost, touchMs);
     }
   } catch (error) {
     if (error instanceof Enable3OutboxError) throw error;
@@ -88,7 +93,7 @@ async function linked(from: string, to: string): Promise<boolean> {
 }
 
 /** The lock just taken: touched while held, checked to still be ours, released only if it is. */
-async function heldLock(file: string, what: string, onLost: (error: Error) => void): Promise<DirectoryLock> {
+async function heldLock(file: string, what: string, onLost: (error: Error) => void, touchMs: number): Promise<DirectoryLock> {
   // the same file: inode and device, and its birth time (an inode number is reused at once by a new file)
   const identity = (s: BigIntStats) => `${s.dev}:${s.ino}:${s.birthtimeNs}`;
   const mine = identity(await stat(file, { bigint: true }));
@@ -110,7 +115,7 @@ async function heldLock(file: string, what: string, onLost: (error: Error) => vo
     check()
       .then(() => utimes(file, now, now))
       .catch(() => {});
-  }, TOUCH_MS);
+  }, touchMs);
   touching.unref();
   return {
     check,
