@@ -175,4 +175,21 @@ describe("fileStore with a segment cut short or deleted", () => {
     expect(errors[0]!.message).toMatch(/deleted \(its marks too\)/);
     expect(sent.length + countIn(errors[0]!)).toBe(150);
   });
+
+  it("the last records of a segment left unsealed by a crash, damaged: dropped with the torn tail, and named by id", async () => {
+    const { server, open } = await setup();
+    const dir = await makeTempDir("enable3-tail");
+    const first = open(dir, { deliver: false });
+    for (let i = 0; i < 10; i++) await first.enqueue({ id: `e${i}`, userId: "u", eventId: "deposit", value: i });
+    await first.close();
+    const [segment] = await segmentsIn(dir);
+    const file = path.join(dir, segment!);
+    const lines = (await readFile(file, "utf8")).split("\n");
+    for (const n of [8, 9]) lines[n] = lines[n]!.replace(`"value":${n}`, `"value":${n + 1}`);
+    await writeFile(file, lines.join("\n"));
+    const errors: Error[] = [];
+    await within(10_000, open(dir, { onError: (e) => errors.push(e) }).flush());
+    expect(server.requests.map(idOf).sort()).toEqual(["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7"]);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/were dropped; ids that could be read: "e8", "e9"$/)]);
+  });
 });

@@ -8,7 +8,7 @@ import { open, readFile, stat, truncate as truncateFile } from "node:fs/promises
 import path from "node:path";
 import { errnoCode } from "../errors.js";
 import { FILE_MODE, openExisting, writeAll } from "./files.js";
-import { createLineSplitter, frame, recordNumber, unframe } from "./lines.js";
+import { createLineSplitter, frame, recordNumber, salvage, unframe } from "./lines.js";
 
 /** When a record that failed may be tried again, and how often it was tried. */
 export interface RetryState {
@@ -155,7 +155,15 @@ async function scanAndSeal(
     }
     const size = (await handle.stat()).size;
     if (size > good.end) {
-      onDamage(`${segment.log}: ${size - good.end} bytes after the last whole record (a write cut short by a crash) were dropped`);
+      // a write cut short was never acknowledged; should more than that be damaged, the ids say which
+      const tail = Buffer.alloc(Math.min(size - good.end, 1024 * 1024));
+      await handle.read(tail, 0, tail.length, good.end);
+      const ids = salvage(tail).map((r) => JSON.stringify(r.id));
+      const named =
+        ids.length > 0
+          ? `; ids that could be read: ${ids.slice(0, 20).join(", ")}${ids.length > 20 ? ` and ${ids.length - 20} more` : ""}`
+          : "";
+      onDamage(`${segment.log}: ${size - good.end} bytes after the last whole record (a write cut short by a crash) were dropped${named}`);
       await handle.truncate(good.end);
     }
     await handle.datasync();
