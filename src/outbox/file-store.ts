@@ -144,6 +144,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
       notify();
     },
     env.onError,
+    () => !lock.lost(),
   );
 
   const add = async (records: NewRecord[]): Promise<void> => {

@@ -7,7 +7,12 @@ import type { DeadEntry, DeadLog } from "./dead-log.js";
 
 const RETRY_MS = 1_000;
 
-export function createDeadWaiting(deadLog: DeadLog, recorded: (keys: string[]) => void, onError: (error: Error) => void) {
+export function createDeadWaiting(
+  deadLog: DeadLog,
+  recorded: (keys: string[]) => void,
+  onError: (error: Error) => void,
+  mayWrite: () => boolean,
+) {
   const waiting = new Map<string, DeadEntry>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failing = false;
@@ -31,7 +36,7 @@ export function createDeadWaiting(deadLog: DeadLog, recorded: (keys: string[]) =
   const retry = async () => {
     timer = undefined;
     const entries = [...waiting];
-    if (entries.length === 0) return;
+    if (entries.length === 0 || !mayWrite()) return; // the lock was lost: the next holder sends them again
     try {
       await deadLog.append(entries.map(([, entry]) => entry));
     } catch (error) {
