@@ -149,6 +149,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
 
   const add = async (records: NewRecord[]): Promise<void> => {
     if (closed) throw new Enable3OutboxError("closed", `the outbox directory ${dir} is closed`);
+    deadWaiting.refuseNew();
     const now = Date.now();
     await writer.append(
       records.map((r) =>

@@ -93,4 +93,39 @@ describe("dead.log", () => {
     expect(new Set(sent).size).toBe(800);
     expect(sender.stats().dead).toBe(0);
   });
+
+  it("a dead record dead.log cannot take (no room): delivery goes on, enqueue refuses (full) until it is written, then stores again", async () => {
+    const server = await startScriptedServer((req, res) =>
+      (JSON.parse(req.body) as { value: number }).value === 7 ? reply(res, 422, { message: "no" }) : reply(res, 201),
+    );
+    const errors: Error[] = [];
+    const outbox = createOutbox(clientFor(server.url), {
+      store: fileStore(await makeTempDir("enable3-dead-full")),
+      onError: (e) => errors.push(e),
+    });
+    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+    await outbox.open();
+    const probe = await openFile(import.meta.filename, "r");
+    const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<unknown> };
+    await probe.close();
+    const write = proto.write;
+    const enospc = vi.spyOn(proto, "write").mockImplementation(function (this: unknown, ...args: unknown[]) {
+      if (Buffer.isBuffer(args[0]) && args[0].includes('"e":{'))
+        // a dead record's line
+        return Promise.reject(Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" }));
+      return write.apply(this, args);
+    });
+    registerTeardown(() => enospc.mockRestore());
+    await outbox.enqueue({ id: "refused", userId: "u", eventId: "deposit", value: 7 });
+    await outbox.enqueue({ id: "fine", userId: "u", eventId: "deposit", value: 1 });
+    await expect.poll(() => errors.map((e) => (e as { reason?: string }).reason), { timeout: 10_000 }).toContain("write_failed");
+    await expect.poll(() => server.requests.map(idOf), { timeout: 10_000 }).toContain("fine");
+    await expect(outbox.enqueue({ id: "later", userId: "u", eventId: "deposit", value: 2 })).rejects.toMatchObject({ reason: "full" });
+    expect(outbox.stats()).toMatchObject({ dead: 0, pending: 1 });
+    enospc.mockRestore();
+    await expect.poll(() => outbox.stats().dead, { timeout: 10_000 }).toBe(1);
+    await outbox.enqueue({ id: "later", userId: "u", eventId: "deposit", value: 2 });
+    await outbox.flush();
+    expect(server.requests.map(idOf).filter((id) => id === "refused")).toHaveLength(1);
+  });
 });

@@ -1,7 +1,8 @@
 // Dead records that dead.log could not take (a full disk): kept in memory, still pending in their
 // segment (never sent again by this process), and written again every second until the disk has
-// room, which delivery and compaction make. So one refusal on a full disk never holds back the
-// settlement of the records around it. Told once per streak of failures to onError.
+// room, which delivery and compaction make (new records are refused meanwhile, so they cannot take
+// that room first). So one refusal on a full disk never holds back the settlement of the records
+// around it. Told once per streak of failures to onError.
 import { Enable3OutboxError, errnoCode } from "../errors.js";
 import type { DeadEntry, DeadLog } from "./dead-log.js";
 
@@ -61,8 +62,15 @@ export function createDeadWaiting(
         return [];
       }
     },
-    /** Is this record waiting to be written as dead? */
-    has: (key: string) => waiting.has(key),
+    /** Throws (Enable3OutboxError `full`) while dead records wait for room: new ones must not take it first. */
+    refuseNew(): void {
+      const n = waiting.size;
+      if (n === 0) return;
+      throw new Enable3OutboxError(
+        "full",
+        `${n} dead record${n === 1 ? " waits" : "s wait"} for room in dead.log (a full disk): nothing new is stored until then`,
+      );
+    },
     close(): void {
       if (timer) clearTimeout(timer);
       timer = undefined;
