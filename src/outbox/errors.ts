@@ -6,6 +6,8 @@ import { Enable3Error } from "../errors/classes.js";
 export type OutboxErrorReason =
   /** Another process holds the fileStore directory. */
   | "locked"
+  /** The fileStore's lock was deleted or replaced while this process held it: it stores nothing more (restart it once the other writer is stopped). */
+  | "lock_lost"
   /** The store could not be opened (a missing directory, no permission, an unreadable file). */
   | "open_failed"
   /** A write failed (a full disk, an I/O error): the records of that call were not stored. */

@@ -2,19 +2,20 @@
 // the journal (journal/segments.ts) in group commits: one write and one fdatasync for every enqueue
 // waiting at that moment. Delivery reads the journal forward; what became of each record goes to
 // its segment's marks; a segment whose records are all settled is deleted.
-import { mkdir, readdir, unlink } from "node:fs/promises";
-import path from "node:path";
+import { mkdir, unlink } from "node:fs/promises";
 import * as check from "../internal/validate.js";
 import type { DeadRecord, NewRecord, OutboxStore, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { Enable3OutboxError, errnoCode } from "./errors.js";
-import { type DeadEntry, DeadLog } from "./journal/dead-log.js";
+import type { DeadEntry } from "./journal/dead-log.js";
+import { createDeadWaiting } from "./journal/dead-waiting.js";
 import { DIR_MODE } from "./journal/files.js";
 import { TimeHeap } from "./journal/heap.js";
-import { frame } from "./journal/lines.js";
-import { lockDirectory } from "./journal/lock.js";
-import { createMarksWriter } from "./journal/marks-writer.js";
+import { type DirectoryLock, lockDirectory } from "./journal/lock.js";
+import { reportLost } from "./journal/lost.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
-import { loadSegment, markSettled, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import { markSettled, retryMark, type Segment, sealMark, settledMark } from "./journal/segments.js";
+import { loadJournal } from "./journal/startup.js";
+import { deferred, waitFor } from "./journal/wait.js";
 import { createJournalWriter } from "./journal/writer.js";
 
 /** Options of {@link fileStore}. */
@@ -57,9 +58,9 @@ async function openFileStore(dir: string, settings: Settings, env: StoreEnvironm
   } catch (error) {
     throw new Enable3OutboxError("open_failed", `cannot create ${what} (${errnoCode(error) ?? (error as Error).message})`, error);
   }
-  const lock = await lockDirectory(dir, what);
+  const lock = await lockDirectory(dir, what, (error) => env.onError(error));
   try {
-    return await recover(dir, settings, env, lock.release);
+    return await recover(dir, settings, env, lock);
   } catch (error) {
     await lock.release();
     if (error instanceof Enable3OutboxError) throw error;
@@ -67,30 +68,9 @@ async function openFileStore(dir: string, settings: Settings, env: StoreEnvironm
   }
 }
 
-async function recover(dir: string, settings: Settings, env: StoreEnvironment, unlock: () => Promise<void>): Promise<StoreSession> {
+async function recover(dir: string, settings: Settings, env: StoreEnvironment, lock: DirectoryLock): Promise<StoreSession> {
   const damage = (message: string) => env.onError(new Enable3OutboxError("corrupt", message));
-  const names = await readdir(dir);
-  const numbers = names
-    .flatMap((n) => SEGMENT_NAME.exec(n)?.[1] ?? [])
-    .map(Number)
-    .sort((a, b) => a - b);
-  for (const name of names) {
-    const marksOf = /^(\d{10})\.marks$/.exec(name)?.[1];
-    if ((marksOf && !numbers.includes(Number(marksOf))) || /^dead\.log\.\d+\.tmp$/.test(name)) await unlink(path.join(dir, name));
-  }
-  const segments: Segment[] = [];
-  for (const number of numbers) segments.push(await loadSegment(dir, number, damage));
-  const byNumber = (n: number) => segments.find((s) => s.number === n);
-  const marks = createMarksWriter(settings.syncIntervalMs, env.onError);
-  const deadLog = await DeadLog.open(
-    dir,
-    (entry) => {
-      // a dead record whose settled mark was lost is settled here, never sent again
-      const segment = byNumber(entry.segment);
-      if (segment && markSettled(segment, entry.index)) marks.queue(segment, settledMark(entry.index));
-    },
-    damage,
-  );
+  const { numbers, segments, marks, manifest, deadLog, byNumber } = await loadJournal(dir, settings.syncIntervalMs, env.onError, damage);
 
   let closed = false;
   const ready: StoredRecord[] = [];
@@ -109,49 +89,77 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       if (notBefore > Date.now()) delayed.push(notBefore, record);
       else ready.push(record);
     },
-    (segment, index) => {
-      damage(`${segment.log}: record ${index + 1} is damaged (its checksum does not match) and was skipped`);
-      if (markSettled(segment, index)) marks.queue(segment, settledMark(index));
-    },
+    (segment, from, to, salvaged, why) =>
+      reportLost(segment, from, to, salvaged, why, damage, (index) => {
+        if (markSettled(segment, index)) marks.queue(segment, settledMark(index));
+      }),
   );
 
+  // files of compacted segments are removed in the background, one after another: a settle never
+  // waits for the manifest's fsync, and removals waiting meanwhile share the next one
+  let removing: Promise<void> = Promise.resolve();
   const compact = async (segment: Segment) => {
     if (!segment.sealed || segment.live > 0 || segment === writer.active()) return;
     const at = segments.indexOf(segment);
     if (at === -1) return; // compacted already (a seal and a settle can both ask)
     segments.splice(at, 1);
-    await marks.drop(segment);
-    await unlink(segment.log).catch(() => {});
-    await unlink(segment.marks).catch(() => {});
+    const removed = manifest.removed(segment.number);
+    removing = removing.then(async () => {
+      await removed;
+      await marks.drop(segment);
+      await unlink(segment.log).catch(() => {});
+      await unlink(segment.marks).catch(() => {}); // last: marks without a log mean a log deleted by hand
+    });
   };
   const writer = createJournalWriter({
     dir,
     segmentBytes: settings.segmentBytes,
     nextNumber: (numbers.at(-1) ?? 0) + 1,
     segments,
+    beforeCommit: () => lock.check(),
     committed: () => notify(),
+    made: (segment) => manifest.made(segment.number),
+    async abandoned(segment) {
+      marks.queue(segment, sealMark(segment.count));
+      await marks.durable(segment);
+      await manifest.sealed(segment.number, segment.count);
+      await compact(segment);
+    },
     async sealed(segment) {
       marks.queue(segment, sealMark(segment.count));
+      await manifest.sealed(segment.number, segment.count);
       await compact(segment); // its records may all be settled already
     },
   });
 
   for (const segment of [...segments]) await compact(segment);
 
+  const deadWaiting = createDeadWaiting(
+    deadLog,
+    (keys) => {
+      for (const key of keys) {
+        const segment = settledOne(key);
+        if (segment) void compact(segment);
+      }
+      notify();
+    },
+    env.onError,
+    () => !lock.lost(),
+  );
+
   const add = async (records: NewRecord[]): Promise<void> => {
     if (closed) throw new Enable3OutboxError("closed", `the outbox directory ${dir} is closed`);
+    deadWaiting.refuseNew();
     const now = Date.now();
     await writer.append(
       records.map((r) =>
-        frame(
-          JSON.stringify({
-            k: r.kind === "event" ? "e" : "r",
-            id: r.id,
-            b: r.body,
-            t: now,
-            ...(r.context === undefined ? {} : { c: r.context }),
-          } satisfies RecordLine),
-        ),
+        JSON.stringify({
+          k: r.kind === "event" ? "e" : "r",
+          id: r.id,
+          b: r.body,
+          t: now,
+          ...(r.context === undefined ? {} : { c: r.context }),
+        } satisfies Omit<RecordLine, "n">),
       ),
     );
   };
@@ -175,16 +183,23 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     async take(limit, signal) {
       for (;;) {
         if (closed || signal.aborted) return [];
+        if (lock.lost()) {
+          await waitFor(new Promise(() => {}), signal, undefined); // another process may own the journal now
+          continue;
+        }
         const now = Date.now();
         for (let r = delayed.popDue(now); r; r = delayed.popDue(now)) ready.push(r);
+        const canRead = () => delayed.size < settings.maxRetrying && ready.length < READ_AHEAD;
+        // a full batch when the journal has one (small segments hold a few records each)
+        while (ready.length < limit && canRead() && (await reader.readMore()));
         if (ready.length > 0) return ready.splice(0, limit);
-        if (delayed.size < settings.maxRetrying && ready.length < READ_AHEAD && (await reader.readMore())) continue;
         await waitFor(changed.promise, signal, delayed.peek());
       }
     },
     async settle(settlements) {
-      // the dead first, in dead.log (synced): when that write fails nothing below has happened yet,
-      // so delivery can hand the whole batch back again without any record queued twice
+      if (lock.lost()) return; // nothing more is written: the next holder hands these records out again
+      // the dead first, in dead.log (synced), marked settled only once it holds them; those it could
+      // not take (a full disk) wait in memory, still pending, and the rest of the batch goes on
       const dead: { entry: DeadEntry; key: string }[] = [];
       for (const s of settlements) {
         const record = inMemory.get(s.key);
@@ -195,7 +210,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
           key: s.key,
         });
       }
-      if (dead.length > 0) await deadLog.append(dead.map((d) => d.entry));
+      const written = await deadWaiting.write(dead);
       const touched = new Set<Segment>();
       for (const s of settlements) {
         const record = inMemory.get(s.key);
@@ -215,9 +230,8 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
           delayed.push(state.notBefore, record);
         }
       }
-      // marked settled only once dead.log holds them
-      for (const d of dead) {
-        const segment = settledOne(d.key);
+      for (const key of written) {
+        const segment = settledOne(key);
         if (segment) touched.add(segment);
       }
       for (const segment of touched) await compact(segment);
@@ -242,11 +256,17 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     },
     async replay(ids) {
       const wanted = ids ? new Set(ids) : undefined;
-      return deadLog.take(
-        (entry) => !wanted || wanted.has(entry.id),
-        (entries) =>
-          add(entries.map((e) => ({ kind: e.kind, id: e.id, body: e.body, ...(e.context === undefined ? {} : { context: e.context }) }))),
-      );
+      return deadLog
+        .take(
+          (entry) => !wanted || wanted.has(entry.id),
+          (entries) =>
+            add(entries.map((e) => ({ kind: e.kind, id: e.id, body: e.body, ...(e.context === undefined ? {} : { context: e.context }) }))),
+        )
+        .catch((error) => {
+          if (error instanceof Enable3OutboxError) throw error;
+          const code = errnoCode(error) ?? (error as Error).message;
+          throw new Enable3OutboxError("write_failed", `cannot rewrite ${dir}/dead.log (${code}): what was replayed stays replayed`, error);
+        });
     },
     counts() {
       let pending = 0;
@@ -260,11 +280,14 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       await writer.settled();
       closed = true;
       notify();
+      deadWaiting.close();
       await reader.close();
       await marks.close();
       await writer.close();
+      await removing;
+      await manifest.close();
       await deadLog.close();
-      await unlock();
+      await lock.release();
     },
   };
   return session;
@@ -274,29 +297,4 @@ function deadOf(record: StoredRecord | DeadEntry): DeadRecord {
   const { kind, id, body, attempts, enqueuedAt, context } = record;
   const error = "error" in record ? record.error : (record.lastError ?? { name: "Enable3Error", code: "unexpected", message: "unknown" });
   return { kind, id, body, attempts, error, enqueuedAt, ...(context === undefined ? {} : { context }) };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
-/** Waits for `change`, the signal, or the time `until` (ms since the epoch), whichever comes first. */
-function waitFor(change: Promise<void>, signal: AbortSignal | undefined, until: number | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = until === undefined ? undefined : setTimeout(done, Math.max(0, until - Date.now()));
-    signal?.addEventListener("abort", done, { once: true });
-    change.then(done);
-    function done() {
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

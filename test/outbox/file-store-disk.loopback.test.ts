@@ -75,7 +75,7 @@ describe("fileStore on real disks", () => {
     expect(server.requests.map((r) => body(r).id).sort()).toEqual(["e0", "e1", "e2", "e4", "e5", "e6", "e7", "e8", "e9"]);
     expect(errors).toEqual([
       expect.stringMatching(/bytes after the last whole record .* were dropped/),
-      expect.stringMatching(/record 4 is damaged/),
+      expect.stringMatching(/1 record is damaged .*record 4 of the segment; ids "e3"/),
     ]);
   });
 
@@ -104,11 +104,15 @@ describe("fileStore on real disks", () => {
     let delayMs = 0;
     let retried!: () => void;
     const firstRetry = new Promise<void>((resolve) => (retried = resolve));
+    // enqueued before delivery starts: on a loaded machine 200 fsyncs may outlast e0's backoff
+    const filling = open(dir, { deliver: false }, { segmentBytes: 4096 });
+    for (let i = 0; i < 200; i++) await filling.enqueue({ id: `e${i}`, userId: "u", eventId: "deposit", value: i });
+    await filling.close();
     const first = open(
       dir,
       {
-        initialDelayMs: 2_000,
-        maxDelayMs: 2_000,
+        initialDelayMs: 6_000, // longer than the polls below wait, however loaded the machine
+        maxDelayMs: 6_000,
         onRetry: (i) => {
           attempts.push(i.attempt);
           delayMs = i.delayMs;
@@ -117,10 +121,9 @@ describe("fileStore on real disks", () => {
       },
       { segmentBytes: 4096 },
     );
-    for (let i = 0; i < 200; i++) await first.enqueue({ id: `e${i}`, userId: "u", eventId: "deposit", value: i });
     await firstRetry;
-    await expect.poll(() => first.stats().pending + first.stats().inFlight).toBe(1);
-    await expect.poll(async () => (await readdir(dir)).filter((n) => /^\d{10}\.log$/.test(n))).toHaveLength(2); // the one holding e0, and the last
+    await expect.poll(() => first.stats().pending + first.stats().inFlight, { timeout: 2_500 }).toBe(1);
+    await expect.poll(async () => (await readdir(dir)).filter((n) => /^\d{10}\.log$/.test(n)), { timeout: 2_500 }).toHaveLength(1); // the one holding e0: the others, sealed at the reopen, are all deleted
     await first.close();
     fail = false;
     const delivered: number[] = [];
@@ -131,5 +134,33 @@ describe("fileStore on real disks", () => {
     expect(e0At).toHaveLength(2);
     expect(e0At[1]! - e0At[0]!).toBeGreaterThanOrEqual(delayMs); // it waited out its backoff, restart or not
     expect(server.requests.filter((r) => body(r).value === 0)).toHaveLength(2);
+  });
+});
+
+describe("fileStore when a write fails and cannot be cut back", () => {
+  it("fdatasync then the cut-back ftruncate fail: the refused record is never delivered, and the next enqueue is stored", async () => {
+    const { server, open } = await setup();
+    const dir = await makeTempDir("enable3-eio");
+    const first = open(dir, { deliver: false });
+    await first.enqueue({ id: "before", userId: "u", eventId: "deposit", value: 1 });
+    const probe = await openFile(import.meta.filename, "r");
+    const handle = Object.getPrototypeOf(probe) as { datasync(): Promise<void>; truncate(len?: number): Promise<void> };
+    await probe.close();
+    const eio = () => Object.assign(new Error("EIO: i/o error"), { code: "EIO" });
+    const syncs = vi.spyOn(handle, "datasync").mockRejectedValueOnce(eio());
+    const truncates = vi.spyOn(handle, "truncate").mockRejectedValueOnce(eio());
+    registerTeardown(() => {
+      syncs.mockRestore();
+      truncates.mockRestore();
+    });
+    await expect(first.enqueue({ id: "refused", userId: "u", eventId: "deposit", value: 2 })).rejects.toMatchObject({
+      reason: "write_failed",
+    });
+    expect(truncates).toHaveBeenCalled();
+    await first.enqueue({ id: "after", userId: "u", eventId: "deposit", value: 3 });
+    await first.close();
+    const second = open(dir);
+    await second.flush();
+    expect(server.requests.map((r) => body(r).id).sort()).toEqual(["after", "before"]);
   });
 });

@@ -1,6 +1,6 @@
 // The store directory's lock, at the file level: a stale lock is taken over by exactly one of the
 // openers racing for it, and a lock of another host counts as held only while its holder touches it.
-import { utimes, writeFile } from "node:fs/promises";
+import { unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -35,6 +35,18 @@ describe("the directory lock", () => {
     await utimes(file, twoMinutesAgo, twoMinutesAgo);
     const lock = await lockDirectory(dir, "store");
     await expect(lockDirectory(dir, "store")).rejects.toMatchObject({ reason: "locked" });
+    await lock.release();
+  });
+
+  it("the holder notices on its periodic touch, without any write, that its lock was deleted, and says so once", async () => {
+    const dir = await makeTempDir("enable3-lock-touch");
+    const lost: Error[] = [];
+    const lock = await lockDirectory(dir, "store", (e) => lost.push(e), 20);
+    await unlink(path.join(dir, "lock"));
+    await expect.poll(() => lost.length, { timeout: 5_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lost).toEqual([expect.objectContaining({ reason: "lock_lost", message: expect.stringMatching(/was deleted/) })]);
+    await expect(lock.check()).rejects.toMatchObject({ reason: "lock_lost" });
     await lock.release();
   });
 });

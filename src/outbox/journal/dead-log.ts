@@ -1,12 +1,14 @@
 // dead.log: the records a fileStore gave up on, one framed JSON line each, appended and synced before
-// the record is marked settled in its segment. A replay writes the records back into the journal
-// first, then rewrites this file without them (a new file, synced, renamed over the old one).
+// the record is marked settled in its segment. A replay writes the records back into the journal a
+// batch at a time, each batch then named in a `replayed` line (so a replay cut short leaves each
+// record either re-queued or dead, never both), and finally rewrites this file without them (a new
+// file, synced, renamed over the old one). A damaged line is reported, kept as it is, never erased.
 import { constants } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { DeadRecord, OutboxKind } from "../contract.js";
 import { FILE_MODE, syncDirectory, writeAll } from "./files.js";
-import { createLineSplitter, frame, unframe } from "./lines.js";
+import { createLineSplitter, frame, salvageIds, unframe } from "./lines.js";
 
 /** A dead record and where its record was in the journal (to settle it there, should that mark be lost). */
 export interface DeadEntry extends DeadRecord {
@@ -41,50 +43,73 @@ const encode = (e: DeadEntry) =>
     } satisfies Stored),
   );
 
-function decode(line: Buffer): DeadEntry | undefined {
+/** What names a dead entry in a `replayed` line: where its record was, and its id. */
+const keyOf = (e: DeadEntry) => `${e.segment}:${e.index}:${e.id}`;
+const replayedLine = (keys: string[]) => frame(JSON.stringify({ replayed: keys }));
+
+type Line = { entry: DeadEntry } | { replayed: string[] } | { damaged: true };
+
+function decode(line: Buffer): Line {
   const payload = unframe(line);
-  if (payload === undefined) return undefined;
-  const v = JSON.parse(payload) as Stored;
+  if (payload === undefined) return { damaged: true };
+  const v = JSON.parse(payload) as Stored | { replayed: string[] };
+  if ("replayed" in v) return Array.isArray(v.replayed) ? { replayed: v.replayed } : { damaged: true };
+  if (typeof v.id !== "string") return { damaged: true };
   return {
-    kind: v.k,
-    id: v.id,
-    body: v.b,
-    enqueuedAt: v.t,
-    attempts: v.a,
-    error: v.e,
-    ...(v.c === undefined ? {} : { context: v.c }),
-    segment: v.s,
-    index: v.i,
+    entry: {
+      kind: v.k,
+      id: v.id,
+      body: v.b,
+      enqueuedAt: v.t,
+      attempts: v.a,
+      error: v.e,
+      ...(v.c === undefined ? {} : { context: v.c }),
+      segment: v.s,
+      index: v.i,
+    },
   };
 }
 
 export class DeadLog {
+  /** Dead records listed (damaged lines and records re-queued by a replay excluded). */
   count = 0;
   private bytes = 0;
   private writing: Promise<unknown> = Promise.resolve();
+  /** Entries a replay re-queued that are still in the file (its rewrite failed, or is to come). */
+  private replayed = new Set<string>();
   private constructor(
     private readonly file: string,
     private handle: FileHandle,
   ) {}
 
-  /** Opens (or creates) dir/dead.log, handing each entry to `each`; a torn last line is cut off. */
+  /**
+   * Opens (or creates) dir/dead.log, handing each entry to `each`; a torn last line (no newline) is
+   * cut off, damaged lines are reported (how many, the ids that can be read) and kept.
+   */
   static async open(dir: string, each: (entry: DeadEntry) => void, onDamage: (message: string) => void): Promise<DeadLog> {
     const file = path.join(dir, "dead.log");
     const handle = await open(file, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, FILE_MODE);
     const log = new DeadLog(file, handle);
-    let good = 0;
-    await log.scan((entry, end) => {
-      log.count++;
-      good = end;
-      each(entry);
+    let end = 0;
+    let entries = 0;
+    const damaged: Buffer[] = [];
+    await scan(handle, Number.POSITIVE_INFINITY, (line, bytes, lineEnd) => {
+      end = lineEnd;
+      if ("entry" in line) {
+        entries++;
+        each(line.entry);
+      } else if ("replayed" in line) for (const key of line.replayed) log.replayed.add(key);
+      else damaged.push(Buffer.from(bytes));
     });
+    log.count = entries - log.replayed.size;
+    if (damaged.length > 0) onDamage(damageMessage(file, damaged));
     const size = (await handle.stat()).size;
-    if (size > good) {
-      onDamage(`${file}: ${size - good} bytes after the last whole dead record were dropped`);
-      await handle.truncate(good);
+    if (size > end) {
+      onDamage(`${file}: ${size - end} bytes after the last whole dead record (a write cut short by a crash) were dropped`);
+      await handle.truncate(end);
       await handle.datasync();
     }
-    log.bytes = good;
+    log.bytes = end;
     return log;
   }
 
@@ -92,36 +117,20 @@ export class DeadLog {
   append(entries: DeadEntry[]): Promise<void> {
     const data = Buffer.concat(entries.map(encode));
     const done = this.writing.then(async () => {
-      try {
-        await writeAll(this.handle, data, this.bytes);
-        await this.handle.datasync();
-      } catch (error) {
-        await this.handle.truncate(this.bytes).catch(() => {});
-        throw error;
-      }
-      this.bytes += data.length;
+      await this.write(data);
       this.count += entries.length;
     });
     this.writing = done.catch(() => {});
     return done;
   }
 
-  /** Every entry, read from the file as it is (streamed). */
+  /** Every dead record listed, read from the file as it is (streamed). */
   async *entries(): AsyncGenerator<DeadEntry> {
     const batch: DeadEntry[] = [];
     const reader = await open(this.file, "r");
     try {
-      const end = this.bytes;
-      const splitter = createLineSplitter();
-      const buffer = Buffer.allocUnsafe(256 * 1024);
-      for (let position = 0; position < end; ) {
-        const { bytesRead } = await reader.read(buffer, 0, Math.min(buffer.length, end - position), position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        splitter.push(buffer.subarray(0, bytesRead), ({ bytes }) => {
-          const entry = safeDecode(bytes);
-          if (entry) batch.push(entry);
-        });
+      for await (const lines of chunks(reader, this.bytes)) {
+        for (const { line } of lines) if ("entry" in line && !this.replayed.has(keyOf(line.entry))) batch.push(line.entry);
         yield* batch.splice(0);
       }
     } finally {
@@ -131,34 +140,49 @@ export class DeadLog {
 
   /**
    * Takes the entries `select` picks: hands them to `each` in batches (which must store them
-   * elsewhere first), then rewrites the file without them (a new file, synced, renamed over this one).
-   * Nothing is appended meanwhile. Resolves to how many were taken.
+   * elsewhere first), each batch then named in a `replayed` line, and rewrites the file without them
+   * (damaged lines kept as they are). Nothing is appended meanwhile. Resolves to how many were taken;
+   * cut short by a failure, what was taken stays taken and the rest stays dead.
    */
   take(select: (entry: DeadEntry) => boolean, each: (entries: DeadEntry[]) => Promise<void>): Promise<number> {
     const done = this.writing.then(async () => {
       const temporary = `${this.file}.${process.pid}.tmp`;
       const out = await open(temporary, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, FILE_MODE);
-      let kept = 0;
       let bytes = 0;
-      let taken: DeadEntry[] = [];
+      let kept = 0;
       let count = 0;
+      let taken: DeadEntry[] = [];
+      const requeue = async () => {
+        await each(taken);
+        const keys = taken.map(keyOf);
+        for (const key of keys) this.replayed.add(key);
+        this.count -= taken.length;
+        count += taken.length;
+        taken = [];
+        // best effort: should this fail too, the rewrite below (or the next replay's) drops them
+        await this.write(replayedLine(keys)).catch(() => {});
+      };
       try {
-        for await (const entry of this.entries()) {
-          if (select(entry)) {
-            taken.push(entry);
-            count++;
-            if (taken.length >= 500) {
-              await each(taken);
-              taken = [];
+        const reader = await open(this.file, "r");
+        try {
+          for await (const lines of chunks(reader, this.bytes)) {
+            for (const { line, bytes: raw } of lines) {
+              if ("replayed" in line || ("entry" in line && this.replayed.has(keyOf(line.entry)))) continue;
+              if ("entry" in line && select(line.entry)) {
+                taken.push(line.entry);
+                if (taken.length >= 500) await requeue();
+                continue;
+              }
+              const copy = Buffer.concat([raw, Buffer.from("\n")]); // a damaged line is kept as it is
+              await writeAll(out, copy, bytes);
+              bytes += copy.length;
+              if ("entry" in line) kept++;
             }
-            continue;
           }
-          const line = encode(entry);
-          await writeAll(out, line, bytes);
-          bytes += line.length;
-          kept++;
+        } finally {
+          await reader.close();
         }
-        if (taken.length > 0) await each(taken);
+        if (taken.length > 0) await requeue();
         await out.datasync();
       } catch (error) {
         await out.close();
@@ -172,6 +196,7 @@ export class DeadLog {
       this.handle = await open(this.file, constants.O_RDWR | constants.O_NOFOLLOW);
       this.bytes = bytes;
       this.count = kept;
+      this.replayed.clear();
       return count;
     });
     this.writing = done.catch(() => {});
@@ -183,25 +208,49 @@ export class DeadLog {
     await this.handle.close();
   }
 
-  private async scan(each: (entry: DeadEntry, end: number) => void): Promise<void> {
-    const splitter = createLineSplitter();
-    const buffer = Buffer.allocUnsafe(256 * 1024);
-    for (let position = 0; ; ) {
-      const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      splitter.push(buffer.subarray(0, bytesRead), ({ bytes, offset }) => {
-        const entry = safeDecode(bytes);
-        if (entry) each(entry, offset + bytes.length + 1);
-      });
-      position += bytesRead;
+  private async write(data: Buffer): Promise<void> {
+    try {
+      await writeAll(this.handle, data, this.bytes);
+      await this.handle.datasync();
+    } catch (error) {
+      await this.handle.truncate(this.bytes).catch(() => {});
+      throw error;
     }
+    this.bytes += data.length;
   }
 }
 
-function safeDecode(line: Buffer): DeadEntry | undefined {
+/** The lines of a file up to `end`, a chunk at a time: each decoded, with its bytes and where it ends. */
+async function* chunks(handle: FileHandle, end: number): AsyncGenerator<{ line: Line; bytes: Buffer; end: number }[]> {
+  const splitter = createLineSplitter();
+  const buffer = Buffer.allocUnsafe(256 * 1024);
+  for (let position = 0; position < end; ) {
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const lines: { line: Line; bytes: Buffer; end: number }[] = [];
+    splitter.push(buffer.subarray(0, bytesRead), ({ bytes, offset }) => {
+      lines.push({ line: safeDecode(bytes), bytes: Buffer.from(bytes), end: offset + bytes.length + 1 });
+    });
+    yield lines;
+  }
+}
+
+async function scan(handle: FileHandle, end: number, each: (line: Line, bytes: Buffer, end: number) => void): Promise<void> {
+  for await (const lines of chunks(handle, end)) for (const l of lines) each(l.line, l.bytes, l.end);
+}
+
+function damageMessage(file: string, damaged: Buffer[]): string {
+  const ids = damaged.flatMap((bytes) => salvageIds(bytes)).map((id) => JSON.stringify(id));
+  const named =
+    ids.length > 0 ? `ids ${ids.slice(0, 20).join(", ")}${ids.length > 20 ? ` and ${ids.length - 20} more` : ""}` : "no id could be read";
+  return `${file}: ${damaged.length} dead record${damaged.length === 1 ? " is" : "s are"} damaged (checksum wrong): not listed nor replayed, kept in the file as they are (${named})`;
+}
+
+function safeDecode(line: Buffer): Line {
   try {
     return decode(line);
   } catch {
-    return undefined;
+    return { damaged: true };
   }
 }

@@ -13,6 +13,8 @@ export function createMarksWriter(syncIntervalMs: number, onError: (error: Error
   const handles = new Map<number, FileHandle>();
   const dirty = new Set<Segment>();
   const unsynced = new Set<number>();
+  /** Segments compacted: never written (nor their marks file made) again. */
+  const dropped = new Set<number>();
   let chain: Promise<void> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failedWith: string | undefined;
@@ -29,27 +31,31 @@ export function createMarksWriter(syncIntervalMs: number, onError: (error: Error
     return handle;
   };
 
+  // Each segment on its own: one whose marks cannot be written (no room in its file's last block)
+  // holds back no other. A failure is told once until a flush writes everything again.
   const flush = (): Promise<void> => {
     chain = chain.then(async () => {
+      let failed = false;
       for (const segment of [...dirty]) {
         dirty.delete(segment);
         const data = Buffer.concat(segment.marksQueue);
         segment.marksQueue = [];
-        if (data.length === 0) continue;
+        if (data.length === 0 || dropped.has(segment.number)) continue;
         try {
           await writeAll(await handleOf(segment), data, segment.marksBytes);
           segment.marksBytes += data.length;
           unsynced.add(segment.number);
-          failedWith = undefined;
         } catch (error) {
+          if (dropped.has(segment.number)) continue; // compacted meanwhile: its marks are no longer needed
           segment.marksQueue.unshift(data); // kept, written at the next flush
           dirty.add(segment);
+          failed = true;
           const code = errnoCode(error) ?? (error as Error).message;
           if (failedWith !== code) onError(new Error(`cannot write ${segment.marks} (${code}): will try again`, { cause: error }));
           failedWith = code;
-          break;
         }
       }
+      if (!failed) failedWith = undefined;
     });
     return chain;
   };
@@ -76,8 +82,16 @@ export function createMarksWriter(syncIntervalMs: number, onError: (error: Error
     },
     flush,
     sync,
+    /** Writes and syncs a segment's queued marks now; rejects when they could not be. */
+    async durable(segment: Segment): Promise<void> {
+      await flush();
+      if (segment.marksQueue.length > 0) throw new Error(`cannot write ${segment.marks}`);
+      await (await handleOf(segment)).datasync();
+      unsynced.delete(segment.number);
+    },
     /** Forgets a segment that was removed: its marks are no longer needed. */
     async drop(segment: Segment): Promise<void> {
+      dropped.add(segment.number);
       dirty.delete(segment);
       segment.marksQueue = [];
       unsynced.delete(segment.number);
