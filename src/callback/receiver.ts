@@ -16,6 +16,7 @@ import {
 import { parseVerifiedBody, verifyOrThrow } from "./payload.js";
 import { type BodyLimits, type BodyRead, type NodeRequest, readNodeBody, readRequestBody } from "./raw-body.js";
 import { settingsOf } from "./receiver-settings.js";
+import { purgeSchedule, tooOld } from "./retention.js";
 import { Enable3CallbackError, type ParsedWithdrawalCallback, SIGNATURE_HEADER, type SignatureHeader } from "./signature.js";
 import type { WithdrawalClaim, WithdrawalStore } from "./store.js";
 
@@ -52,6 +53,12 @@ export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
   inFlightWaitMs?: number | undefined;
   /** How long a claim lasts without renewal; renewed every third of it while onWithdrawal runs. @default 60000 */
   leaseMs?: number | undefined;
+  /**
+   * How long processed marks are kept, and so how old a callback may be (by its `createdAt`): older
+   * ones are refused with 400 `too-old` and a log line, never paid; marks older than this plus a day are
+   * purged hourly. The same value in every process sharing a store. @default 2592000000 (30 days)
+   */
+  retentionMs?: number | undefined;
   /** Where failures (5xx) and throwing hooks are written; `null` for nowhere. @default console */
   logger?: ReceiverLogger | null | undefined;
   /** OpenTelemetry metrics of the deliveries (by outcome, and their duration): `openTelemetry()` from `enable3-client/opentelemetry`. */
@@ -82,6 +89,13 @@ export interface WithdrawalReceiver {
    * reply.hijack()). Resolves once answered; never rejects.
    */
   node(req: NodeRequest, res: NodeResponse): Promise<void>;
+  /**
+   * Removes the store's marks older than `retentionMs` plus a day, now (it also runs hourly from the
+   * first delivery); resolves how many went, undefined for a store without `purge`.
+   */
+  purge(): Promise<number | undefined>;
+  /** Stops the hourly purge and waits for one under way. Deliveries are still answered. */
+  close(): Promise<void>;
 }
 
 /** An answer, before an adapter writes it. `close` ends the connection (the body may still be arriving). */
@@ -102,6 +116,7 @@ const REFUSAL_STATUS: Record<RefusalReason, number> = {
   "signature-mismatch": 401,
   "invalid-json": 400,
   "invalid-payload": 400,
+  "too-old": 400,
 };
 const FAILURE_STATUS: Record<FailureReason, number> = {
   "handler-failed": 500,
@@ -129,9 +144,10 @@ const RETRY_AFTER_SECONDS = "5";
  */
 export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<Tx>): WithdrawalReceiver {
   const settings = settingsOf(options);
-  const { store, onWithdrawal, secrets, leaseMs, inFlightWaitMs } = settings;
+  const { store, onWithdrawal, secrets, leaseMs, inFlightWaitMs, retentionMs } = settings;
   const limits: BodyLimits = { maxBytes: settings.maxBodyBytes, timeoutMs: settings.bodyTimeoutMs };
   const reporter = createReporter(options, options.logger === undefined ? console : options.logger, options.telemetry || undefined);
+  const purges = purgeSchedule(store, retentionMs, reporter.error);
 
   /** One delivery, from its method, signature and body to its answer; reports the outcome on the way. */
   async function deliver(method: string | undefined, signature: SignatureHeader, read: () => Promise<BodyRead>): Promise<Answer> {
@@ -145,6 +161,7 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
     const fail = (reason: FailureReason, transactionId: string | undefined, error: unknown, extra: Record<string, unknown> = {}) =>
       report({ outcome: "failed", reason, transactionId, error }, failureAnswer(reason, { error: reason, transactionId, ...extra }));
 
+    purges.start(); // armed by a delivery, never at start-up (a Worker may not arm timers there)
     if (method !== "POST") return refuse("method-not-allowed", "withdrawal callbacks are POSTed", { headers: { allow: "POST" } });
     const body = await read();
     if (!body.ok) {
@@ -161,12 +178,17 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
       if (!(error instanceof Enable3CallbackError)) throw error;
       return refuse(error.reason as RefusalReason, error.message);
     }
+    const old = tooOld(withdrawal, retentionMs);
+    if (old) {
+      reporter.error(old);
+      return refuse("too-old", old);
+    }
 
     const transactionId = withdrawal.transactionId;
     const processed = (duplicate: boolean): Answer => ({ status: 200, body: { status: "processed", transactionId, duplicate } });
     let claim: WithdrawalClaim<Tx> | "processed" | undefined;
     try {
-      claim = await claimOrWait(transactionId);
+      claim = await claimOrWait(transactionId, withdrawal.createdAtDate);
     } catch (error) {
       return fail("store-failed", transactionId, error);
     }
@@ -187,11 +209,11 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
    * This delivery's claim on the transaction; "processed" when it was processed before (or meanwhile);
    * undefined when another delivery still holds it after inFlightWaitMs.
    */
-  async function claimOrWait(transactionId: string): Promise<WithdrawalClaim<Tx> | "processed" | undefined> {
+  async function claimOrWait(transactionId: string, createdAt: Date): Promise<WithdrawalClaim<Tx> | "processed" | undefined> {
     const waitUntil = performance.now() + inFlightWaitMs;
     let pollMs = 25;
     for (;;) {
-      const found = await store.claim(transactionId, { leaseMs });
+      const found = await store.claim(transactionId, { leaseMs, createdAt });
       if (found.status === "claimed") return found.claim;
       if (found.status === "processed") return "processed";
       const left = waitUntil - performance.now();
@@ -249,6 +271,8 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
       const answer = await deliver(req.method, req.headers[SIGNATURE_HEADER], () => readNodeBody(req, limits)).catch(unexpected);
       writeNode(req, res, answer);
     },
+    purge: purges.purge,
+    close: purges.close,
   };
 }
 

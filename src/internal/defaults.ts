@@ -20,7 +20,20 @@ export const RETRY_BUDGET_DEFAULTS = { capacity: 500, retryCost: 5, timeoutRetry
 export const WIDGET_CACHE_DEFAULTS = { maxEntries: 1000, refreshMarginMs: 5 * 60 * 1000 } as const;
 
 /** The withdrawal receiver (callback/receiver.ts): a callback is a few hundred bytes, sent in one go. */
-export const RECEIVER_DEFAULTS = { maxBodyBytes: 64 * 1024, bodyTimeoutMs: 10_000, inFlightWaitMs: 10_000, leaseMs: 60_000 } as const;
+export const RECEIVER_DEFAULTS = {
+  maxBodyBytes: 64 * 1024,
+  bodyTimeoutMs: 10_000,
+  inFlightWaitMs: 10_000,
+  leaseMs: 60_000,
+  retentionMs: 30 * 24 * 60 * 60 * 1000,
+} as const;
+
+/**
+ * Withdrawal marks' lifetime (callback/retention.ts): a mark is purged only once it is older than
+ * retentionMs plus this margin, so clocks that disagree by less than a day never purge a mark a
+ * receiver would still accept a callback for; purges run this often, the first at the first delivery.
+ */
+export const RETENTION = { marginMs: 24 * 60 * 60 * 1000, purgeEveryMs: 60 * 60 * 1000, purgeBatch: 1000 } as const;
 
 export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true, collectFailed: true } as const;
 
