@@ -38,7 +38,7 @@ export interface WithdrawalContext<Tx> {
 export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
   /** The callback secret from the Enable3 admin panel; several during a rotation (a body signed with any of them verifies). */
   secrets: readonly string[];
-  /** Where processed transactions are recorded: memoryStore() for one process, postgresStore(pool) for a fleet. */
+  /** Where processed transactions are recorded: postgresStore(pool), or memoryStore() for tests and one-process development (a restart forgets). */
   store: WithdrawalStore<Tx>;
   /**
    * Pays the withdrawal out. Called once per transactionId; when it throws, the delivery is answered
@@ -135,7 +135,7 @@ const RETRY_AFTER_SECONDS = "5";
  * @example
  * const receiver = createWithdrawalReceiver({
  *   secrets: [process.env.ENABLE3_CALLBACK_SECRET!],
- *   store: memoryStore(),
+ *   store: postgresStore(pool), // durable: memoryStore() forgets what was paid when the process restarts
  *   async onWithdrawal(withdrawal, { transactionId }) {
  *     await payOut(withdrawal.userId, withdrawal.amount, transactionId);
  *   },
