@@ -53,11 +53,7 @@ export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
   inFlightWaitMs?: number | undefined;
   /** How long a claim lasts without renewal; renewed every third of it while onWithdrawal runs. @default 60000 */
   leaseMs?: number | undefined;
-  /**
-   * How long processed marks are kept, and so how old a callback may be (by its `createdAt`): older
-   * ones are refused with 400 `too-old` and a log line, never paid; marks older than this plus a day are
-   * purged hourly. The same value in every process sharing a store. @default 2592000000 (30 days)
-   */
+  /** How long marks are kept: an older `createdAt` is refused (400 `too-old`), marks past this plus a day purged hourly. @default 2592000000 (30 days) */
   retentionMs?: number | undefined;
   /** Where failures (5xx) and throwing hooks are written; `null` for nowhere. @default console */
   logger?: ReceiverLogger | null | undefined;
@@ -89,10 +85,7 @@ export interface WithdrawalReceiver {
    * reply.hijack()). Resolves once answered; never rejects.
    */
   node(req: NodeRequest, res: NodeResponse): Promise<void>;
-  /**
-   * Removes the store's marks older than `retentionMs` plus a day, now (it also runs hourly from the
-   * first delivery); resolves how many went, undefined for a store without `purge`.
-   */
+  /** Purges the store's marks older than `retentionMs` plus a day now (hourly anyway): how many went, undefined without `store.purge`. */
   purge(): Promise<number | undefined>;
   /** Stops the hourly purge and waits for one under way. Deliveries are still answered. */
   close(): Promise<void>;
@@ -178,11 +171,8 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
       if (!(error instanceof Enable3CallbackError)) throw error;
       return refuse(error.reason as RefusalReason, error.message);
     }
-    const old = tooOld(withdrawal, retentionMs);
-    if (old) {
-      reporter.error(old);
-      return refuse("too-old", old);
-    }
+    const old = tooOld(withdrawal, retentionMs, reporter.error);
+    if (old) return refuse("too-old", old);
 
     const transactionId = withdrawal.transactionId;
     const processed = (duplicate: boolean): Answer => ({ status: 200, body: { status: "processed", transactionId, duplicate } });

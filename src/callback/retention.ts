@@ -6,14 +6,18 @@ import { RETENTION } from "../internal/defaults.js";
 import type { ParsedWithdrawalCallback } from "./signature.js";
 import type { WithdrawalStore } from "./store.js";
 
-/** Why a callback is too old to pay (the answer's message and the log line), or undefined when it is not. */
-export function tooOld(withdrawal: ParsedWithdrawalCallback, retentionMs: number, now = Date.now()): string | undefined {
-  if (withdrawal.createdAtDate.getTime() >= now - retentionMs) return undefined;
-  return (
+/**
+ * Why a callback is too old to pay, written to `log` (a refusal nobody hears leaves a genuine late
+ * payout unpaid in silence) and returned for the answer; undefined when it is not too old.
+ */
+export function tooOld(withdrawal: ParsedWithdrawalCallback, retentionMs: number, log: (line: string) => void): string | undefined {
+  if (withdrawal.createdAtDate.getTime() >= Date.now() - retentionMs) return undefined;
+  const line =
     `withdrawal ${withdrawal.transactionId} is dated ${withdrawal.createdAt}, older than retentionMs (${describeMs(retentionMs)}): ` +
     "refused with 400 and NOT paid. Its processed mark may have been purged, so a replay of old bytes cannot be told " +
-    "from a genuine late delivery: if your ledger shows it unpaid, pay it by hand"
-  );
+    "from a genuine late delivery: if your ledger shows it unpaid, pay it by hand";
+  log(line);
+  return line;
 }
 
 /** The purges of one receiver: on an unref'd timer armed by the first delivery, and on demand. */
