@@ -13,6 +13,7 @@ export type {
   RefusalReason,
   RefusedEvent,
 } from "./callback/events.js";
+export type { CallbackMoney } from "./callback/money.js";
 export { parseWithdrawalCallback } from "./callback/payload.js";
 export type { PostgresStoreOptions, PostgresWithdrawalStore } from "./callback/postgres-store.js";
 export { postgresStore } from "./callback/postgres-store.js";
@@ -21,6 +22,6 @@ export type { NodeResponse, WithdrawalContext, WithdrawalReceiver, WithdrawalRec
 export { createWithdrawalReceiver } from "./callback/receiver.js";
 export type { CallbackErrorReason, ParsedWithdrawalCallback, RawBody, SignatureHeader } from "./callback/signature.js";
 export { Enable3CallbackError, SIGNATURE_HEADER, signCallback, verifyCallbackSignature } from "./callback/signature.js";
-export type { ClaimResult, WithdrawalClaim, WithdrawalStore } from "./callback/store.js";
+export type { ClaimOptions, ClaimResult, WithdrawalClaim, WithdrawalStore } from "./callback/store.js";
 export { memoryStore } from "./callback/store.js";
 export type { WithdrawalCallback } from "./types/api.js";

@@ -20,7 +20,11 @@ export const LEDGER_TABLE = `CREATE TABLE IF NOT EXISTS withdrawal_ledger (
   credited_at timestamptz NOT NULL DEFAULT now()
 )`;
 
-/** The payout, inside the receiver's transaction: it commits with the processed mark or not at all. */
+/**
+ * The payout, inside the receiver's transaction: it commits with the processed mark or not at all.
+ * `withdrawal.amount` is the exact decimal text of the signed body ("1234567.123456789123"): numeric
+ * takes it as is, never through a double (`amountNumber` is the rounded one).
+ */
 export async function creditWithdrawal(tx, withdrawal) {
   await tx.query("INSERT INTO withdrawal_ledger (transaction_id, user_id, amount) VALUES ($1, $2, $3)", [
     withdrawal.transactionId,

@@ -16,7 +16,8 @@ export type RefusalReason =
   | "malformed-signature"
   | "signature-mismatch"
   | "invalid-json"
-  | "invalid-payload";
+  | "invalid-payload"
+  | "too-old";
 
 /**
  * Why a delivery failed (5xx, so the sender retries): `onWithdrawal` threw (`handler-failed`) or did not

@@ -2,6 +2,7 @@
 import { isRecord } from "../internal/validate.js";
 import type { WithdrawalCallback } from "../types/api.js";
 import { parseCallbackDate } from "./dates.js";
+import { type CallbackMoney, MONEY_FIELDS, parseExactJson, readMoney, withDoubles } from "./money.js";
 import { checkSignature, Enable3CallbackError, type ParsedWithdrawalCallback, type RawBody, type SignatureHeader } from "./signature.js";
 
 /**
@@ -10,7 +11,7 @@ import { checkSignature, Enable3CallbackError, type ParsedWithdrawalCallback, ty
  * (createWithdrawalReceiver does both, and the de-duplication, for you).
  * @example
  * const callback = parseWithdrawalCallback(rawBody, req.headers["x-request-signature"], secret);
- * await payOut(callback.userId, callback.amount, callback.transactionId);
+ * await payOut(callback.userId, callback.amount, callback.transactionId); // amount: the exact text, "1234567.123456789123"
  */
 export function parseWithdrawalCallback(rawBody: RawBody, signature: SignatureHeader, secret: string): ParsedWithdrawalCallback {
   verifyOrThrow(rawBody, signature, [secret]);
@@ -34,7 +35,7 @@ export function parseVerifiedBody(rawBody: RawBody): ParsedWithdrawalCallback {
   try {
     // a leading BOM is dropped whether the body came as text or bytes, so both read the same
     const text = typeof rawBody === "string" ? rawBody : new TextDecoder().decode(rawBody);
-    payload = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
+    payload = parseExactJson(text.startsWith("\uFEFF") ? text.slice(1) : text);
   } catch {
     throw new Enable3CallbackError("invalid-json", "the body is not JSON");
   }
@@ -44,7 +45,6 @@ export function parseVerifiedBody(rawBody: RawBody): ParsedWithdrawalCallback {
 /** The payload's fields, tied to the generated type so a renamed field fails to compile. */
 const REQUIRED_STRINGS = ["userId", "transactionId", "createdAt"] as const satisfies readonly (keyof WithdrawalCallback)[];
 const OPTIONAL_STRINGS = ["optionId", "purchaseProductId"] as const satisfies readonly (keyof WithdrawalCallback)[];
-const REQUIRED_NUMBERS = ["amount", "tokenAmount", "tokenRate"] as const satisfies readonly (keyof WithdrawalCallback)[];
 
 /** What a store can keep as a key: no NUL (PostgreSQL text refuses it) and no lone surrogate (not UTF-8). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -54,19 +54,34 @@ function checkPayload(payload: unknown): ParsedWithdrawalCallback {
   if (!isRecord(payload)) {
     throw new Enable3CallbackError("invalid-payload", "the body is not a JSON object");
   }
-  const p = { ...payload };
+  // every number but the money's as JSON.parse reads it (a double); the money is read below, exactly
+  const p: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    Object.defineProperty(p, key, {
+      value: (MONEY_FIELDS as readonly string[]).includes(key) ? value : withDoubles(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   const bad = (field: string, problem: string) => new Enable3CallbackError("invalid-payload", `${field} ${problem}`);
   for (const f of REQUIRED_STRINGS) {
     const value = p[f];
     if (typeof value !== "string" || value.trim() === "") throw bad(f, "must be a non-blank string");
   }
   if (!storable(p.transactionId as string)) throw bad("transactionId", "must be text without NUL or lone surrogates");
-  for (const f of REQUIRED_NUMBERS) if (typeof p[f] !== "number" || !Number.isFinite(p[f])) throw bad(f, "must be a finite number");
+  const money: Record<string, string | number> = {};
+  for (const f of MONEY_FIELDS) {
+    const read = readMoney(p[f]);
+    if ("problem" in read) throw bad(f, read.problem);
+    money[f] = read.text;
+    money[`${f}Number`] = read.number;
+  }
   for (const f of OPTIONAL_STRINGS) {
     if (p[f] === null) delete p[f];
     else if (p[f] !== undefined && typeof p[f] !== "string") throw bad(f, "must be a string when present");
   }
   const createdAtDate = parseCallbackDate(p.createdAt as string);
   if (!createdAtDate) throw bad("createdAt", "is not yyyy-MM-dd'T'HH:mm:ss.SSSSSS or yyyy-MM-dd HH:mm:ss");
-  return { ...(p as unknown as WithdrawalCallback), createdAtDate };
+  return { ...(p as unknown as WithdrawalCallback), ...(money as CallbackMoney), createdAtDate };
 }

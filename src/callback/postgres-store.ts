@@ -5,6 +5,7 @@
 // this claim still holds the lease, and commits: the operator's credit and the mark commit together
 // or not at all, and of two deliveries that both ran (one after a lease ran out) only one commits.
 import { Enable3ValidationError } from "../errors/classes.js";
+import { RETENTION } from "../internal/defaults.js";
 import { schemaName, tableName } from "../postgres/identifiers.js";
 import { leaseOwnerId, renewStatement, UNLEASED } from "../postgres/leases.js";
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
@@ -33,6 +34,12 @@ export interface PostgresWithdrawalStore<C extends SqlPoolClient = SqlPoolClient
    * before the first claim; call it at deploy time to find a permission problem early.
    */
   migrate(): Promise<MigrateResult>;
+  /**
+   * Deletes the marks whose callback date and first delivery are both before `before` (none a live
+   * lease holds), a thousand rows per statement so no lock is held for long; resolves how many went.
+   * The receiver runs it hourly with retentionMs plus a day: never prune `enable3_withdrawals` yourself.
+   */
+  purge(options: { before: Date }): Promise<number>;
 }
 
 /**
@@ -66,8 +73,8 @@ export function postgresStore<C extends SqlPoolClient = SqlPoolClient>(
   }
   watchPoolErrors(pool, options.onError ?? ((error) => console.error(idleClientErrorLine(error))));
   const table = tableName(schema, "withdrawals");
-  const claimSql = `INSERT INTO ${table} AS w (transaction_id, lease_owner, lease_until)
-VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
+  const claimSql = `INSERT INTO ${table} AS w (transaction_id, lease_owner, lease_until, created_at)
+VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000), $4)
 ON CONFLICT (transaction_id) DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_until = EXCLUDED.lease_until, attempts = w.attempts + 1
 WHERE w.processed_at IS NULL AND ${UNLEASED.replaceAll("lease_until", "w.lease_until")}
 RETURNING transaction_id`;
@@ -75,6 +82,10 @@ RETURNING transaction_id`;
   const completeSql = `UPDATE ${table} SET processed_at = now(), lease_owner = NULL, lease_until = NULL
 WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
   const releaseSql = `UPDATE ${table} SET lease_owner = NULL, lease_until = NULL WHERE transaction_id = $1 AND lease_owner = $2`;
+  // one short statement per batch, rows a claim is writing skipped: a purge never holds long locks
+  const purgeSql = `DELETE FROM ${table} WHERE transaction_id IN (
+  SELECT transaction_id FROM ${table} WHERE greatest(created_at, received_at) < $1 AND ${UNLEASED}
+  LIMIT $2 FOR UPDATE SKIP LOCKED)`;
 
   let migrated: Promise<MigrateResult> | undefined;
   const migrateNow = () => {
@@ -88,11 +99,20 @@ WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
 
   return {
     migrate: migrateNow,
-    async claim(transactionId, { leaseMs }): Promise<ClaimResult<C>> {
+    async purge({ before }) {
+      await ready();
+      let removed = 0;
+      for (;;) {
+        const batch = (await pool.query(purgeSql, [before, RETENTION.purgeBatch])).rowCount ?? 0;
+        removed += batch;
+        if (batch < RETENTION.purgeBatch) return removed;
+      }
+    },
+    async claim(transactionId, { leaseMs, createdAt }): Promise<ClaimResult<C>> {
       await ready();
       // each claim its own owner: two deliveries in one process must not pass for each other
       const owner = leaseOwnerId();
-      const taken = await pool.query(claimSql, [transactionId, owner, leaseMs]);
+      const taken = await pool.query(claimSql, [transactionId, owner, leaseMs, createdAt ?? null]);
       if (taken.rowCount === 0) {
         const [row] = rowsOf<{ processed_at: Date | null }>(
           await pool.query(`SELECT processed_at FROM ${table} WHERE transaction_id = $1`, [transactionId]),

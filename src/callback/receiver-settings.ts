@@ -43,5 +43,7 @@ export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
     inFlightWaitMs: numberIn(options.inFlightWaitMs ?? d.inFlightWaitMs, "inFlightWaitMs", 0, MAX_TIMER_MS),
     leaseMs: numberIn(options.leaseMs ?? d.leaseMs, "leaseMs", 100, MAX_TIMER_MS),
     handlerTimeoutMs: numberIn(options.handlerTimeoutMs ?? d.handlerTimeoutMs, "handlerTimeoutMs", 1, MAX_TIMER_MS),
+    // at least an hour (Enable3's redeliveries must fit), at most ten years
+    retentionMs: numberIn(options.retentionMs ?? d.retentionMs, "retentionMs", 60 * 60 * 1000, 3650 * 24 * 60 * 60 * 1000),
   };
 }

@@ -18,6 +18,7 @@ import { mismatchLog } from "./mismatch-log.js";
 import { parseVerifiedBody, verifyOrThrow } from "./payload.js";
 import { type BodyLimits, type BodyRead, type NodeRequest, readNodeBody, readRequestBody } from "./raw-body.js";
 import { settingsOf } from "./receiver-settings.js";
+import { purgeSchedule, tooOld } from "./retention.js";
 import { Enable3CallbackError, type ParsedWithdrawalCallback, SIGNATURE_HEADER, type SignatureHeader } from "./signature.js";
 import type { WithdrawalClaim, WithdrawalStore } from "./store.js";
 
@@ -43,7 +44,7 @@ export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
    * refused when the receiver is made.
    */
   secrets: readonly string[];
-  /** Where processed transactions are recorded: memoryStore() for one process, postgresStore(pool) for a fleet. */
+  /** Where processed transactions are recorded: postgresStore(pool), or memoryStore() for tests and one-process development (a restart forgets). */
   store: WithdrawalStore<Tx>;
   /**
    * Pays the withdrawal out. Called once per transactionId; when it throws, the delivery is answered
@@ -65,7 +66,9 @@ export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
    * released and the delivery is answered 503 `handler-timeout` (logged); the next delivery runs it. @default 60000
    */
   handlerTimeoutMs?: number | undefined;
-  /** Where failures (5xx), signature mismatches (at most one line a minute) and throwing hooks are written; `null` for nowhere. @default console */
+  /** How long marks are kept: an older `createdAt` is refused (400 `too-old`), marks past this plus a day purged hourly. @default 2592000000 (30 days) */
+  retentionMs?: number | undefined;
+  /** Where failures (5xx), signature mismatches (at most one line a minute), too-old callbacks and throwing hooks are written; `null` for nowhere. @default console */
   logger?: ReceiverLogger | null | undefined;
   /** OpenTelemetry metrics of the deliveries (by outcome, and their duration): `openTelemetry()` from `enable3-client/opentelemetry`. */
   telemetry?: Telemetry | false | undefined;
@@ -95,6 +98,10 @@ export interface WithdrawalReceiver {
    * reply.hijack()). Resolves once answered; never rejects.
    */
   node(req: NodeRequest, res: NodeResponse): Promise<void>;
+  /** Purges the store's marks older than `retentionMs` plus a day now (hourly anyway): how many went, undefined without `store.purge`. */
+  purge(): Promise<number | undefined>;
+  /** Stops the hourly purge and waits for one under way. Deliveries are still answered. */
+  close(): Promise<void>;
 }
 
 /** An answer, before an adapter writes it. `close` ends the connection (the body may still be arriving). */
@@ -115,6 +122,7 @@ const REFUSAL_STATUS: Record<RefusalReason, number> = {
   "signature-mismatch": 401,
   "invalid-json": 400,
   "invalid-payload": 400,
+  "too-old": 400,
 };
 const FAILURE_STATUS: Record<FailureReason, number> = {
   "handler-failed": 500,
@@ -134,7 +142,7 @@ const RETRY_AFTER_SECONDS = "5";
  * @example
  * const receiver = createWithdrawalReceiver({
  *   secrets: [process.env.ENABLE3_CALLBACK_SECRET!],
- *   store: memoryStore(),
+ *   store: postgresStore(pool), // durable: memoryStore() forgets what was paid when the process restarts
  *   async onWithdrawal(withdrawal, { transactionId }) {
  *     await payOut(withdrawal.userId, withdrawal.amount, transactionId);
  *   },
@@ -143,10 +151,11 @@ const RETRY_AFTER_SECONDS = "5";
  */
 export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<Tx>): WithdrawalReceiver {
   const settings = settingsOf(options);
-  const { store, secrets, leaseMs, inFlightWaitMs } = settings;
+  const { store, secrets, leaseMs, inFlightWaitMs, retentionMs } = settings;
   const limits: BodyLimits = { maxBytes: settings.maxBodyBytes, timeoutMs: settings.bodyTimeoutMs };
   const reporter = createReporter(options, options.logger === undefined ? console : options.logger, options.telemetry || undefined);
   const mismatch = mismatchLog(secrets.length, reporter.error);
+  const purges = purgeSchedule(store, retentionMs, reporter.error);
 
   /** One delivery, from its method, signature and body to its answer; reports the outcome on the way. */
   async function deliver(method: string | undefined, signature: SignatureHeader, read: () => Promise<BodyRead>): Promise<Answer> {
@@ -160,6 +169,7 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
     const fail = (reason: FailureReason, transactionId: string | undefined, error: unknown, extra: Record<string, unknown> = {}) =>
       report({ outcome: "failed", reason, transactionId, error }, failureAnswer(reason, { error: reason, transactionId, ...extra }));
 
+    purges.start(); // armed by a delivery, never at start-up (a Worker may not arm timers there)
     if (method !== "POST") return refuse("method-not-allowed", "withdrawal callbacks are POSTed", { headers: { allow: "POST" } });
     const body = await read();
     if (!body.ok) {
@@ -177,12 +187,14 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
       if (error.reason === "signature-mismatch") mismatch();
       return refuse(error.reason as RefusalReason, error.message);
     }
+    const old = tooOld(withdrawal, retentionMs, reporter.error);
+    if (old) return refuse("too-old", old);
 
     const transactionId = withdrawal.transactionId;
     const processed = (duplicate: boolean): Answer => ({ status: 200, body: { status: "processed", transactionId, duplicate } });
     let claim: WithdrawalClaim<Tx> | "processed" | undefined;
     try {
-      claim = await claimOrWait(transactionId);
+      claim = await claimOrWait(transactionId, withdrawal.createdAtDate);
     } catch (error) {
       return fail("store-failed", transactionId, error);
     }
@@ -203,11 +215,11 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
    * This delivery's claim on the transaction; "processed" when it was processed before (or meanwhile);
    * undefined when another delivery still holds it after inFlightWaitMs.
    */
-  async function claimOrWait(transactionId: string): Promise<WithdrawalClaim<Tx> | "processed" | undefined> {
+  async function claimOrWait(transactionId: string, createdAt: Date): Promise<WithdrawalClaim<Tx> | "processed" | undefined> {
     const waitUntil = performance.now() + inFlightWaitMs;
     let pollMs = 25;
     for (;;) {
-      const found = await store.claim(transactionId, { leaseMs });
+      const found = await store.claim(transactionId, { leaseMs, createdAt });
       if (found.status === "claimed") return found.claim;
       if (found.status === "processed") return "processed";
       const left = waitUntil - performance.now();
@@ -233,6 +245,8 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
       const answer = await deliver(req.method, req.headers[SIGNATURE_HEADER], () => readNodeBody(req, limits)).catch(unexpected);
       writeNode(req, res, answer);
     },
+    purge: purges.purge,
+    close: purges.close,
   };
 }
 

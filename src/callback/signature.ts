@@ -7,6 +7,7 @@ import { sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { Enable3Error } from "../errors/classes.js";
 import type { WithdrawalCallback } from "../types/api.js";
+import type { CallbackMoney, MoneyField } from "./money.js";
 
 /** The header Enable3 signs callbacks in. */
 export const SIGNATURE_HEADER = "x-request-signature";
@@ -44,11 +45,17 @@ export class Enable3CallbackError extends Enable3Error {
   }
 }
 
-/** The payload, checked, with `createdAt` also parsed (read as UTC: the API sends no zone). */
-export type ParsedWithdrawalCallback = WithdrawalCallback & {
-  /** `createdAt` as a Date, read as UTC. */
-  createdAtDate: Date;
-};
+/**
+ * The payload, checked: `amount`, `tokenAmount` and `tokenRate` as the exact decimal text of the signed
+ * body (`"1234567.123456789123"`, `"100.00"`: write it to a `numeric` column or a decimal library as is),
+ * each with its double beside it (`amountNumber`…, rounded past 15-17 digits), none of them negative;
+ * `createdAt` also parsed (read as UTC: the API sends no zone).
+ */
+export type ParsedWithdrawalCallback = Omit<WithdrawalCallback, MoneyField> &
+  CallbackMoney & {
+    /** `createdAt` as a Date, read as UTC. */
+    createdAtDate: Date;
+  };
 
 /** A raw body exactly as received (a Buffer, `await request.arrayBuffer()`, or text): the signature covers these bytes. */
 export type RawBody = string | Uint8Array | ArrayBuffer;

@@ -52,6 +52,18 @@ export interface WithdrawalClaim<Tx> {
   abandon?(): Promise<void>;
 }
 
+/** What the receiver tells {@link WithdrawalStore.claim} beside the transactionId. */
+export interface ClaimOptions {
+  /** How long the claim lasts unless renewed. */
+  leaseMs: number;
+  /**
+   * The callback's `createdAt`. Keep the transaction's mark at least until this date plus the
+   * receiver's `retentionMs` (and a margin): until then a redelivery is accepted, and only its mark
+   * tells it from a new withdrawal.
+   */
+  createdAt: Date;
+}
+
 /**
  * The contract between the withdrawal receiver and a store of processed transactions. memoryStore()
  * and postgresStore(pool) keep it; implement it to keep them elsewhere. A Redis sketch:
@@ -82,27 +94,39 @@ export interface WithdrawalStore<Tx = undefined> {
    * lease on it. Must be atomic: of any number of concurrent claims, across every process sharing the
    * store, at most one is `claimed`.
    */
-  claim(transactionId: string, options: { leaseMs: number }): Promise<ClaimResult<Tx>>;
+  claim(transactionId: string, options: ClaimOptions): Promise<ClaimResult<Tx>>;
   /**
    * Optional: resolves when `transactionId`'s hold may have ended, or after `ms` at the latest. Without
    * it the receiver polls `claim` while a duplicate waits for the first delivery.
    */
   waitFor?(transactionId: string, ms: number): Promise<void>;
+  /**
+   * Optional: removes the marks of transactions whose `createdAt` and first delivery are both before
+   * `before`, and resolves how many it removed. The receiver calls it on a schedule with
+   * `before` = now − retentionMs − a margin (a store without it keeps its marks for ever, or expires
+   * them itself no earlier than that). Never removes a mark a live lease holds.
+   */
+  purge?(options: { before: Date }): Promise<number>;
 }
 
 /**
- * Processed transactions in this process's memory: for one process, development and tests. It is
- * empty after a restart and not shared by a second process; a fleet needs postgresStore (or your own
- * {@link WithdrawalStore}). Its holds never expire: they end when the handler settles.
+ * Processed transactions in this process's memory: for tests and one-process development, never for
+ * real money. A restart forgets every mark, so a withdrawal paid before the restart is paid again when
+ * Enable3 redelivers it (a delivery answered late, or a replay within `retentionMs`); a second process
+ * does not see the first one's marks. Use postgresStore (or your own {@link WithdrawalStore}) in
+ * production. Its marks are purged with the receiver's retention rule, so it holds only the
+ * withdrawals of the last `retentionMs`; its holds never expire: they end when
+ * the handler settles.
  * @example
- * const receiver = createWithdrawalReceiver({ secrets: [secret], store: memoryStore(), onWithdrawal: payOut });
+ * const receiver = createWithdrawalReceiver({ secrets: [secret], store: memoryStore(), onWithdrawal: payOut }); // tests only
  */
 export function memoryStore(): WithdrawalStore<undefined> {
-  const processed = new Set<string>();
+  /** Each processed transaction, with when its mark may go: the later of its createdAt and its arrival. */
+  const processed = new Map<string, number>();
   /** The transactions held now, each with what its waiters wait on. */
   const held = new Map<string, { ended: Promise<void>; end: () => void }>();
 
-  const hold = (transactionId: string): WithdrawalClaim<undefined> => {
+  const hold = (transactionId: string, keepUntil: number): WithdrawalClaim<undefined> => {
     let end = () => {};
     const ended = new Promise<void>((resolve) => {
       end = resolve;
@@ -113,7 +137,7 @@ export function memoryStore(): WithdrawalStore<undefined> {
     const finish = (done: boolean) => {
       if (!open) return false;
       open = false;
-      if (done) processed.add(transactionId);
+      if (done) processed.set(transactionId, keepUntil);
       held.delete(transactionId);
       entry.end();
       return true;
@@ -127,10 +151,20 @@ export function memoryStore(): WithdrawalStore<undefined> {
   };
 
   return {
-    async claim(transactionId) {
+    async claim(transactionId, { createdAt }) {
       if (processed.has(transactionId)) return { status: "processed" };
       if (held.has(transactionId)) return { status: "processing" };
-      return { status: "claimed", claim: hold(transactionId) };
+      return { status: "claimed", claim: hold(transactionId, Math.max(createdAt?.getTime() || 0, Date.now())) };
+    },
+    async purge({ before }) {
+      let removed = 0;
+      for (const [transactionId, keepUntil] of processed) {
+        if (keepUntil < before.getTime()) {
+          processed.delete(transactionId);
+          removed++;
+        }
+      }
+      return removed;
     },
     waitFor(transactionId, ms) {
       const entry = held.get(transactionId);

@@ -26,7 +26,15 @@ export const RECEIVER_DEFAULTS = {
   inFlightWaitMs: 10_000,
   leaseMs: 60_000,
   handlerTimeoutMs: 60_000,
+  retentionMs: 30 * 24 * 60 * 60 * 1000,
 } as const;
+
+/**
+ * Withdrawal marks' lifetime (callback/retention.ts): a mark is purged only once it is older than
+ * retentionMs plus this margin, so clocks that disagree by less than a day never purge a mark a
+ * receiver would still accept a callback for; purges run this often, the first at the first delivery.
+ */
+export const RETENTION = { marginMs: 24 * 60 * 60 * 1000, purgeEveryMs: 60 * 60 * 1000, purgeBatch: 1000 } as const;
 
 export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true, collectFailed: true } as const;
 

@@ -90,7 +90,11 @@ describe("signature", () => {
 describe("parseWithdrawalCallback", () => {
   it("returns the typed payload with createdAt parsed", () => {
     const callback = parseWithdrawalCallback(body, signCallback(body, SECRET), SECRET);
-    expect(callback).toEqual({ ...PAYLOAD, createdAtDate: new Date(Date.UTC(2026, 10, 23, 10, 15, 30, 123)) });
+    expect(callback).toEqual({
+      ...PAYLOAD,
+      ...{ amount: "25.5", tokenAmount: "2550", tokenRate: "0.01", amountNumber: 25.5, tokenAmountNumber: 2550, tokenRateNumber: 0.01 },
+      createdAtDate: new Date(Date.UTC(2026, 10, 23, 10, 15, 30, 123)),
+    });
   });
 
   it("accepts the older date format, null optional fields, and unknown extra fields", () => {

@@ -34,7 +34,7 @@ const databaseUrl = (c: { user: string; password: string; host: string; port: nu
   `postgres://${c.user}:${c.password}@${c.host}:${c.port}/${c.database}`;
 
 describe("examples/callback-server/postgres.mjs", () => {
-  it("runs as documented: creates its ledger, credits a withdrawal once, answers its duplicate 200", async () => {
+  it("runs as documented: creates its ledger, credits a withdrawal once with its exact amount, answers its duplicate 200", async () => {
     const db = await createTestDatabase();
     const example = await startScript("examples/callback-server/postgres.mjs", {
       ENABLE3_CALLBACK_SECRET: SECRET,
@@ -49,8 +49,16 @@ describe("examples/callback-server/postgres.mjs", () => {
         body: { status: "processed", transactionId: "fleet-7", duplicate },
       });
     }
-    const { rows } = await db.pool.query("SELECT transaction_id, user_id, amount FROM withdrawal_ledger");
-    expect(rows).toEqual([{ transaction_id: "fleet-7", user_id: "player-7", amount: "17" }]);
+    // the exact text of the signed body reaches the numeric column: no double in between
+    const exact = body(8).replace('"amount":18.00', '"amount":1234567.123456789123');
+    expect(
+      (await fetch(example.url, { method: "POST", body: exact, headers: { "x-request-signature": signCallback(exact, SECRET) } })).status,
+    ).toBe(200);
+    const { rows } = await db.pool.query("SELECT transaction_id, user_id, amount FROM withdrawal_ledger ORDER BY id");
+    expect(rows).toEqual([
+      { transaction_id: "fleet-7", user_id: "player-7", amount: "17.00" },
+      { transaction_id: "fleet-8", user_id: "player-8", amount: "1234567.123456789123" },
+    ]);
   });
 });
 

@@ -3,12 +3,14 @@
 // whose lease was taken over commits nothing.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createWithdrawalReceiver, postgresStore, signCallback, type WithdrawalClaim } from "../../src/callback.js";
+import { createWithdrawalReceiver, formatCallbackDate, postgresStore, signCallback, type WithdrawalClaim } from "../../src/callback.js";
 import { createTestDatabase } from "../helpers/postgres.js";
 import { registerTeardown } from "../helpers/teardown.js";
 
 const SECRET = "pg-store-secret-09";
 const LEDGER = "CREATE TABLE IF NOT EXISTS ledger (id serial PRIMARY KEY, transaction_id text NOT NULL, amount numeric NOT NULL)";
+/** Today: a callback dated further back than retentionMs (30 days) is refused. */
+const CREATED_AT = formatCallbackDate(new Date());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function database() {
@@ -25,7 +27,7 @@ async function database() {
 }
 
 async function claimed(store: ReturnType<typeof postgresStore<pg.PoolClient>>, id: string, leaseMs = 60_000) {
-  const result = await store.claim(id, { leaseMs });
+  const result = await store.claim(id, { leaseMs, createdAt: new Date() });
   if (result.status !== "claimed") throw new Error(`expected a claim, got ${result.status}`);
   return result.claim;
 }
@@ -39,10 +41,10 @@ describe("postgresStore", () => {
     const a = postgresStore<pg.PoolClient>(db.pool);
     const b = postgresStore<pg.PoolClient>(db.anotherPool());
     const claim = await claimed(a, "tx-1");
-    expect(await b.claim("tx-1", { leaseMs: 60_000 })).toEqual({ status: "processing" });
+    expect(await b.claim("tx-1", { leaseMs: 60_000, createdAt: new Date() })).toEqual({ status: "processing" });
     await credit(claim, "tx-1");
     expect(await claim.complete()).toBe(true);
-    expect(await b.claim("tx-1", { leaseMs: 60_000 })).toEqual({ status: "processed" });
+    expect(await b.claim("tx-1", { leaseMs: 60_000, createdAt: new Date() })).toEqual({ status: "processed" });
     expect(await a.migrate()).toEqual({ applied: [] });
     const { rows } = await db.pool.query("SELECT attempts, lease_owner, processed_at IS NOT NULL AS done FROM enable3_withdrawals");
     expect(rows).toEqual([{ attempts: 1, lease_owner: null, done: true }]);
@@ -85,7 +87,7 @@ describe("postgresStore", () => {
       await sleep(100);
       expect(await holder.renew()).toBe(true);
     }
-    expect(await store.claim("tx-4", { leaseMs: 200 })).toEqual({ status: "processing" });
+    expect(await store.claim("tx-4", { leaseMs: 200, createdAt: new Date() })).toEqual({ status: "processing" });
     await holder.release();
   });
 
@@ -103,7 +105,7 @@ describe("postgresStore", () => {
       inFlightWaitMs: 2_000,
       onWithdrawal: (w, { tx }) => tx.query("INSERT INTO ledger (transaction_id, amount) VALUES ($1, $2)", [w.transactionId, w.amount]),
     });
-    const body = `{"userId":"u","amount":10.00,"tokenAmount":1000,"tokenRate":0.01,"transactionId":"tx-5","createdAt":"2026-11-23T10:00:00.000000"}`;
+    const body = `{"userId":"u","amount":10.00,"tokenAmount":1000,"tokenRate":0.01,"transactionId":"tx-5","createdAt":"${CREATED_AT}"}`;
     const response = await receiver.fetch(
       new Request("http://x/", { method: "POST", body, headers: { "x-request-signature": signCallback(body, SECRET) } }),
     );
@@ -130,7 +132,7 @@ describe("postgresStore", () => {
       },
     });
     const deliver = (id: string) => {
-      const body = `{"userId":"u","amount":10.00,"tokenAmount":1000,"tokenRate":0.01,"transactionId":"${id}","createdAt":"2026-11-23T10:00:00.000000"}`;
+      const body = `{"userId":"u","amount":10.00,"tokenAmount":1000,"tokenRate":0.01,"transactionId":"${id}","createdAt":"${CREATED_AT}"}`;
       return receiver.fetch(
         new Request("http://x/", { method: "POST", body, headers: { "x-request-signature": signCallback(body, SECRET) } }),
       );

@@ -4,13 +4,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { connect } from "node:net";
 import { describe, expect, it, vi } from "vitest";
-import { createWithdrawalReceiver, memoryStore, signCallback, type WithdrawalReceiverOptions } from "../../src/callback.js";
+import {
+  createWithdrawalReceiver,
+  formatCallbackDate,
+  memoryStore,
+  signCallback,
+  type WithdrawalReceiverOptions,
+} from "../../src/callback.js";
 import { listenOnLoopback } from "../helpers/listen.js";
 import { registerTeardown } from "../helpers/teardown.js";
 
+/** Today: a callback dated further back than retentionMs (30 days) is refused. */
+const CREATED_AT = formatCallbackDate(new Date());
+
 const SECRET = "node-receiver-secret-31";
 const body = (transactionId: string) =>
-  `{"userId":"player-42","amount":25.50,"tokenAmount":2550,"tokenRate":0.01,"transactionId":"${transactionId}","createdAt":"2026-11-23T10:00:00.000000"}`;
+  `{"userId":"player-42","amount":25.50,"tokenAmount":2550,"tokenRate":0.01,"transactionId":"${transactionId}","createdAt":"${CREATED_AT}"}`;
 
 async function serve(
   before: (req: IncomingMessage & { body?: unknown }) => void | Promise<void> = () => {},

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   createWithdrawalReceiver,
   type FailedEvent,
+  formatCallbackDate,
   memoryStore,
   type ReceiverEvent,
   signCallback,
@@ -13,12 +14,15 @@ import {
 } from "../../src/callback.js";
 import { Enable3ValidationError } from "../../src/index.js";
 
+/** Today: a callback dated further back than retentionMs (30 days) is refused. */
+const CREATED_AT = formatCallbackDate(new Date());
+
 const SECRET = "receiver-secret-5b1c";
 const OLD_SECRET = "receiver-secret-old-77";
 const URL_ = "http://operator.example/enable3/callback";
 
 const bodyOf = (transactionId: string, extra: Record<string, unknown> = {}) =>
-  `{"userId":"player-42","amount":100.00,"tokenAmount":10000,"tokenRate":0.01,"transactionId":${JSON.stringify(transactionId)},"createdAt":"2026-11-23T10:00:00.000000"${Object.entries(
+  `{"userId":"player-42","amount":100.00,"tokenAmount":10000,"tokenRate":0.01,"transactionId":${JSON.stringify(transactionId)},"createdAt":"${CREATED_AT}"${Object.entries(
     extra,
   )
     .map(([k, v]) => `,"${k}":${JSON.stringify(v)}`)

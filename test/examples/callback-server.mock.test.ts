@@ -94,6 +94,8 @@ describe.each([
     expect(server.child.exitCode).toBe(null);
     expect(server.output()).not.toMatch(/Error|unhandled/i);
     expect(server.output()).not.toContain(SECRET);
+    // no DATABASE_URL: the example says its marks are in memory only (a restart forgets them)
+    expect(server.output()).toContain("memoryStore: processed withdrawals are kept in memory only");
   });
 });
 

@@ -205,7 +205,7 @@ function receiverCheckNames() {
 function receiverChecks(callback) {
   const secret = "runtime-receiver-secret";
   const body = (id) =>
-    `{"userId":"u","amount":100.00,"tokenAmount":10000,"tokenRate":0.01,"transactionId":"${id}","createdAt":"2026-11-23T10:00:00.000000"}`;
+    `{"userId":"u","amount":1234567.123456789123,"tokenAmount":123456789012345678,"tokenRate":0.01,"transactionId":"${id}","createdAt":"${callback.formatCallbackDate(new Date())}"}`;
   const delivery = (raw, signature = callback.signCallback(raw, secret), method = "POST") =>
     new Request("http://operator.example/enable3/callback", {
       method,
@@ -220,6 +220,9 @@ function receiverChecks(callback) {
       logger: null,
       maxBodyBytes: 4096,
       async onWithdrawal(withdrawal) {
+        // money keeps its digits in every runtime: the exact text of the signed body (lossless-json)
+        assert(withdrawal.amount === "1234567.123456789123", `amount ${withdrawal.amount}`);
+        assert(withdrawal.tokenAmount === "123456789012345678", `tokenAmount ${withdrawal.tokenAmount}`);
         paid.push(withdrawal.transactionId);
         await onWithdrawal();
       },

@@ -1,13 +1,16 @@
 // The withdrawal receiver's OpenTelemetry metrics, with the real SDK: deliveries counted by outcome
 // and status, their duration recorded, and neither the transactionId, the secret nor the body in them.
 import { expect, it } from "vitest";
-import { createWithdrawalReceiver, memoryStore, signCallback } from "../../src/callback.js";
+import { createWithdrawalReceiver, formatCallbackDate, memoryStore, signCallback } from "../../src/callback.js";
 import { openTelemetry } from "../../src/opentelemetry.js";
 import { testTelemetry } from "../helpers/opentelemetry.js";
 
+/** Today: a callback dated further back than retentionMs (30 days) is refused. */
+const CREATED_AT = formatCallbackDate(new Date());
+
 const SECRET = "metrics-secret-9f2a";
 const body = (transactionId: string) =>
-  `{"userId":"player-42","amount":100.00,"tokenAmount":10000,"tokenRate":0.01,"transactionId":"${transactionId}","createdAt":"2026-11-23T10:00:00.000000"}`;
+  `{"userId":"player-42","amount":100.00,"tokenAmount":10000,"tokenRate":0.01,"transactionId":"${transactionId}","createdAt":"${CREATED_AT}"}`;
 const deliver = (text: string, signature = signCallback(text, SECRET)) =>
   new Request("http://operator.example/cb", { method: "POST", body: text, headers: { "x-request-signature": signature } });
 

@@ -59,7 +59,10 @@ void enable3.raw.GET("/api/v1/nope");
 
 // callbacks and the widget cache
 expectTypeOf(parseWithdrawalCallback).returns.toEqualTypeOf<ParsedWithdrawalCallback>();
-expectTypeOf<ParsedWithdrawalCallback>().toMatchTypeOf<WithdrawalCallback>();
+expectTypeOf<ParsedWithdrawalCallback>().toMatchTypeOf<Omit<WithdrawalCallback, "amount" | "tokenAmount" | "tokenRate">>();
+// the money as the exact text of the signed body, a double beside it
+expectTypeOf<ParsedWithdrawalCallback["amount"]>().toEqualTypeOf<string>();
+expectTypeOf<ParsedWithdrawalCallback["tokenAmountNumber"]>().toEqualTypeOf<number>();
 expectTypeOf<ParsedWithdrawalCallback["createdAtDate"]>().toEqualTypeOf<Date>();
 expectTypeOf(createWidgetCache).returns.toEqualTypeOf<WidgetCache>();
 expectTypeOf<Parameters<typeof createEnable3Client>[0]>().toEqualTypeOf<import("../../src/index.js").ClientOptions | undefined>();

@@ -16,4 +16,11 @@ export const RECEIVER_MIGRATIONS: readonly Migration[] = [
   processed_at timestamptz
 )`,
   },
+  {
+    // The callback's createdAt, so a mark is kept for retentionMs past the withdrawal's own date (and past
+    // its arrival: purge() needs both older than its cutoff); the index serves purge's batches.
+    name: "receiver-2-retention",
+    sql: `ALTER TABLE {schema}.enable3_withdrawals ADD COLUMN created_at timestamptz;
+CREATE INDEX enable3_withdrawals_kept_until ON {schema}.enable3_withdrawals ((greatest(created_at, received_at)))`,
+  },
 ];
