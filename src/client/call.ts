@@ -4,6 +4,7 @@ import { Enable3Error } from "../errors/classes.js";
 import { apiErrorFor, beforeServerError, contextOf, invalidResponseError } from "../errors/messages.js";
 import type { CallContext, HeaderLookup, NetworkRoute } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";
+import { urlPath } from "../transport/retry-loop.js";
 import type { OperationId } from "../types/api.js";
 import type { ApiAnswer, ApiCall, OpenApiClients } from "./openapi-adapter.js";
 import { type ClientSettings, type RequestOptions, resolveCallSettings } from "./options.js";
@@ -38,6 +39,8 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     if (!answer.ok) fail(apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(ctx, answer, redact), route));
     const body = expect ? parseJson(answer.bodyText) : undefined;
     if (expect && !expect.matches(body)) {
+      // a 2xx never had its path read (the loop reads it for failures only): a message needs it now
+      if (ctx.url !== undefined) ctx.path ??= redact(urlPath(ctx.url));
       fail(invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext(ctx, answer, redact)));
     }
     ctx.scope?.ended({ status: answer.status });

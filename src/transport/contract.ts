@@ -27,6 +27,8 @@ export interface CallContext {
   /** Attempts made so far. */
   attempts: number;
   method?: string;
+  /** The request's absolute URL: a path is read from it only when a message needs one. */
+  url?: string;
   path?: string;
   /** The host the request is for (no port), as TLS checks it. */
   host?: string;
