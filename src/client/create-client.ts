@@ -202,6 +202,7 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
     { baseUrl: settings.baseUrl, headers: { ...settings.headers, "X-API-KEY": settings.apiKey } },
     send,
     settings.call,
+    redact,
   );
   const call = createCaller(settings, clients, redact, route);
   const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
