@@ -1,9 +1,8 @@
-// The real OpenTelemetry SDK for a test, kept to the test: tracer and meter providers of its own, a
-// W3C propagator and an AsyncLocalStorage context manager, handed to the client as its `api` (nothing
+// The real OpenTelemetry SDK for a test, kept to the test: tracer and meter providers of its own and
+// an AsyncLocalStorage context manager, handed to the client as its `api` (nothing
 // is registered globally, so tests in one worker never see each other's spans).
 import * as api from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { type DataPoint, MeterProvider, MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
@@ -43,7 +42,6 @@ export function testTelemetry(options: { sampler?: Sampler } = {}): TestTelemetr
   const reader = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const contextManager = new AsyncLocalStorageContextManager().enable();
-  const propagator = new W3CTraceContextPropagator();
   registerTeardown(async () => {
     contextManager.disable();
     await tracerProvider.shutdown();
@@ -55,7 +53,6 @@ export function testTelemetry(options: { sampler?: Sampler } = {}): TestTelemetr
       setSpan: (ctx, span) => api.trace.setSpan(ctx as api.Context, span as api.Span),
     },
     context: { active: () => contextManager.active() },
-    propagation: { inject: (ctx, carrier) => propagator.inject(ctx as api.Context, carrier, api.defaultTextMapSetter) },
     metrics: { getMeter: (name, version) => meterProvider.getMeter(name, version) },
   };
   const collect = async (): Promise<ResourceMetrics> => (await reader.collect()).resourceMetrics;
