@@ -1,8 +1,8 @@
 // Runs one operation: per-call settings, its openapi-fetch call (through the adapter) over the retry
 // loop, and the mapping of what the server answered to data or a typed error.
 import { Enable3Error } from "../errors/classes.js";
-import { apiErrorFor, beforeServerError, contextOf, invalidResponseError } from "../errors/messages.js";
-import type { CallContext, HeaderLookup, NetworkRoute } from "../transport/contract.js";
+import { apiErrorFor, beforeServerError, contextOf, invalidResponseError, withIdempotencyKey } from "../errors/messages.js";
+import type { CallContext, CallSettings, HeaderLookup, NetworkRoute } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";
 import { urlPath } from "../transport/retry-loop.js";
 import type { OperationId } from "../types/api.js";
@@ -14,15 +14,33 @@ const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x
 
 /** `route` (how the client reaches the API) goes into a 401 or 403's message: behind a proxy, the IP Enable3 sees is the proxy's. */
 export function createCaller(settings: ClientSettings, clients: OpenApiClients, redact: Redactor, route: NetworkRoute) {
-  async function call(operation: OperationId, options: RequestOptions | undefined, apiCall: ApiCall): Promise<void>;
+  async function call(
+    operation: OperationId,
+    options: RequestOptions | undefined,
+    apiCall: ApiCall,
+    expect?: undefined,
+    idempotencyKey?: string,
+  ): Promise<void>;
   async function call<T>(
     operation: OperationId,
     options: RequestOptions | undefined,
     apiCall: ApiCall,
     expect: ResponseCheck<T>,
   ): Promise<T>;
-  async function call<T>(operation: OperationId, options: RequestOptions | undefined, apiCall: ApiCall, expect?: ResponseCheck<T>) {
-    const ctx: CallContext = { operation, settings: resolveCallSettings(settings, options), attempts: 0 };
+  async function call<T>(
+    operation: OperationId,
+    options: RequestOptions | undefined,
+    apiCall: ApiCall,
+    expect?: ResponseCheck<T>,
+    idempotencyKey?: string,
+  ) {
+    let callSettings: CallSettings;
+    try {
+      callSettings = resolveCallSettings(settings, options);
+    } catch (e) {
+      throw withIdempotencyKey(e, operation, idempotencyKey);
+    }
+    const ctx: CallContext = { operation, settings: callSettings, attempts: 0, idempotencyKey };
     let answer: ApiAnswer;
     try {
       answer = (await clients.run(ctx, apiCall)).response;

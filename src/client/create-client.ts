@@ -1,6 +1,7 @@
 // The public client: one method per operation of the spec. Each method checks its input, then makes
 // its openapi-fetch call (through the adapter) over the retry loop and the client's transport.
 import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.js";
+import { idempotencyField, withIdempotencyKey } from "../errors/messages.js";
 import * as check from "../internal/validate.js";
 import type { Signal } from "../telemetry/observe.js";
 import { createObserver } from "../telemetry/observe.js";
@@ -206,9 +207,9 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
   );
   const call = createCaller(settings, clients, redact, route);
   const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
-    call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }));
+    call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }), undefined, body.id);
   const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
-    call("sendRevenue", options, (api, init) => api.POST("/api/v1/revenue", { body, ...init }));
+    call("sendRevenue", options, (api, init) => api.POST("/api/v1/revenue", { body, ...init }), undefined, body.requestId);
   const userPathParams = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   const client: Enable3Client = {
@@ -216,7 +217,7 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
     route,
     close: () => transport.close(),
     async sendEvent(event, options) {
-      const body = eventBody(event);
+      const body = keyedBody(eventBody, event, "sendEvent");
       await postEvent(body, options);
       return { id: body.id };
     },
@@ -242,7 +243,7 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
       return (await urlExpiry()).toUserToken(response);
     },
     async sendRevenue(revenue, options) {
-      const body = revenueBody(revenue);
+      const body = keyedBody(revenueBody, revenue, "sendRevenue");
       await postRevenue(body, options);
       return { requestId: body.requestId };
     },
@@ -340,6 +341,27 @@ async function sendAll<I, K extends string, B extends Record<K, string>>(
     },
     options,
   );
+}
+
+/**
+ * The body of a sendEvent or sendRevenue; bad input throws naming the idempotency key the caller gave
+ * (when it is a valid one): whatever failed, the caller learns which id to resend with.
+ */
+function keyedBody<I, B>(build: (input: I) => B, input: I, operation: "sendEvent" | "sendRevenue"): B {
+  try {
+    return build(input);
+  } catch (error) {
+    throw withIdempotencyKey(error, operation, givenKey(input, idempotencyField(operation)));
+  }
+}
+
+/** The id the caller gave, when it is one the SDK would send (a getter that throws gives none). */
+function givenKey(input: unknown, field: string): string | undefined {
+  try {
+    return check.isRecord(input) ? check.identifier(input[field], field) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `params` pass through untouched; a `referralCode` given both ways must agree, or nothing is sent. */

@@ -73,7 +73,7 @@ describe("HTTP errors", () => {
   });
 
   it("carries the request id header", async () => {
-    expect((await failure(500, "", { "x-request-id": "req-42" })).requestId).toBe("req-42");
+    expect((await failure(500, "", { "x-request-id": "req-42" })).serverRequestId).toBe("req-42");
   });
 
   it("marks retryable statuses", async () => {
