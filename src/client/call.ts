@@ -36,7 +36,7 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
   ) {
     let callSettings: CallSettings;
     try {
-      callSettings = resolveCallSettings(settings, options);
+      callSettings = resolveCallSettings(settings, options, operation);
     } catch (e) {
       throw withIdempotencyKey(e, operation, idempotencyKey);
     }

@@ -72,6 +72,47 @@ export interface RequestOptions {
   deadlineMs?: number | undefined;
 }
 
+/** Every option of {@link ClientOptions}: anything else is refused (a compile error here when one is added to the type and not to the list). */
+export const CLIENT_OPTION_KEYS = [
+  "apiKey",
+  "baseUrl",
+  "fetch",
+  "timeoutMs",
+  "deadlineMs",
+  "maxRetries",
+  "initialDelayMs",
+  "maxDelayMs",
+  "maxRetryAfterMs",
+  "retryOnStatus",
+  "retryBudget",
+  "hooks",
+  "telemetry",
+  "logger",
+  "logLevel",
+  "headers",
+  "maxResponseBytes",
+  "proxy",
+] as const satisfies readonly (keyof ClientOptions)[];
+
+/** Every per-call option of {@link RequestOptions}. */
+export const REQUEST_OPTION_KEYS = [
+  "signal",
+  "headers",
+  "maxRetries",
+  "timeoutMs",
+  "deadlineMs",
+] as const satisfies readonly (keyof RequestOptions)[];
+
+/** getWidgetUrl's options: the per-call ones and its own. */
+const WIDGET_URL_OPTION_KEYS: readonly string[] = [...REQUEST_OPTION_KEYS, "referralCode", "params"];
+
+type Unlisted<T, K> = Exclude<keyof T, K>;
+// each list names every option of its type: adding an option without listing it fails to compile
+const _everyClientOption: Unlisted<ClientOptions, (typeof CLIENT_OPTION_KEYS)[number]> extends never ? true : never = true;
+const _everyRequestOption: Unlisted<RequestOptions, (typeof REQUEST_OPTION_KEYS)[number]> extends never ? true : never = true;
+void _everyClientOption;
+void _everyRequestOption;
+
 /** What a client runs with, resolved once from its options. */
 export interface ClientSettings {
   apiKey: string;
@@ -109,6 +150,7 @@ const PER_CALL: readonly NumericOption[] = ["maxRetries", "timeoutMs", "deadline
 
 export function resolveClientSettings(options: ClientOptions): ClientSettings {
   const o = check.plainObject(options, "options") as unknown as ClientOptions;
+  check.checkKnownKeys(o, CLIENT_OPTION_KEYS, "options");
   const apiKey = apiKeyOf(o.apiKey);
   if (o.fetch !== undefined && typeof o.fetch !== "function") throw new Enable3ValidationError("options.fetch", "must be a function");
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
@@ -130,7 +172,7 @@ export function resolveClientSettings(options: ClientOptions): ClientSettings {
     logLevel: o.logLevel ?? CLIENT_DEFAULTS.logLevel,
     hooks: o.hooks === undefined ? undefined : hooksOf(o.hooks),
     telemetry: o.telemetry === undefined || o.telemetry === false ? o.telemetry : telemetryOf(o.telemetry),
-    headers: o.headers === undefined ? {} : check.headerRecord(o.headers, "options.headers"),
+    headers: o.headers === undefined ? {} : headersOption(o.headers, "options.headers"),
     proxy: proxyOption(o.proxy),
   };
 }
@@ -154,17 +196,36 @@ function telemetryOf(value: unknown): Telemetry {
   return value as Telemetry;
 }
 
-/** Per-call settings: the client's, overridden by the call's options. */
-export function resolveCallSettings(client: ClientSettings, options: RequestOptions | undefined): CallSettings {
+/** Per-call settings: the client's, overridden by the call's options (getWidgetUrl's own among them). */
+export function resolveCallSettings(client: ClientSettings, options: RequestOptions | undefined, operation?: string): CallSettings {
   if (options === undefined) return client.call;
   const o = check.plainObject(options, "requestOptions") as RequestOptions;
+  check.checkKnownKeys(o, operation === "getWidgetUrl" ? WIDGET_URL_OPTION_KEYS : REQUEST_OPTION_KEYS, "requestOptions");
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new Enable3ValidationError("requestOptions.signal", "must be an AbortSignal");
   }
   const settings = { ...client.call, signal: o.signal };
   for (const key of PER_CALL) settings[key] = numeric(o, key, "requestOptions", client.call[key]);
-  if (o.headers !== undefined) settings.headers = check.headerRecord(o.headers, "requestOptions.headers");
+  if (o.headers !== undefined) settings.headers = headersOption(o.headers, "requestOptions.headers");
   return settings;
+}
+
+/**
+ * Headers given as an option. The key is `apiKey` alone: an X-API-KEY here was ignored on the client
+ * and replaced the key on a call, so a multi-tenant server could send one tenant's request under
+ * another's key. Its value is never shown.
+ */
+function headersOption(value: unknown, field: string): Record<string, string> {
+  const headers = check.headerRecord(value, field);
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() === "x-api-key") {
+      throw new Enable3ValidationError(
+        `${field}.${name}`,
+        "cannot carry the key (value not shown): pass it as apiKey, and make one client per tenant (clients share their connection pools, so that is cheap)",
+      );
+    }
+  }
+  return headers;
 }
 
 function numeric(o: Partial<Record<NumericOption, unknown>>, key: NumericOption, prefix: string, fallback: number): number {
@@ -215,9 +276,17 @@ function proxyOption(value: unknown): ProxyOption {
   return value;
 }
 
+const RETRY_BUDGET_KEYS = [
+  "capacity",
+  "retryCost",
+  "timeoutRetryCost",
+  "successRefill",
+] as const satisfies readonly (keyof RetryBudgetOptions)[];
+
 function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOptions {
   if (value === undefined) return {};
   const o = check.plainObject(value, "options.retryBudget") as Record<string, unknown>;
+  check.checkKnownKeys(o, RETRY_BUDGET_KEYS, "options.retryBudget");
   for (const [key, v] of Object.entries(o)) if (v !== undefined) check.numberIn(v, `options.retryBudget.${key}`, 0, Infinity, true);
   return o as RetryBudgetOptions;
 }

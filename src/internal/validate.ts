@@ -172,6 +172,47 @@ export function plainObject(value: unknown, field: string): Record<string, unkno
   return copy;
 }
 
+/**
+ * Refuses a key of `object` that is not in `allowed` (own keys; one set to undefined too: a typo is a
+ * typo), naming the closest allowed one: JavaScript callers get no compiler to catch `timeout: 5`.
+ * The one rule for every factory's and call's options.
+ * @example checkKnownKeys(options, ["apiKey", "baseUrl"], "options"); // options.apikey is not an option (did you mean "apiKey"?)
+ */
+export function checkKnownKeys(object: object, allowed: readonly string[], fieldPath: string): void {
+  for (const key in object) {
+    if (!Object.hasOwn(object, key) || allowed.includes(key)) continue;
+    const near = closest(key, allowed);
+    const hint = near === undefined ? `; the options are ${allowed.join(", ")}` : ` (did you mean "${near}"?)`;
+    throw new Enable3ValidationError(`${fieldPath}.${key}`, `is not an option${hint}`);
+  }
+}
+
+/** The allowed name nearest to `key` by edits (case aside: `apikey` is `apiKey`), if it is near enough to be a typo of it ("timeout" for "timeoutMs"). */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  // near enough: 3 edits ("maxRetry" for "maxRetries"), more for long names, and never the whole key
+  let bestDistance = Math.min(Math.max(3, Math.floor(key.length / 3)), key.length - 1) + 1;
+  for (const name of allowed) {
+    const distance = editDistance(lower, name.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 function notArray(value: unknown, field: string): never {
   throw new Enable3ValidationError(field, `must be an array, got ${typeName(value)}`);
 }
