@@ -25,7 +25,7 @@ import type {
 import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
 import { createOpenApiClients, type RawClient } from "./openapi-adapter.js";
-import { type ClientOptions, type RequestOptions, resolveClientSettings } from "./options.js";
+import { type ClientOptions, type ClientSettings, type RequestOptions, resolveClientSettings } from "./options.js";
 import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
 import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
 import type { UserToken, WidgetUrl } from "./url-expiry.js";
@@ -199,12 +199,7 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
       reportOnce(log, `hooks.${hook} threw (${error instanceof Error ? error.name : typeof error}); its later throws are not reported`),
   });
   const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, observer, redact });
-  const clients = createOpenApiClients(
-    { baseUrl: settings.baseUrl, headers: { ...settings.headers, "X-API-KEY": settings.apiKey } },
-    send,
-    settings.call,
-    redact,
-  );
+  const clients = createOpenApiClients({ baseUrl: settings.baseUrl, headers: requestHeaders(settings) }, send, settings.call, redact);
   const call = createCaller(settings, clients, redact, route);
   const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
     call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }), undefined, body.id);
@@ -301,6 +296,13 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
   if (typeof Symbol.asyncDispose === "symbol") Object.defineProperty(client, Symbol.asyncDispose, { value: () => transport.close() });
   // every operation of the spec has a method: an operation added to the spec fails to compile here
   return client satisfies Record<OperationId, unknown>;
+}
+
+/** Every request's headers: the caller's, the key, and the User-Agent (where the runtime lets it be set). */
+function requestHeaders(settings: ClientSettings): Record<string, string> {
+  const headers: Record<string, string> = { ...settings.headers, "X-API-KEY": settings.apiKey };
+  if (settings.userAgent !== undefined) headers["User-Agent"] = settings.userAgent;
+  return headers;
 }
 
 /**

@@ -12,6 +12,7 @@ import { LOG_LEVELS, type Logger, type LogLevel } from "../transport/log.js";
 import type { ProxyOption } from "../transport/proxy.js";
 import { RetryBudget, type RetryBudgetOptions } from "../transport/retry-budget.js";
 import type { RetryOptions } from "../transport/retry-policy.js";
+import { defaultUserAgent } from "./user-agent.js";
 
 /** Where the client sends requests unless `baseUrl` (or ENABLE3_BASE_URL) says otherwise. */
 export const DEFAULT_BASE_URL = CLIENT_DEFAULTS.baseUrl;
@@ -56,6 +57,11 @@ export interface ClientOptions extends RetryOptions {
    * @default on Node, HTTPS_PROXY / HTTP_PROXY and NO_PROXY when NODE_USE_ENV_PROXY=1 (Node's own convention); elsewhere none
    */
   proxy?: string | URL | false | undefined;
+  /**
+   * The User-Agent sent with every request, replacing the SDK's own (a `User-Agent` in `headers` is refused).
+   * @default "enable3-client/<version> (<runtime> <version>; <platform>)"; none in a browser, which writes its own
+   */
+  userAgent?: string | undefined;
 }
 
 /** Options every method takes as its last argument. */
@@ -92,6 +98,7 @@ export const CLIENT_OPTION_KEYS = [
   "headers",
   "maxResponseBytes",
   "proxy",
+  "userAgent",
 ] as const satisfies readonly (keyof ClientOptions)[];
 
 /** Every per-call option of {@link RequestOptions}. */
@@ -130,6 +137,8 @@ export interface ClientSettings {
   headers: Record<string, string>;
   /** Checked: a proxy URL, false, or undefined for the environment's. */
   proxy: ProxyOption;
+  /** The User-Agent to send; undefined where the runtime writes its own (a browser). */
+  userAgent: string | undefined;
 }
 
 type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "headers">;
@@ -174,6 +183,7 @@ export function resolveClientSettings(options: ClientOptions): ClientSettings {
     telemetry: o.telemetry === undefined || o.telemetry === false ? o.telemetry : telemetryOf(o.telemetry),
     headers: o.headers === undefined ? {} : headersOption(o.headers, "options.headers"),
     proxy: proxyOption(o.proxy),
+    userAgent: o.userAgent === undefined ? defaultUserAgent() : check.headerValue(o.userAgent, "options.userAgent"),
   };
 }
 
@@ -218,12 +228,15 @@ export function resolveCallSettings(client: ClientSettings, options: RequestOpti
 function headersOption(value: unknown, field: string): Record<string, string> {
   const headers = check.headerRecord(value, field);
   for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === "x-api-key") {
+    const lower = name.toLowerCase();
+    if (lower === "x-api-key") {
       throw new Enable3ValidationError(
         `${field}.${name}`,
         "cannot carry the key (value not shown): pass it as apiKey, and make one client per tenant (clients share their connection pools, so that is cheap)",
       );
     }
+    if (lower === "user-agent")
+      throw new Enable3ValidationError(`${field}.${name}`, "cannot be set here: use the client's userAgent option");
   }
   return headers;
 }

@@ -153,6 +153,14 @@ export function headerRecord(value: unknown, field: string): Record<string, stri
   return headers;
 }
 
+/** One header's value: a non-blank string fetch and node:http both accept (value not shown when it is not). */
+export function headerValue(value: unknown, field: string): string {
+  const text = nonBlankString(value, field);
+  if (!HEADER_VALUE.test(text))
+    throw new Enable3ValidationError(field, "must not hold line breaks, NUL or characters beyond Latin-1 (value not shown)");
+  return text;
+}
+
 /**
  * A JSON-style object, copied field by field: a getter that throws is a validation error here, not
  * a raw error later, and a getter that changes its answer cannot change what is sent.
