@@ -225,6 +225,21 @@ function notArray(value: unknown, field: string): never {
   throw new Enable3ValidationError(field, `must be an array, got ${typeName(value)}`);
 }
 
+/** How long a string may be when a message shows it: enough to recognise, never a whole line of input. */
+const SHOWN_MAX = 64;
+
+/**
+ * A bad value as a message shows it: a string quoted, cut at 64 characters, every control character
+ * escaped (a terminal or log would act on it); anything else as {@link typeName} says. For values that
+ * are not secret (dates, ids), never the key.
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value !== "string") return typeName(value);
+  const cut = value.length > SHOWN_MAX ? `${value.slice(0, SHOWN_MAX)}…` : value;
+  // JSON escapes C0 controls, quotes and backslashes; C1 controls and DEL are escaped here
+  return JSON.stringify(cut).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** What a bad value was, for messages: numbers by value, anything else by type (never a string's content). */
 export function typeName(value: unknown): string {
   if (value === null) return "null";

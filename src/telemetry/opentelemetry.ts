@@ -3,6 +3,7 @@
 // route templates, methods, hosts and statuses are recorded: never the key, a user id or a body,
 // unless the operator opts in to the one attribute that holds a user id (`url.full`).
 import type { Enable3Error } from "../errors/classes.js";
+import { PACKAGE_VERSION } from "../internal/version.js";
 import type { AttemptOutcome, CallContext, CallScope } from "../transport/contract.js";
 import type { OutboxCounts, ReceiverDelivery } from "./component-metrics.js";
 import type { Signal } from "./observe.js";
@@ -56,8 +57,8 @@ interface Instruments {
 
 /** Spans and metrics for each call, on the given API. */
 export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetryOptions): Signal {
-  const tracer = api.trace.getTracer(INSTRUMENTATION_NAME);
-  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
+  const tracer = api.trace.getTracer(INSTRUMENTATION_NAME, PACKAGE_VERSION);
+  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME, PACKAGE_VERSION);
   const instruments: Instruments = {
     api,
     tracer,

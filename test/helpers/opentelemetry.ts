@@ -26,6 +26,8 @@ export interface TestTelemetry {
   spans(): ReadableSpan[];
   /** The data points of one metric, collected now. */
   points(metric: string): Promise<DataPoint<unknown>[]>;
+  /** The instrumentation scopes of the metrics collected now. */
+  scopes(): Promise<unknown[]>;
   /** Everything exported (spans and metrics), as text: for "no secret anywhere" checks. */
   exported(): Promise<string>;
   /** Runs `fn` inside an active span of the app's own, as a request handler would. */
@@ -62,6 +64,9 @@ export function testTelemetry(options: { sampler?: Sampler } = {}): TestTelemetr
     async points(metric) {
       const found = (await collect()).scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === metric);
       return (found?.dataPoints ?? []) as DataPoint<unknown>[];
+    },
+    async scopes() {
+      return (await collect()).scopeMetrics.map((s) => s.scope);
     },
     async exported() {
       const spans = exporter

@@ -1,6 +1,7 @@
 // OpenTelemetry with the real SDK, on both transports: a span per call and one per attempt after the
 // HTTP client conventions, the duration histogram and retry counters, traceparent sent to Enable3, a
 // caller's abort not counted as an error, and no secret or user id anywhere in what is exported.
+import { readFileSync } from "node:fs";
 import * as api from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
@@ -102,6 +103,21 @@ describe("spans", () => {
     expect(telemetry.spans().filter((s) => s.name === "enable3.sendEvent")).toHaveLength(3);
     const items = await telemetry.points("enable3.bulk.items");
     expect(Object.fromEntries(items.map((p) => [p.attributes["enable3.outcome"], p.value]))).toEqual({ delivered: 2, failed: 2 });
+  });
+});
+
+describe("instrumentation scope", () => {
+  it("spans and metrics name the SDK and its version (package.json's)", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
+    const telemetry = testTelemetry();
+    await clientFor(server.url, { telemetry: openTelemetry({ api: telemetry.api }) }).getUserBalance("u1");
+    const scopes = telemetry.spans().map((s) => s.instrumentationScope);
+    expect(scopes).toEqual([
+      { name: "enable3-client", version, schemaUrl: undefined },
+      { name: "enable3-client", version, schemaUrl: undefined },
+    ]);
+    expect(await telemetry.scopes()).toContainEqual({ name: "enable3-client", version, schemaUrl: undefined });
   });
 });
 
