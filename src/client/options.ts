@@ -42,9 +42,9 @@ export interface ClientOptions extends RetryOptions {
    * @default on Node, `openTelemetry()` when `@opentelemetry/api` is installed; elsewhere none
    */
   telemetry?: Telemetry | false | undefined;
-  /** Console-compatible logger; nothing is logged unless `logLevel` is set too. */
+  /** Console-compatible logger; nothing is logged unless `logLevel` (or ENABLE3_LOG) is set too. @default the console when ENABLE3_LOG is set, else none */
   logger?: Logger | undefined;
-  /** How much the logger hears. @default "off" */
+  /** How much the logger hears. @default ENABLE3_LOG (off, error, warn, info or debug), else "off" */
   logLevel?: LogLevel | undefined;
   /** Headers added to every request. */
   headers?: Record<string, string> | undefined;
@@ -165,6 +165,7 @@ export function resolveClientSettings(options: ClientOptions): ClientSettings {
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
+  const envLevel = o.logLevel === undefined ? logLevelFromEnvironment() : undefined;
   const retryOnStatus = check
     .nonEmptyArray(o.retryOnStatus ?? CLIENT_DEFAULTS.retryOnStatus, "options.retryOnStatus")
     .map((s, i) => check.numberIn(s, `options.retryOnStatus[${i}]`, 100, 599, true));
@@ -177,8 +178,9 @@ export function resolveClientSettings(options: ClientOptions): ClientSettings {
     fetch: o.fetch,
     call: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
-    logger: o.logger,
-    logLevel: o.logLevel ?? CLIENT_DEFAULTS.logLevel,
+    // ENABLE3_LOG without a logger writes to the console: debug logging needs no deploy
+    logger: o.logger ?? (envLevel === undefined || envLevel === "off" ? undefined : globalThis.console),
+    logLevel: o.logLevel ?? envLevel ?? CLIENT_DEFAULTS.logLevel,
     hooks: o.hooks === undefined ? undefined : hooksOf(o.hooks),
     telemetry: o.telemetry === undefined || o.telemetry === false ? o.telemetry : telemetryOf(o.telemetry),
     headers: o.headers === undefined ? {} : headersOption(o.headers, "options.headers"),
@@ -319,6 +321,20 @@ function environment(name: string): { value: string | undefined; denied: boolean
   } catch {
     return { value: undefined, denied: true };
   }
+}
+
+/**
+ * ENABLE3_LOG's level, when set. A value it does not know is refused like a bad option (as a bad
+ * ENABLE3_BASE_URL is): a typo that silently logged nothing would be found only when the logs were needed.
+ */
+function logLevelFromEnvironment(): LogLevel | undefined {
+  const value = fromEnvironment("ENABLE3_LOG");
+  if (value === undefined) return undefined;
+  const level = value.trim().toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    throw new Enable3ValidationError("ENABLE3_LOG", `must be one of ${LOG_LEVELS.join(", ")}, got ${check.shownValue(value)}`);
+  }
+  return level;
 }
 
 function fromEnvironment(name: string): string | undefined {
