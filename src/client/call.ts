@@ -2,15 +2,14 @@
 // loop, and the mapping of what the server answered to data or a typed error.
 import { Enable3Error } from "../errors/classes.js";
 import { apiErrorFor, beforeServerError, contextOf, invalidResponseError, withIdempotencyKey } from "../errors/messages.js";
-import type { CallContext, CallSettings, HeaderLookup, NetworkRoute } from "../transport/contract.js";
+import type { CallContext, CallSettings, NetworkRoute } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";
 import { urlPath } from "../transport/retry-loop.js";
 import type { OperationId } from "../types/api.js";
 import type { ApiAnswer, ApiCall, OpenApiClients } from "./openapi-adapter.js";
 import { type ClientSettings, type RequestOptions, resolveCallSettings } from "./options.js";
 import type { ResponseCheck } from "./response-checks.js";
-
-const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
+import { type ResponseSink, requestIdOf } from "./response-promise.js";
 
 /** `route` (how the client reaches the API) goes into a 401 or 403's message: behind a proxy, the IP Enable3 sees is the proxy's. */
 export function createCaller(settings: ClientSettings, clients: OpenApiClients, redact: Redactor, route: NetworkRoute) {
@@ -18,6 +17,7 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     operation: OperationId,
     options: RequestOptions | undefined,
     apiCall: ApiCall,
+    sink: ResponseSink | undefined,
     expect?: undefined,
     idempotencyKey?: string,
   ): Promise<void>;
@@ -25,12 +25,14 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     operation: OperationId,
     options: RequestOptions | undefined,
     apiCall: ApiCall,
+    sink: ResponseSink | undefined,
     expect: ResponseCheck<T>,
   ): Promise<T>;
   async function call<T>(
     operation: OperationId,
     options: RequestOptions | undefined,
     apiCall: ApiCall,
+    sink: ResponseSink | undefined,
     expect?: ResponseCheck<T>,
     idempotencyKey?: string,
   ) {
@@ -47,6 +49,13 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     } catch (e) {
       if (e instanceof Enable3Error) throw e;
       throw beforeServerError(operation, e, contextOf(ctx), redact);
+    }
+    // what .withResponse() reads, if asked: references only, nothing built here
+    if (sink) {
+      sink.ctx = ctx;
+      sink.status = answer.status;
+      sink.headers = answer.headers;
+      sink.redact = redact;
     }
     // the call ends here, with the answer read: its telemetry hears how (the retry loop told the attempts)
     const fail = (error: Enable3Error): never => {
@@ -70,14 +79,6 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
 /** Only a failure needs the request id (no header look-ups on the success path); a server may echo anything in it, the key included. */
 function failureContext(ctx: CallContext, answer: ApiAnswer, redact: Redactor) {
   return { ...contextOf(ctx), serverRequestId: redact(requestIdOf(answer.headers)) };
-}
-
-function requestIdOf(headers: HeaderLookup): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
-    if (value) return value;
-  }
-  return undefined;
 }
 
 /** An error body as JSON when it is JSON, else its text; undefined when empty. */

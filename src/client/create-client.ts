@@ -28,6 +28,7 @@ import { createOpenApiClients, type RawClient } from "./openapi-adapter.js";
 import { type ClientOptions, type ClientSettings, type RequestOptions, resolveClientSettings } from "./options.js";
 import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
 import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
+import { type Enable3Promise, type ResponseSink, respond } from "./response-promise.js";
 import type { UserToken, WidgetUrl } from "./url-expiry.js";
 
 /** Options of {@link Enable3Client.getWidgetUrl}. */
@@ -38,52 +39,56 @@ export interface WidgetUrlOptions extends RequestOptions {
   params?: Record<string, string> | undefined;
 }
 
-/** A client of the Enable3 Integration API: one method per operation, plus bulk sending and `raw`. */
+/**
+ * A client of the Enable3 Integration API: one method per operation, plus bulk sending and `raw`. Each
+ * operation's promise also has `.withResponse()`: the data and the response's status, headers (redacted),
+ * server request id and attempts (see {@link Enable3Promise}).
+ */
 export interface Enable3Client {
   /**
    * Sends an event for event-based missions. Returns the id it was sent with.
    * @example const { id } = await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
    */
-  sendEvent(event: EventInput, options?: RequestOptions): Promise<SendEventResult>;
+  sendEvent(event: EventInput, options?: RequestOptions): Enable3Promise<SendEventResult>;
   /**
    * A URL for the user's widget, with a token valid for one day, and when it expires. Creates the
    * user if missing. To reuse URLs across page views, wrap the client with `createWidgetCache`.
    * @example const { url, expiresAt } = await enable3.getWidgetUrl("u1", { referralCode: "FRIEND10" });
    */
-  getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrl>;
+  getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Enable3Promise<WidgetUrl>;
   /**
    * A JWT for the native mobile SDK, and its expiry read from the token (not verified: the signing
    * key is Enable3's).
    * @example const { token, expiresAt } = await enable3.getUserToken("u1");
    */
-  getUserToken(operatorUserId: string, options?: RequestOptions): Promise<UserToken>;
+  getUserToken(operatorUserId: string, options?: RequestOptions): Enable3Promise<UserToken>;
   /**
    * Reports revenue in USDT for Hold to Earn. Returns the request id it was sent with.
    * @example await enable3.sendRevenue({ revenue: 1250.5, date: new Date() });
    */
-  sendRevenue(revenue: RevenueInput, options?: RequestOptions): Promise<SendRevenueResult>;
+  sendRevenue(revenue: RevenueInput, options?: RequestOptions): Enable3Promise<SendRevenueResult>;
   /**
    * Adds users to segments.
    * @example await enable3.assignSegments([{ userId: "u1", segmentIds: ["vip"] }]);
    */
-  assignSegments(assignments: SegmentAssignments, options?: RequestOptions): Promise<void>;
+  assignSegments(assignments: SegmentAssignments, options?: RequestOptions): Enable3Promise<void>;
   /**
    * Removes users from segments.
    * @example await enable3.removeSegments([{ userId: "u1", segmentIds: ["vip"] }]);
    */
-  removeSegments(assignments: SegmentAssignments, options?: RequestOptions): Promise<void>;
+  removeSegments(assignments: SegmentAssignments, options?: RequestOptions): Enable3Promise<void>;
   /**
    * The user's token balance; `balance` is a decimal string, never a float.
    * @example const { balance, userExists } = await enable3.getUserBalance("u1");
    */
-  getUserBalance(operatorUserId: string, options?: RequestOptions): Promise<UserBalance>;
+  getUserBalance(operatorUserId: string, options?: RequestOptions): Enable3Promise<UserBalance>;
   /**
    * Registers websites for the operator. A duplicate answers 409 (Enable3ConflictError), except on a
    * retry, where a 409 means the earlier attempt (whose answer was lost) registered them: that
    * resolves, with `registeredByEarlierAttempt: true`.
    * @example const { registeredByEarlierAttempt } = await enable3.addWebsites(["https://casino.example"]);
    */
-  addWebsites(websites: readonly string[], options?: RequestOptions): Promise<AddWebsitesResult>;
+  addWebsites(websites: readonly string[], options?: RequestOptions): Enable3Promise<AddWebsitesResult>;
   /**
    * Sends many events, read lazily from an array or any (async) iterable, with bounded concurrency.
    * Resolves (never rejects for a failed item) to a report listing every input once.
@@ -201,64 +206,74 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
   const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, observer, redact });
   const clients = createOpenApiClients({ baseUrl: settings.baseUrl, headers: requestHeaders(settings) }, send, settings.call, redact);
   const call = createCaller(settings, clients, redact, route);
-  const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
-    call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }), undefined, body.id);
-  const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
-    call("sendRevenue", options, (api, init) => api.POST("/api/v1/revenue", { body, ...init }), undefined, body.requestId);
+  const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined, sink?: ResponseSink) =>
+    call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }), sink, undefined, body.id);
+  const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined, sink?: ResponseSink) =>
+    call("sendRevenue", options, (api, init) => api.POST("/api/v1/revenue", { body, ...init }), sink, undefined, body.requestId);
   const userPathParams = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   const client: Enable3Client = {
     raw: clients.raw,
     route,
     close: () => transport.close(),
-    async sendEvent(event, options) {
-      const body = keyedBody(eventBody, event, "sendEvent");
-      await postEvent(body, options);
-      return { id: body.id };
-    },
-    async getWidgetUrl(operatorUserId, options) {
-      const params = { ...userPathParams(operatorUserId), query: widgetQuery(options) };
-      const response = await call(
-        "getWidgetUrl",
-        options,
-        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }),
-        widgetUrlResponseCheck,
-      );
-      const receivedAt = Date.now();
-      return (await urlExpiry()).toWidgetUrl(response, receivedAt);
-    },
-    async getUserToken(operatorUserId, options) {
-      const params = userPathParams(operatorUserId);
-      const response = await call(
-        "getUserToken",
-        options,
-        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }),
-        userTokenResponseCheck,
-      );
-      return (await urlExpiry()).toUserToken(response);
-    },
-    async sendRevenue(revenue, options) {
-      const body = keyedBody(revenueBody, revenue, "sendRevenue");
-      await postRevenue(body, options);
-      return { requestId: body.requestId };
-    },
-    async assignSegments(assignments, options) {
-      const body = segmentsBody(assignments);
-      await call("assignSegments", options, (api, init) => api.POST("/api/v1/segment/users/", { body, ...init }));
-    },
-    async removeSegments(assignments, options) {
-      const body = segmentsBody(assignments);
-      await call("removeSegments", options, (api, init) => api.DELETE("/api/v1/segment/users", { body, ...init }));
-    },
-    async getUserBalance(operatorUserId, options) {
-      const params = userPathParams(operatorUserId);
-      return call(
-        "getUserBalance",
-        options,
-        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }),
-        userBalanceResponseCheck,
-      );
-    },
+    sendEvent: (event, options) =>
+      respond(async (sink) => {
+        const body = keyedBody(eventBody, event, "sendEvent");
+        await postEvent(body, options, sink);
+        return { id: body.id };
+      }),
+    getWidgetUrl: (operatorUserId, options) =>
+      respond(async (sink) => {
+        const params = { ...userPathParams(operatorUserId), query: widgetQuery(options) };
+        const response = await call(
+          "getWidgetUrl",
+          options,
+          (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }),
+          sink,
+          widgetUrlResponseCheck,
+        );
+        const receivedAt = Date.now();
+        return (await urlExpiry()).toWidgetUrl(response, receivedAt);
+      }),
+    getUserToken: (operatorUserId, options) =>
+      respond(async (sink) => {
+        const params = userPathParams(operatorUserId);
+        const response = await call(
+          "getUserToken",
+          options,
+          (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }),
+          sink,
+          userTokenResponseCheck,
+        );
+        return (await urlExpiry()).toUserToken(response);
+      }),
+    sendRevenue: (revenue, options) =>
+      respond(async (sink) => {
+        const body = keyedBody(revenueBody, revenue, "sendRevenue");
+        await postRevenue(body, options, sink);
+        return { requestId: body.requestId };
+      }),
+    assignSegments: (assignments, options) =>
+      respond(async (sink) => {
+        const body = segmentsBody(assignments);
+        await call("assignSegments", options, (api, init) => api.POST("/api/v1/segment/users/", { body, ...init }), sink);
+      }),
+    removeSegments: (assignments, options) =>
+      respond(async (sink) => {
+        const body = segmentsBody(assignments);
+        await call("removeSegments", options, (api, init) => api.DELETE("/api/v1/segment/users", { body, ...init }), sink);
+      }),
+    getUserBalance: (operatorUserId, options) =>
+      respond(async (sink) => {
+        const params = userPathParams(operatorUserId);
+        return call(
+          "getUserBalance",
+          options,
+          (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }),
+          sink,
+          userBalanceResponseCheck,
+        );
+      }),
     sendEvents(events, options) {
       return sendAll(events, options, {
         field: "events",
@@ -279,18 +294,19 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
         operation: "sendRevenue",
       });
     },
-    async addWebsites(websites, options) {
-      const body = websitesBody(websites);
-      try {
-        await call("addWebsites", options, (api, init) => api.POST("/api/v1/integration/websites", { body, ...init }));
-        return { websites: body.websites, registeredByEarlierAttempt: false };
-      } catch (error) {
-        // a 409 to a retry means the attempt whose answer was lost did register them
-        if (error instanceof Enable3ConflictError && (error.attempts ?? 1) > 1)
-          return { websites: body.websites, registeredByEarlierAttempt: true };
-        throw error;
-      }
-    },
+    addWebsites: (websites, options) =>
+      respond(async (sink) => {
+        const body = websitesBody(websites);
+        try {
+          await call("addWebsites", options, (api, init) => api.POST("/api/v1/integration/websites", { body, ...init }), sink);
+          return { websites: body.websites, registeredByEarlierAttempt: false };
+        } catch (error) {
+          // a 409 to a retry means the attempt whose answer was lost did register them
+          if (error instanceof Enable3ConflictError && (error.attempts ?? 1) > 1)
+            return { websites: body.websites, registeredByEarlierAttempt: true };
+          throw error;
+        }
+      }),
   };
   // `await using` where the runtime defines the symbol (left out of the type: see close())
   if (typeof Symbol.asyncDispose === "symbol") Object.defineProperty(client, Symbol.asyncDispose, { value: () => transport.close() });
