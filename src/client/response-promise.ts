@@ -43,18 +43,23 @@ export function requestIdOf(headers: HeaderLookup): string | undefined {
  * const { data, response } = await enable3.getUserBalance("u1").withResponse();
  * console.log(data.balance, response.status, response.serverRequestId);
  */
-export class Enable3Promise<T> extends Promise<T> implements ResponseSink {
-  /** @internal */ ctx?: CallContext | undefined;
-  /** @internal */ status?: number | undefined;
-  /** @internal */ headers?: HeaderLookup | undefined;
-  /** @internal */ redact?: Redactor | undefined;
+export interface Enable3Promise<T> extends Promise<T> {
+  /** The data, and what the response said. Rejects with the call's error, as awaiting the promise does. */
+  withResponse(): Promise<{ data: T; response: ResponseInfo }>;
+}
+
+/** The promise behind {@link Enable3Promise}: it is its call's sink, so the call writes references, not a new object. */
+class ResponsePromise<T> extends Promise<T> implements Enable3Promise<T>, ResponseSink {
+  ctx?: CallContext | undefined;
+  status?: number | undefined;
+  headers?: HeaderLookup | undefined;
+  redact?: Redactor | undefined;
 
   // promises made from this one (then, catch, finally) are plain ones: only the method's own has withResponse
   static override get [Symbol.species](): PromiseConstructor {
     return Promise;
   }
 
-  /** The data, and what the response said. Rejects with the call's error, as awaiting the promise does. */
   withResponse(): Promise<{ data: T; response: ResponseInfo }> {
     return this.then((data) => ({ data, response: responseInfo(this) }));
   }
@@ -86,7 +91,7 @@ function capture(resolve: (value: unknown) => void, reject: (reason: unknown) =>
 
 /** An Enable3Promise settled by `run`, which is handed the promise as the sink its call writes to. */
 export function respond<T>(run: (sink: ResponseSink) => Promise<T>): Enable3Promise<T> {
-  const promise = new Enable3Promise<T>(capture as (resolve: (value: T) => void, reject: (reason: unknown) => void) => void);
+  const promise = new ResponsePromise<T>(capture as (resolve: (value: T) => void, reject: (reason: unknown) => void) => void);
   const resolve = resolveNext;
   const reject = rejectNext;
   run(promise).then(resolve, reject);
