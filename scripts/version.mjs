@@ -9,5 +9,10 @@ const file = new URL("../src/internal/version.ts", import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const text = readFileSync(file, "utf8").replace(/PACKAGE_VERSION = "[^"]*"/, `PACKAGE_VERSION = ${JSON.stringify(version)}`);
 writeFileSync(file, text);
-execFileSync("git", ["add", "src/internal/version.ts"], { stdio: "inherit" });
+try {
+  // `npm version` commits what is staged: the new version.ts goes into the release commit
+  execFileSync("git", ["add", "src/internal/version.ts"], { stdio: "ignore" });
+} catch {
+  // not a git checkout (a copy of the project): the file is written all the same
+}
 console.log(`src/internal/version.ts: ${version}`);

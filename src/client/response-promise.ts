@@ -45,7 +45,15 @@ export function requestIdOf(headers: HeaderLookup): string | undefined {
  */
 export interface Enable3Promise<T> extends Promise<T> {
   /** The data, and what the response said. Rejects with the call's error, as awaiting the promise does. */
-  withResponse(): Promise<{ data: T; response: ResponseInfo }>;
+  withResponse(): Promise<WithResponse<T>>;
+}
+
+/** What {@link Enable3Promise.withResponse} resolves to. */
+export interface WithResponse<T> {
+  /** What the method resolves to. */
+  data: T;
+  /** What the response said: status, headers (redacted), the server's request id, attempts. */
+  response: ResponseInfo;
 }
 
 /** The promise behind {@link Enable3Promise}: it is its call's sink, so the call writes references, not a new object. */
@@ -60,7 +68,7 @@ class ResponsePromise<T> extends Promise<T> implements Enable3Promise<T>, Respon
     return Promise;
   }
 
-  withResponse(): Promise<{ data: T; response: ResponseInfo }> {
+  withResponse(): Promise<WithResponse<T>> {
     return this.then((data) => ({ data, response: responseInfo(this) }));
   }
 }
