@@ -16,19 +16,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  */
 export const BUDGETS = {
   // the target is 16 kB; 17 kB while what real networks, telemetry and the first-hour checks added to it
-  // is weighed (see CHANGELOG): everything below is counted, lazy chunks included
-  "enable3-client": { file: "dist/index.js", budget: 17 * 1024 },
+  // is weighed (see CHANGELOG): everything below is counted, lazy chunks included. +1.5 kB (issues 29
+  // and 34): unknown options refused with "did you mean" (the option lists, an edit distance), the
+  // User-Agent, ids on failures, .withResponse(), ENABLE3_LOG, raw results redacted
+  "enable3-client": { file: "dist/index.js", budget: 18.5 * 1024 },
   // the core and its node:http transport with what real networks need (the proxy route and CONNECT
   // tunnel, decompression, the shared pools, TLS and protocol failures read for what they mean), and
   // the OpenTelemetry instrumentation a Node client uses on its own when @opentelemetry/api is installed
-  "enable3-client (Node entry)": { file: "dist/index.node.js", budget: 21.5 * 1024, platform: "node" },
+  // (+1.5 kB: the core's additions above)
+  "enable3-client (Node entry)": { file: "dist/index.node.js", budget: 24 * 1024, platform: "node" },
   // the instrumentation alone: @opentelemetry/api is the app's own (an optional peer), not counted. Its
-  // attribute cache and no-op shortcuts (0.3 kB) keep it within 3% of no telemetry when no provider is set
-  "enable3-client/opentelemetry": { file: "dist/opentelemetry.js", budget: 2.5 * 1024, external: ["@opentelemetry/api"] },
+  // attribute cache and no-op shortcuts (0.3 kB) keep it within 3% of no telemetry when no provider is set;
+  // traceparent and tracestate written by the SDK itself (no baggage from the app's propagator), its version
+  "enable3-client/opentelemetry": { file: "dist/opentelemetry.js", budget: 2.75 * 1024, external: ["@opentelemetry/api"] },
   // the hashes (about 6 kB), the withdrawal receiver with its stores and the PostgreSQL layer (about 6 kB,
   // the marks' retention and purge included), and lossless-json's parser (2.3 kB), which keeps a
   // withdrawal's amounts exact
-  "enable3-client/callback": { file: "dist/callback.js", budget: 16 * 1024 },
+  "enable3-client/callback": { file: "dist/callback.js", budget: 17 * 1024 },
   // one abort listener per caller signal (internal/abort.ts) joined the cache
   "enable3-client/widget": { file: "dist/widget.js", budget: 3 * 1024 },
   "enable3-client/outbox": { file: "dist/outbox.js", budget: 16 * 1024, platform: "node" },

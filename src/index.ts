@@ -6,6 +6,7 @@ export type { Enable3Client, WidgetUrlOptions } from "./client/create-client.js"
 export { createEnable3Client } from "./client/create-client.js";
 export type { ClientOptions, RequestOptions } from "./client/options.js";
 export { DEFAULT_BASE_URL } from "./client/options.js";
+export type { Enable3Promise, ResponseInfo, WithResponse } from "./client/response-promise.js";
 export type { UserToken, WidgetUrl } from "./client/url-expiry.js";
 export type { Enable3ErrorCode, ErrorContext, FieldPathStep, TlsFailureReason } from "./errors/classes.js";
 export {

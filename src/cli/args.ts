@@ -130,7 +130,8 @@ export function apiDateFlag(value: string | undefined, flag: string): string | u
   try {
     return toApiDate(value, `--${flag}`);
   } catch (error) {
-    if (error instanceof Enable3ValidationError) throw new UsageError(`--${flag} ${error.problem}, got "${value}"`);
+    // the library's date messages echo the value themselves
+    if (error instanceof Enable3ValidationError) throw new UsageError(`--${flag} ${error.problem}`);
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import { type Enable3Error, Enable3ValidationError } from "../errors/classes.js"
 import { asEnable3Error, notSentError, sourceReadError } from "../errors/messages.js";
 import { BULK_DEFAULTS } from "../internal/defaults.js";
 import * as check from "../internal/validate.js";
-import type { RequestOptions } from "./options.js";
+import { REQUEST_OPTION_KEYS, type RequestOptions } from "./options.js";
 
 /** Options of sendEvents and sendRevenues; per-call options apply to every item. */
 export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
@@ -27,6 +27,15 @@ export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal">
   /** Called once per item as it settles, with the item itself: stream failures out as they happen. */
   onSettled?: ((item: BulkSettledItem<I>) => void) | undefined;
 }
+
+const BULK_OPTION_KEYS: readonly string[] = [
+  ...REQUEST_OPTION_KEYS,
+  "concurrency",
+  "onProgress",
+  "collectDelivered",
+  "collectFailed",
+  "onSettled",
+] satisfies (keyof BulkOptions)[];
 
 /** One item as it settled, handed to `onSettled`. */
 export interface BulkSettledItem<I> {
@@ -116,6 +125,7 @@ export async function sendInBulk<I, B>(
     throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
   }
   const o = (options === undefined ? {} : check.plainObject(options, "options")) as BulkOptions<I>;
+  check.checkKnownKeys(o, BULK_OPTION_KEYS, "options");
   const concurrency = check.numberIn(o.concurrency ?? BULK_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
     throw new Enable3ValidationError("options.signal", "must be an AbortSignal");

@@ -1,33 +1,61 @@
 // Runs one operation: per-call settings, its openapi-fetch call (through the adapter) over the retry
 // loop, and the mapping of what the server answered to data or a typed error.
 import { Enable3Error } from "../errors/classes.js";
-import { apiErrorFor, beforeServerError, contextOf, invalidResponseError } from "../errors/messages.js";
-import type { CallContext, HeaderLookup, NetworkRoute } from "../transport/contract.js";
+import { apiErrorFor, beforeServerError, contextOf, invalidResponseError, withIdempotencyKey } from "../errors/messages.js";
+import type { CallContext, CallSettings, NetworkRoute } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";
+import { urlPath } from "../transport/retry-loop.js";
 import type { OperationId } from "../types/api.js";
 import type { ApiAnswer, ApiCall, OpenApiClients } from "./openapi-adapter.js";
 import { type ClientSettings, type RequestOptions, resolveCallSettings } from "./options.js";
 import type { ResponseCheck } from "./response-checks.js";
-
-const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
+import { type ResponseSink, requestIdOf } from "./response-promise.js";
 
 /** `route` (how the client reaches the API) goes into a 401 or 403's message: behind a proxy, the IP Enable3 sees is the proxy's. */
 export function createCaller(settings: ClientSettings, clients: OpenApiClients, redact: Redactor, route: NetworkRoute) {
-  async function call(operation: OperationId, options: RequestOptions | undefined, apiCall: ApiCall): Promise<void>;
+  async function call(
+    operation: OperationId,
+    options: RequestOptions | undefined,
+    apiCall: ApiCall,
+    sink: ResponseSink | undefined,
+    expect?: undefined,
+    idempotencyKey?: string,
+  ): Promise<void>;
   async function call<T>(
     operation: OperationId,
     options: RequestOptions | undefined,
     apiCall: ApiCall,
+    sink: ResponseSink | undefined,
     expect: ResponseCheck<T>,
   ): Promise<T>;
-  async function call<T>(operation: OperationId, options: RequestOptions | undefined, apiCall: ApiCall, expect?: ResponseCheck<T>) {
-    const ctx: CallContext = { operation, settings: resolveCallSettings(settings, options), attempts: 0 };
+  async function call<T>(
+    operation: OperationId,
+    options: RequestOptions | undefined,
+    apiCall: ApiCall,
+    sink: ResponseSink | undefined,
+    expect?: ResponseCheck<T>,
+    idempotencyKey?: string,
+  ) {
+    let callSettings: CallSettings;
+    try {
+      callSettings = resolveCallSettings(settings, options, operation);
+    } catch (e) {
+      throw withIdempotencyKey(e, operation, idempotencyKey);
+    }
+    const ctx: CallContext = { operation, settings: callSettings, attempts: 0, idempotencyKey };
     let answer: ApiAnswer;
     try {
       answer = (await clients.run(ctx, apiCall)).response;
     } catch (e) {
       if (e instanceof Enable3Error) throw e;
       throw beforeServerError(operation, e, contextOf(ctx), redact);
+    }
+    // what .withResponse() reads, if asked: references only, nothing built here
+    if (sink) {
+      sink.ctx = ctx;
+      sink.status = answer.status;
+      sink.headers = answer.headers;
+      sink.redact = redact;
     }
     // the call ends here, with the answer read: its telemetry hears how (the retry loop told the attempts)
     const fail = (error: Enable3Error): never => {
@@ -38,6 +66,8 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     if (!answer.ok) fail(apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(ctx, answer, redact), route));
     const body = expect ? parseJson(answer.bodyText) : undefined;
     if (expect && !expect.matches(body)) {
+      // a 2xx never had its path read (the loop reads it for failures only): a message needs it now
+      if (ctx.url !== undefined) ctx.path ??= redact(urlPath(ctx.url));
       fail(invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext(ctx, answer, redact)));
     }
     ctx.scope?.ended({ status: answer.status });
@@ -49,14 +79,6 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
 /** Only a failure needs the request id (no header look-ups on the success path); a server may echo anything in it, the key included. */
 function failureContext(ctx: CallContext, answer: ApiAnswer, redact: Redactor) {
   return { ...contextOf(ctx), serverRequestId: redact(requestIdOf(answer.headers)) };
-}
-
-function requestIdOf(headers: HeaderLookup): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
-    if (value) return value;
-  }
-  return undefined;
 }
 
 /** An error body as JSON when it is JSON, else its text; undefined when empty. */

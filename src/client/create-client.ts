@@ -1,6 +1,7 @@
 // The public client: one method per operation of the spec. Each method checks its input, then makes
 // its openapi-fetch call (through the adapter) over the retry loop and the client's transport.
 import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.js";
+import { idempotencyField, withIdempotencyKey } from "../errors/messages.js";
 import * as check from "../internal/validate.js";
 import type { Signal } from "../telemetry/observe.js";
 import { createObserver } from "../telemetry/observe.js";
@@ -10,119 +11,17 @@ import { createLog, type Log } from "../transport/log.js";
 import type { ProxyOption } from "../transport/proxy.js";
 import { createRedactor } from "../transport/redact.js";
 import { createRetryLoop } from "../transport/retry-loop.js";
-import type {
-  AddWebsitesResult,
-  EventInput,
-  OperationId,
-  RevenueInput,
-  SegmentAssignments,
-  SendEventResult,
-  SendRevenueResult,
-  UserBalance,
-  WidgetUrlQuery,
-} from "../types/api.js";
+import type { OperationId, WidgetUrlQuery } from "../types/api.js";
 import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
-import { createOpenApiClients, type RawClient } from "./openapi-adapter.js";
-import { type ClientOptions, type RequestOptions, resolveClientSettings } from "./options.js";
+import type { Enable3Client, WidgetUrlOptions } from "./client-api.js";
+import { createOpenApiClients } from "./openapi-adapter.js";
+import { type ClientOptions, type ClientSettings, type RequestOptions, resolveClientSettings } from "./options.js";
 import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
 import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
-import type { UserToken, WidgetUrl } from "./url-expiry.js";
+import { type ResponseSink, respond } from "./response-promise.js";
 
-/** Options of {@link Enable3Client.getWidgetUrl}. */
-export interface WidgetUrlOptions extends RequestOptions {
-  /** Applied as if the user typed it. */
-  referralCode?: WidgetUrlQuery["referralCode"] | undefined;
-  /** Extra deep-link query parameters, passed through untouched (their names are not published). */
-  params?: Record<string, string> | undefined;
-}
-
-/** A client of the Enable3 Integration API: one method per operation, plus bulk sending and `raw`. */
-export interface Enable3Client {
-  /**
-   * Sends an event for event-based missions. Returns the id it was sent with.
-   * @example const { id } = await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 50 });
-   */
-  sendEvent(event: EventInput, options?: RequestOptions): Promise<SendEventResult>;
-  /**
-   * A URL for the user's widget, with a token valid for one day, and when it expires. Creates the
-   * user if missing. To reuse URLs across page views, wrap the client with `createWidgetCache`.
-   * @example const { url, expiresAt } = await enable3.getWidgetUrl("u1", { referralCode: "FRIEND10" });
-   */
-  getWidgetUrl(operatorUserId: string, options?: WidgetUrlOptions): Promise<WidgetUrl>;
-  /**
-   * A JWT for the native mobile SDK, and its expiry read from the token (not verified: the signing
-   * key is Enable3's).
-   * @example const { token, expiresAt } = await enable3.getUserToken("u1");
-   */
-  getUserToken(operatorUserId: string, options?: RequestOptions): Promise<UserToken>;
-  /**
-   * Reports revenue in USDT for Hold to Earn. Returns the request id it was sent with.
-   * @example await enable3.sendRevenue({ revenue: 1250.5, date: new Date() });
-   */
-  sendRevenue(revenue: RevenueInput, options?: RequestOptions): Promise<SendRevenueResult>;
-  /**
-   * Adds users to segments.
-   * @example await enable3.assignSegments([{ userId: "u1", segmentIds: ["vip"] }]);
-   */
-  assignSegments(assignments: SegmentAssignments, options?: RequestOptions): Promise<void>;
-  /**
-   * Removes users from segments.
-   * @example await enable3.removeSegments([{ userId: "u1", segmentIds: ["vip"] }]);
-   */
-  removeSegments(assignments: SegmentAssignments, options?: RequestOptions): Promise<void>;
-  /**
-   * The user's token balance; `balance` is a decimal string, never a float.
-   * @example const { balance, userExists } = await enable3.getUserBalance("u1");
-   */
-  getUserBalance(operatorUserId: string, options?: RequestOptions): Promise<UserBalance>;
-  /**
-   * Registers websites for the operator. A duplicate answers 409 (Enable3ConflictError), except on a
-   * retry, where a 409 means the earlier attempt (whose answer was lost) registered them: that
-   * resolves, with `registeredByEarlierAttempt: true`.
-   * @example const { registeredByEarlierAttempt } = await enable3.addWebsites(["https://casino.example"]);
-   */
-  addWebsites(websites: readonly string[], options?: RequestOptions): Promise<AddWebsitesResult>;
-  /**
-   * Sends many events, read lazily from an array or any (async) iterable, with bounded concurrency.
-   * Resolves (never rejects for a failed item) to a report listing every input once.
-   * @example
-   * const report = await enable3.sendEvents(events, { concurrency: 16 });
-   * for (const { index, id, error } of report.failed) console.error(index, id, error.message);
-   */
-  sendEvents(events: Iterable<EventInput> | AsyncIterable<EventInput>, options?: BulkOptions<EventInput>): Promise<BulkReport>;
-  /**
-   * Sends many revenue reports, like {@link Enable3Client.sendEvents}.
-   * @example const report = await enable3.sendRevenues(rows, { concurrency: 4 });
-   */
-  sendRevenues(revenues: Iterable<RevenueInput> | AsyncIterable<RevenueInput>, options?: BulkOptions<RevenueInput>): Promise<BulkReport>;
-  /**
-   * A second openapi-fetch client, typed by the generated `paths`, on the same retrying transport with
-   * the client's settings, for requests the methods do not cover. A call's `signal` aborts it, retries
-   * and waits included. Like the methods it does not follow redirects unless a call passes
-   * `{ redirect: "follow" }`; its errors come back as openapi-fetch's `{ error, response }`.
-   * @example const { data, error } = await enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } } });
-   */
-  readonly raw: RawClient;
-  /**
-   * How this client reaches the API: the proxy it sends through (credentials redacted, and where it
-   * came from: the `proxy` option or an environment variable), or, when a proxy variable is set but not
-   * used, its name and why. `enable3 doctor` prints it; log it at start-up to see the egress in use.
-   * @example if (enable3.route.proxy) console.log(`Enable3 calls go through ${enable3.route.proxy.shown}`);
-   */
-  readonly route: NetworkRoute;
-  /**
-   * Ends this client's use of its connections. On Node, clients share one keep-alive pool per origin
-   * and proxy: close() leaves calls in flight to finish, and once no open client uses a pool, its idle
-   * sockets close at once and the rest as their responses end (idle ones close after 4 s anyway, and
-   * never keep a process alive). Nothing to do on fetch. Calls made afterwards still work: they
-   * open connections again. The client is also AsyncDisposable
-   * at run time (`await using`) where the runtime defines Symbol.asyncDispose; the type leaves that
-   * symbol out so that projects without the esnext.disposable lib still compile.
-   * @example await enable3.close();
-   */
-  close(): Promise<void>;
-}
+export type { Enable3Client, WidgetUrlOptions } from "./client-api.js";
 
 /**
  * Creates a client. Throws Enable3ValidationError for a missing key or an unsafe base URL.
@@ -198,70 +97,76 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
       reportOnce(log, `hooks.${hook} threw (${error instanceof Error ? error.name : typeof error}); its later throws are not reported`),
   });
   const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, observer, redact });
-  const clients = createOpenApiClients(
-    { baseUrl: settings.baseUrl, headers: { ...settings.headers, "X-API-KEY": settings.apiKey } },
-    send,
-    settings.call,
-  );
+  const clients = createOpenApiClients({ baseUrl: settings.baseUrl, headers: requestHeaders(settings) }, send, settings.call, redact);
   const call = createCaller(settings, clients, redact, route);
-  const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined) =>
-    call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }));
-  const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined) =>
-    call("sendRevenue", options, (api, init) => api.POST("/api/v1/revenue", { body, ...init }));
+  const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined, sink?: ResponseSink) =>
+    call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }), sink, undefined, body.id);
+  const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined, sink?: ResponseSink) =>
+    call("sendRevenue", options, (api, init) => api.POST("/api/v1/revenue", { body, ...init }), sink, undefined, body.requestId);
   const userPathParams = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   const client: Enable3Client = {
     raw: clients.raw,
     route,
     close: () => transport.close(),
-    async sendEvent(event, options) {
-      const body = eventBody(event);
-      await postEvent(body, options);
-      return { id: body.id };
-    },
-    async getWidgetUrl(operatorUserId, options) {
-      const params = { ...userPathParams(operatorUserId), query: widgetQuery(options) };
-      const response = await call(
-        "getWidgetUrl",
-        options,
-        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }),
-        widgetUrlResponseCheck,
-      );
-      const receivedAt = Date.now();
-      return (await urlExpiry()).toWidgetUrl(response, receivedAt);
-    },
-    async getUserToken(operatorUserId, options) {
-      const params = userPathParams(operatorUserId);
-      const response = await call(
-        "getUserToken",
-        options,
-        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }),
-        userTokenResponseCheck,
-      );
-      return (await urlExpiry()).toUserToken(response);
-    },
-    async sendRevenue(revenue, options) {
-      const body = revenueBody(revenue);
-      await postRevenue(body, options);
-      return { requestId: body.requestId };
-    },
-    async assignSegments(assignments, options) {
-      const body = segmentsBody(assignments);
-      await call("assignSegments", options, (api, init) => api.POST("/api/v1/segment/users/", { body, ...init }));
-    },
-    async removeSegments(assignments, options) {
-      const body = segmentsBody(assignments);
-      await call("removeSegments", options, (api, init) => api.DELETE("/api/v1/segment/users", { body, ...init }));
-    },
-    async getUserBalance(operatorUserId, options) {
-      const params = userPathParams(operatorUserId);
-      return call(
-        "getUserBalance",
-        options,
-        (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }),
-        userBalanceResponseCheck,
-      );
-    },
+    sendEvent: (event, options) =>
+      respond(async (sink) => {
+        const body = keyedBody(eventBody, event, "sendEvent");
+        await postEvent(body, options, sink);
+        return { id: body.id };
+      }),
+    getWidgetUrl: (operatorUserId, options) =>
+      respond(async (sink) => {
+        const params = { ...userPathParams(operatorUserId), query: widgetQuery(options) };
+        const response = await call(
+          "getWidgetUrl",
+          options,
+          (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/widget", { params, ...init }),
+          sink,
+          widgetUrlResponseCheck,
+        );
+        const receivedAt = Date.now();
+        return (await urlExpiry()).toWidgetUrl(response, receivedAt);
+      }),
+    getUserToken: (operatorUserId, options) =>
+      respond(async (sink) => {
+        const params = userPathParams(operatorUserId);
+        const response = await call(
+          "getUserToken",
+          options,
+          (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/token", { params, ...init }),
+          sink,
+          userTokenResponseCheck,
+        );
+        return (await urlExpiry()).toUserToken(response);
+      }),
+    sendRevenue: (revenue, options) =>
+      respond(async (sink) => {
+        const body = keyedBody(revenueBody, revenue, "sendRevenue");
+        await postRevenue(body, options, sink);
+        return { requestId: body.requestId };
+      }),
+    assignSegments: (assignments, options) =>
+      respond(async (sink) => {
+        const body = segmentsBody(assignments);
+        await call("assignSegments", options, (api, init) => api.POST("/api/v1/segment/users/", { body, ...init }), sink);
+      }),
+    removeSegments: (assignments, options) =>
+      respond(async (sink) => {
+        const body = segmentsBody(assignments);
+        await call("removeSegments", options, (api, init) => api.DELETE("/api/v1/segment/users", { body, ...init }), sink);
+      }),
+    getUserBalance: (operatorUserId, options) =>
+      respond(async (sink) => {
+        const params = userPathParams(operatorUserId);
+        return call(
+          "getUserBalance",
+          options,
+          (api, init) => api.GET("/api/v1/integration/user/{operatorUserId}/balance", { params, ...init }),
+          sink,
+          userBalanceResponseCheck,
+        );
+      }),
     sendEvents(events, options) {
       return sendAll(events, options, {
         field: "events",
@@ -282,23 +187,31 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
         operation: "sendRevenue",
       });
     },
-    async addWebsites(websites, options) {
-      const body = websitesBody(websites);
-      try {
-        await call("addWebsites", options, (api, init) => api.POST("/api/v1/integration/websites", { body, ...init }));
-        return { websites: body.websites, registeredByEarlierAttempt: false };
-      } catch (error) {
-        // a 409 to a retry means the attempt whose answer was lost did register them
-        if (error instanceof Enable3ConflictError && (error.attempts ?? 1) > 1)
-          return { websites: body.websites, registeredByEarlierAttempt: true };
-        throw error;
-      }
-    },
+    addWebsites: (websites, options) =>
+      respond(async (sink) => {
+        const body = websitesBody(websites);
+        try {
+          await call("addWebsites", options, (api, init) => api.POST("/api/v1/integration/websites", { body, ...init }), sink);
+          return { websites: body.websites, registeredByEarlierAttempt: false };
+        } catch (error) {
+          // a 409 to a retry means the attempt whose answer was lost did register them
+          if (error instanceof Enable3ConflictError && (error.attempts ?? 1) > 1)
+            return { websites: body.websites, registeredByEarlierAttempt: true };
+          throw error;
+        }
+      }),
   };
   // `await using` where the runtime defines the symbol (left out of the type: see close())
   if (typeof Symbol.asyncDispose === "symbol") Object.defineProperty(client, Symbol.asyncDispose, { value: () => transport.close() });
   // every operation of the spec has a method: an operation added to the spec fails to compile here
   return client satisfies Record<OperationId, unknown>;
+}
+
+/** Every request's headers: the caller's, the key, and the User-Agent (where the runtime lets it be set). */
+function requestHeaders(settings: ClientSettings): Record<string, string> {
+  const headers: Record<string, string> = { ...settings.headers, "X-API-KEY": settings.apiKey };
+  if (settings.userAgent !== undefined) headers["User-Agent"] = settings.userAgent;
+  return headers;
 }
 
 /**
@@ -339,6 +252,27 @@ async function sendAll<I, K extends string, B extends Record<K, string>>(
     },
     options,
   );
+}
+
+/**
+ * The body of a sendEvent or sendRevenue; bad input throws naming the idempotency key the caller gave
+ * (when it is a valid one): whatever failed, the caller learns which id to resend with.
+ */
+function keyedBody<I, B>(build: (input: I) => B, input: I, operation: "sendEvent" | "sendRevenue"): B {
+  try {
+    return build(input);
+  } catch (error) {
+    throw withIdempotencyKey(error, operation, givenKey(input, idempotencyField(operation)));
+  }
+}
+
+/** The id the caller gave, when it is one the SDK would send (a getter that throws gives none). */
+function givenKey(input: unknown, field: string): string | undefined {
+  try {
+    return check.isRecord(input) ? check.identifier(input[field], field) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `params` pass through untouched; a `referralCode` given both ways must agree, or nothing is sent. */

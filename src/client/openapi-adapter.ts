@@ -7,6 +7,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/enable3.js";
 import type { CallContext, CallSettings, HeaderLookup, OutgoingRequest, TransportResponse } from "../transport/contract.js";
+import type { Redactor } from "../transport/redact.js";
 import type { SendRequest } from "../transport/retry-loop.js";
 
 /** The typed openapi-fetch client `raw` is, for requests the methods do not cover. */
@@ -49,6 +50,7 @@ export function createOpenApiClients(
   base: { baseUrl: string; headers: Record<string, string> },
   send: SendRequest,
   rawSettings: CallSettings,
+  redact: Redactor,
 ): OpenApiClients {
   const api = createClient<paths>({
     ...base,
@@ -66,7 +68,7 @@ export function createOpenApiClients(
     redirect: "error",
     // raw calls get the same retries, with settings of their own per request
     fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
-      rawAnswer(send, await outgoingOf(input, init), { operation: "raw", settings: rawSettings, attempts: 0 }),
+      rawAnswer(send, await outgoingOf(input, init), { operation: "raw", settings: rawSettings, attempts: 0 }, redact),
   });
   return {
     raw,
@@ -121,11 +123,15 @@ export class PlainResponse implements ApiAnswer {
   }
 }
 
-/** A raw call over the retry loop: its answer as a real Response (a non-2xx is data to a raw caller, not an error). */
-async function rawAnswer(send: SendRequest, request: OutgoingRequest, ctx: CallContext): Promise<Response> {
+/**
+ * A raw call over the retry loop: its answer as a real Response (a non-2xx is data to a raw caller, not
+ * an error), redacted as errors are: a server that echoes the key or a proxy's password (in its body,
+ * a header or its status text) hands it to no caller.
+ */
+async function rawAnswer(send: SendRequest, request: OutgoingRequest, ctx: CallContext, redact: Redactor): Promise<Response> {
   const response = await send(request, ctx);
   ctx.scope?.ended({ status: response.status });
-  return bufferedResponse(response);
+  return bufferedResponse(response, redact);
 }
 
 /** What the retry loop sends for a raw call's real Request: its body read once, so every attempt can resend it. */
@@ -137,19 +143,22 @@ async function outgoingOf(input: RequestInfo | URL, init?: RequestInit): Promise
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-/** A real Response holding a body already read (none for statuses that cannot have one). */
-function bufferedResponse(response: TransportResponse): Response {
+/** A real Response holding a body already read (none for statuses that cannot have one), secrets redacted. */
+function bufferedResponse(response: TransportResponse, redact: Redactor): Response {
   const keepBody = response.body.byteLength > 0 && !NULL_BODY_STATUSES.has(response.status);
-  let headers: Headers;
-  if (response.headers instanceof Headers) headers = response.headers;
-  else {
-    headers = new Headers();
-    response.headers.forEach((value, name) => {
-      headers.append(name, value);
-    });
-  }
-  const body = keepBody ? new Uint8Array(response.body) : null;
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  const headers = new Headers();
+  response.headers.forEach((value, name) => {
+    headers.append(name, redact(value));
+  });
+  const body = keepBody ? redactedBytes(response.body, redact) : null;
+  return new Response(body, { status: response.status, statusText: redact(response.statusText), headers });
+}
+
+/** The body with any secret in its text replaced; the very bytes received when it held none (a binary body stays intact). */
+function redactedBytes(bytes: Uint8Array, redact: Redactor): Uint8Array<ArrayBuffer> {
+  const text = utf8.decode(bytes);
+  const clean = redact(text);
+  return clean === text ? new Uint8Array(bytes) : new TextEncoder().encode(clean);
 }
 
 /** A method's body as JSON: what openapi-fetch's default does for them, without its per-call checks. */

@@ -12,6 +12,7 @@ import { LOG_LEVELS, type Logger, type LogLevel } from "../transport/log.js";
 import type { ProxyOption } from "../transport/proxy.js";
 import { RetryBudget, type RetryBudgetOptions } from "../transport/retry-budget.js";
 import type { RetryOptions } from "../transport/retry-policy.js";
+import { defaultUserAgent } from "./user-agent.js";
 
 /** Where the client sends requests unless `baseUrl` (or ENABLE3_BASE_URL) says otherwise. */
 export const DEFAULT_BASE_URL = CLIENT_DEFAULTS.baseUrl;
@@ -41,9 +42,9 @@ export interface ClientOptions extends RetryOptions {
    * @default on Node, `openTelemetry()` when `@opentelemetry/api` is installed; elsewhere none
    */
   telemetry?: Telemetry | false | undefined;
-  /** Console-compatible logger; nothing is logged unless `logLevel` is set too. */
+  /** Console-compatible logger; nothing is logged unless `logLevel` (or ENABLE3_LOG) is set too. @default the console when ENABLE3_LOG is set, else none */
   logger?: Logger | undefined;
-  /** How much the logger hears. @default "off" */
+  /** How much the logger hears. @default ENABLE3_LOG (off, error, warn, info or debug), else "off" */
   logLevel?: LogLevel | undefined;
   /** Headers added to every request. */
   headers?: Record<string, string> | undefined;
@@ -56,6 +57,11 @@ export interface ClientOptions extends RetryOptions {
    * @default on Node, HTTPS_PROXY / HTTP_PROXY and NO_PROXY when NODE_USE_ENV_PROXY=1 (Node's own convention); elsewhere none
    */
   proxy?: string | URL | false | undefined;
+  /**
+   * The User-Agent sent with every request, replacing the SDK's own (a `User-Agent` in `headers` is refused).
+   * @default "enable3-client/<version> (<runtime> <version>; <platform>)"; none in a browser, which writes its own
+   */
+  userAgent?: string | undefined;
 }
 
 /** Options every method takes as its last argument. */
@@ -71,6 +77,48 @@ export interface RequestOptions {
   /** Overrides the client's `deadlineMs` for this call. */
   deadlineMs?: number | undefined;
 }
+
+/** Every option of {@link ClientOptions}: anything else is refused (a compile error here when one is added to the type and not to the list). */
+export const CLIENT_OPTION_KEYS = [
+  "apiKey",
+  "baseUrl",
+  "fetch",
+  "timeoutMs",
+  "deadlineMs",
+  "maxRetries",
+  "initialDelayMs",
+  "maxDelayMs",
+  "maxRetryAfterMs",
+  "retryOnStatus",
+  "retryBudget",
+  "hooks",
+  "telemetry",
+  "logger",
+  "logLevel",
+  "headers",
+  "maxResponseBytes",
+  "proxy",
+  "userAgent",
+] as const satisfies readonly (keyof ClientOptions)[];
+
+/** Every per-call option of {@link RequestOptions}. */
+export const REQUEST_OPTION_KEYS = [
+  "signal",
+  "headers",
+  "maxRetries",
+  "timeoutMs",
+  "deadlineMs",
+] as const satisfies readonly (keyof RequestOptions)[];
+
+/** getWidgetUrl's options: the per-call ones and its own. */
+const WIDGET_URL_OPTION_KEYS: readonly string[] = [...REQUEST_OPTION_KEYS, "referralCode", "params"];
+
+type Unlisted<T, K> = Exclude<keyof T, K>;
+// each list names every option of its type: adding an option without listing it fails to compile
+const _everyClientOption: Unlisted<ClientOptions, (typeof CLIENT_OPTION_KEYS)[number]> extends never ? true : never = true;
+const _everyRequestOption: Unlisted<RequestOptions, (typeof REQUEST_OPTION_KEYS)[number]> extends never ? true : never = true;
+void _everyClientOption;
+void _everyRequestOption;
 
 /** What a client runs with, resolved once from its options. */
 export interface ClientSettings {
@@ -89,6 +137,8 @@ export interface ClientSettings {
   headers: Record<string, string>;
   /** Checked: a proxy URL, false, or undefined for the environment's. */
   proxy: ProxyOption;
+  /** The User-Agent to send; undefined where the runtime writes its own (a browser). */
+  userAgent: string | undefined;
 }
 
 type NumericOption = Exclude<keyof CallSettings, "retryOnStatus" | "signal" | "headers">;
@@ -109,11 +159,13 @@ const PER_CALL: readonly NumericOption[] = ["maxRetries", "timeoutMs", "deadline
 
 export function resolveClientSettings(options: ClientOptions): ClientSettings {
   const o = check.plainObject(options, "options") as unknown as ClientOptions;
+  check.checkKnownKeys(o, CLIENT_OPTION_KEYS, "options");
   const apiKey = apiKeyOf(o.apiKey);
   if (o.fetch !== undefined && typeof o.fetch !== "function") throw new Enable3ValidationError("options.fetch", "must be a function");
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new Enable3ValidationError("options.logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
+  const envLevel = o.logLevel === undefined ? logLevelFromEnvironment() : undefined;
   const retryOnStatus = check
     .nonEmptyArray(o.retryOnStatus ?? CLIENT_DEFAULTS.retryOnStatus, "options.retryOnStatus")
     .map((s, i) => check.numberIn(s, `options.retryOnStatus[${i}]`, 100, 599, true));
@@ -126,12 +178,14 @@ export function resolveClientSettings(options: ClientOptions): ClientSettings {
     fetch: o.fetch,
     call: { ...(numbers as Record<NumericOption, number>), retryOnStatus },
     budget: o.retryBudget === false ? undefined : new RetryBudget(budgetOptions(o.retryBudget)),
-    logger: o.logger,
-    logLevel: o.logLevel ?? CLIENT_DEFAULTS.logLevel,
+    // ENABLE3_LOG without a logger writes to the console: debug logging needs no deploy
+    logger: o.logger ?? (envLevel === undefined || envLevel === "off" ? undefined : globalThis.console),
+    logLevel: o.logLevel ?? envLevel ?? CLIENT_DEFAULTS.logLevel,
     hooks: o.hooks === undefined ? undefined : hooksOf(o.hooks),
     telemetry: o.telemetry === undefined || o.telemetry === false ? o.telemetry : telemetryOf(o.telemetry),
-    headers: o.headers === undefined ? {} : check.headerRecord(o.headers, "options.headers"),
+    headers: o.headers === undefined ? {} : headersOption(o.headers, "options.headers"),
     proxy: proxyOption(o.proxy),
+    userAgent: o.userAgent === undefined ? defaultUserAgent() : check.headerValue(o.userAgent, "options.userAgent"),
   };
 }
 
@@ -154,17 +208,39 @@ function telemetryOf(value: unknown): Telemetry {
   return value as Telemetry;
 }
 
-/** Per-call settings: the client's, overridden by the call's options. */
-export function resolveCallSettings(client: ClientSettings, options: RequestOptions | undefined): CallSettings {
+/** Per-call settings: the client's, overridden by the call's options (getWidgetUrl's own among them). */
+export function resolveCallSettings(client: ClientSettings, options: RequestOptions | undefined, operation?: string): CallSettings {
   if (options === undefined) return client.call;
   const o = check.plainObject(options, "requestOptions") as RequestOptions;
+  check.checkKnownKeys(o, operation === "getWidgetUrl" ? WIDGET_URL_OPTION_KEYS : REQUEST_OPTION_KEYS, "requestOptions");
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new Enable3ValidationError("requestOptions.signal", "must be an AbortSignal");
   }
   const settings = { ...client.call, signal: o.signal };
   for (const key of PER_CALL) settings[key] = numeric(o, key, "requestOptions", client.call[key]);
-  if (o.headers !== undefined) settings.headers = check.headerRecord(o.headers, "requestOptions.headers");
+  if (o.headers !== undefined) settings.headers = headersOption(o.headers, "requestOptions.headers");
   return settings;
+}
+
+/**
+ * Headers given as an option. The key is `apiKey` alone: an X-API-KEY here was ignored on the client
+ * and replaced the key on a call, so a multi-tenant server could send one tenant's request under
+ * another's key. Its value is never shown.
+ */
+function headersOption(value: unknown, field: string): Record<string, string> {
+  const headers = check.headerRecord(value, field);
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === "x-api-key") {
+      throw new Enable3ValidationError(
+        `${field}.${name}`,
+        "cannot carry the key (value not shown): pass it as apiKey, and make one client per tenant (clients share their connection pools, so that is cheap)",
+      );
+    }
+    if (lower === "user-agent")
+      throw new Enable3ValidationError(`${field}.${name}`, "cannot be set here: use the client's userAgent option");
+  }
+  return headers;
 }
 
 function numeric(o: Partial<Record<NumericOption, unknown>>, key: NumericOption, prefix: string, fallback: number): number {
@@ -210,9 +286,17 @@ function proxyOption(value: unknown): ProxyOption {
   return value;
 }
 
+const RETRY_BUDGET_KEYS = [
+  "capacity",
+  "retryCost",
+  "timeoutRetryCost",
+  "successRefill",
+] as const satisfies readonly (keyof RetryBudgetOptions)[];
+
 function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOptions {
   if (value === undefined) return {};
   const o = check.plainObject(value, "options.retryBudget") as Record<string, unknown>;
+  check.checkKnownKeys(o, RETRY_BUDGET_KEYS, "options.retryBudget");
   for (const [key, v] of Object.entries(o)) if (v !== undefined) check.numberIn(v, `options.retryBudget.${key}`, 0, Infinity, true);
   return o as RetryBudgetOptions;
 }
@@ -232,6 +316,20 @@ function environment(name: string): { value: string | undefined; denied: boolean
   } catch {
     return { value: undefined, denied: true };
   }
+}
+
+/**
+ * ENABLE3_LOG's level, when set. A value it does not know is refused like a bad option (as a bad
+ * ENABLE3_BASE_URL is): a typo that silently logged nothing would be found only when the logs were needed.
+ */
+function logLevelFromEnvironment(): LogLevel | undefined {
+  const value = fromEnvironment("ENABLE3_LOG");
+  if (value === undefined) return undefined;
+  const level = value.trim().toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    throw new Enable3ValidationError("ENABLE3_LOG", `must be one of ${LOG_LEVELS.join(", ")}, got ${check.shownValue(value)}`);
+  }
+  return level;
 }
 
 function fromEnvironment(name: string): string | undefined {

@@ -34,6 +34,10 @@ export interface ErrorContext {
   attempts?: number | undefined;
   /** The `x-request-id` (or similar) response header, when the server sent one. */
   serverRequestId?: string | undefined;
+  /** sendEvent's event id: the idempotency key it sent, or would have sent. */
+  id?: string | undefined;
+  /** sendRevenue's requestId: the idempotency key it sent, or would have sent. */
+  requestId?: string | undefined;
   /** Whether the retry policy retries this outcome (see {@link Enable3Error.retryable}). */
   retryable?: boolean | undefined;
   /** Overrides the class's code (an abort before sending is `"not_sent"`). */
@@ -65,6 +69,16 @@ export class Enable3Error extends Error {
   readonly attempts?: number | undefined;
   /** The server's own request id (`x-request-id` or similar), key redacted: quote it to Enable3 support. */
   readonly serverRequestId?: string | undefined;
+  /**
+   * On a `sendEvent` failure: the event's `id`, as sent (or as it would have been sent, when the id is
+   * known). Resend with the same id; see the README's idempotency note.
+   */
+  readonly id?: string | undefined;
+  /**
+   * On a `sendRevenue` failure: the report's `requestId`, its idempotency key, as sent (or as it would
+   * have been sent). Resend with the same one. Not the server's request id: that is `serverRequestId`.
+   */
+  readonly requestId?: string | undefined;
   /** Whether the retry policy retried this outcome: trying the same call again later may succeed. */
   readonly retryable: boolean;
 
@@ -76,15 +90,9 @@ export class Enable3Error extends Error {
     this.path = context.path;
     this.attempts = context.attempts;
     this.serverRequestId = context.serverRequestId;
+    this.id = context.id;
+    this.requestId = context.requestId;
     this.retryable = context.retryable ?? false;
-  }
-
-  /**
-   * The server's request id.
-   * @deprecated Renamed {@link Enable3Error.serverRequestId} (a revenue report's `requestId` is its idempotency key).
-   */
-  get requestId(): string | undefined {
-    return this.serverRequestId;
   }
 
   /** Plain data for logs: the fields listed in JSON_FIELDS that this error has; no stack, no cause, no key. */
@@ -102,6 +110,8 @@ const JSON_FIELDS = [
   "code",
   "message",
   "operation",
+  "id",
+  "requestId",
   "method",
   "path",
   "attempts",
@@ -234,7 +244,8 @@ export class Enable3ProxyError extends Enable3ConnectionError {
 
 /**
  * An attempt exceeded `timeoutMs`, or the whole call its `deadlineMs`. Retried by default. The server
- * may still have processed it: resend with the same id, which the server de-duplicates.
+ * may still have processed it: resend with the same id (the error's `id` or `requestId`); whether
+ * Enable3 drops the repeat is Enable3's to guarantee (it documents no de-duplication by id).
  */
 export class Enable3TimeoutError extends Enable3Error {
   /** The class's name (see {@link Enable3Error.name}). */
@@ -360,7 +371,7 @@ export class Enable3RateLimitError extends Enable3ApiError {
   /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3RateLimitError";
 }
-/** HTTP 5xx: the API failed. 500, 502, 503 and 504 are retried by default; resending with the same id is safe. */
+/** HTTP 5xx: the API failed. 500, 502, 503 and 504 are retried by default; resend with the same id (the error's `id` or `requestId`). */
 export class Enable3ServerError extends Enable3ApiError {
   /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3ServerError";

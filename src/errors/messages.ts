@@ -35,7 +35,32 @@ export function labelOf(ctx: Pick<CallContext, "operation" | "method" | "path">)
 
 /** What an error carries about the call that failed; `retryable` is the retry policy's verdict. */
 export function contextOf(ctx: CallContext): ErrorContext {
-  return { operation: ctx.operation, method: ctx.method, path: ctx.path, attempts: ctx.attempts, retryable: ctx.retryable };
+  const context: ErrorContext = {
+    operation: ctx.operation,
+    method: ctx.method,
+    path: ctx.path,
+    attempts: ctx.attempts,
+    retryable: ctx.retryable,
+  };
+  if (ctx.idempotencyKey !== undefined) context[idempotencyField(ctx.operation)] = ctx.idempotencyKey;
+  return context;
+}
+
+/** The field that names an operation's idempotency key, on its body and on its errors: a revenue report's `requestId`, an event's `id`. */
+export function idempotencyField(operation: string | undefined): "id" | "requestId" {
+  return operation === "sendRevenue" ? "requestId" : "id";
+}
+
+/**
+ * `error` naming the idempotency key it would have been sent with (an error thrown before the call
+ * reached the network: bad input, bad options), unless it already names one. Returns the error.
+ */
+export function withIdempotencyKey(error: unknown, operation: string, key: unknown): unknown {
+  const field = idempotencyField(operation);
+  if (error instanceof Enable3Error && typeof key === "string" && error[field] === undefined) {
+    (error as { -readonly [F in typeof field]?: string })[field] = key;
+  }
+  return error;
 }
 
 /** The typed error for a failed attempt. Its cause is rebuilt with the key redacted (see safeCause). */

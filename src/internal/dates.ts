@@ -2,6 +2,7 @@
 // 2024-02-22 10:00:00). One rule for them, used by the client, the CLI flags and the import alike:
 // a Date, that format, or ISO 8601 with a zone (converted to it); anything else is refused up front.
 import { Enable3ValidationError } from "../errors/classes.js";
+import { shownValue } from "./validate.js";
 
 /**
  * Formats a Date as the API's `yyyy-MM-dd HH:mm:ss`, in UTC.
@@ -68,17 +69,17 @@ export function toApiDate(value: Date | string, field = "date"): string {
   if (!m || (m[4] === " " && !apiForm)) {
     throw new Enable3ValidationError(
       field,
-      'must be "yyyy-MM-dd HH:mm:ss" (UTC), ISO 8601 with a zone such as 2024-02-22T10:00:00Z, or a Date',
+      `must be "yyyy-MM-dd HH:mm:ss" (UTC), ISO 8601 with a zone such as 2024-02-22T10:00:00Z, or a Date, got ${shownValue(value)}`,
     );
   }
   if (!apiForm && zone === undefined) {
     throw new Enable3ValidationError(
       field,
-      'has no time zone: add Z (UTC) or an offset such as +02:00, or write "yyyy-MM-dd HH:mm:ss" (read as UTC)',
+      `has no time zone: add Z (UTC) or an offset such as +02:00, or write "yyyy-MM-dd HH:mm:ss" (read as UTC), got ${shownValue(value)}`,
     );
   }
   const local = utcDate(+m[1]!, +m[2]!, +m[3]!, +m[5]!, +m[6]!, +(m[7] ?? 0));
-  if (!local) throw new Enable3ValidationError(field, "is not a real date and time");
+  if (!local) throw new Enable3ValidationError(field, `is not a real date and time, got ${shownValue(value)}`);
   if (apiForm) return value as string;
   const offset = zone!.length === 1 ? 0 : (zone![0] === "-" ? -1 : 1) * (+zone!.slice(1, 3) * 60 + +zone!.slice(4));
   return inRange(new Date(local.getTime() - offset * 60_000), field);

@@ -171,6 +171,14 @@ export function headerRecord(value: unknown, field: string): Record<string, stri
   return headers;
 }
 
+/** One header's value: a non-blank string fetch and node:http both accept (value not shown when it is not). */
+export function headerValue(value: unknown, field: string): string {
+  const text = nonBlankString(value, field);
+  if (!HEADER_VALUE.test(text))
+    throw new Enable3ValidationError(field, "must not hold line breaks, NUL or characters beyond Latin-1 (value not shown)");
+  return text;
+}
+
 /**
  * A JSON-style object, copied field by field: a getter that throws is a validation error here, not
  * a raw error later, and a getter that changes its answer cannot change what is sent.
@@ -190,8 +198,64 @@ export function plainObject(value: unknown, field: string): Record<string, unkno
   return copy;
 }
 
+/**
+ * Refuses a key of `object` that is not in `allowed` (own keys; one set to undefined too: a typo is a
+ * typo), naming the closest allowed one: JavaScript callers get no compiler to catch `timeout: 5`.
+ * The one rule for every factory's and call's options.
+ * @example checkKnownKeys(options, ["apiKey", "baseUrl"], "options"); // options.apikey is not an option (did you mean "apiKey"?)
+ */
+export function checkKnownKeys(object: object, allowed: readonly string[], fieldPath: string): void {
+  for (const key in object) {
+    if (!Object.hasOwn(object, key) || allowed.includes(key)) continue;
+    const near = closest(key, allowed);
+    const hint = near === undefined ? `; the options are ${allowed.join(", ")}` : ` (did you mean "${near}"?)`;
+    throw new Enable3ValidationError(`${fieldPath}.${key}`, `is not an option${hint}`);
+  }
+}
+
+/** The allowed name nearest to `key` by edits (case aside: `apikey` is `apiKey`), if it is near enough to be a typo of it ("timeout" for "timeoutMs"). */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  // near enough: 3 edits ("maxRetry" for "maxRetries"), more for long names, and never the whole key
+  let bestDistance = Math.min(Math.max(3, Math.floor(key.length / 3)), key.length - 1) + 1;
+  for (const name of allowed) {
+    const distance = editDistance(lower, name.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 function notArray(value: unknown, field: string): never {
   throw new Enable3ValidationError(field, `must be an array, got ${typeName(value)}`);
+}
+
+/** How long a string may be when a message shows it: enough to recognise, never a whole line of input. */
+const SHOWN_MAX = 64;
+
+/**
+ * A bad value as a message shows it: a string quoted, cut at 64 characters, every control character
+ * escaped (a terminal or log would act on it); anything else as {@link typeName} says. For values that
+ * are not secret (dates, ids), never the key.
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value !== "string") return typeName(value);
+  const cut = value.length > SHOWN_MAX ? `${value.slice(0, SHOWN_MAX)}…` : value;
+  // JSON escapes C0 controls, quotes and backslashes; C1 controls and DEL are escaped here
+  return JSON.stringify(cut).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** What a bad value was, for messages: numbers by value, anything else by type (never a string's content). */

@@ -1,6 +1,8 @@
 // The components' own metrics, on the app's @opentelemetry/api: an outbox's records (read from its
 // stats() when the app collects) and a withdrawal receiver's deliveries. A client's calls are in
 // opentelemetry.ts.
+
+import { PACKAGE_VERSION } from "../internal/version.js";
 import type { Attributes, OpenTelemetryApi } from "./otel-api.js";
 import { DURATION_BUCKETS, INSTRUMENTATION_NAME } from "./otel-api.js";
 
@@ -18,7 +20,7 @@ export interface OutboxCounts {
  * per record): pending, in flight and dead records, the oldest pending record's age, and deliveries.
  */
 export function outboxMetrics(api: OpenTelemetryApi): (store: string, stats: () => OutboxCounts) => () => void {
-  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
+  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME, PACKAGE_VERSION);
   const gauge = (name: string, description: string, unit?: string) =>
     meter.createObservableGauge(name, { description, ...(unit ? { unit } : {}) });
   const instruments = {
@@ -54,7 +56,7 @@ export interface ReceiverDelivery {
 
 /** The withdrawal receiver's metrics: deliveries by outcome, and how long each took to answer. */
 export function receiverMetrics(api: OpenTelemetryApi): (delivery: ReceiverDelivery) => void {
-  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
+  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME, PACKAGE_VERSION);
   const deliveries = meter.createCounter("enable3.callback.deliveries", {
     description: "Withdrawal callbacks received, by outcome (processed, duplicate, refused, failed).",
   });

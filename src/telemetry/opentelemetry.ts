@@ -3,6 +3,7 @@
 // route templates, methods, hosts and statuses are recorded: never the key, a user id or a body,
 // unless the operator opts in to the one attribute that holds a user id (`url.full`).
 import type { Enable3Error } from "../errors/classes.js";
+import { PACKAGE_VERSION } from "../internal/version.js";
 import type { AttemptOutcome, CallContext, CallScope } from "../transport/contract.js";
 import type { OutboxCounts, ReceiverDelivery } from "./component-metrics.js";
 import type { Signal } from "./observe.js";
@@ -56,8 +57,8 @@ interface Instruments {
 
 /** Spans and metrics for each call, on the given API. */
 export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetryOptions): Signal {
-  const tracer = api.trace.getTracer(INSTRUMENTATION_NAME);
-  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
+  const tracer = api.trace.getTracer(INSTRUMENTATION_NAME, PACKAGE_VERSION);
+  const meter = api.metrics.getMeter(INSTRUMENTATION_NAME, PACKAGE_VERSION);
   const instruments: Instruments = {
     api,
     tracer,
@@ -117,17 +118,15 @@ class CallSpans implements CallScope {
     this.attemptStartedAt = performance.now();
     const { context } = this;
     if (context === undefined) return undefined;
-    const { api, tracer } = this.instruments;
     if (this.recording) {
+      const { tracer } = this.instruments;
       const attributes: Attributes = { ...this.call.common };
       if (attempt > 1) attributes["http.request.resend_count"] = attempt - 1;
       if (this.instruments.recordUrl) attributes["url.full"] = this.url;
       this.attemptSpan = tracer.startSpan(this.call.attemptSpanName, { kind: SPAN_KIND_CLIENT, attributes }, context);
     }
     if (!this.instruments.propagate) return undefined;
-    const carrier: Record<string, string> = {};
-    api.propagation.inject(this.attemptSpan ? api.trace.setSpan(context, this.attemptSpan) : context, carrier);
-    return Object.keys(carrier).length ? carrier : undefined;
+    return traceContextHeaders(this.attemptSpan ?? this.span);
   }
 
   attemptEnded(_attempt: number, outcome: AttemptOutcome): void {
@@ -245,6 +244,24 @@ function callAttributeCache(): (operation: string, method: string, url: string) 
     return found;
   };
 }
+
+/**
+ * W3C `traceparent` and `tracestate` of a span, written as W3CTraceContextPropagator writes them; nothing
+ * else. The app's global propagator is not used: it may carry baggage (user ids, emails, tenant names)
+ * that is the app's own business, and Enable3 has no use for it.
+ */
+function traceContextHeaders(span: OtelSpan): Record<string, string> | undefined {
+  const ids = span.spanContext?.();
+  if (!ids || !TRACE_ID.test(ids.traceId) || !SPAN_ID.test(ids.spanId ?? "")) return undefined;
+  const flags = (ids.traceFlags ?? 0) & 0xff;
+  const headers: Record<string, string> = { traceparent: `00-${ids.traceId}-${ids.spanId}-${flags.toString(16).padStart(2, "0")}` };
+  const state = ids.traceState?.serialize();
+  if (state) headers.tracestate = state;
+  return headers;
+}
+
+const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/i;
+const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/i;
 
 /** Whether a span belongs to a real trace (a no-op tracer's span outside any trace has the all-zero id). */
 function hasTrace(span: OtelSpan): boolean {

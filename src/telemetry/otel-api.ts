@@ -15,8 +15,8 @@ export interface OtelSpan {
   setAttribute(key: string, value: AttributeValue): unknown;
   setStatus(status: { code: number; message?: string }): unknown;
   isRecording(): boolean;
-  /** The span's ids (optional here so a minimal test double fits). */
-  spanContext?(): { traceId: string };
+  /** The span's ids, flags and trace state (optional here so a minimal test double fits): what traceparent and tracestate carry. */
+  spanContext?(): { traceId: string; spanId?: string; traceFlags?: number; traceState?: { serialize(): string } | undefined };
   end(): void;
 }
 
@@ -59,7 +59,6 @@ export interface OpenTelemetryApi {
     setSpan(context: OtelContext, span: OtelSpan): OtelContext;
   };
   context: { active(): OtelContext };
-  propagation: { inject(context: OtelContext, carrier: Record<string, string>): void };
   metrics: { getMeter(name: string, version?: string): OtelMeter };
 }
 

@@ -26,7 +26,11 @@ export interface CallContext {
   settings: CallSettings;
   /** Attempts made so far. */
   attempts: number;
+  /** The idempotency key the request carries (sendEvent's id, sendRevenue's requestId): every error of the call names it. */
+  idempotencyKey?: string | undefined;
   method?: string;
+  /** The request's absolute URL: a path is read from it only when a message needs one. */
+  url?: string;
   path?: string;
   /** The host the request is for (no port), as TLS checks it. */
   host?: string;

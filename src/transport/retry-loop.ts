@@ -45,6 +45,7 @@ export function createRetryLoop(options: RetryLoopOptions): SendRequest {
   };
   return (request, ctx) => {
     ctx.method = request.method;
+    ctx.url = request.url;
     const scope = observer.call(ctx, request);
     ctx.scope = scope;
     // a raw call's own signal (on its Request) counts like a method's `signal` option

@@ -95,3 +95,41 @@ describe("one date rule: a Date, yyyy-MM-dd HH:mm:ss, or ISO 8601 with a zone", 
     expect(calls).toEqual([]);
   });
 });
+
+describe("date errors echo the value, as other validation messages do", () => {
+  it.each([
+    ["2024-02-31 10:00:00", 'event.createdAt is not a real date and time, got "2024-02-31 10:00:00"'],
+    [
+      "2024-02-22T10:00:00",
+      'event.createdAt has no time zone: add Z (UTC) or an offset such as +02:00, or write "yyyy-MM-dd HH:mm:ss" (read as UTC), got "2024-02-22T10:00:00"',
+    ],
+    [
+      "22/02/2024",
+      'event.createdAt must be "yyyy-MM-dd HH:mm:ss" (UTC), ISO 8601 with a zone such as 2024-02-22T10:00:00Z, or a Date, got "22/02/2024"',
+    ],
+    [
+      1708596000000,
+      'event.createdAt must be "yyyy-MM-dd HH:mm:ss" (UTC), ISO 8601 with a zone such as 2024-02-22T10:00:00Z, or a Date, got 1708596000000',
+    ],
+    [new Date(Number.NaN), "event.createdAt is an invalid Date"],
+  ])("%s", async (createdAt, message) => {
+    const { enable3, bodies } = recordingClient();
+    const error = await enable3.sendEvent({ userId: "u", eventId: "e", value: 1, createdAt: createdAt as string }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Enable3ValidationError);
+    expect((error as Error).message).toBe(message);
+    expect(bodies).toEqual([]);
+  });
+
+  it("a long or control-laden value is shown cut and escaped", () => {
+    const error = (() => {
+      try {
+        toApiDate(`2024\u001b[31m${"x".repeat(200)}`);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toContain('got "2024\\u001b[31mxxx');
+    expect(error?.message).not.toContain("\u001b");
+    expect(error!.message.length).toBeLessThan(260);
+  });
+});

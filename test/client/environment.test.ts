@@ -7,6 +7,7 @@ import { countingFetch } from "../helpers/client.js";
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 describe("environment defaults", () => {
@@ -51,5 +52,44 @@ describe("environment defaults", () => {
     });
     expect(() => createEnable3Client()).toThrow(Enable3ValidationError);
     expect(() => createEnable3Client({ apiKey: "k" })).not.toThrow();
+  });
+});
+
+describe("ENABLE3_LOG", () => {
+  const event = { userId: "u", eventId: "e", value: 1 };
+
+  it("=debug logs each attempt to the console when no logger is given", async () => {
+    vi.stubEnv("ENABLE3_LOG", "debug");
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => {});
+    const { fetch } = countingFetch();
+    await createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch }).sendEvent(event);
+    expect(debug.mock.calls).toEqual([["[enable3] sendEvent POST /api/v1/event -> 200 (attempt 1 of 3)"]]);
+  });
+
+  it("sets the level of a logger given without one; an explicit logLevel wins", async () => {
+    vi.stubEnv("ENABLE3_LOG", "debug");
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => {});
+    const lines: string[] = [];
+    const logger = { error: () => {}, warn: () => {}, info: () => {}, debug: (line: string) => lines.push(line) };
+    const { fetch } = countingFetch();
+    await createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch, logger }).sendEvent(event);
+    expect(lines).toHaveLength(1);
+    await createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch, logger, logLevel: "off" }).sendEvent(event);
+    await createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch, logLevel: "warn" }).sendEvent(event);
+    expect(lines).toHaveLength(1);
+    expect(debug).not.toHaveBeenCalled();
+  });
+
+  it("unset or empty logs nothing; a value it does not know is an error naming it and the levels", async () => {
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => {});
+    const { fetch } = countingFetch();
+    vi.stubEnv("ENABLE3_LOG", "");
+    await createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch }).sendEvent(event);
+    expect(debug).not.toHaveBeenCalled();
+    vi.stubEnv("ENABLE3_LOG", "verbose");
+    expect(() => createEnable3Client({ apiKey: "k", fetch })).toThrow(Enable3ValidationError);
+    expect(() => createEnable3Client({ apiKey: "k", fetch })).toThrow(
+      'ENABLE3_LOG must be one of off, error, warn, info, debug, got "verbose"',
+    );
   });
 });

@@ -73,7 +73,7 @@ describe("HTTP errors", () => {
   });
 
   it("carries the request id header", async () => {
-    expect((await failure(500, "", { "x-request-id": "req-42" })).requestId).toBe("req-42");
+    expect((await failure(500, "", { "x-request-id": "req-42" })).serverRequestId).toBe("req-42");
   });
 
   it("marks retryable statuses", async () => {
@@ -99,6 +99,17 @@ describe("2xx bodies that break the spec", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3InvalidResponseError);
     expect((error as Enable3InvalidResponseError).body).toBe("{not json");
+  });
+
+  it("names its method and path like every other error", async () => {
+    answer = (res) => reply(res, 200, { balance: 0.1, userExists: true });
+    const error = (await clientFor(server.url)
+      .getUserBalance("u1")
+      .catch((e: unknown) => e)) as Enable3InvalidResponseError;
+    expect(error.method).toBe("GET");
+    expect(error.path).toBe("/api/v1/integration/user/u1/balance");
+    expect(error.message).toContain("getUserBalance GET /api/v1/integration/user/u1/balance answered HTTP 200");
+    expect(error.toJSON()).toMatchObject({ method: "GET", path: "/api/v1/integration/user/u1/balance" });
   });
 
   it("a balance sent as a JSON number is refused rather than turned into a float", async () => {

@@ -117,6 +117,7 @@ describe("the adapter", () => {
         };
       },
       settings,
+      (value) => value,
     );
     const ctx = { operation: "getUserBalance", settings: { ...settings, headers: { "x-extra": "1" } }, attempts: 0 };
     const { response: result } = await run(ctx, (api, init) =>
@@ -147,6 +148,7 @@ describe("the adapter", () => {
         };
       },
       settings,
+      (value) => value,
     );
     const { data, response } = await raw.GET("/api/v1/integration/user/{operatorUserId}/balance", {
       params: { path: { operatorUserId: "u" } },

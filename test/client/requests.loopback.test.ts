@@ -1,4 +1,5 @@
 // What the SDK actually puts on the wire, checked on a real HTTP server over loopback.
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Enable3AbortError, Enable3ConnectionError, Enable3Error } from "../../src/index.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
@@ -107,6 +108,26 @@ describe("requests on the wire", () => {
     expect(last().headers["x-client"]).toBe("a");
     expect(last().headers["x-trace"]).toBe("t-1");
     expect(last().headers["x-api-key"]).toBe(TEST_KEY);
+  });
+
+  it("sends User-Agent: enable3-client/<package.json's version> (node <version>; <platform>), on methods and raw alike", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const expected = `enable3-client/${version} (node ${process.versions.node}; ${process.platform})`;
+    const enable3 = clientFor(server.url);
+    await enable3.getUserBalance("u1");
+    expect(last().headers["user-agent"]).toBe(expected);
+    await enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } } });
+    expect(last().headers["user-agent"]).toBe(expected);
+  });
+
+  it("the userAgent option replaces it; User-Agent in headers is refused, pointing at the option", async () => {
+    await clientFor(server.url, { userAgent: "casino-backend/7 enable3-client" }).getUserBalance("u1");
+    expect(last().headers["user-agent"]).toBe("casino-backend/7 enable3-client");
+    expect(() => clientFor(server.url, { headers: { "user-agent": "x" } })).toThrow(/options\.headers\.user-agent .*userAgent/);
+    expect(() => clientFor(server.url, { userAgent: "a\nb" })).toThrow(Enable3Error);
+    const count = server.requests.length;
+    await expect(clientFor(server.url).getUserBalance("u1", { headers: { "User-Agent": "x" } })).rejects.toThrow(/userAgent/);
+    expect(server.requests).toHaveLength(count);
   });
 
   it("stops on the caller's AbortSignal", async () => {

@@ -60,6 +60,70 @@ describe("client options", () => {
   });
 });
 
+describe("unknown options are refused, with the option meant", () => {
+  const messageOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(Enable3ValidationError);
+      return (e as Enable3ValidationError).message;
+    }
+    return expect.unreachable();
+  };
+
+  it("by createEnable3Client", () => {
+    const { fetch } = countingFetch();
+    const create = (extra: object) => () => createEnable3Client({ apiKey: TEST_KEY, fetch, ...extra });
+    expect(messageOf(create({ timeout: 5 }))).toBe('options.timeout is not an option (did you mean "timeoutMs"?)');
+    expect(messageOf(create({ apikey: "x" }))).toMatch(/^options\.apikey is not an option \(did you mean "apiKey"\?\)/);
+    expect(messageOf(create({ maxRetry: 1 }))).toMatch(/did you mean "maxRetries"/);
+    expect(messageOf(create({ zzz: 1 }))).toMatch(/^options\.zzz is not an option; the options are apiKey, baseUrl, .*timeoutMs/);
+    expect(messageOf(create({ retryBudget: { capacty: 5 } }))).toMatch(
+      /^options\.retryBudget\.capacty is not an option \(did you mean "capacity"\?\)/,
+    );
+    expectValidation(create({ logLevl: "debug" }), "options.logLevl");
+  });
+
+  it("by every method's per-call options, before anything is sent", async () => {
+    const { fetch, calls } = countingFetch();
+    const enable3 = createEnable3Client({ apiKey: TEST_KEY, fetch });
+    await expectRejectedValidation(enable3.getUserBalance("u1", { timeout: 5 } as never), "requestOptions.timeout");
+    await expectRejectedValidation(
+      enable3.sendEvent({ userId: "u", eventId: "e", value: 1 }, { retries: 1 } as never),
+      "requestOptions.retries",
+    );
+    await expectRejectedValidation(enable3.getWidgetUrl("u1", { referalCode: "A" } as never), "requestOptions.referalCode");
+    await expectRejectedValidation(enable3.sendEvents([], { concurency: 2 } as never), "options.concurency");
+    expect(calls).toEqual([]);
+    // the options each method does take still pass
+    await enable3.getWidgetUrl("u1", { referralCode: "A", params: {}, timeoutMs: 1000 }).catch(() => undefined);
+    await enable3.sendEvents([], { concurrency: 2, timeoutMs: 1000, collectFailed: false });
+  });
+});
+
+describe("X-API-KEY in headers is refused: the key is apiKey, one client per tenant", () => {
+  it.each(["X-API-KEY", "x-api-key", "X-Api-Key"])("%s in the client's headers", (name) => {
+    const { fetch } = countingFetch();
+    let error: unknown;
+    try {
+      createEnable3Client({ apiKey: TEST_KEY, fetch, headers: { [name]: "other-tenant-key" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Enable3ValidationError);
+    expect((error as Error).message).toMatch(/apiKey/);
+    expect((error as Error).message).toMatch(/one client per tenant/);
+    expect(String(error)).not.toContain("other-tenant-key");
+  });
+
+  it("in a call's headers, before anything is sent", async () => {
+    const { fetch, calls } = countingFetch();
+    const enable3 = createEnable3Client({ apiKey: TEST_KEY, fetch });
+    await expectRejectedValidation(enable3.getUserBalance("u1", { headers: { "x-API-key": "k2" } }), "requestOptions.headers.x-API-key");
+    expect(calls).toEqual([]);
+  });
+});
+
 describe("method input is checked before anything is sent", () => {
   const { fetch, calls } = countingFetch();
   const enable3 = createEnable3Client({ apiKey: TEST_KEY, fetch });

@@ -122,7 +122,14 @@ describe("contract: documented error statuses surface as typed errors", () => {
   });
 
   it("an invalid key on a missing-key check surfaces as Enable3AuthenticationError", async () => {
-    const error = await enable3.getUserBalance("u1", { headers: { "X-API-KEY": "" } }).catch((e: unknown) => e);
+    // the SDK refuses an X-API-KEY in headers, so the empty key is put on the wire by the fetch it is given
+    const emptyKey = (async (input: string | URL | Request, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      headers.set("X-API-KEY", "");
+      return globalThis.fetch(input, { ...init, headers });
+    }) as typeof globalThis.fetch;
+    const keyless = createEnable3Client({ apiKey: TEST_KEY, baseUrl, maxRetries: 0, fetch: emptyKey });
+    const error = await keyless.getUserBalance("u1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3AuthenticationError);
   });
 });

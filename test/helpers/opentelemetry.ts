@@ -1,9 +1,8 @@
-// The real OpenTelemetry SDK for a test, kept to the test: tracer and meter providers of its own, a
-// W3C propagator and an AsyncLocalStorage context manager, handed to the client as its `api` (nothing
+// The real OpenTelemetry SDK for a test, kept to the test: tracer and meter providers of its own and
+// an AsyncLocalStorage context manager, handed to the client as its `api` (nothing
 // is registered globally, so tests in one worker never see each other's spans).
 import * as api from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { type DataPoint, MeterProvider, MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
@@ -27,6 +26,8 @@ export interface TestTelemetry {
   spans(): ReadableSpan[];
   /** The data points of one metric, collected now. */
   points(metric: string): Promise<DataPoint<unknown>[]>;
+  /** The instrumentation scopes of the metrics collected now. */
+  scopes(): Promise<unknown[]>;
   /** Everything exported (spans and metrics), as text: for "no secret anywhere" checks. */
   exported(): Promise<string>;
   /** Runs `fn` inside an active span of the app's own, as a request handler would. */
@@ -43,7 +44,6 @@ export function testTelemetry(options: { sampler?: Sampler } = {}): TestTelemetr
   const reader = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const contextManager = new AsyncLocalStorageContextManager().enable();
-  const propagator = new W3CTraceContextPropagator();
   registerTeardown(async () => {
     contextManager.disable();
     await tracerProvider.shutdown();
@@ -55,7 +55,6 @@ export function testTelemetry(options: { sampler?: Sampler } = {}): TestTelemetr
       setSpan: (ctx, span) => api.trace.setSpan(ctx as api.Context, span as api.Span),
     },
     context: { active: () => contextManager.active() },
-    propagation: { inject: (ctx, carrier) => propagator.inject(ctx as api.Context, carrier, api.defaultTextMapSetter) },
     metrics: { getMeter: (name, version) => meterProvider.getMeter(name, version) },
   };
   const collect = async (): Promise<ResourceMetrics> => (await reader.collect()).resourceMetrics;
@@ -65,6 +64,9 @@ export function testTelemetry(options: { sampler?: Sampler } = {}): TestTelemetr
     async points(metric) {
       const found = (await collect()).scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === metric);
       return (found?.dataPoints ?? []) as DataPoint<unknown>[];
+    },
+    async scopes() {
+      return (await collect()).scopeMetrics.map((s) => s.scope);
     },
     async exported() {
       const spans = exporter

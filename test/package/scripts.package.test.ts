@@ -31,6 +31,14 @@ const RUN_BY_PACK = ["prepack"];
 const CASES: Record<string, Case> = {
   generate: { args: ["--", "--check"], shows: /generated files are up to date/ },
   lint: { shows: /Checked \d+ files/ },
+  // run by `npm version` after the bump: writes package.json's version into src/internal/version.ts
+  version: {
+    shows: /src\/internal\/version\.ts: \d+\.\d+\.\d+/,
+    afterwards: async (copy) =>
+      expect(await readFile(path.join(copy, "src/internal/version.ts"), "utf8")).toBe(
+        await readFile(path.join(ROOT, "src/internal/version.ts"), "utf8"),
+      ),
+  },
   build: { shows: /> tsc -p tsconfig.build.json/ },
   start: { shows: /8 of 8 operations/ },
   typecheck: { shows: /^(?![\s\S]*error TS)/ },

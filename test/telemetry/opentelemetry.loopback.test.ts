@@ -1,9 +1,11 @@
 // OpenTelemetry with the real SDK, on both transports: a span per call and one per attempt after the
 // HTTP client conventions, the duration histogram and retry counters, traceparent sent to Enable3, a
 // caller's abort not counted as an error, and no secret or user id anywhere in what is exported.
+import { readFileSync } from "node:fs";
 import * as api from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { AlwaysOffSampler } from "@opentelemetry/sdk-trace-base";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { CompositePropagator, TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { AlwaysOffSampler, BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import { Enable3AbortError, Enable3TimeoutError } from "../../src/index.js";
 import { openTelemetry } from "../../src/opentelemetry.js";
@@ -104,6 +106,21 @@ describe("spans", () => {
   });
 });
 
+describe("instrumentation scope", () => {
+  it("spans and metrics name the SDK and its version (package.json's)", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
+    const telemetry = testTelemetry();
+    await clientFor(server.url, { telemetry: openTelemetry({ api: telemetry.api }) }).getUserBalance("u1");
+    const scopes = telemetry.spans().map((s) => s.instrumentationScope);
+    expect(scopes).toEqual([
+      { name: "enable3-client", version, schemaUrl: undefined },
+      { name: "enable3-client", version, schemaUrl: undefined },
+    ]);
+    expect(await telemetry.scopes()).toContainEqual({ name: "enable3-client", version, schemaUrl: undefined });
+  });
+});
+
 describe("context propagation", () => {
   it("inside the app's span, each attempt carries a traceparent of the same trace, whose parent is that attempt's span", async () => {
     const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
@@ -138,14 +155,10 @@ describe("context propagation", () => {
 
   it("no tracer provider: no traceparent of its own, but the caller's incoming trace is passed on as it came", async () => {
     const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
-    const propagator = new W3CTraceContextPropagator();
     let active: api.Context = api.ROOT_CONTEXT;
     const noProvider = {
       trace: api.trace, // nothing registered: the API's no-op tracer
       context: { active: () => active },
-      propagation: {
-        inject: (ctx: object, carrier: Record<string, string>) => propagator.inject(ctx as api.Context, carrier, api.defaultTextMapSetter),
-      },
       metrics: api.metrics,
     };
     const enable3 = clientFor(server.url, { telemetry: openTelemetry({ api: noProvider }) });
@@ -155,6 +168,36 @@ describe("context propagation", () => {
     active = api.trace.setSpanContext(api.ROOT_CONTEXT, incoming);
     await enable3.getUserBalance("u1");
     expect(server.requests[1]!.headers.traceparent).toBe(`00-${incoming.traceId}-${incoming.spanId}-01`);
+  });
+
+  it("the app's registered baggage propagator sends nothing to Enable3: only traceparent and tracestate go", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 200, BALANCE));
+    // the app's own global set-up, as a real app registers it
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    const provider = new BasicTracerProvider();
+    api.context.setGlobalContextManager(contextManager);
+    api.trace.setGlobalTracerProvider(provider);
+    api.propagation.setGlobalPropagator(
+      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    );
+    try {
+      const enable3 = clientFor(server.url, { telemetry: openTelemetry() });
+      const span = provider.getTracer("app").startSpan("app request");
+      const traceState = new TraceState("vendor=abc");
+      const parent = api.trace.setSpanContext(api.ROOT_CONTEXT, { ...span.spanContext(), traceState });
+      const withBaggage = api.propagation.setBaggage(parent, api.propagation.createBaggage({ "user.email": { value: "a@b.example" } }));
+      await api.context.with(withBaggage, () => enable3.getUserBalance("u1"));
+      span.end();
+      const headers = server.requests[0]!.headers;
+      expect(headers.baggage).toBeUndefined();
+      expect(headers.traceparent).toMatch(new RegExp(`^00-${span.spanContext().traceId}-(?!0{16})[0-9a-f]{16}-01$`));
+      expect(headers.tracestate).toBe("vendor=abc");
+    } finally {
+      api.propagation.disable();
+      api.trace.disable();
+      api.context.disable();
+      await provider.shutdown();
+    }
   });
 
   it("telemetry: false records nothing and sends no traceparent", async () => {

@@ -180,13 +180,13 @@ describe("timer limits", () => {
 
 describe("secrets in what a hostile server sends back", () => {
   it.each(["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"])(
-    "a key echoed in %s is redacted in requestId, JSON and inspect",
+    "a key echoed in %s is redacted in serverRequestId, JSON and inspect",
     async (header) => {
       const server = await startScriptedServer((_req, res) => reply(res, 500, { message: "no" }, { [header]: `req-${TEST_KEY}` }));
       const error = await clientFor(server.url)
         .getUserBalance("u1")
         .catch((e: unknown) => e);
-      expect((error as { requestId: string }).requestId).toBe("req-[redacted]");
+      expect((error as { serverRequestId: string }).serverRequestId).toBe("req-[redacted]");
       expect(JSON.stringify(error)).not.toContain(TEST_KEY);
       expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(TEST_KEY);
     },

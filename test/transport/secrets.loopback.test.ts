@@ -5,7 +5,7 @@ import { createEnable3Client, Enable3Error, type Logger } from "../../src/index.
 import { clientFor, TEST_KEY } from "../helpers/client.js";
 import { scriptedFaultServer } from "../helpers/fault-server.js";
 import { resetMidResponse } from "../helpers/faults.js";
-import { reply } from "../helpers/http-server.js";
+import { reply, startScriptedServer } from "../helpers/http-server.js";
 
 function recordingLogger() {
   const lines: string[] = [];
@@ -43,6 +43,21 @@ describe("secrets", () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const text of [...errors.flatMap(everyString), ...lines]) expect(text).not.toContain(TEST_KEY);
     expect(inspect(enable3, { depth: 10, showHidden: true })).not.toContain(TEST_KEY);
+  });
+
+  it.each([200, 401])("a raw call answered %i returns the echoed key redacted: body, headers, status text", async (status) => {
+    const server = await startScriptedServer((_req, res) => {
+      res.writeHead(status, `echo ${TEST_KEY}`, { "content-type": "application/json", "x-echo": `key=${TEST_KEY}` });
+      res.end(JSON.stringify({ balance: "1", echoed: TEST_KEY }));
+    });
+    const enable3 = clientFor(server.url);
+    const { data, error, response } = await enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", {
+      params: { path: { operatorUserId: "u1" } },
+    });
+    expect(data ?? error).toEqual({ balance: "1", echoed: "[redacted]" });
+    expect(response.status).toBe(status);
+    expect(response.headers.get("x-echo")).toBe("key=[redacted]");
+    expect(response.statusText).not.toContain(TEST_KEY);
   });
 
   it("connection errors to a dead port carry no key in their cause chain", async () => {

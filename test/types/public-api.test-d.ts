@@ -8,8 +8,10 @@ import type {
   components,
   createEnable3Client,
   Enable3Client,
+  Enable3Error,
   EventInput,
   OperationId,
+  ResponseInfo,
   RevenueInput,
   SendEventResult,
   UserBalance,
@@ -51,6 +53,12 @@ expectTypeOf<UserToken["expiresAt"]>().toEqualTypeOf<Date | undefined>();
 expectTypeOf(enable3.addWebsites).returns.resolves.toEqualTypeOf<AddWebsitesResult>();
 expectTypeOf(enable3.assignSegments).returns.resolves.toEqualTypeOf<void>();
 expectTypeOf(enable3.sendEvents).returns.resolves.toEqualTypeOf<BulkReport>();
+// every single-call method's promise also tells what the response said
+expectTypeOf(enable3.getUserBalance("u1").withResponse()).resolves.toEqualTypeOf<{ data: UserBalance; response: ResponseInfo }>();
+expectTypeOf<ResponseInfo>().toEqualTypeOf<{ status: number; headers: Headers; serverRequestId: string | undefined; attempts: number }>();
+// an error names the idempotency key it went with
+expectTypeOf<Enable3Error["id"]>().toEqualTypeOf<string | undefined>();
+expectTypeOf<Enable3Error["requestId"]>().toEqualTypeOf<string | undefined>();
 
 // raw calls are typed by the generated paths
 void enable3.raw.GET("/api/v1/integration/user/{operatorUserId}/balance", { params: { path: { operatorUserId: "u1" } } });
