@@ -1,0 +1,72 @@
+// enable3 mcp --outbox-dir: a sent event or revenue report is stored in a fileStore outbox before the
+// tool answers, and reaches a recording server under the id the tool returned; --http answers the
+// SDK's streamable HTTP client, from this machine's loopback only.
+import { request } from "node:http";
+import { describe, expect, it } from "vitest";
+import { startCli } from "../helpers/cli.js";
+import { TEST_KEY } from "../helpers/client.js";
+import { reply, startScriptedServer } from "../helpers/http-server.js";
+import { connectMcp, connectMcpHttp, resultOf } from "../helpers/mcp.js";
+import { makeTempDir } from "../helpers/temp-dir.js";
+
+describe("enable3 mcp writes through an outbox", () => {
+  it("events and revenue enqueued in a fileStore reach the API under the ids the tools returned", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const dir = await makeTempDir("enable3-mcp-outbox");
+    const mcp = await connectMcp(["--allow-writes", "--outbox-dir", dir], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: server.url });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const sent = resultOf(
+        await mcp.client.callTool({ name: "enable3_send_event", arguments: { userId: `u${i}`, eventId: "deposit", value: 10 + i } }),
+      );
+      expect(sent.data).toMatchObject({ delivery: "queued in the outbox" });
+      ids.push(sent.data.id as string);
+    }
+    const chosen = resultOf(
+      await mcp.client.callTool({
+        name: "enable3_send_event",
+        arguments: { id: "mcp-event-7", userId: "u7", eventId: "deposit", value: 7 },
+      }),
+    );
+    expect(chosen.data.id).toBe("mcp-event-7");
+    ids.push("mcp-event-7");
+    const revenue = resultOf(await mcp.client.callTool({ name: "enable3_send_revenue", arguments: { revenue: 99.5 } }));
+    expect(revenue.data).toMatchObject({ delivery: "queued in the outbox" });
+
+    await expect.poll(() => server.requests.length, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(5);
+    const events = server.requests.filter((r) => r.url === "/api/v1/event").map((r) => JSON.parse(r.body) as { id: string; value: number });
+    expect(events.map((e) => e.id).sort()).toEqual([...ids].sort());
+    const reports = server.requests.filter((r) => r.url === "/api/v1/revenue").map((r) => JSON.parse(r.body) as { requestId: string });
+    expect(reports).toEqual([expect.objectContaining({ requestId: revenue.data.requestId, revenue: 99.5 })]);
+    for (const id of [...ids, revenue.data.requestId as string]) expect(mcp.stderr()).toContain(`"id":"${id}","outcome":"ok"`);
+    expect(mcp.stderr()).not.toContain(TEST_KEY);
+  });
+});
+
+describe("enable3 mcp --http", () => {
+  it("answers the SDK's StreamableHTTPClientTransport on 127.0.0.1, and refuses another Host", async () => {
+    const cli = startCli(["mcp", "--http"], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: "http://127.0.0.1:1" });
+    await expect.poll(cli.stderr, { timeout: 15_000, interval: 50 }).toMatch(/serving http:/);
+    const url = /serving (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(cli.stderr())![1]!;
+    const client = await connectMcpHttp(url);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+      "enable3_get_user_balance",
+      "enable3_get_widget_url",
+      "enable3_get_user_token",
+      "enable3_check_connection",
+    ]);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: "POST", headers: { host: "evil.example", "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.once("error", reject);
+      req.end("{}");
+    });
+    expect(status).toBe(403);
+    cli.child.kill("SIGTERM");
+    const ended = await cli.result;
+    expect(ended.code).toBe(0);
+    expect(ended.stderr).toContain("stopping (SIGTERM)");
+  });
+});
