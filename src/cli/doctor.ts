@@ -31,7 +31,7 @@ Example:
 
 type Status = "ok" | "failed" | "skipped";
 
-export interface Check {
+interface Check {
   name: "dns" | "tcp" | "tls" | "proxy" | "key";
   status: Status;
   detail: string;
@@ -41,45 +41,11 @@ export interface Check {
 /** The user the key check asks the balance of: a read that creates nothing. */
 const PROBE_USER = "enable3-doctor";
 
-/** What `enable3 doctor` found, as data: `enable3 mcp`'s doctor tool returns it as is. */
-export interface DoctorReport {
-  ok: boolean;
-  /** The API's origin and path. */
-  baseUrl: string;
-  /** The proxy requests go through (its credentials shown as `[redacted]`), or none. */
-  route: NetworkRoute;
-  checks: Check[];
-}
-
 export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout) {
   const { values } = parse(args, { proxy: { type: "string" } });
   const baseUrl = values["base-url"] ?? env.ENABLE3_BASE_URL ?? "https://integration.enable3.io";
   const timeoutMs = number(values["timeout-ms"], "timeout-ms") ?? 10_000;
-  const report = await diagnose({ baseUrl, proxy: values.proxy, env, timeoutMs });
-  const { ok, checks, route } = report;
-  const proxy = route.proxy;
-  const human = [
-    `enable3 doctor: ${new URL(baseUrl).origin}${proxy ? ` through ${proxy.shown} (from ${proxy.source})` : ""}`,
-    ...unusedNote(route),
-    ...checks.map(
-      (c) =>
-        `${c.status === "ok" ? "ok  " : c.status === "failed" ? "FAIL" : "skip"} ${c.name.padEnd(5)} ${c.detail}${c.fix ? `\n           fix: ${c.fix}` : ""}`,
-    ),
-    ok ? "Everything this machine needs to reach the API works." : "Fix the first failed check, then run enable3 doctor again.",
-  ].join("\n");
-  createOutput(values.json, out).result(report, human);
-  return ok ? EXIT.ok : EXIT.failure;
-}
-
-/** Runs every check in order (DNS, TCP, TLS, the proxy, the key) and says what each found; never throws for a failed check. */
-export async function diagnose(options: {
-  baseUrl: string;
-  proxy?: string | undefined;
-  env: NodeJS.ProcessEnv;
-  timeoutMs: number;
-}): Promise<DoctorReport> {
-  const { baseUrl, env, timeoutMs } = options;
-  const enable3 = clientFor(baseUrl, options.proxy, env, timeoutMs);
+  const enable3 = clientFor(baseUrl, values.proxy, env, timeoutMs);
   const api = new URL(baseUrl);
   const proxy = enable3.route.proxy;
   // the first hop: the proxy when there is one (the proxy resolves and reaches the API itself)
@@ -89,6 +55,7 @@ export async function diagnose(options: {
   const skipRest = (from: Check["name"][], why: string) => {
     for (const name of from) checks.push({ name, status: "skipped", detail: why });
   };
+
   const host = hop.hostname.replace(/^\[|\]$/g, "");
   const dns = await withTimeout(lookup(host, { all: true }), timeoutMs).then(
     (addresses) => ({ ok: true as const, text: addresses.map((a) => a.address).join(", ") }),
@@ -122,7 +89,17 @@ export async function diagnose(options: {
   }
   await enable3.close();
   const ok = checks.every((c) => c.status !== "failed");
-  return { ok, baseUrl: api.origin + api.pathname.replace(/\/$/, ""), route: enable3.route, checks };
+  const human = [
+    `enable3 doctor: ${api.origin}${proxy ? ` through ${proxy.shown} (from ${proxy.source})` : ""}`,
+    ...unusedNote(enable3.route),
+    ...checks.map(
+      (c) =>
+        `${c.status === "ok" ? "ok  " : c.status === "failed" ? "FAIL" : "skip"} ${c.name.padEnd(5)} ${c.detail}${c.fix ? `\n           fix: ${c.fix}` : ""}`,
+    ),
+    ok ? "Everything this machine needs to reach the API works." : "Fix the first failed check, then run enable3 doctor again.",
+  ].join("\n");
+  createOutput(values.json, out).result({ ok, baseUrl: api.origin + api.pathname.replace(/\/$/, ""), route: enable3.route, checks }, human);
+  return ok ? EXIT.ok : EXIT.failure;
 }
 
 /** The SDK's own client, with no retries: the key from the environment, or a stand-in that lets the network checks run. */

@@ -2,10 +2,11 @@
 // for an operator's AI assistant, over stdio or --http on 127.0.0.1. The MCP SDK is loaded here, on
 // this command's run only. Every write is told on stderr as an audit line; with --outbox-dir events
 // and revenue go through a durable outbox on a fileStore, as `enable3 import` sends them.
+import { Writable } from "node:stream";
 import { createOutbox, Enable3OutboxError, fileStore, type Outbox } from "../../outbox.js";
 import { noMorePositionals, number, parse, UsageError } from "../args.js";
 import { clientFrom } from "../config.js";
-import { diagnose } from "../doctor.js";
+import { runDoctor } from "../doctor.js";
 import { EXIT, printable } from "../output.js";
 import { secretsOf } from "./calls.js";
 import { serveHttp } from "./http.js";
@@ -51,12 +52,11 @@ export async function runMcp(args: string[], env: NodeJS.ProcessEnv = process.en
   const client = clientFrom(values, env);
   const tools = buildTools(loadSpec());
   const outbox = values["outbox-dir"] === undefined ? undefined : await openOutbox(client, values["outbox-dir"], tell);
-  const baseUrl = values["base-url"] ?? (env.ENABLE3_BASE_URL || "https://integration.enable3.io");
   const context: ToolContext = {
     client,
     outbox,
     showSignIns: values["allow-widget-urls"],
-    doctor: () => diagnose({ baseUrl, env, timeoutMs: number(values["timeout-ms"], "timeout-ms") ?? 10_000 }),
+    doctor: () => doctorReport(values, env),
   };
   const options = { allowWrites: values["allow-writes"], audit: tell, secrets: secretsOf(env) };
   const makeServer = () => createToolServer(sdk, tools, context, options);
@@ -105,4 +105,20 @@ async function openOutbox(client: ReturnType<typeof clientFrom>, dir: string, te
     throw error;
   }
   return outbox;
+}
+
+/** `enable3 doctor --json`'s report, as data: the same checks, run by the doctor itself. */
+async function doctorReport(flags: { "base-url"?: string | undefined; "timeout-ms"?: string | undefined }, env: NodeJS.ProcessEnv) {
+  let text = "";
+  const out = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const args = ["--json"];
+  if (flags["base-url"] !== undefined) args.push("--base-url", flags["base-url"]);
+  if (flags["timeout-ms"] !== undefined) args.push("--timeout-ms", flags["timeout-ms"]);
+  await runDoctor(args, env, out);
+  return JSON.parse(text) as unknown;
 }

@@ -6,7 +6,6 @@
 import { randomUUID } from "node:crypto";
 import type { Enable3Client, EventInput, RevenueInput, SegmentAssignments } from "../../index.js";
 import type { Outbox } from "../../outbox.js";
-import type { DoctorReport } from "../doctor.js";
 import { inputSchema, type JsonSchema, operation, type Spec } from "./spec-schemas.js";
 
 /** What a tool runs with: the client, the outbox when one is configured, and what it may show. */
@@ -15,7 +14,8 @@ export interface ToolContext {
   outbox: Outbox | undefined;
   /** --allow-widget-urls: a widget URL or SDK token is returned (each signs the player in). */
   showSignIns: boolean;
-  doctor(): Promise<DoctorReport>;
+  /** `enable3 doctor --json`'s report. */
+  doctor(): Promise<unknown>;
 }
 
 export interface Tool {
@@ -83,7 +83,7 @@ export function buildTools(spec: Spec): Tool[] {
       name: "enable3_check_connection",
       title: "Check the way to the Enable3 API",
       description:
-        "Checks, in order, that this machine reaches the Enable3 API: DNS, TCP, TLS, the proxy (if any) and the API key, and says what to fix (enable3 doctor's checks). Touches no player: the key check reads the balance of the probe user enable3-doctor.",
+        "Runs enable3 doctor's checks of each step from this machine to the Enable3 API (DNS, TCP, the proxy if any, TLS, the API key) and says what to fix. Touches no player: the key check reads the balance of a probe user.",
       inputSchema: { type: "object", properties: {}, additionalProperties: false },
       write: false,
       annotations: read,
