@@ -41,6 +41,26 @@ describe("enable3 mcp writes through an outbox", () => {
     for (const id of [...ids, revenue.data.requestId as string]) expect(mcp.stderr()).toContain(`"id":"${id}","outcome":"ok"`);
     expect(mcp.stderr()).not.toContain(TEST_KEY);
   });
+
+  it("what the API did not take before a stop goes out on the next start, under the id the tool returned", async () => {
+    const down = await startScriptedServer((_req, res) => reply(res, 503));
+    const dir = await makeTempDir("enable3-mcp-outbox");
+    const args = ["--allow-writes", "--outbox-dir", dir, "--max-retries", "0"];
+    const first = await connectMcp(args, { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: down.url });
+    const sent = resultOf(
+      await first.client.callTool({ name: "enable3_send_event", arguments: { userId: "u1", eventId: "deposit", value: 5 } }),
+    );
+    const id = sent.data.id as string;
+    await expect.poll(first.stderr, { timeout: 15_000, interval: 50 }).toContain(`sendEvent ${id} attempt 1 failed`);
+    await first.close();
+    expect(first.stderr()).toContain(`1 not yet delivered stay in the outbox in ${dir}`);
+
+    const up = await startScriptedServer((_req, res) => reply(res, 201));
+    const second = await connectMcp(args, { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: up.url });
+    await expect.poll(() => up.requests.length, { timeout: 15_000, interval: 50 }).toBe(1);
+    expect(JSON.parse(up.requests[0]!.body)).toMatchObject({ id, userId: "u1", value: 5 });
+    await second.close();
+  });
 });
 
 describe("enable3 mcp --http", () => {

@@ -84,16 +84,22 @@ export async function runMcp(args: string[], env: NodeJS.ProcessEnv = process.en
     await outbox.close({ timeoutMs: 10_000 });
     const { pending } = outbox.stats();
     if (pending > 0)
-      tell(`enable3 mcp: ${pending} events or revenue reports stay in ${values["outbox-dir"]}: they go out, same ids, on the next start`);
+      tell(
+        `enable3 mcp: ${pending} not yet delivered stay in the outbox in ${values["outbox-dir"]}: they go out, same ids, on its next start`,
+      );
   }
   await client.close();
   return EXIT.ok;
 }
 
-/** The outbox on a fileStore: its failures told on stderr, a record the API refuses for good too. */
+/** The outbox on a fileStore: every failed attempt, a record given up on and the outbox's own failures told on stderr. */
 async function openOutbox(client: ReturnType<typeof clientFrom>, dir: string, tell: (line: string) => void): Promise<Outbox> {
   const outbox = createOutbox(client, {
     store: fileStore(dir),
+    onRetry: (info) =>
+      tell(
+        `enable3 mcp: outbox: ${info.operation} ${info.id} attempt ${info.attempt} failed (${info.error.message}); next try in ${Math.round(info.delayMs / 1000)} s`,
+      ),
     onDead: (info) =>
       tell(`enable3 mcp: outbox: ${info.record.kind} ${info.record.id} is dead (${info.error.message}); it stays in ${dir}`),
     onError: (error) => tell(`enable3 mcp: outbox: ${error.message}`),
