@@ -15,7 +15,7 @@ export interface ToolResult {
 
 export interface CallOptions {
   allowWrites: boolean;
-  /** Writes an audit line (stderr). */
+  /** Writes a line to stderr: an audit line, or a failure the operator must hear of. */
   audit(line: string): void;
   /** Every secret this process holds, removed from whatever it returns or writes. */
   secrets: readonly string[];

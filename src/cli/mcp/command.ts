@@ -31,9 +31,11 @@ with --http at http://127.0.0.1:PORT/mcp (this machine only). Read-only unless t
 Needs the optional peer @modelcontextprotocol/sdk. The key comes from ENABLE3_API_KEY; nothing the
 tools return holds it. See docs/mcp.md.
 
-Example (Claude Desktop's claude_desktop_config.json):
-  { "mcpServers": { "enable3": { "command": "npx", "args": ["enable3", "mcp"],
-                                 "env": { "ENABLE3_API_KEY": "…" } } } }`;
+Example (Claude Desktop's claude_desktop_config.json; the path is where the package is installed):
+  { "mcpServers": { "enable3": {
+      "command": "node",
+      "args": ["/path/to/your-project/node_modules/enable3-client/dist/cli/main.js", "mcp"],
+      "env": { "ENABLE3_API_KEY": "…" } } } }`;
 
 export async function runMcp(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parse(args, {

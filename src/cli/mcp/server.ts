@@ -17,6 +17,8 @@ export function createToolServer(sdk: McpSdk, tools: readonly Tool[], context: T
         : "Enable3 loyalty tools for an operator's staff, read-only: writes are not enabled on this server.",
     },
   );
+  // a message that cannot be read or answered: told, never lost
+  server.onerror = (error) => options.audit(`enable3 mcp: ${error.message}`);
   const listed = tools.filter((t) => options.allowWrites || !t.write);
   server.setRequestHandler(sdk.ListToolsRequestSchema, () => ({
     tools: listed.map(({ name, title, description, inputSchema, annotations }) => ({
