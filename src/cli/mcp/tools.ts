@@ -1,6 +1,6 @@
 // The tools: one per API operation an operator's staff ask about, and the doctor. Names follow one
-// scheme, `enable3_<verb>_<noun>` (the product first, as Open Loyalty's server names its tools, then
-// what the tool does); each description says what the tool does to a player. Reads are always
+// scheme, `enable3_<verb>_<noun>` (the product first, to tell them apart among an assistant's other
+// servers' tools, then what the tool does); each description says what the tool does to a player. Reads are always
 // listed; writes only with --allow-writes. Input is checked by the SDK's own validation (the client's
 // methods), never by a copy of it here.
 import { randomUUID } from "node:crypto";
