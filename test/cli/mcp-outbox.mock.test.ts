@@ -64,7 +64,7 @@ describe("enable3 mcp writes through an outbox", () => {
 });
 
 describe("enable3 mcp --http", () => {
-  it("answers the SDK's StreamableHTTPClientTransport on 127.0.0.1, and refuses another Host", async () => {
+  it("answers the SDK's StreamableHTTPClientTransport on 127.0.0.1, and refuses another Host or Origin", async () => {
     const cli = startCli(["mcp", "--http"], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: "http://127.0.0.1:1" });
     await expect.poll(cli.stderr, { timeout: 15_000, interval: 50 }).toMatch(/serving http:/);
     const url = /serving (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(cli.stderr())![1]!;
@@ -75,15 +75,18 @@ describe("enable3 mcp --http", () => {
       "enable3_get_user_token",
       "enable3_check_connection",
     ]);
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(url, { method: "POST", headers: { host: "evil.example", "content-type": "application/json" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
+    const statusFor = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(url, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.once("error", reject);
+        req.end("{}");
       });
-      req.once("error", reject);
-      req.end("{}");
-    });
-    expect(status).toBe(403);
+    // a page elsewhere reaching 127.0.0.1 through DNS rebinding (its Host), or from the browser (its Origin)
+    expect(await statusFor({ host: "evil.example" })).toBe(403);
+    expect(await statusFor({ origin: "http://evil.example" })).toBe(403);
     cli.child.kill("SIGTERM");
     const ended = await cli.result;
     expect(ended.code).toBe(0);
