@@ -3,7 +3,7 @@
 // SDK's streamable HTTP client, from this machine's loopback only.
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
-import { startCli } from "../helpers/cli.js";
+import { runCli, startCli } from "../helpers/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { connectMcp, connectMcpHttp, resultOf } from "../helpers/mcp.js";
@@ -60,6 +60,17 @@ describe("enable3 mcp writes through an outbox", () => {
     await expect.poll(() => up.requests.length, { timeout: 15_000, interval: 50 }).toBe(1);
     expect(JSON.parse(up.requests[0]!.body)).toMatchObject({ id, userId: "u1", value: 5 });
     await second.close();
+  });
+
+  it("a directory another enable3 mcp holds is refused with exit code 2, before serving", async () => {
+    const dir = await makeTempDir("enable3-mcp-outbox");
+    const env = { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: "http://127.0.0.1:1" };
+    const holder = await connectMcp(["--outbox-dir", dir], env);
+    await expect.poll(holder.stderr, { timeout: 15_000, interval: 50 }).toContain("serving over stdio");
+    const second = await runCli(["mcp", "--outbox-dir", dir], env, "");
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/^error: .*\n/);
+    expect(second.stderr).not.toContain("serving");
   });
 });
 
