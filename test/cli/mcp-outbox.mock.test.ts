@@ -1,12 +1,16 @@
 // enable3 mcp --outbox-dir: a sent event or revenue report is stored in a fileStore outbox before the
 // tool answers, and reaches a recording server under the id the tool returned; --http answers the
 // SDK's streamable HTTP client, from this machine's loopback only.
+import { existsSync } from "node:fs";
 import { request } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, startCli } from "../helpers/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { connectMcp, connectMcpHttp, resultOf } from "../helpers/mcp.js";
+import { registerTeardown } from "../helpers/teardown.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 
 describe("enable3 mcp writes through an outbox", () => {
@@ -75,6 +79,21 @@ describe("enable3 mcp writes through an outbox", () => {
 });
 
 describe("enable3 mcp --http", () => {
+  it("a port in use ends the run with exit code 1, its outbox closed (its directory free for the next run)", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    registerTeardown(() => new Promise((resolve) => taken.close(resolve)));
+    const { port } = taken.address() as AddressInfo;
+    const dir = await makeTempDir("enable3-mcp-outbox");
+    const result = await runCli(["mcp", "--http", "--port", String(port), "--outbox-dir", dir], {
+      ENABLE3_API_KEY: TEST_KEY,
+      ENABLE3_BASE_URL: "http://127.0.0.1:1",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("EADDRINUSE");
+    expect(existsSync(path.join(dir, "lock"))).toBe(false); // closed: the directory is free for the next run
+  });
+
   it("answers the SDK's StreamableHTTPClientTransport on 127.0.0.1, and refuses another Host or Origin", async () => {
     const cli = startCli(["mcp", "--http"], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: "http://127.0.0.1:1" });
     await expect.poll(cli.stderr, { timeout: 15_000, interval: 50 }).toMatch(/serving http:/);

@@ -10,7 +10,7 @@ import { runDoctor } from "../doctor.js";
 import { EXIT, printable } from "../output.js";
 import { secretsOf } from "./calls.js";
 import { serveHttp } from "./http.js";
-import { loadMcpSdk } from "./sdk.js";
+import { loadMcpSdk, type McpSdk } from "./sdk.js";
 import { createToolServer } from "./server.js";
 import { loadSpec } from "./spec-schemas.js";
 import { buildTools, type ToolContext } from "./tools.js";
@@ -64,13 +64,38 @@ export async function runMcp(args: string[], env: NodeJS.ProcessEnv = process.en
   const makeServer = () => createToolServer(sdk, tools, context, options);
   const mode = `${options.allowWrites ? "writes allowed" : "read-only"}${context.showSignIns ? ", widget URLs and tokens shown" : ""}${outbox ? `, events and revenue through the outbox in ${values["outbox-dir"]}` : ""}`;
 
+  try {
+    await serveUntilStopped(values.http ? (port ?? 0) : undefined, sdk, makeServer, mode, tell);
+  } finally {
+    // also when serving failed (a port in use): the outbox's timers would keep the process alive
+    if (outbox) {
+      await outbox.close({ timeoutMs: 10_000 });
+      const { pending } = outbox.stats();
+      if (pending > 0)
+        tell(
+          `enable3 mcp: ${pending} not yet delivered stay in the outbox in ${values["outbox-dir"]}: they go out, same ids, on its next start`,
+        );
+    }
+    await client.close();
+  }
+  return EXIT.ok;
+}
+
+/** Serves over stdio (or HTTP on `httpPort`) until a signal, or the client closing stdin. */
+async function serveUntilStopped(
+  httpPort: number | undefined,
+  sdk: McpSdk,
+  makeServer: () => ReturnType<typeof createToolServer>,
+  mode: string,
+  tell: (line: string) => void,
+) {
   const stopped = new Promise<string>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve(signal));
-    if (!values.http) process.stdin.once("end", () => resolve("the client closed stdin"));
+    if (httpPort === undefined) process.stdin.once("end", () => resolve("the client closed stdin"));
   });
-  let endpoint: { close(): Promise<void> } | undefined;
-  if (values.http) {
-    const http = await serveHttp(sdk, makeServer, port ?? 0, tell);
+  let endpoint: { close(): Promise<void> };
+  if (httpPort !== undefined) {
+    const http = await serveHttp(sdk, makeServer, httpPort, tell);
     endpoint = http;
     tell(`enable3 mcp: serving ${http.url} (${mode})`);
   } else {
@@ -82,16 +107,6 @@ export async function runMcp(args: string[], env: NodeJS.ProcessEnv = process.en
   const why = await stopped;
   tell(`enable3 mcp: stopping (${why})`);
   await endpoint.close();
-  if (outbox) {
-    await outbox.close({ timeoutMs: 10_000 });
-    const { pending } = outbox.stats();
-    if (pending > 0)
-      tell(
-        `enable3 mcp: ${pending} not yet delivered stay in the outbox in ${values["outbox-dir"]}: they go out, same ids, on its next start`,
-      );
-  }
-  await client.close();
-  return EXIT.ok;
 }
 
 /** The outbox on a fileStore: every failed attempt, a record given up on and the outbox's own failures told on stderr. */
