@@ -7,6 +7,7 @@ import { didYouMean, UsageError } from "./args.js";
 import { callbackHelp, callbackUsage, runCallback, runVerifyCallbackAlias } from "./callback.js";
 import { doctorHelp, doctorUsage, runDoctor } from "./doctor.js";
 import { importHelp, importUsage, runImport } from "./import.js";
+import { mcpHelp, mcpUsage, runMcp } from "./mcp/command.js";
 import { mockHelp, mockUsage, runMock } from "./mock.js";
 import { type Command, operationCommands } from "./operations.js";
 import { EXIT, reportError } from "./output.js";
@@ -37,6 +38,12 @@ const commands: Record<string, Command> = {
     usage: doctorUsage,
     help: doctorHelp,
     run: (args) => runDoctor(args),
+  },
+  mcp: {
+    summary: "Serve balances, widget links, the doctor (and, if allowed, writes) as tools for an AI assistant (MCP)",
+    usage: mcpUsage,
+    help: mcpHelp,
+    run: (args) => runMcp(args),
   },
 };
 
