@@ -21,7 +21,7 @@ export interface LineSink {
   readonly outbox: Outbox | undefined;
   readonly deadLetters: DeadLetterFile;
   accounted(at: number, crc: number): void;
-  deadLetter(entry: DeadLetter): boolean;
+  deadLetter(at: number, entry: DeadLetter): boolean;
   tellFailure(text: string): void;
   refused(error: Enable3Error, entry: { at: number; line: number; crc: number; id: string | undefined; record: unknown }): void;
 }
@@ -46,7 +46,7 @@ function takeInvalid(run: LineSink, entry: Extract<NdjsonLine, { kind: "invalid"
   const tooLong = entry.problem === "longer than 1 MiB";
   const message = `line ${entry.line}: ${entry.problem}${tooLong && entry.bytes ? ` (${fmt(entry.bytes)} bytes): not sent` : ""}`;
   const code = tooLong ? { code: "line_too_long" } : entry.rawBase64 !== undefined ? { code: "invalid_utf8" } : {};
-  if (!run.deadLetter({ line: entry.line, ...raw, error: { name: "InvalidLine", ...code, message } })) return false;
+  if (!run.deadLetter(entry.at, { line: entry.line, ...raw, error: { name: "InvalidLine", ...code, message } })) return false;
   run.tellFailure(message);
   run.accounted(entry.at, entry.crc);
   return true;
@@ -65,7 +65,7 @@ function takeRecord(run: LineSink, entry: Extract<NdjsonLine, { kind: "record" }
     run.counts.duplicates++;
     run.counts.failed++;
     const message = `line ${entry.line}: ${idField} "${given}" is already used by line ${first}: not sent`;
-    if (!run.deadLetter({ line: entry.line, id, record: item, error: { name: "DuplicateId", code: "duplicate_id", message } }))
+    if (!run.deadLetter(entry.at, { line: entry.line, id, record: item, error: { name: "DuplicateId", code: "duplicate_id", message } }))
       return false;
     run.tellFailure(message);
     run.accounted(entry.at, entry.crc);

@@ -170,17 +170,18 @@ export class ImportRun implements LineSink {
     else if (this.told === MAX_FAILURES_TOLD + 1) this.say(`more failed lines: each is in ${this.deadLetters.path}`);
   }
 
-  /** Writes a dead letter, unless an earlier run of this import wrote it already. */
-  deadLetter(entry: DeadLetter): boolean {
-    if (this.deadLetters.has(entry.line)) return true;
-    return this.deadLetters.write(entry);
+  /** Writes the dead letter of the line at `at` of the input, unless an earlier run of this import wrote it already. */
+  deadLetter(at: number, entry: DeadLetter): boolean {
+    if (this.deadLetters.has(at)) return true;
+    const { line, ...rest } = entry;
+    return this.deadLetters.write(at === line ? entry : { line, at, ...rest });
   }
 
   /** A record the journal could not deliver, handed over by the outbox. */
   private writeDeadRecord(record: DeadRecord) {
-    const line = (record.context as { line?: number } | undefined)?.line ?? 0;
-    if (this.deadLetters.has(line)) return; // an earlier run wrote it just before it was stopped
-    if (!this.deadLetters.write({ line, id: record.id, record: record.body, error: describeFailure(record.error, line) }))
+    const { line = 0, at = line } = (record.context ?? {}) as { line?: number; at?: number };
+    if (this.deadLetters.has(at)) return; // an earlier run wrote it just before it was stopped
+    if (!this.deadLetter(at, { line, id: record.id, record: record.body, error: describeFailure(record.error, line) }))
       throw new Error("the dead-letter file cannot be written");
     this.deadLetters.sync();
     this.counts.failed++;
@@ -197,7 +198,7 @@ export class ImportRun implements LineSink {
     }
     this.counts.failed++;
     const { at, line, crc, id, record } = entry;
-    if (this.deadLetter({ line, id, record, error: describeFailure(error, line) })) this.accounted(at, crc);
+    if (this.deadLetter(at, { line, id, record, error: describeFailure(error, line) })) this.accounted(at, crc);
     this.tellFailure(failureLine(error, line));
   }
 

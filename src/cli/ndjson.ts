@@ -30,6 +30,8 @@ export type NdjsonLine =
 /** A dead letter this CLI wrote: the original line number, and the record (or the raw text) with the error. */
 export interface DeadLetter {
   line: number;
+  /** The line of the file it was read from, when that is not `line` (a replayed dead-letter file): what tells two dead letters apart. */
+  at?: number;
   /** The id (event `id`, revenue `requestId`) the record was (or would have been) sent with. */
   id?: string;
   record?: unknown;
