@@ -18,8 +18,9 @@ there is refused.
 
 The import keeps its state beside the dead-letter file (FILE.import/). However it stops (Ctrl-C,
 SIGTERM, a lost terminal, kill -9, a power loss), run the same command again: it resumes where it
-was, and no line is ever sent under a second id. A finished import is not sent again; --fresh starts
-over (new ids for lines without one).
+was, and no line is ever sent under a second id. Lines appended after a finished run are sent by the
+same command; a file changed where it was already read is refused; --fresh starts over (new ids for
+lines without one).
 
 Ctrl-C once: stop reading and let the requests in flight finish. Twice (or SIGTERM, SIGHUP): abort
 those too; they stay in the state for the next run.

@@ -7,7 +7,7 @@ import type { DeadLetterFile } from "./dead-letters.js";
 import type { IdSet } from "./id-set.js";
 import type { ImportOptions } from "./import-options.js";
 import type { ImportState } from "./import-state.js";
-import type { DeadLetter, NdjsonLine } from "./ndjson.js";
+import type { DeadLetter, LinePlace, NdjsonLine } from "./ndjson.js";
 import { fmt, type LineCounts } from "./progress.js";
 
 export type ImportCounts = LineCounts & { duplicates: number };
@@ -20,10 +20,10 @@ export interface LineSink {
   readonly state: ImportState;
   readonly outbox: Outbox | undefined;
   readonly deadLetters: DeadLetterFile;
-  accounted(at: number, crc: number): void;
+  accounted(place: LinePlace): void;
   deadLetter(at: number, entry: DeadLetter): boolean;
   tellFailure(text: string): void;
-  refused(error: Enable3Error, entry: { at: number; line: number; crc: number; id: string | undefined; record: unknown }): void;
+  refused(error: Enable3Error, entry: { place: LinePlace; line: number; id: string | undefined; record: unknown }): void;
 }
 
 /**
@@ -33,7 +33,7 @@ export interface LineSink {
 export function takeLine(run: LineSink, entry: NdjsonLine): boolean | Promise<void> {
   if (entry.kind === "blank") {
     run.counts.blank++;
-    run.accounted(entry.at, 0);
+    run.accounted(placeOf(entry));
     return true;
   }
   if (entry.kind === "invalid") return takeInvalid(run, entry);
@@ -48,7 +48,7 @@ function takeInvalid(run: LineSink, entry: Extract<NdjsonLine, { kind: "invalid"
   const code = tooLong ? { code: "line_too_long" } : entry.rawBase64 !== undefined ? { code: "invalid_utf8" } : {};
   if (!run.deadLetter(entry.at, { line: entry.line, ...raw, error: { name: "InvalidLine", ...code, message } })) return false;
   run.tellFailure(message);
-  run.accounted(entry.at, entry.crc);
+  run.accounted(placeOf(entry));
   return true;
 }
 
@@ -68,19 +68,23 @@ function takeRecord(run: LineSink, entry: Extract<NdjsonLine, { kind: "record" }
     if (!run.deadLetter(entry.at, { line: entry.line, id, record: item, error: { name: "DuplicateId", code: "duplicate_id", message } }))
       return false;
     run.tellFailure(message);
-    run.accounted(entry.at, entry.crc);
+    run.accounted(placeOf(entry));
     return true;
   }
   run.deadLetters.sync(); // durable before the journal moves past it
-  const { at, line, crc } = entry;
+  const { at, line } = entry;
+  const place = placeOf(entry);
   const outbox = run.outbox!;
   const enqueue = kind === "events" ? outbox.enqueue : outbox.enqueueRevenue;
   return enqueue(item as never, { context: { line, at } }).then(
-    () => run.accounted(at, crc),
-    (error: Enable3Error) => run.refused(error, { at, line, crc, id, record: item }),
+    () => run.accounted(place),
+    (error: Enable3Error) => run.refused(error, { place, line, id, record: item }),
   );
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** Where a line ends, without the rest of it (kept until the lines before it are accounted for). */
+export const placeOf = ({ at, end, next, sum }: LinePlace): LinePlace => ({ at, end, next, sum });

@@ -6,11 +6,11 @@ import { createOutbox, type DeadRecord, Enable3OutboxError, fileStore, type Outb
 import { UsageError } from "./args.js";
 import { type DeadLetterFile, openDeadLetterFile } from "./dead-letters.js";
 import { IdSet } from "./id-set.js";
-import { type ImportCounts, isObject, type LineSink, takeLine } from "./import-line.js";
+import { type ImportCounts, isObject, type LineSink, placeOf, takeLine } from "./import-line.js";
 import type { ImportOptions } from "./import-options.js";
 import { describeFailure, failureLine, type ImportSummary } from "./import-report.js";
-import { type ImportState, openImportState, removeImportState, stateDirFor } from "./import-state.js";
-import { type DeadLetter, type NdjsonLine, readNdjson } from "./ndjson.js";
+import { type ImportState, nothingNew, openImportState, removeImportState, stateDirFor } from "./import-state.js";
+import { type DeadLetter, type LinePlace, type NdjsonLine, readNdjson } from "./ndjson.js";
 import { printable } from "./output.js";
 import { createProgressReporter, fmt, type ProgressReporter } from "./progress.js";
 import type { guardOutput } from "./terminal.js";
@@ -37,8 +37,8 @@ export class ImportRun implements LineSink {
   private told = 0;
   private readonly ended = new AbortController();
   /** `through` is the last line before which every line is accounted for; it is what progress.json saves. */
-  through = { at: 0, crc: 0 };
-  private readonly finished = new Map<number, number>();
+  through: LinePlace = { at: 0, end: 0, next: 0, sum: 0 };
+  private readonly finished = new Map<number, LinePlace>();
   private readonly onSignal = (name: NodeJS.Signals) => {
     this.signalled ??= name;
     this.stop(name === "SIGINT" && !this.stopping ? "finish" : "abort", name);
@@ -57,7 +57,7 @@ export class ImportRun implements LineSink {
     this.stateDir = stateDirFor(this.deadLetters.path);
   }
 
-  /** Opens the state (after forgetting it, with --fresh); false when an earlier run finished the whole file. */
+  /** Opens the state (after forgetting it, with --fresh); false when an earlier run finished the file and nothing was appended since. */
   async openState(): Promise<boolean> {
     if (this.o.fresh) {
       const previous = this.outboxFor();
@@ -67,7 +67,7 @@ export class ImportRun implements LineSink {
     }
     const { file: input, kind, fromLine } = this.o;
     this.state = openImportState({ dir: this.stateDir, input, kind, fromLine, deadLetterSize: this.deadLetters.openedAt });
-    return !this.state.completedAt;
+    return !this.state.completedAt || !nothingNew(input, this.state.progress);
   }
 
   /** Opens the journal, then reads the file into it (or into the dead letters) until the end or a stop. */
@@ -78,7 +78,7 @@ export class ImportRun implements LineSink {
     await this.outbox.open().catch(refuseLocked);
     // lines before --from-line are never imported; a resumed run also skips what was accounted for
     const startAt = Math.max(state.fromLine - 1, state.resumed ? state.progress.at : 0);
-    this.through = { at: startAt, crc: state.progress.crc };
+    this.through = { end: 0, next: 0, sum: 0, ...state.progress }; // moved on by what this run accounts for
     if (!this.o.quiet && !this.o.json)
       this.progress = createProgressReporter({
         stream: this.output.stderr,
@@ -88,8 +88,10 @@ export class ImportRun implements LineSink {
     this.output.onHangup(() => this.stop("abort", "output"));
     for (const name of SIGNALS) process.on(name, this.onSignal);
     const outstanding: Promise<unknown>[] = [];
+    let last = 0;
     try {
       for await (const entry of readNdjson(this.o.file)) {
+        last = entry.at;
         if (entry.at <= startAt) {
           this.skip(entry);
           continue;
@@ -107,6 +109,7 @@ export class ImportRun implements LineSink {
         this.progress?.update(this.counts);
       }
       await Promise.all(outstanding);
+      if (last < state.progress.at && state.progress.sum !== undefined) throw this.changed(`it ends at line ${fmt(last)}`);
       if (!this.stopping) await this.outbox.flush({ signal: this.ended.signal }).catch(() => {});
     } finally {
       clearInterval(saver);
@@ -116,32 +119,37 @@ export class ImportRun implements LineSink {
     }
   }
 
-  /** A line before the resume point: its id is remembered, and the last one accounted for is checked. */
+  /** A line before the resume point: its id is remembered, and the bytes read up to the saved point are checked. */
   private skip(entry: NdjsonLine) {
     const { state, o } = this;
     if (entry.at >= state.fromLine && entry.kind === "record" && isObject(entry.record)) {
       const id = entry.record[o.idField];
       if (typeof id === "string") this.ids.firstUse(id, entry.line); // a duplicate after it is still caught
     }
-    const checked = state.resumed && entry.at === state.progress.at && entry.at >= state.fromLine;
-    if (checked && (entry.kind === "blank" ? 0 : entry.crc) !== state.progress.crc)
-      throw new UsageError(
-        `line ${fmt(entry.at)} of ${o.file} changed since the import saved in ${this.stateDir} read it: rerun with --fresh to start over`,
-      );
+    const saved = state.progress;
+    if (state.resumed && entry.at === saved.at && saved.sum !== undefined && (entry.sum !== saved.sum || entry.end !== saved.end))
+      throw this.changed(`what it holds up to line ${fmt(entry.at)} is not what was read`);
+    if (entry.at > saved.at) this.through = placeOf(entry); // before --from-line: never imported
+  }
+
+  private changed(how: string) {
+    return new UsageError(
+      `${this.o.file} is not the file the import saved in ${this.stateDir} began with (${how}): rerun with --fresh to start over (lines without an id then get new ids)`,
+    );
   }
 
   /** The line is delivered, journaled, a dead letter or blank: progress may move past it. */
-  accounted(at: number, crc: number): void {
-    this.finished.set(at, crc);
-    while (this.finished.has(this.through.at + 1)) {
-      this.through = { at: this.through.at + 1, crc: this.finished.get(this.through.at + 1)! };
-      this.finished.delete(this.through.at);
+  accounted(place: LinePlace): void {
+    this.finished.set(place.at, place);
+    for (let next = this.finished.get(this.through.at + 1); next; next = this.finished.get(this.through.at + 1)) {
+      this.through = next;
+      this.finished.delete(next.at);
     }
   }
 
   private saveProgress() {
     try {
-      this.state.saveProgress(this.through.at, this.through.crc);
+      this.state.saveProgress(this.through);
     } catch (error) {
       this.stateError ??= (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     }
@@ -190,15 +198,15 @@ export class ImportRun implements LineSink {
   }
 
   /** A record the journal refused (the SDK's check) or could not store. */
-  refused(error: Enable3Error, entry: { at: number; line: number; crc: number; id: string | undefined; record: unknown }): void {
+  refused(error: Enable3Error, entry: { place: LinePlace; line: number; id: string | undefined; record: unknown }): void {
     if (error instanceof Enable3OutboxError) {
       if (error.reason !== "closed") this.stateError ??= error.message;
       this.stop("abort", "state");
       return;
     }
     this.counts.failed++;
-    const { at, line, crc, id, record } = entry;
-    if (this.deadLetter(at, { line, id, record, error: describeFailure(error, line) })) this.accounted(at, crc);
+    const { place, line, id, record } = entry;
+    if (this.deadLetter(place.at, { line, id, record, error: describeFailure(error, line) })) this.accounted(place);
     this.tellFailure(failureLine(error, line));
   }
 

@@ -6,9 +6,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 import { UsageError } from "./args.js";
+import type { LinePlace } from "./ndjson.js";
 
 const HEAD_BYTES = 64 * 1024;
+
+export type SavedProgress = Partial<LinePlace> & { at: number };
 
 interface Saved {
   version: 1;
@@ -30,9 +34,12 @@ export interface ImportState {
   fromLine: number;
   /** Where this import's dead letters begin in the dead-letter file. */
   deadLetterFrom: number;
-  /** The last line fully accounted for (delivered, in the journal, a dead letter or blank), and its checksum. */
-  progress: { at: number; crc: number };
-  saveProgress(at: number, crc: number): void;
+  /**
+   * The last line fully accounted for (delivered, in the journal, a dead letter or blank), where it
+   * ends and the running checksum of the file up to it (no `sum` in a state saved by an older version).
+   */
+  progress: SavedProgress;
+  saveProgress(place: LinePlace): void;
   complete(): void;
   /** The id a line without one is sent with. */
   idFor(at: number): string;
@@ -55,10 +62,8 @@ export function openImportState(o: {
   let saved = read<Saved>(file);
   const resumed = saved !== undefined;
   if (saved) {
-    const changed =
-      saved.input.dev !== identity.dev ||
-      saved.input.ino !== identity.ino ||
-      headSha256(o.input, saved.input.headBytes) !== saved.input.headSha256;
+    // by content, not inode: an editor that saves lines appended to the file writes a new one
+    const changed = headSha256(o.input, saved.input.headBytes) !== saved.input.headSha256;
     const fresh = `rerun with --fresh to start over (lines without an id then get new ids), or delete ${o.dir}`;
     if (saved.kind !== o.kind) throw new UsageError(`${o.dir} holds an import of ${saved.kind}, not ${o.kind}: ${fresh}`);
     if (changed)
@@ -85,7 +90,7 @@ export function openImportState(o: {
     writeDurably(file, saved);
   }
   const state = saved;
-  const progress = read<{ at: number; crc: number }>(path.join(o.dir, "progress.json")) ?? { at: 0, crc: 0 };
+  const progress = read<SavedProgress>(path.join(o.dir, "progress.json")) ?? { at: 0 };
   return {
     dir: o.dir,
     resumed,
@@ -93,11 +98,11 @@ export function openImportState(o: {
     fromLine: state.fromLine,
     deadLetterFrom: state.deadLetterFrom,
     progress,
-    saveProgress(at, crc) {
+    saveProgress({ at, end, next, sum }) {
       // no fsync: a kill loses nothing; a power loss at most the last moments, whose lines are then
       // journaled again under the same derived ids
       const target = path.join(o.dir, "progress.json");
-      writeFileSync(`${target}.tmp`, JSON.stringify({ at, crc }), { mode: 0o600 });
+      writeFileSync(`${target}.tmp`, JSON.stringify({ at, end, next, sum }), { mode: 0o600 });
       renameSync(`${target}.tmp`, target);
     },
     complete() {
@@ -109,6 +114,30 @@ export function openImportState(o: {
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     },
   };
+}
+
+/**
+ * True when the saved progress is the end of the file and the file is unchanged up to it: a finished
+ * import with nothing appended since. A file that grew (or changed) is read again from the start.
+ */
+export function nothingNew(input: string, progress: SavedProgress): boolean {
+  const { end, next, sum } = progress;
+  const s = statSync(input, { throwIfNoEntry: false });
+  if (!s?.isFile() || end === undefined || sum === undefined || s.size !== next) return false;
+  const fd = openSync(input, "r");
+  try {
+    const buffer = Buffer.alloc(Math.min(1024 * 1024, Math.max(1, end)));
+    let running = 0;
+    for (let done = 0; done < end; ) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - done), done);
+      if (n === 0) return false;
+      running = crc32(buffer.subarray(0, n), running);
+      done += n;
+    }
+    return running === sum;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Removes an import's state (for --fresh). */

@@ -25,7 +25,7 @@ export async function runImport(args: string[]): Promise<number> {
       const { completedAt } = run.state;
       print.result(
         { file, kind, alreadyImported: true, completedAt, state: run.stateDir },
-        `Already imported completely on ${completedAt}: nothing sent. To import ${file} again (new ids for lines without one), add --fresh.`,
+        `Already imported completely on ${completedAt}, and nothing appended since: nothing sent. Lines appended later are sent by the same command; to import ${file} again from the start (new ids for lines without one), add --fresh.`,
       );
       return EXIT.ok;
     }
