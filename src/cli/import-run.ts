@@ -54,7 +54,7 @@ export class ImportRun implements LineSink {
       );
       this.stop("abort", "dead letters");
     });
-    this.stateDir = stateDirFor(this.deadLetters.path);
+    this.stateDir = o.stateDir ?? stateDirFor(this.deadLetters.path);
   }
 
   /** Opens the state (after forgetting it, with --fresh); false when an earlier run finished the file and nothing was appended since. */
@@ -82,7 +82,7 @@ export class ImportRun implements LineSink {
     if (!this.o.quiet && !this.o.json)
       this.progress = createProgressReporter({
         stream: this.output.stderr,
-        ...(process.stderr.isTTY ? { total: this.o.total - startAt } : {}),
+        ...(process.stderr.isTTY && this.o.total !== undefined ? { total: this.o.total - startAt } : {}),
       });
     const saver = setInterval(() => this.saveProgress(), 200);
     this.output.onHangup(() => this.stop("abort", "output"));

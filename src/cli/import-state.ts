@@ -8,7 +8,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rena
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { UsageError } from "./args.js";
-import type { LinePlace } from "./ndjson.js";
+import { isStdin, type LinePlace } from "./ndjson.js";
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -17,7 +17,8 @@ export type SavedProgress = Partial<LinePlace> & { at: number };
 interface Saved {
   version: 1;
   kind: string;
-  input: { path: string; dev: number; ino: number; headBytes: number; headSha256: string };
+  /** A pipe has no head to check: its running checksum is checked as it is read again. */
+  input: { path: string; dev?: number; ino?: number; headBytes?: number; headSha256?: string };
   key: string;
   fromLine: number;
   deadLetterFrom: number;
@@ -63,7 +64,8 @@ export function openImportState(o: {
   const resumed = saved !== undefined;
   if (saved) {
     // by content, not inode: an editor that saves lines appended to the file writes a new one
-    const changed = headSha256(o.input, saved.input.headBytes) !== saved.input.headSha256;
+    const head = saved.input;
+    const changed = identity !== undefined && head.headSha256 !== undefined && headSha256(o.input, head.headBytes ?? 0) !== head.headSha256;
     const fresh = `rerun with --fresh to start over (lines without an id then get new ids), or delete ${o.dir}`;
     if (saved.kind !== o.kind) throw new UsageError(`${o.dir} holds an import of ${saved.kind}, not ${o.kind}: ${fresh}`);
     if (changed)
@@ -81,7 +83,7 @@ export function openImportState(o: {
     saved = {
       version: 1,
       kind: o.kind,
-      input: { path: path.resolve(o.input), ...identity },
+      input: { path: o.input === "-" ? "-" : path.resolve(o.input), ...identity },
       key: randomUUID(),
       fromLine: o.fromLine ?? 1,
       deadLetterFrom: o.deadLetterSize,
@@ -145,8 +147,10 @@ export function removeImportState(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** A regular file's device, inode and first bytes' checksum; nothing for a pipe (reading it would consume it). */
 function identify(input: string) {
-  const s = statSync(input);
+  const s = isStdin(input) ? undefined : statSync(input);
+  if (!s?.isFile()) return undefined;
   const headBytes = Math.min(HEAD_BYTES, s.size);
   return { dev: s.dev, ino: s.ino, headBytes, headSha256: headSha256(input, headBytes) };
 }

@@ -48,7 +48,7 @@ export interface DeadLetter {
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * The file's lines, from the first. `at` is the line in this file; `line` the line in the original
+ * The file's lines, from the first (`-`: stdin). A pipe is read once, as it comes. `at` is the line in this file; `line` the line in the original
  * import, which a dead letter carries through any number of replays.
  */
 export async function* readNdjson(file: string): AsyncGenerator<NdjsonLine> {
@@ -77,7 +77,8 @@ export async function* readNdjson(file: string): AsyncGenerator<NdjsonLine> {
     sum = crc32(chunk.subarray(from, to), sum);
     out.at(-1)!.next = position + to;
   };
-  for await (const data of createReadStream(file, { highWaterMark: 64 * 1024 })) {
+  const source = isStdin(file) ? process.stdin : createReadStream(file, { highWaterMark: 64 * 1024 });
+  for await (const data of source) {
     const chunk = data as Buffer;
     let pos = 0;
     if (skipLf && chunk[0] === 0x0a) {
@@ -158,6 +159,11 @@ function isDeadLetter(value: unknown): value is DeadLetter {
     typeof v.rawBase64 === "string" ||
     (v.error as { code?: unknown }).code === "line_too_long"
   );
+}
+
+/** `-`, or a name of stdin: read from process.stdin (a socket, which Node gives a child for a pipe, cannot be opened by name). */
+export function isStdin(file: string): boolean {
+  return file === "-" || /^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(file);
 }
 
 /** Lines in the file, as readNdjson counts them (a last line without an end counts). */
