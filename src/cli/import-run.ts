@@ -39,6 +39,8 @@ export class ImportRun implements LineSink {
   /** `through` is the last line before which every line is accounted for; it is what progress.json saves. */
   through: LinePlace = { at: 0, end: 0, next: 0, sum: 0 };
   private readonly finished = new Map<number, LinePlace>();
+  private saving: NodeJS.Immediate | undefined;
+  private saved: LinePlace | undefined;
   private readonly onSignal = (name: NodeJS.Signals) => {
     this.signalled ??= name;
     this.stop(name === "SIGINT" && !this.stopping ? "finish" : "abort", name);
@@ -84,7 +86,6 @@ export class ImportRun implements LineSink {
         stream: this.output.stderr,
         ...(process.stderr.isTTY && this.o.total !== undefined ? { total: this.o.total - startAt } : {}),
       });
-    const saver = setInterval(() => this.saveProgress(), 200);
     this.output.onHangup(() => this.stop("abort", "output"));
     for (const name of SIGNALS) process.on(name, this.onSignal);
     const outstanding: Promise<unknown>[] = [];
@@ -112,7 +113,7 @@ export class ImportRun implements LineSink {
       if (last < state.progress.at && state.progress.sum !== undefined) throw this.changed(`it ends at line ${fmt(last)}`);
       if (!this.stopping) await this.outbox.flush({ signal: this.ended.signal }).catch(() => {});
     } finally {
-      clearInterval(saver);
+      if (this.saving) clearImmediate(this.saving);
       await this.outbox.close({ timeoutMs: this.stopping === "abort" ? 0 : 30_000 });
       this.saveProgress();
       for (const name of SIGNALS) process.off(name, this.onSignal);
@@ -138,18 +139,28 @@ export class ImportRun implements LineSink {
     );
   }
 
-  /** The line is delivered, journaled, a dead letter or blank: progress may move past it. */
+  /**
+   * The line is delivered, journaled, a dead letter or blank: progress may move past it. It is saved
+   * once the lines of this turn are taken (every line of a group commit resolves in one turn), so a
+   * kill -9 re-reads only what was not yet committed, never what the journal already holds.
+   */
   accounted(place: LinePlace): void {
     this.finished.set(place.at, place);
     for (let next = this.finished.get(this.through.at + 1); next; next = this.finished.get(this.through.at + 1)) {
       this.through = next;
       this.finished.delete(next.at);
     }
+    this.saving ??= setImmediate(() => {
+      this.saving = undefined;
+      this.saveProgress();
+    });
   }
 
   private saveProgress() {
+    if (this.saved === this.through) return;
     try {
       this.state.saveProgress(this.through);
+      this.saved = this.through;
     } catch (error) {
       this.stateError ??= (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     }

@@ -101,8 +101,8 @@ export function openImportState(o: {
     deadLetterFrom: state.deadLetterFrom,
     progress,
     saveProgress({ at, end, next, sum }) {
-      // no fsync: a kill loses nothing; a power loss at most the last moments, whose lines are then
-      // journaled again under the same derived ids
+      // after each group commit of the journal; no fsync: a kill loses nothing, a power loss at most
+      // the last moments, whose lines are then journaled again under the same derived ids
       const target = path.join(o.dir, "progress.json");
       writeFileSync(`${target}.tmp`, JSON.stringify({ at, end, next, sum }), { mode: 0o600 });
       renameSync(`${target}.tmp`, target);
