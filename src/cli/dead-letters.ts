@@ -33,8 +33,11 @@ export interface DeadLetterFile {
   write(entry: DeadLetter): boolean;
   /** Makes what was written durable (an fsync, when something was written since the last one). */
   sync(): void;
-  /** True when a dead letter for this line of the original import is in the file past `from` (read once, by `remember`). */
-  has(line: number): boolean;
+  /**
+   * True when this run, or an earlier run of the same import (read once, by `remember`), wrote the dead
+   * letter of this line of its input (`at`, not `line`: a merged dead-letter file repeats line numbers).
+   */
+  has(at: number): boolean;
   /** Reads the lines of the dead letters written from byte `from` on (by earlier runs of the same import). */
   remember(from: number): void;
   /** Closes the file; removes it only when this run created it and wrote nothing. */
@@ -108,7 +111,7 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
       size += data.length;
       count++;
       dirty = true;
-      written.add(entry.line);
+      written.add(entry.at ?? entry.line);
       return true;
     },
     sync() {
@@ -121,7 +124,7 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
         onWriteError(writeError);
       }
     },
-    has: (line) => written.has(line),
+    has: (at) => written.has(at),
     remember(from) {
       const buffer = Buffer.alloc(Math.max(0, size - from));
       for (let done = 0; done < buffer.length; ) {
@@ -131,8 +134,8 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
       }
       for (const text of buffer.toString("utf8").split("\n")) {
         try {
-          const line = (JSON.parse(text) as DeadLetter).line;
-          if (Number.isInteger(line)) written.add(line);
+          const { line, at } = JSON.parse(text) as DeadLetter;
+          if (Number.isInteger(at ?? line)) written.add((at ?? line) as number);
         } catch {}
       }
     },

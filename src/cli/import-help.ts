@@ -1,7 +1,7 @@
 // The import command's usage line and help text (what `enable3 import --help` prints).
 
 export const importUsage =
-  "enable3 import events|revenue <file.ndjson> [--concurrency N] [--dead-letter FILE] [--fresh] [--from-line N] [--quiet]";
+  "enable3 import events|revenue <file.ndjson|-> [--concurrency N] [--dead-letter FILE] [--state DIR] [--fresh] [--from-line N] [--quiet]";
 
 export const importHelp = `Each line of the file is one JSON object, sent as is:
   events:  {"userId": "u1", "eventId": "deposit", "value": 50, "id"?: "…", "createdAt"?: "2024-02-22 10:00:00", "eventTags"?: ["slots"]}
@@ -18,8 +18,13 @@ there is refused.
 
 The import keeps its state beside the dead-letter file (FILE.import/). However it stops (Ctrl-C,
 SIGTERM, a lost terminal, kill -9, a power loss), run the same command again: it resumes where it
-was, and no line is ever sent under a second id. A finished import is not sent again; --fresh starts
-over (new ids for lines without one).
+was, and no line is ever sent under a second id. Lines appended after a finished run are sent by the
+same command; a file changed where it was already read is refused; --fresh starts over (new ids for
+lines without one).
+
+From a pipe, stdin (- or /dev/stdin) or a FIFO, the lines are read once, as they come (no percentage):
+the dead letters and the state go to the working directory (stdin.failed.ndjson, stdin.import/), or
+--state DIR. Piping the same data again resumes, or sends what was appended; other data is refused.
 
 Ctrl-C once: stop reading and let the requests in flight finish. Twice (or SIGTERM, SIGHUP): abort
 those too; they stay in the state for the next run.
@@ -27,6 +32,7 @@ those too; they stay in the state for the next run.
 Options:
   --concurrency N      requests in flight at once (default 8, at most 1024)
   --dead-letter FILE   where failed lines go (refused if it is the input file); the state goes beside it
+  --state DIR          where the import keeps its state (default: beside the dead-letter file)
   --fresh              forget the saved state of this import and start over
   --from-line N        start at line N of the file (with --fresh, or on a first run)
   --quiet              no progress display
@@ -35,4 +41,5 @@ Examples:
   enable3 import events deposits.ndjson --concurrency 16
   enable3 import events deposits.ndjson                 # after any stop: resumes
   enable3 import events deposits.failed.ndjson          # replay the dead letters
+  zcat deposits.ndjson.gz | enable3 import events -     # from a pipe
   enable3 import revenue revenue.ndjson --fresh --from-line 12346`;

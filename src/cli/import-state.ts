@@ -6,14 +6,19 @@
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 import { UsageError } from "./args.js";
+import { isStdin, type LinePlace } from "./ndjson.js";
 
 const HEAD_BYTES = 64 * 1024;
+
+export type SavedProgress = Partial<LinePlace> & { at: number };
 
 interface Saved {
   version: 1;
   kind: string;
-  input: { path: string; dev: number; ino: number; headBytes: number; headSha256: string };
+  /** A pipe has no head to check: its running checksum is checked as it is read again. */
+  input: { path: string; dev?: number; ino?: number; headBytes?: number; headSha256?: string };
   key: string;
   fromLine: number;
   deadLetterFrom: number;
@@ -30,9 +35,12 @@ export interface ImportState {
   fromLine: number;
   /** Where this import's dead letters begin in the dead-letter file. */
   deadLetterFrom: number;
-  /** The last line fully accounted for (delivered, in the journal, a dead letter or blank), and its checksum. */
-  progress: { at: number; crc: number };
-  saveProgress(at: number, crc: number): void;
+  /**
+   * The last line fully accounted for (delivered, in the journal, a dead letter or blank), where it
+   * ends and the running checksum of the file up to it (no `sum` in a state saved by an older version).
+   */
+  progress: SavedProgress;
+  saveProgress(place: LinePlace): void;
   complete(): void;
   /** The id a line without one is sent with. */
   idFor(at: number): string;
@@ -55,10 +63,9 @@ export function openImportState(o: {
   let saved = read<Saved>(file);
   const resumed = saved !== undefined;
   if (saved) {
-    const changed =
-      saved.input.dev !== identity.dev ||
-      saved.input.ino !== identity.ino ||
-      headSha256(o.input, saved.input.headBytes) !== saved.input.headSha256;
+    // by content, not inode: an editor that saves lines appended to the file writes a new one
+    const head = saved.input;
+    const changed = identity !== undefined && head.headSha256 !== undefined && headSha256(o.input, head.headBytes ?? 0) !== head.headSha256;
     const fresh = `rerun with --fresh to start over (lines without an id then get new ids), or delete ${o.dir}`;
     if (saved.kind !== o.kind) throw new UsageError(`${o.dir} holds an import of ${saved.kind}, not ${o.kind}: ${fresh}`);
     if (changed)
@@ -76,7 +83,7 @@ export function openImportState(o: {
     saved = {
       version: 1,
       kind: o.kind,
-      input: { path: path.resolve(o.input), ...identity },
+      input: { path: o.input === "-" ? "-" : path.resolve(o.input), ...identity },
       key: randomUUID(),
       fromLine: o.fromLine ?? 1,
       deadLetterFrom: o.deadLetterSize,
@@ -85,7 +92,7 @@ export function openImportState(o: {
     writeDurably(file, saved);
   }
   const state = saved;
-  const progress = read<{ at: number; crc: number }>(path.join(o.dir, "progress.json")) ?? { at: 0, crc: 0 };
+  const progress = read<SavedProgress>(path.join(o.dir, "progress.json")) ?? { at: 0 };
   return {
     dir: o.dir,
     resumed,
@@ -93,11 +100,11 @@ export function openImportState(o: {
     fromLine: state.fromLine,
     deadLetterFrom: state.deadLetterFrom,
     progress,
-    saveProgress(at, crc) {
-      // no fsync: a kill loses nothing; a power loss at most the last moments, whose lines are then
-      // journaled again under the same derived ids
+    saveProgress({ at, end, next, sum }) {
+      // after each group commit of the journal; no fsync: a kill loses nothing, a power loss at most
+      // the last moments, whose lines are then journaled again under the same derived ids
       const target = path.join(o.dir, "progress.json");
-      writeFileSync(`${target}.tmp`, JSON.stringify({ at, crc }), { mode: 0o600 });
+      writeFileSync(`${target}.tmp`, JSON.stringify({ at, end, next, sum }), { mode: 0o600 });
       renameSync(`${target}.tmp`, target);
     },
     complete() {
@@ -111,13 +118,39 @@ export function openImportState(o: {
   };
 }
 
+/**
+ * True when the saved progress is the end of the file and the file is unchanged up to it: a finished
+ * import with nothing appended since. A file that grew (or changed) is read again from the start.
+ */
+export function nothingNew(input: string, progress: SavedProgress): boolean {
+  const { end, next, sum } = progress;
+  const s = statSync(input, { throwIfNoEntry: false });
+  if (!s?.isFile() || end === undefined || sum === undefined || s.size !== next) return false;
+  const fd = openSync(input, "r");
+  try {
+    const buffer = Buffer.alloc(Math.min(1024 * 1024, Math.max(1, end)));
+    let running = 0;
+    for (let done = 0; done < end; ) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - done), done);
+      if (n === 0) return false;
+      running = crc32(buffer.subarray(0, n), running);
+      done += n;
+    }
+    return running === sum;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Removes an import's state (for --fresh). */
 export function removeImportState(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** A regular file's device, inode and first bytes' checksum; nothing for a pipe (reading it would consume it). */
 function identify(input: string) {
-  const s = statSync(input);
+  const s = isStdin(input) ? undefined : statSync(input);
+  if (!s?.isFile()) return undefined;
   const headBytes = Math.min(HEAD_BYTES, s.size);
   return { dev: s.dev, ino: s.ino, headBytes, headSha256: headSha256(input, headBytes) };
 }

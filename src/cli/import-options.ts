@@ -1,0 +1,83 @@
+// The import command's arguments, checked before anything is opened or sent: the kind, the input and
+// the flags, with the client they configure.
+import { statSync } from "node:fs";
+import path from "node:path";
+import type { Enable3Client } from "../index.js";
+import { noMorePositionals, number, parse, positional, UsageError } from "./args.js";
+import { clientFrom } from "./config.js";
+import { countLines, isStdin } from "./ndjson.js";
+import { fmt } from "./progress.js";
+
+export interface ImportOptions {
+  kind: "events" | "revenue";
+  /** The input, as typed. */
+  file: string;
+  /** The field that carries a record's id: `id` for events, `requestId` for revenue. */
+  idField: "id" | "requestId";
+  /** Lines in the file (for the progress bar's percentage); unknown for a pipe, which is read once. */
+  total: number | undefined;
+  concurrency: number | undefined;
+  fromLine: number | undefined;
+  fresh: boolean;
+  json: boolean;
+  quiet: boolean;
+  deadLetterFile: string;
+  /** The state's directory, when --state names it (else beside the dead-letter file). */
+  stateDir: string | undefined;
+  client: Enable3Client;
+}
+
+export async function importOptions(args: string[]): Promise<ImportOptions> {
+  const { values, positionals } = parse(args, {
+    concurrency: { type: "string" },
+    "dead-letter": { type: "string" },
+    "from-line": { type: "string" },
+    fresh: { type: "boolean", default: false },
+    quiet: { type: "boolean", default: false },
+    state: { type: "string" },
+  });
+  const kind = positional(positionals, 0, "events|revenue");
+  if (kind !== "events" && kind !== "revenue") throw new UsageError(`import takes events or revenue, got "${kind}"`);
+  const file = positional(positionals, 1, "file.ndjson");
+  noMorePositionals(positionals, 2);
+  const concurrency = wholeNumber(values.concurrency, "concurrency", 1, 1024);
+  const fromLine = wholeNumber(values["from-line"], "from-line", 1, Number.MAX_SAFE_INTEGER);
+  // a pipe, stdin or a FIFO is read once, as it comes: never counted first (that would consume it)
+  const stream = isStdin(file) || statSync(file, { throwIfNoEntry: false })?.isFile() === false;
+  const total = stream
+    ? undefined
+    : await countLines(file).catch(() => {
+        throw new UsageError(`cannot read ${file}`);
+      });
+  if (fromLine !== undefined && total !== undefined && fromLine > total)
+    throw new UsageError(`--from-line ${fmt(fromLine)} is past the end of ${file} (${fmt(total)} lines)`);
+  // beside the input, unless it is a device or a pipe: then in the working directory
+  const base = stream ? path.resolve(streamName(file)) : file;
+  return {
+    kind,
+    file,
+    idField: kind === "events" ? "id" : "requestId",
+    total,
+    concurrency,
+    fromLine,
+    fresh: values.fresh,
+    json: values.json,
+    quiet: values.quiet,
+    deadLetterFile: values["dead-letter"] ?? `${base.replace(/\.ndjson$/, "")}.failed.ndjson`,
+    stateDir: values.state,
+    client: clientFrom(values),
+  };
+}
+
+/** What a pipe's dead letters and state are named after: `stdin`, or the FIFO's name. */
+function streamName(file: string): string {
+  return isStdin(file) ? "stdin" : path.basename(file);
+}
+
+/** A whole-number flag within a range, named as typed. */
+function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  const n = number(value, flag);
+  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max))
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${fmt(max)}, got ${value}`);
+  return n;
+}
