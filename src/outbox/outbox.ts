@@ -3,7 +3,7 @@
 
 import type { Enable3Client } from "../client/create-client.js";
 import { eventBody, revenueBody } from "../client/request-bodies.js";
-import { Enable3AbortError, Enable3ValidationError } from "../errors/classes.js";
+import { Enable3AbortError, Enable3TimeoutError, Enable3ValidationError } from "../errors/classes.js";
 import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";
 import { outboxMetrics } from "../telemetry/component-metrics.js";
@@ -87,6 +87,14 @@ export interface CloseOptions {
   timeoutMs?: number | undefined;
 }
 
+/** Options of {@link Outbox.flush}. */
+export interface FlushOptions {
+  /** Give up (Enable3TimeoutError) after this long; nothing is lost, records stay queued. @default no limit */
+  timeoutMs?: number | undefined;
+  /** Give up (Enable3AbortError) when this fires. */
+  signal?: AbortSignal | undefined;
+}
+
 /** What {@link Outbox.replay} resolves to. */
 export interface ReplayResult {
   /** How many dead records were queued again. */
@@ -109,12 +117,13 @@ export interface Outbox {
   enqueueRevenue(revenue: RevenueInput, options?: EnqueueOptions): Promise<SendRevenueResult>;
   /**
    * Resolves once everything enqueued before the call is delivered or dead (a record waiting out a
-   * backoff is waited for), by this outbox or, on a postgresStore, any worker: with `deliver: false`
-   * on a fileStore nothing ever delivers, so give a signal. Rejects with Enable3AbortError when
-   * `signal` fires first.
-   * @example await outbox.flush({ signal: AbortSignal.timeout(30_000) });
+   * backoff is waited for), by this outbox or, on a postgresStore, any worker. An API that keeps
+   * failing holds records for up to `retryForMs` (3 days), so bound it: rejects with
+   * Enable3TimeoutError after `timeoutMs`, with Enable3AbortError when `signal` fires first; the
+   * records stay queued either way.
+   * @example await outbox.flush({ timeoutMs: 30_000 });
    */
-  flush(options?: { signal?: AbortSignal | undefined }): Promise<void>;
+  flush(options?: FlushOptions): Promise<void>;
   /**
    * Stops delivery: requests in flight get `timeoutMs` to finish, then are aborted; whatever is left
    * stays stored and goes out, with the same ids, on the next start. Enqueue afterwards rejects.
@@ -225,12 +234,20 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
       return { requestId: body.requestId };
     },
     async flush(options) {
-      const signal = options?.signal;
+      const f = options === undefined ? {} : (check.plainObject(options, "options") as FlushOptions);
+      const timeoutMs = f.timeoutMs === undefined ? undefined : check.numberIn(f.timeoutMs, "options.timeoutMs", 0, check.MAX_TIMER_MS);
+      const given = f.signal;
       const s = await session();
-      if (signal?.aborted) throw new Enable3AbortError("flush aborted", { cause: signal.reason });
+      if (given?.aborted) throw new Enable3AbortError("flush aborted", { cause: given.reason });
+      const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+      const signal = timeout && given ? AbortSignal.any([given, timeout]) : (timeout ?? given);
       const mark = await s.watermark();
       await s.drained(mark, signal).catch((error) => {
-        if (signal?.aborted) throw new Enable3AbortError("flush aborted before everything was delivered", { cause: signal.reason });
+        if (given?.aborted) throw new Enable3AbortError("flush aborted before everything was delivered", { cause: given.reason });
+        if (timeout?.aborted)
+          throw new Enable3TimeoutError(
+            `flush gave up after ${timeoutMs} ms: ${outbox.stats().pending} records are still pending (they stay queued)`,
+          );
         throw error;
       });
     },

@@ -1,0 +1,40 @@
+// The outbox under faults its operators meet, against a recording server on 127.0.0.1: an API that
+// fails for ever (flush is bounded), a key the API refuses (the outbox pauses, nothing dies), a store
+// that cannot open (said at once), a burst of concurrent enqueues (maxPending holds).
+import { describe, expect, it } from "vitest";
+import { createOutbox, fileStore, type OutboxOptions } from "../../src/outbox.js";
+import { clientFor } from "../helpers/client.js";
+import { reply, startScriptedServer } from "../helpers/http-server.js";
+import { registerTeardown } from "../helpers/teardown.js";
+import { makeTempDir } from "../helpers/temp-dir.js";
+
+async function setup(handler: Parameters<typeof startScriptedServer>[0], options: Partial<OutboxOptions> = {}) {
+  const server = await startScriptedServer(handler);
+  const dir = await makeTempDir("enable3-outbox");
+  const open = (more: Partial<OutboxOptions> = {}) => {
+    const outbox = createOutbox(clientFor(server.url), { store: fileStore(dir), initialDelayMs: 20, maxDelayMs: 50, ...options, ...more });
+    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+    return outbox;
+  };
+  return { server, dir, open };
+}
+
+const event = (i: number) => ({ userId: "u", eventId: "deposit", value: i });
+
+describe("outbox faults", () => {
+  it("flush({ timeoutMs }) with an API that fails for ever rejects once the time is up, naming what is left", async () => {
+    const { open } = await setup((_req, res) => reply(res, 503));
+    const outbox = open();
+    for (let i = 0; i < 3; i++) await outbox.enqueue(event(i));
+    const started = performance.now();
+    const error = await outbox.flush({ timeoutMs: 300 }).catch((e) => e);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(error).toMatchObject({ name: "Enable3TimeoutError", code: "timeout" });
+    expect(error.message).toMatch(/flush gave up after 300 ms/);
+    // a signal still works beside it
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await expect(outbox.flush({ timeoutMs: 60_000, signal: controller.signal })).rejects.toMatchObject({ name: "Enable3AbortError" });
+    await expect(outbox.flush({ timeoutMs: -1 })).rejects.toMatchObject({ field: "options.timeoutMs" });
+  });
+});
