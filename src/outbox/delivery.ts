@@ -4,6 +4,7 @@
 import type { Enable3Client } from "../client/create-client.js";
 import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
 import type { DeadRecord, OutboxKind, Settlement, StoredRecord, StoreSession } from "./contract.js";
+import { asOutboxError } from "./errors.js";
 import type { createHookCaller } from "./hooks.js";
 import { judge, type RetryPolicy, summarize } from "./policy.js";
 
@@ -72,7 +73,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
         await o.session.settle(batch.map((p) => p.settlement));
         break;
       } catch (error) {
-        o.hook("onError", error as Error);
+        o.hook("onError", asOutboxError(error, "write_failed", "cannot record what became of delivered records (tried again)"));
         if (stopping && abortCalls.signal.aborted) return; // closing: what was not recorded is sent again next time
         await sleep(STORE_RETRY_MS);
       }
@@ -93,7 +94,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
         records = await o.session.take(room, stopTaking.signal);
       } catch (error) {
         if (stopTaking.signal.aborted) break;
-        o.hook("onError", error as Error);
+        o.hook("onError", asOutboxError(error, "read_failed", "cannot take records to deliver (asked again)"));
         await sleep(STORE_RETRY_MS, stopTaking.signal);
         continue;
       }

@@ -12,7 +12,7 @@ import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "../types/api.js";
 import type { DeadRecord, JsonValue, NewRecord, OutboxStore, StoreSession } from "./contract.js";
 import { type Delivery, startDelivery } from "./delivery.js";
-import { Enable3OutboxError } from "./errors.js";
+import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createHookCaller, type OutboxHooks } from "./hooks.js";
 import { OUTBOX_DEFAULTS } from "./policy.js";
 
@@ -64,8 +64,19 @@ export interface EnqueueOptions {
   context?: JsonValue | undefined;
 }
 
+/**
+ * Where an outbox stands: `"opening"` its store, `"open"`, `"paused"` (the API refuses the key or this
+ * server's IP: records wait, delivery probes again by itself), `"failed"` (the store could not open:
+ * nothing can be enqueued), `"closed"`.
+ */
+export type OutboxState = "opening" | "open" | "paused" | "failed" | "closed";
+
 /** What {@link Outbox.stats} reads: cheap to call as often as a metrics exporter likes. */
 export interface OutboxStats {
+  /** Where the outbox stands (see {@link OutboxState}). */
+  state: OutboxState;
+  /** Why it is `"paused"` or `"failed"`: the API's refusal, or why the store could not open. */
+  problem?: Error | undefined;
   /** Records waiting to be sent (not in flight). For a postgresStore, table-wide as last read (every few seconds). */
   pending: number;
   /** Requests this outbox has in flight now. */
@@ -187,12 +198,23 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   let closed: Promise<void> | undefined;
   let opened: StoreSession | undefined;
 
-  const opening: Promise<StoreSession> = store.open({ onError: (error) => hook("onError", error) }).then((session) => {
-    opened = session;
-    if (o.deliver !== false && !closed) delivery = startDelivery({ client, session, concurrency, policy, hook, deadLetter: o.deadLetter });
-    return session;
-  });
-  opening.catch(() => {}); // reported to each caller instead
+  let openFailure: Enable3OutboxError | undefined;
+
+  const opening: Promise<StoreSession> = store.open({ onError: (error) => hook("onError", error) }).then(
+    (session) => {
+      opened = session;
+      if (o.deliver !== false && !closed)
+        delivery = startDelivery({ client, session, concurrency, policy, hook, deadLetter: o.deadLetter });
+      return session;
+    },
+    (error) => {
+      // told at once, not at the first enqueue: an app that never enqueues would never hear it
+      openFailure = asOutboxError(error, "open_failed", `cannot open ${store.description}`);
+      hook("onError", openFailure);
+      throw openFailure;
+    },
+  );
+  opening.catch(() => {}); // told to onError, and to each caller
 
   const session = async (): Promise<StoreSession> => {
     if (closed) throw new Enable3OutboxError("closed", `the outbox on ${store.description} is closed`);
@@ -267,7 +289,10 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     stats() {
       const inFlight = delivery?.inFlight() ?? 0;
       const counts = opened?.counts() ?? { pending: 0, dead: 0, oldestPendingMs: 0 };
+      const state: OutboxState = closed ? "closed" : openFailure ? "failed" : opened ? "open" : "opening";
       return {
+        state,
+        ...(openFailure && !closed ? { problem: openFailure } : {}),
         pending: Math.max(0, counts.pending - inFlight),
         inFlight,
         dead: counts.dead,

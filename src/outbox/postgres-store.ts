@@ -11,7 +11,7 @@ import type { SqlClient, SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
 import { createBatcher } from "./batcher.js";
 import type { DeadRecord, NewRecord, OutboxStore, Settlement, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
-import { Enable3OutboxError } from "./errors.js";
+import { asOutboxError, Enable3OutboxError } from "./errors.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -102,7 +102,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
         const kept = new Set(rowsOf<{ seq: string }>(result).map((r) => String(r.seq)));
         for (const key of keys) if (!kept.has(key)) held.delete(key); // another worker has it now
       },
-      (error) => env.onError(error as Error),
+      (error) => env.onError(asOutboxError(error, "write_failed", `cannot renew the leases on ${t} (tried again)`)),
     );
   }, s.leaseMs / 3);
   renewal.unref?.();
@@ -152,7 +152,7 @@ COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pend
         },
         (error) => {
           counts.reading = false;
-          env.onError(error as Error);
+          env.onError(asOutboxError(error, "read_failed", `cannot count the records in ${t} (read again)`));
         },
       );
   };

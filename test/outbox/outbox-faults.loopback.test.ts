@@ -37,4 +37,32 @@ describe("outbox faults", () => {
     await expect(outbox.flush({ timeoutMs: 60_000, signal: controller.signal })).rejects.toMatchObject({ name: "Enable3AbortError" });
     await expect(outbox.flush({ timeoutMs: -1 })).rejects.toMatchObject({ field: "options.timeoutMs" });
   });
+
+  it("a store that cannot open says so at once: onError, stats() and open() all tell it, before any enqueue", async () => {
+    const { open } = await setup((_req, res) => reply(res, 201));
+    const first = open();
+    await first.open();
+    const heard: Error[] = [];
+    const second = open({ onError: (e) => heard.push(e) });
+    await expect.poll(() => heard.length).toBe(1);
+    expect(heard[0]).toMatchObject({ name: "Enable3OutboxError", reason: "locked" });
+    expect(second.stats()).toMatchObject({ state: "failed", problem: { reason: "locked" }, pending: 0 });
+    await expect(second.open()).rejects.toMatchObject({ reason: "locked" });
+    expect(first.stats()).toMatchObject({ state: "open" });
+    await first.close();
+    expect(first.stats()).toMatchObject({ state: "closed" });
+  });
+
+  it("a directory where the lock cannot be created rejects with Enable3OutboxError open_failed, not a raw errno", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const heard: Error[] = [];
+    // /proc/self exists, and no file can be created in it, even by root
+    const outbox = createOutbox(clientFor(server.url), { store: fileStore("/proc/self"), onError: (e) => heard.push(e) });
+    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+    const error = await outbox.open().catch((e) => e);
+    expect(error).toMatchObject({ name: "Enable3OutboxError", reason: "open_failed" });
+    expect(error.message).toMatch(/fileStore\(\/proc\/self\)/);
+    expect(heard).toEqual([error]);
+    await expect(outbox.enqueue(event(1))).rejects.toBe(error);
+  });
 });
