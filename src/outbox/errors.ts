@@ -16,6 +16,8 @@ export type OutboxErrorReason =
   | "closed"
   /** The store could not read a record (a damaged file): it was skipped. */
   | "corrupt"
+  /** The API refuses this server (401, 403, a proxy's 407): delivery is paused, records stay queued. */
+  | "paused"
   /** The store could not hand out records for delivery (the database unreachable): delivery asks again. */
   | "read_failed";
 

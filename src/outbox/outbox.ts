@@ -289,10 +289,12 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     stats() {
       const inFlight = delivery?.inFlight() ?? 0;
       const counts = opened?.counts() ?? { pending: 0, dead: 0, oldestPendingMs: 0 };
-      const state: OutboxState = closed ? "closed" : openFailure ? "failed" : opened ? "open" : "opening";
+      const paused = closed ? undefined : delivery?.paused();
+      const state: OutboxState = closed ? "closed" : openFailure ? "failed" : paused ? "paused" : opened ? "open" : "opening";
+      const problem = closed ? undefined : (openFailure ?? paused);
       return {
         state,
-        ...(openFailure && !closed ? { problem: openFailure } : {}),
+        ...(problem ? { problem } : {}),
         pending: Math.max(0, counts.pending - inFlight),
         inFlight,
         dead: counts.dead,

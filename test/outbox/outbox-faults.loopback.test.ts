@@ -65,4 +65,45 @@ describe("outbox faults", () => {
     expect(heard).toEqual([error]);
     await expect(outbox.enqueue(event(1))).rejects.toBe(error);
   });
+
+  it("401 from a rotated key pauses the outbox: nothing dies, onError is told once with the allow-list hint, delivery resumes by itself", async () => {
+    let keyWorks = false;
+    const { server, open } = await setup((_req, res) => (keyWorks ? reply(res, 201) : reply(res, 401, { message: "invalid key" })));
+    const heard: Error[] = [];
+    const dead: string[] = [];
+    const outbox = open({ onError: (e) => heard.push(e), onDead: (i) => dead.push(i.id), concurrency: 4 });
+    for (let i = 0; i < 50; i++) await outbox.enqueue(event(i));
+    await expect.poll(() => outbox.stats().state).toBe("paused");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const stats = outbox.stats();
+    expect(stats).toMatchObject({ state: "paused", dead: 0, problem: { name: "Enable3OutboxError", reason: "paused" } });
+    expect(stats.pending + stats.inFlight).toBe(50);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toMatchObject({ name: "Enable3OutboxError", reason: "paused", cause: { status: 401 } });
+    expect(heard[0]!.message).toMatch(/allow-listed/);
+    // probes, with the outbox's backoff (20 ms to 50 ms here): a few requests, not a storm
+    const during = server.requests.length;
+    expect(during).toBeLessThan(50);
+    keyWorks = true;
+    await outbox.flush({ timeoutMs: 10_000 });
+    expect(outbox.stats()).toMatchObject({ state: "open", dead: 0, pending: 0, delivered: 50 });
+    expect(dead).toEqual([]);
+    expect(outbox.stats().problem).toBeUndefined();
+  });
+
+  it("403 pauses too; a 4xx about one record (400, 404, 409, 422) is still that record's death", async () => {
+    let refuse = 403;
+    const { open } = await setup((req, res) => {
+      const { value } = JSON.parse(req.body) as { value: number };
+      if (refuse) return reply(res, refuse);
+      reply(res, value < 4 ? [400, 404, 409, 422][value]! : 201);
+    });
+    const outbox = open({ concurrency: 2 });
+    for (let i = 0; i < 8; i++) await outbox.enqueue(event(i));
+    await expect.poll(() => outbox.stats().state).toBe("paused");
+    expect(outbox.stats().dead).toBe(0);
+    refuse = 0;
+    await outbox.flush({ timeoutMs: 10_000 });
+    expect(outbox.stats()).toMatchObject({ state: "open", dead: 4, pending: 0, delivered: 4 });
+  });
 });
