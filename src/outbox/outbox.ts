@@ -35,7 +35,11 @@ export interface OutboxOptions extends OutboxHooks {
   retryForMs?: number | undefined;
   /**
    * `enqueue` rejects (reason `"full"`, nothing stored) once this many records are pending, so a long
-   * outage cannot fill the disk. For a postgresStore the count is the one stats() last read. @default Infinity
+   * outage cannot fill the disk; enqueues under way count too. A fileStore counts every record in its
+   * directory not yet delivered nor dead. A postgresStore counts the table-wide pending rows as last
+   * read (every `statsIntervalMs`), plus this process's own enqueues since that read, less what it
+   * delivered or killed: other processes' enqueues since the read are not seen, so a fleet can pass it
+   * by what the others enqueue within `statsIntervalMs`. @default Infinity
    */
   maxPending?: number | undefined;
   /**
@@ -221,14 +225,21 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     return opening;
   };
 
+  // enqueues under way hold a place each: a burst of concurrent calls cannot all pass one count
+  let reserved = 0;
   async function add(record: NewRecord, options: EnqueueOptions | undefined): Promise<void> {
     const s = await session();
-    if (s.counts().pending >= maxPending)
+    if (s.counts().pending + reserved >= maxPending)
       throw new Enable3OutboxError(
         "full",
         `the outbox on ${store.description} holds ${maxPending} pending records (maxPending): nothing was stored`,
       );
-    await s.add([record], options?.tx);
+    reserved++;
+    try {
+      await s.add([record], options?.tx);
+    } finally {
+      reserved--;
+    }
   }
 
   const enqueueOptions = (value: EnqueueOptions | undefined): EnqueueOptions | undefined => {

@@ -93,6 +93,11 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
   let closed = false;
   let nudge: (() => void) | undefined;
   let counts = { pending: 0, dead: 0, oldestPendingMs: 0, readAt: -Infinity, reading: false };
+  // this process's own changes since the table was last counted, so its maxPending holds between two
+  // counts: rows it added (inside a caller's transaction too: counted until the next read, commit or not)
+  // and rows it settled as delivered or dead
+  const mine = { added: 0, removed: 0, dead: 0 };
+  let atRead = { ...mine };
 
   const renewal = setInterval(() => {
     if (held.size === 0) return;
@@ -140,6 +145,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
   const refreshCounts = () => {
     if (counts.reading || performance.now() - counts.readAt < s.statsIntervalMs) return;
     counts.reading = true;
+    const before = { ...mine };
     pool
       .query(
         `SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending, count(*) FILTER (WHERE state = 'dead')::int AS dead,
@@ -149,6 +155,7 @@ COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pend
         (result) => {
           const [row] = rowsOf<{ pending: number; dead: number; oldest: number }>(result);
           counts = { pending: row!.pending, dead: row!.dead, oldestPendingMs: row!.oldest, readAt: performance.now(), reading: false };
+          atRead = before;
         },
         (error) => {
           counts.reading = false;
@@ -163,11 +170,13 @@ COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pend
       if (closed) throw new Enable3OutboxError("closed", `the outbox on ${t} is closed`);
       if (tx) {
         await insert(tx, records);
+        mine.added += records.length;
         return;
       }
       await insertTogether(records).catch((error) => {
         throw new Enable3OutboxError("write_failed", `cannot insert into ${t} (${(error as Error).message})`, error);
       });
+      mine.added += records.length;
       nudge?.();
     },
     async take(limit, signal) {
@@ -223,6 +232,8 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
           owner,
         ]);
       for (const x of settlements) held.delete(x.key);
+      mine.removed += delivered.length + dead.length;
+      mine.dead += dead.length;
     },
     async watermark() {
       const [row] = rowsOf<{ mark: string | null }>(await pool.query(`SELECT max(seq)::text AS mark FROM ${t}`));
@@ -252,12 +263,15 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
 WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
         [ids ?? null],
       );
+      mine.added += rowCount ?? 0;
+      mine.dead -= rowCount ?? 0;
       nudge?.();
       return rowCount ?? 0;
     },
     counts() {
       refreshCounts();
-      return { pending: counts.pending, dead: counts.dead, oldestPendingMs: counts.oldestPendingMs };
+      const pending = counts.pending + (mine.added - atRead.added) - (mine.removed - atRead.removed);
+      return { pending: Math.max(0, pending), dead: counts.dead + (mine.dead - atRead.dead), oldestPendingMs: counts.oldestPendingMs };
     },
     async close() {
       closed = true;

@@ -106,4 +106,16 @@ describe("outbox faults", () => {
     await outbox.flush({ timeoutMs: 10_000 });
     expect(outbox.stats()).toMatchObject({ state: "open", dead: 4, pending: 0, delivered: 4 });
   });
+
+  it("maxPending is a bound under concurrency: of 5,000 concurrent enqueues, exactly maxPending are stored", async () => {
+    const { server, open } = await setup((_req, res) => void server.later(60_000, () => reply(res, 201)));
+    const outbox = open({ maxPending: 100, concurrency: 1 });
+    const results = await Promise.allSettled(Array.from({ length: 5_000 }, (_, i) => outbox.enqueue(event(i))));
+    const stored = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(stored).toHaveLength(100);
+    expect(new Set(refused.map((r) => r.reason.reason))).toEqual(new Set(["full"]));
+    const stats = outbox.stats();
+    expect(stats.pending + stats.inFlight).toBe(100);
+  });
 });
