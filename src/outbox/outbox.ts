@@ -64,7 +64,10 @@ export interface EnqueueOptions {
    * sent if and only if that transaction commits. postgresStore only.
    */
   tx?: SqlClient | undefined;
-  /** Any JSON you want back with this record in the hooks and in `dead()`; kept locally, never sent. */
+  /**
+   * Any JSON you want back with this record in the hooks and in `dead()`; kept locally, never sent.
+   * Refused (Enable3ValidationError) if it is not JSON, or holds a NUL or a lone surrogate.
+   */
   context?: JsonValue | undefined;
 }
 
@@ -245,6 +248,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   const enqueueOptions = (value: EnqueueOptions | undefined): EnqueueOptions | undefined => {
     if (value === undefined) return undefined;
     const e = check.plainObject(value, "options") as EnqueueOptions;
+    if (e.context !== undefined) e.context = check.jsonValue(e.context, "options.context") as JsonValue;
     if (e.tx !== undefined) {
       if (!store.transactional) throw new Enable3ValidationError("options.tx", `works with postgresStore only, not ${store.description}`);
       if (typeof (e.tx as Partial<SqlClient>).query !== "function")

@@ -12,6 +12,7 @@ import { rowsOf } from "../postgres/sql-client.js";
 import { createBatcher } from "./batcher.js";
 import type { DeadRecord, NewRecord, OutboxStore, Settlement, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
+import { createTableCounts } from "./postgres-counts.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -79,6 +80,12 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
   };
 }
 
+/** One enqueue's records inside a batched insert, and its own failure if the batch had to be split. */
+interface InsertCall {
+  records: NewRecord[];
+  failed?: { error: unknown } | undefined;
+}
+
 /** How long deliveries wait to be deleted together. */
 const DELETE_BATCH_MS = 20;
 
@@ -92,12 +99,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
   const held = new Set<string>();
   let closed = false;
   let nudge: (() => void) | undefined;
-  let counts = { pending: 0, dead: 0, oldestPendingMs: 0, readAt: -Infinity, reading: false };
-  // this process's own changes since the table was last counted, so its maxPending holds between two
-  // counts: rows it added (inside a caller's transaction too: counted until the next read, commit or not)
-  // and rows it settled as delivered or dead
-  const mine = { added: 0, removed: 0, dead: 0 };
-  let atRead = { ...mine };
+  const counts = createTableCounts(pool, t, s.statsIntervalMs, env.onError);
 
   const renewal = setInterval(() => {
     if (held.size === 0) return;
@@ -124,8 +126,24 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
       ],
     );
 
-  // enqueues outside a transaction that arrive together are inserted by one statement
-  const insertTogether = createBatcher<NewRecord>(0, (records) => insert(pool, records));
+  // enqueues outside a transaction that arrive together are inserted by one statement; if the database
+  // refuses it, each enqueue is inserted on its own, so one refused record fails its own call only
+  const insertTogether = createBatcher<InsertCall>(0, async (calls) => {
+    try {
+      await insert(
+        pool,
+        calls.flatMap((c) => c.records),
+      );
+    } catch (error) {
+      if (calls.length === 1) throw error;
+      const alone = async (c: InsertCall) => {
+        await insert(pool, c.records).catch((e) => {
+          c.failed = { error: e };
+        });
+      };
+      await Promise.all(calls.map(alone));
+    }
+  });
   // deliveries settled within a few milliseconds are deleted by one statement (one commit, not one each)
   const deleteTogether = createBatcher<string>(DELETE_BATCH_MS, (keys) =>
     pool.query(`DELETE FROM ${t} WHERE seq = ANY($1::bigint[])`, [keys]),
@@ -142,41 +160,30 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
   });
 
-  const refreshCounts = () => {
-    if (counts.reading || performance.now() - counts.readAt < s.statsIntervalMs) return;
-    counts.reading = true;
-    const before = { ...mine };
-    pool
-      .query(
-        `SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending, count(*) FILTER (WHERE state = 'dead')::int AS dead,
-COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pending')) * 1000, 0)::float8 AS oldest FROM ${t}`,
-      )
-      .then(
-        (result) => {
-          const [row] = rowsOf<{ pending: number; dead: number; oldest: number }>(result);
-          counts = { pending: row!.pending, dead: row!.dead, oldestPendingMs: row!.oldest, readAt: performance.now(), reading: false };
-          atRead = before;
-        },
-        (error) => {
-          counts.reading = false;
-          env.onError(asOutboxError(error, "read_failed", `cannot count the records in ${t} (read again)`));
-        },
-      );
-  };
-  refreshCounts();
+  counts.refresh();
 
   return {
     async add(records, tx) {
       if (closed) throw new Enable3OutboxError("closed", `the outbox on ${t} is closed`);
       if (tx) {
-        await insert(tx, records);
-        mine.added += records.length;
+        await insert(tx, records).catch((error) => {
+          throw new Enable3OutboxError(
+            "write_failed",
+            `cannot insert into ${t} inside your transaction (${(error as Error).message}); PostgreSQL has aborted that transaction: roll it back`,
+            error,
+          );
+        });
+        counts.added(records.length);
         return;
       }
-      await insertTogether(records).catch((error) => {
-        throw new Enable3OutboxError("write_failed", `cannot insert into ${t} (${(error as Error).message})`, error);
+      const call: InsertCall = { records };
+      const failed = (error: unknown) =>
+        new Enable3OutboxError("write_failed", `cannot insert into ${t} (${(error as Error).message})`, error);
+      await insertTogether([call]).catch((error) => {
+        throw failed(error);
       });
-      mine.added += records.length;
+      if (call.failed) throw failed(call.failed.error);
+      counts.added(records.length);
       nudge?.();
     },
     async take(limit, signal) {
@@ -232,8 +239,7 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
           owner,
         ]);
       for (const x of settlements) held.delete(x.key);
-      mine.removed += delivered.length + dead.length;
-      mine.dead += dead.length;
+      counts.settled(delivered.length, dead.length);
     },
     async watermark() {
       const [row] = rowsOf<{ mark: string | null }>(await pool.query(`SELECT max(seq)::text AS mark FROM ${t}`));
@@ -263,16 +269,11 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
 WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
         [ids ?? null],
       );
-      mine.added += rowCount ?? 0;
-      mine.dead -= rowCount ?? 0;
+      counts.replayed(rowCount ?? 0);
       nudge?.();
       return rowCount ?? 0;
     },
-    counts() {
-      refreshCounts();
-      const pending = counts.pending + (mine.added - atRead.added) - (mine.removed - atRead.removed);
-      return { pending: Math.max(0, pending), dead: counts.dead + (mine.dead - atRead.dead), oldestPendingMs: counts.oldestPendingMs };
-    },
+    counts: () => counts.counts(),
     async close() {
       closed = true;
       clearInterval(renewal);
@@ -292,22 +293,13 @@ WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
 }
 
 function deadOf(row: Row): DeadRecord {
-  const r = {
-    key: row.seq,
+  return {
     kind: row.kind,
     id: row.id,
     body: row.body,
     attempts: row.attempts,
-    enqueuedAt: new Date(row.enqueued_at).getTime(),
     error: row.last_error ?? { name: "Enable3Error", code: "unexpected", message: "unknown" },
-  };
-  return {
-    kind: r.kind,
-    id: r.id,
-    body: r.body,
-    attempts: r.attempts,
-    error: r.error,
-    enqueuedAt: r.enqueuedAt,
+    enqueuedAt: new Date(row.enqueued_at).getTime(),
     ...(row.context === null ? {} : { context: row.context }),
   };
 }

@@ -43,4 +43,44 @@ describe("outbox on a postgresStore, under faults", () => {
     expect(more.filter((r) => r.status === "fulfilled")).toHaveLength(0);
     expect(await rows()).toBe(100);
   });
+
+  it("a NUL in eventTags or context is refused by our checks; inside { tx } the caller's transaction goes on", async () => {
+    const { db, open, rows } = await setup((_req, res) => reply(res, 201));
+    const outbox = open({ deliver: false });
+    const bad = [
+      outbox.enqueue({ ...event(1), eventTags: ["vip\u0000"] }),
+      outbox.enqueue(event(2), { context: { note: "a\u0000b" } }),
+      outbox.enqueue(event(3), { context: { ["k\u0000"]: 1 } }),
+    ];
+    const good = Array.from({ length: 6 }, (_, i) => outbox.enqueue(event(10 + i), { context: { line: "two\nlines" } }));
+    for (const result of await Promise.allSettled(bad))
+      expect(result).toMatchObject({ status: "rejected", reason: { name: "Enable3ValidationError" } });
+    await Promise.all(good);
+    expect(await rows()).toBe(6);
+    const tx = await db.pool.connect();
+    try {
+      await tx.query("BEGIN");
+      await tx.query("CREATE TABLE deposits (amount int)");
+      await expect(outbox.enqueue(event(4), { tx, context: "\u0000" })).rejects.toMatchObject({ name: "Enable3ValidationError" });
+      await tx.query("INSERT INTO deposits VALUES (4)"); // the transaction is not aborted
+      await outbox.enqueue(event(5), { tx });
+      await tx.query("COMMIT");
+    } finally {
+      tx.release();
+    }
+    expect(await rows()).toBe(7);
+  });
+
+  it("a record the database refuses fails its own enqueue only, never the others inserted with it", async () => {
+    const { db, open, rows } = await setup((_req, res) => reply(res, 201));
+    // a row-level refusal our checks cannot know about (an operator's constraint)
+    await db.pool.query(`ALTER TABLE ${table} ADD CONSTRAINT no_refuse CHECK (context IS NULL OR context->>'refuse' IS NULL)`);
+    const outbox = open({ deliver: false });
+    const results = await Promise.allSettled(
+      Array.from({ length: 9 }, (_, i) => outbox.enqueue(event(i), i === 4 ? { context: { refuse: true } } : {})),
+    );
+    expect(results.map((r) => r.status)).toEqual([...Array(4).fill("fulfilled"), "rejected", ...Array(4).fill("fulfilled")]);
+    expect(results[4]).toMatchObject({ reason: { name: "Enable3OutboxError", reason: "write_failed" } });
+    expect(await rows()).toBe(8);
+  });
 });
