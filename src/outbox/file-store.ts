@@ -9,11 +9,11 @@ import type { DeadRecord, NewRecord, OutboxStore, StoredRecord, StoreEnvironment
 import { Enable3OutboxError, errnoCode } from "./errors.js";
 import { type DeadEntry, DeadLog } from "./journal/dead-log.js";
 import { DIR_MODE } from "./journal/files.js";
-import { TimeHeap } from "./journal/heap.js";
 import { frame } from "./journal/lines.js";
 import { lockDirectory } from "./journal/lock.js";
 import { createMarksWriter } from "./journal/marks-writer.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
+import { RecordQueue } from "./journal/record-queue.js";
 import { loadSegment, markSettled, retryMark, SEGMENT_NAME, type Segment, sealMark, settledMark } from "./journal/segments.js";
 import { createJournalWriter } from "./journal/writer.js";
 
@@ -93,22 +93,33 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
   );
 
   let closed = false;
-  const ready: StoredRecord[] = [];
-  const delayed = new TimeHeap<StoredRecord>();
-  const inMemory = new Map<string, StoredRecord>();
+  const queue = new RecordQueue({ maxRetrying: settings.maxRetrying, maxDelayMs: env.maxDelayMs ?? Infinity });
+  const inMemory = queue.records;
   let changed = deferred(); // resolved (and renewed) on every commit, settlement and release
 
   const notify = () => {
     changed.resolve();
     changed = deferred();
   };
+  // spilled records (see journal/record-queue.ts) are taken back by a pass over the journal
+  let rescan: ReturnType<typeof createJournalReader> | undefined;
+  const rescanStep = async (): Promise<boolean> => {
+    if (!rescan) {
+      if (!queue.startRescan()) return false;
+      rescan = createJournalReader(
+        () => segments,
+        (record, notBefore) => notBefore > 0 && queue.fromJournal(record, notBefore), // only retry-marked records: fresh ones are the reader's
+        () => {}, // the reader reports damage, once
+      );
+    }
+    if (await rescan.readMore()) return true;
+    await rescan.close();
+    rescan = undefined;
+    return false;
+  };
   const reader = createJournalReader(
     () => segments,
-    (record, notBefore) => {
-      inMemory.set(record.key, record);
-      if (notBefore > Date.now()) delayed.push(notBefore, record);
-      else ready.push(record);
-    },
+    (record, notBefore) => queue.fromJournal(record, notBefore),
     (segment, index) => {
       damage(`${segment.log}: record ${index + 1} is damaged (its checksum does not match) and was skipped`);
       if (markSettled(segment, index)) marks.queue(segment, settledMark(index));
@@ -175,11 +186,12 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
     async take(limit, signal) {
       for (;;) {
         if (closed || signal.aborted) return [];
-        const now = Date.now();
-        for (let r = delayed.popDue(now); r; r = delayed.popDue(now)) ready.push(r);
-        if (ready.length > 0) return ready.splice(0, limit);
-        if (delayed.size < settings.maxRetrying && ready.length < READ_AHEAD && (await reader.readMore())) continue;
-        await waitFor(changed.promise, signal, delayed.peek());
+        // fresh records are read even while retries are due: retries share delivery, never take it over
+        if (queue.freshCount < Math.min(limit, READ_AHEAD) && (await reader.readMore())) continue;
+        if (queue.dueCount < limit && (await rescanStep())) continue;
+        const records = queue.take(limit);
+        if (records.length > 0) return records;
+        await waitFor(changed.promise, signal, queue.nextWakeIn());
       }
     },
     async settle(settlements) {
@@ -203,7 +215,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
           const segment = settledOne(s.key);
           if (segment) touched.add(segment);
         } else if (s.outcome === "released") {
-          if (record) ready.unshift(record);
+          if (record) queue.release(record);
         } else if (s.outcome === "retry") {
           const { segment, index } = parseKey(s.key);
           if (!segment || !record || segment.settled.has(index)) continue;
@@ -212,7 +224,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
           marks.queue(segment, retryMark(index, state));
           record.attempts = s.attempts;
           record.lastError = s.error;
-          delayed.push(state.notBefore, record);
+          queue.retryAfter(record, s.delayMs);
         }
       }
       // marked settled only once dead.log holds them
@@ -261,6 +273,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       closed = true;
       notify();
       await reader.close();
+      await rescan?.close();
       await marks.close();
       await writer.close();
       await deadLog.close();
@@ -287,10 +300,10 @@ function deferred() {
   return { promise, resolve, reject };
 }
 
-/** Waits for `change`, the signal, or the time `until` (ms since the epoch), whichever comes first. */
-function waitFor(change: Promise<void>, signal: AbortSignal | undefined, until: number | undefined): Promise<void> {
+/** Waits for `change`, the signal, or `ms` milliseconds, whichever comes first. */
+function waitFor(change: Promise<void>, signal: AbortSignal | undefined, ms: number | undefined): Promise<void> {
   return new Promise<void>((resolve) => {
-    const timer = until === undefined ? undefined : setTimeout(done, Math.max(0, until - Date.now()));
+    const timer = ms === undefined ? undefined : setTimeout(done, Math.min(ms, check.MAX_TIMER_MS));
     signal?.addEventListener("abort", done, { once: true });
     change.then(done);
     function done() {

@@ -207,7 +207,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
 
   let openFailure: Enable3OutboxError | undefined;
 
-  const opening: Promise<StoreSession> = store.open({ onError: (error) => hook("onError", error) }).then(
+  const opening: Promise<StoreSession> = store.open({ onError: (error) => hook("onError", error), maxDelayMs: policy.maxDelayMs }).then(
     (session) => {
       opened = session;
       if (o.deliver !== false && !closed)

@@ -118,4 +118,15 @@ describe("outbox faults", () => {
     const stats = outbox.stats();
     expect(stats.pending + stats.inFlight).toBe(100);
   });
+
+  it("no head-of-line stall: 1,100 records the API fails for ever do not hold back 1,000 healthy ones queued behind them", async () => {
+    const value = (r: { body: string }) => (JSON.parse(r.body) as { value: number }).value;
+    const { server, open } = await setup((req, res) => reply(res, value(req) < 1_100 ? 500 : 201));
+    // more records waiting out a backoff than a fileStore keeps in memory (maxRetrying, 1024)
+    const outbox = open({ concurrency: 16, initialDelayMs: 500, maxDelayMs: 2_000 });
+    await Promise.all(Array.from({ length: 2_100 }, (_, i) => outbox.enqueue(event(i))));
+    // before: none of the healthy ones, for as long as retryForMs; a generous bound for a loaded machine
+    await expect.poll(() => server.requests.filter((r) => value(r) >= 1_100).length, { timeout: 60_000 }).toBe(1_000);
+    expect(outbox.stats()).toMatchObject({ delivered: 1_000, dead: 0, pending: 1_100 - outbox.stats().inFlight });
+  }, 90_000);
 });
