@@ -8,6 +8,7 @@ import { asOutboxError } from "./errors.js";
 import type { createHookCaller } from "./hooks.js";
 import { createPauseGate } from "./pause.js";
 import { judge, type RetryPolicy, summarize } from "./policy.js";
+import { createRecordAges } from "./record-age.js";
 
 export interface DeliveryOptions {
   client: Enable3Client;
@@ -62,6 +63,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     wakers[kind]?.();
     wakers[kind] = undefined;
   };
+  const ages = createRecordAges(o.policy);
   const gate = createPauseGate(
     o.policy,
     (error) => o.hook("onError", error),
@@ -189,7 +191,8 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       context: record.context,
     };
     if (error instanceof Enable3AbortError && abortCalls.signal.aborted) return settle({ key: record.key, outcome: "released" });
-    const verdict = judge(error, attempt, info.ageMs, o.policy);
+    const verdict = judge(error, attempt, ages.ageOf(record), o.policy);
+    if (verdict.outcome === "delivered" || verdict.outcome === "dead") ages.forget(record);
     // the API refuses this server, not the record: it goes back as it was, its attempt not counted
     if (verdict.outcome === "pause") {
       gate.refused(error!, probe);

@@ -31,7 +31,11 @@ export interface OutboxOptions extends OutboxHooks {
   initialDelayMs?: number | undefined;
   /** Longest wait between two attempts of a record. @default 300000 (5 minutes) */
   maxDelayMs?: number | undefined;
-  /** A record still failing this long after it was enqueued becomes dead, with its last error. @default 259200000 (3 days) */
+  /**
+   * A record still failing this long after it was enqueued becomes dead, with its last error. Judged so
+   * that a step of the wall clock kills nothing early: after a restart a record counts no older than its
+   * attempts prove, so it may be retried longer, never less. @default 259200000 (3 days)
+   */
   retryForMs?: number | undefined;
   /**
    * `enqueue` rejects (reason `"full"`, nothing stored) once this many records are pending, so a long

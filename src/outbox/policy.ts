@@ -74,3 +74,17 @@ export function summarize(error: Enable3Error): FailureSummary {
   const status = (error as { status?: unknown }).status;
   return { name: error.name, code: error.code, message: error.message, ...(typeof status === "number" ? { status } : {}) };
 }
+
+/**
+ * The least time `attempts` failed attempts can have taken: the sum of their shortest backoffs (jitter
+ * at its lowest). A record's age judged by the wall clock alone would die at once after a step forward.
+ */
+export function shortestWaits(attempts: number, policy: RetryPolicy): number {
+  let total = 0;
+  for (let k = 1; k <= attempts; k++) {
+    const full = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(30, k - 1));
+    if (full === policy.maxDelayMs) return total + (attempts - k + 1) * full * 0.5;
+    total += full * 0.5;
+  }
+  return total;
+}

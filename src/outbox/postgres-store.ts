@@ -94,7 +94,15 @@ type Settings = { table: string; leaseMs: number; batchSize: number; pollInterva
 function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSession {
   const t = s.table;
   const owner = leaseOwnerId();
-  const claim = claimStatement({ table: t, key: "seq", where: "state = 'pending' AND not_before <= now()", orderBy: "not_before, seq" });
+  // a wait further ahead than the outbox's maxDelayMs (the database's clock stepped back since it was
+  // set) is over at once, never an hour-long stall
+  const claim = claimStatement({
+    table: t,
+    key: "seq",
+    where: "state = 'pending' AND (not_before <= now() OR not_before > now() + make_interval(secs => $4::double precision / 1000))",
+    orderBy: "not_before, seq",
+  });
+  const longestWait = env.maxDelayMs ?? 365 * 86_400_000;
   const renew = renewStatement(t, "seq");
   const held = new Set<string>();
   let closed = false;
@@ -189,7 +197,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
     async take(limit, signal) {
       for (;;) {
         if (closed || signal.aborted) return [];
-        const { rows } = await pool.query(claim, [owner, s.leaseMs, Math.min(limit, s.batchSize)]);
+        const { rows } = await pool.query(claim, [owner, s.leaseMs, Math.min(limit, s.batchSize), longestWait]);
         if (rows.length > 0) {
           for (const row of rows as Row[]) held.add(String(row.seq));
           return (rows as Row[]).map(toRecord);

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { Enable3ProxyError, Enable3TimeoutError } from "../../src/errors/classes.js";
 import { apiErrorFor } from "../../src/errors/messages.js";
-import { judge } from "../../src/outbox/policy.js";
+import { judge, shortestWaits } from "../../src/outbox/policy.js";
+import { createRecordAges } from "../../src/outbox/record-age.js";
 
 const policy = { initialDelayMs: 1_000, maxDelayMs: 300_000, retryForMs: 3 * 86_400_000 };
 const verdict = (error: Parameters<typeof judge>[0]) => judge(error, 1, 0, policy, () => 0).outcome;
@@ -17,5 +18,17 @@ describe("outbox policy", () => {
     for (const status of [408, 429, 500, 503]) expect(`${status} ${verdict(apiErrorFor(status, {}, {}))}`).toBe(`${status} retry`);
     expect(verdict(new Enable3TimeoutError("slow"))).toBe("retry");
     expect(verdict(undefined)).toBe("delivered");
+  });
+
+  it("a record found after a restart is judged no older than its attempts prove, whatever the wall clock says", () => {
+    const ages = createRecordAges(policy);
+    const record = { key: "1:0", kind: "event" as const, id: "e", body: {}, attempts: 0, enqueuedAt: Date.now() - 4 * 86_400_000 };
+    expect(ages.ageOf(record)).toBeLessThan(1_000); // never attempted: its age counts from now
+    const tried = { ...record, key: "1:1", attempts: 10 };
+    // 0.5 × (1 + 2 + 4 + … + 256 s) + 0.5 × 300 s: the least ten backoffs can take
+    expect(Math.round(ages.ageOf(tried) / 1_000)).toBe(Math.round((511_000 / 2 + 150_000) / 1_000));
+    expect(shortestWaits(2_000, policy)).toBeGreaterThan(policy.retryForMs); // enough attempts do prove the age
+    const young = { ...record, key: "1:2", attempts: 2_000, enqueuedAt: Date.now() - 1_000 };
+    expect(ages.ageOf(young)).toBeLessThan(2_000); // and the wall clock, when it says less
   });
 });

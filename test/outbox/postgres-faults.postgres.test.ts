@@ -83,4 +83,14 @@ describe("outbox on a postgresStore, under faults", () => {
     expect(results[4]).toMatchObject({ reason: { name: "Enable3OutboxError", reason: "write_failed" } });
     expect(await rows()).toBe(8);
   });
+
+  it("a row whose wait is further ahead than maxDelayMs (the clock stepped back since) is sent without that wait", async () => {
+    const { db, server, open } = await setup((_req, res) => reply(res, 201));
+    const enqueuer = open({ deliver: false });
+    await enqueuer.enqueue({ id: "e1", ...event(1) });
+    await db.pool.query(`UPDATE ${table} SET not_before = now() + interval '1 hour', attempts = 1`);
+    const worker = open({ maxDelayMs: 200 });
+    await worker.flush({ timeoutMs: 10_000 });
+    expect(server.requests.map((r) => JSON.parse(r.body).id)).toEqual(["e1"]);
+  });
 });
