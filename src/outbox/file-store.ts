@@ -148,6 +148,25 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
   });
 
   for (const segment of [...segments]) await compact(segment);
+  // the oldest pending record's time, read from the journal when it is not in memory (at open, before
+  // delivery reads anything, or with deliver: false): stats() would say 0 with a million pending
+  const headSeen = { key: "", enqueuedAt: 0, reading: false };
+  const readHead = async () => {
+    const head = segments.find((s) => s.live > 0);
+    const key = head && `${head.number}:${head.head}`;
+    if (!head || headSeen.key === key || headSeen.reading) return;
+    headSeen.reading = true;
+    const once = createJournalReader(
+      () => [head],
+      (record) => {
+        if (record.key === key) Object.assign(headSeen, { key, enqueuedAt: record.enqueuedAt });
+      },
+      () => {},
+    );
+    await once.readMore().finally(() => once.close());
+    headSeen.reading = false;
+  };
+  await readHead().catch(() => {});
 
   const add = async (records: NewRecord[]): Promise<void> => {
     if (closed) throw new Enable3OutboxError("closed", `the outbox directory ${dir} is closed`);
@@ -264,7 +283,9 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, u
       let pending = 0;
       for (const s of segments) pending += s.live;
       const head = segments.find((s) => s.live > 0);
-      const oldest = head ? inMemory.get(`${head.number}:${head.head}`)?.enqueuedAt : undefined;
+      const key = head && `${head.number}:${head.head}`;
+      const oldest = key ? (inMemory.get(key)?.enqueuedAt ?? (headSeen.key === key ? headSeen.enqueuedAt : undefined)) : undefined;
+      if (key && oldest === undefined) readHead().catch(() => {}); // for the next call
       return { pending, dead: deadLog.count, oldestPendingMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) };
     },
     async close() {

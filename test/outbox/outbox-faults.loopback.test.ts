@@ -129,4 +129,31 @@ describe("outbox faults", () => {
     await expect.poll(() => server.requests.filter((r) => value(r) >= 1_100).length, { timeout: 60_000 }).toBe(1_000);
     expect(outbox.stats()).toMatchObject({ delivered: 1_000, dead: 0, pending: 1_100 - outbox.stats().inFlight });
   }, 90_000);
+
+  it("stats() right after opening a backlog says how old its oldest record is", async () => {
+    const { open } = await setup((_req, res) => reply(res, 201));
+    const first = open({ deliver: false });
+    for (let i = 0; i < 20; i++) await first.enqueue(event(i));
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = open({ deliver: false });
+    await second.open();
+    expect(second.stats()).toMatchObject({ pending: 20 });
+    expect(second.stats().oldestPendingMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it("takeDead takes each dead record away from the store (dead() lists none); deadLetter is its deprecated name", async () => {
+    for (const option of ["takeDead", "deadLetter"] as const) {
+      const { open } = await setup((_req, res) => reply(res, 422, { message: "unknown event" }));
+      const taken: string[] = [];
+      const outbox = open({ [option]: (record: { id: string }) => void taken.push(record.id) });
+      await outbox.enqueue({ id: `e-${option}`, ...event(1) });
+      await outbox.flush({ timeoutMs: 10_000 });
+      expect(taken).toEqual([`e-${option}`]);
+      const dead = [];
+      for await (const record of outbox.dead()) dead.push(record);
+      expect(dead).toEqual([]);
+      await outbox.close();
+    }
+  });
 });
