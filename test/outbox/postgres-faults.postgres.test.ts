@@ -93,4 +93,15 @@ describe("outbox on a postgresStore, under faults", () => {
     await worker.flush({ timeoutMs: 10_000 });
     expect(server.requests.map((r) => JSON.parse(r.body).id)).toEqual(["e1"]);
   });
+
+  it("no head-of-line stall: 400 rows the API fails for ever do not hold back 300 healthy ones behind them", async () => {
+    const value = (r: { body: string }) => (JSON.parse(r.body) as { value: number }).value;
+    const { server, open } = await setup((req, res) => reply(res, value(req) < 400 ? 500 : 201));
+    const enqueuer = open({ deliver: false });
+    for (let i = 0; i < 700; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => enqueuer.enqueue(event(i + j))));
+    const worker = open({ concurrency: 16, initialDelayMs: 500, maxDelayMs: 2_000 });
+    await worker.open();
+    await expect.poll(() => server.requests.filter((r) => value(r) >= 400).length, { timeout: 60_000 }).toBe(300);
+    await expect.poll(() => worker.stats().delivered).toBe(300);
+  }, 90_000);
 });
