@@ -117,7 +117,12 @@ describe("fileStore on real disks", () => {
       },
       { segmentBytes: 4096 },
     );
-    for (let i = 0; i < 200; i++) await first.enqueue({ id: `e${i}`, userId: "u", eventId: "deposit", value: i });
+    // ten at a time (a group commit each, segments still rolled): 200 fsyncs one by one on a loaded
+    // machine could outlast e0's backoff, and it would be tried twice before the restart
+    for (let i = 0; i < 200; i += 10)
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) => first.enqueue({ id: `e${i + j}`, userId: "u", eventId: "deposit", value: i + j })),
+      );
     await firstRetry;
     await expect.poll(() => first.stats().pending + first.stats().inFlight).toBe(1);
     await expect.poll(async () => (await readdir(dir)).filter((n) => /^\d{10}\.log$/.test(n))).toHaveLength(2); // the one holding e0, and the last
