@@ -134,7 +134,8 @@ export interface Outbox {
   enqueueRevenue(revenue: RevenueInput, options?: EnqueueOptions): Promise<SendRevenueResult>;
   /**
    * Resolves once everything enqueued before the call is delivered or dead (a record waiting out a
-   * backoff is waited for), by this outbox or, on a postgresStore, any worker. An API that keeps
+   * backoff is waited for), by this outbox or, on a postgresStore, any worker (with `deliver: false`
+   * on a fileStore nothing ever delivers). An API that keeps
    * failing holds records for up to `retryForMs` (3 days), so bound it: rejects with
    * Enable3TimeoutError after `timeoutMs`, with Enable3AbortError when `signal` fires first; the
    * records stay queued either way.
