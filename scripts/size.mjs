@@ -19,7 +19,7 @@ export const BUDGETS = {
   // is weighed (see CHANGELOG): everything below is counted, lazy chunks included. +1.5 kB (issues 29
   // and 34): unknown options refused with "did you mean" (the option lists, an edit distance), the
   // User-Agent, ids on failures, .withResponse(), ENABLE3_LOG, raw results redacted
-  "enable3-client": { file: "dist/index.js", budget: 18.5 * 1024 },
+  "enable3-client": { file: "dist/index.js", budget: 19 * 1024 },
   // the core and its node:http transport with what real networks need (the proxy route and CONNECT
   // tunnel, decompression, the shared pools, TLS and protocol failures read for what they mean), and
   // the OpenTelemetry instrumentation a Node client uses on its own when @opentelemetry/api is installed
@@ -35,7 +35,12 @@ export const BUDGETS = {
   "enable3-client/callback": { file: "dist/callback.js", budget: 17 * 1024 },
   // one abort listener per caller signal (internal/abort.ts) joined the cache
   "enable3-client/widget": { file: "dist/widget.js", budget: 3 * 1024 },
-  "enable3-client/outbox": { file: "dist/outbox.js", budget: 16 * 1024, platform: "node" },
+  // issue 30 added about 2.2 kB: the pause on a 401/403/407 and its probes, the in-memory record queue
+  // that spills waiting records (no head-of-line stall), judging a record's age across clock steps, the
+  // postgresStore's own counts between reads, the JSON check of context, flush's timeout; and about 3 kB
+  // for the journal under faults: numbered records, the manifest, the lock's watch, loss reports, dead
+  // records waiting for room
+  "enable3-client/outbox": { file: "dist/outbox.js", budget: 21 * 1024, platform: "node" },
 };
 
 /**

@@ -8,7 +8,16 @@ export { Enable3OutboxError } from "./outbox/errors.js";
 export type { FileStoreOptions } from "./outbox/file-store.js";
 export { fileStore } from "./outbox/file-store.js";
 export type { OutboxAttemptInfo, OutboxDeadInfo, OutboxHooks, OutboxRetryInfo } from "./outbox/hooks.js";
-export type { CloseOptions, EnqueueOptions, Outbox, OutboxOptions, OutboxStats, ReplayResult } from "./outbox/outbox.js";
+export type {
+  CloseOptions,
+  EnqueueOptions,
+  FlushOptions,
+  Outbox,
+  OutboxOptions,
+  OutboxState,
+  OutboxStats,
+  ReplayResult,
+} from "./outbox/outbox.js";
 export { createOutbox } from "./outbox/outbox.js";
 export type { PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";
 export { postgresStore } from "./outbox/postgres-store.js";

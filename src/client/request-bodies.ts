@@ -16,7 +16,8 @@ export function eventBody(input: EventInput, field = "event"): Schemas["AppEvent
     value: check.numberIn(e.value, `${field}.value`),
     createdAt: apiDate(e.createdAt, `${field}.createdAt`),
   };
-  if (e.eventTags !== undefined) body.eventTags = check.stringArray(e.eventTags, `${field}.eventTags`);
+  // tags are names, like ids: no control character (a NUL would also be refused by a database's JSON)
+  if (e.eventTags !== undefined) body.eventTags = check.stringArray(e.eventTags, `${field}.eventTags`, { ids: true });
   return body;
 }
 

@@ -102,6 +102,8 @@ export interface StoreSession {
 /** How a store reports trouble it works around in the background (an unreadable record, a failed write). */
 export interface StoreEnvironment {
   onError(error: Error): void;
+  /** The outbox's longest wait between two attempts: a stored wait found further ahead (the clock was stepped) waits this long at most. */
+  maxDelayMs?: number | undefined;
 }
 
 /**

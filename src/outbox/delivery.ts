@@ -4,8 +4,11 @@
 import type { Enable3Client } from "../client/create-client.js";
 import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
 import type { DeadRecord, OutboxKind, Settlement, StoredRecord, StoreSession } from "./contract.js";
+import { asOutboxError } from "./errors.js";
 import type { createHookCaller } from "./hooks.js";
+import { createPauseGate } from "./pause.js";
 import { judge, type RetryPolicy, summarize } from "./policy.js";
+import { createRecordAges } from "./record-age.js";
 
 export interface DeliveryOptions {
   client: Enable3Client;
@@ -20,6 +23,8 @@ export interface DeliveryOptions {
 export interface Delivery {
   /** Records handed to the bulk sender and not settled yet. */
   inFlight(): number;
+  /** Why delivery is paused (the API refuses this server), if it is. */
+  paused(): Error | undefined;
   /** Records delivered since the loop started. */
   delivered(): number;
   /** Stops taking records; lets those in flight finish for up to `timeoutMs`, then aborts them (they stay queued). */
@@ -34,6 +39,8 @@ const STORE_RETRY_MS = 1_000;
 interface Sending {
   record: StoredRecord;
   started: number;
+  /** Sent as the probe of a paused outbox. */
+  probe: boolean;
 }
 
 export function startDelivery(o: DeliveryOptions): Delivery {
@@ -56,6 +63,15 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     wakers[kind]?.();
     wakers[kind] = undefined;
   };
+  const ages = createRecordAges(o.policy);
+  const gate = createPauseGate(
+    o.policy,
+    (error) => o.hook("onError", error),
+    () => {
+      wake("event");
+      wake("revenue");
+    },
+  );
 
   // Settlements are written in batches: one store write per turn of the event loop, hooks after it.
   const settle = (settlement: Settlement, after: () => void = () => {}) => {
@@ -72,7 +88,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
         await o.session.settle(batch.map((p) => p.settlement));
         break;
       } catch (error) {
-        o.hook("onError", error as Error);
+        o.hook("onError", asOutboxError(error, "write_failed", "cannot record what became of delivered records (tried again)"));
         if (stopping && abortCalls.signal.aborted) return; // closing: what was not recorded is sent again next time
         await sleep(STORE_RETRY_MS);
       }
@@ -93,7 +109,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
         records = await o.session.take(room, stopTaking.signal);
       } catch (error) {
         if (stopTaking.signal.aborted) break;
-        o.hook("onError", error as Error);
+        o.hook("onError", asOutboxError(error, "read_failed", "cannot take records to deliver (asked again)"));
         await sleep(STORE_RETRY_MS, stopTaking.signal);
         continue;
       }
@@ -130,17 +146,19 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     let index = 0;
     async function* feed() {
       for (;;) {
-        while (queues[kind].length === 0) {
+        while (queues[kind].length === 0 || gate.blocked()) {
           if (stopping) return;
           await new Promise<void>((resolve) => (wakers[kind] = resolve));
         }
         if (!(await takeSlot())) return;
-        const record = queues[kind].shift();
+        const admitted = gate.admit();
+        const record = admitted === "wait" ? undefined : queues[kind].shift();
         if (!record) {
+          if (admitted === "probe") gate.unused();
           giveSlot();
           continue;
         }
-        sending.set(index++, { record, started: performance.now() });
+        sending.set(index++, { record, started: performance.now(), probe: admitted === "probe" });
         inFlight++;
         yield record.body;
       }
@@ -161,7 +179,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     runs.push(run.catch((error) => o.hook("onError", error as Error)));
   };
 
-  const outcome = ({ record, started }: Sending, error: Enable3Error | undefined) => {
+  const outcome = ({ record, started, probe }: Sending, error: Enable3Error | undefined) => {
     const attempt = record.attempts + 1;
     const info = {
       operation: record.kind === "event" ? ("sendEvent" as const) : ("sendRevenue" as const),
@@ -173,7 +191,14 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       context: record.context,
     };
     if (error instanceof Enable3AbortError && abortCalls.signal.aborted) return settle({ key: record.key, outcome: "released" });
-    const verdict = judge(error, attempt, info.ageMs, o.policy);
+    const verdict = judge(error, attempt, ages.ageOf(record), o.policy);
+    if (verdict.outcome === "delivered" || verdict.outcome === "dead") ages.forget(record);
+    // the API refuses this server, not the record: it goes back as it was, its attempt not counted
+    if (verdict.outcome === "pause") {
+      gate.refused(error!, probe);
+      return settle({ key: record.key, outcome: "released" });
+    }
+    gate.answered();
     if (verdict.outcome === "delivered")
       return settle({ key: record.key, outcome: "delivered" }, () => {
         delivered++;
@@ -216,9 +241,11 @@ export function startDelivery(o: DeliveryOptions): Delivery {
   return {
     inFlight: () => inFlight,
     delivered: () => delivered,
+    paused: () => gate.problem(),
     hurry: () => abortCalls.abort(new Enable3AbortError("the outbox closed")),
     async stop(timeoutMs) {
       stopping = true;
+      gate.stop();
       stopTaking.abort();
       freed?.();
       for (const kind of ["event", "revenue"] as const) {

@@ -17,7 +17,11 @@ export type OutboxErrorReason =
   /** The outbox was closed. */
   | "closed"
   /** The store could not read a record (a damaged file): it was skipped. */
-  | "corrupt";
+  | "corrupt"
+  /** The API refuses this server (401, 403, a proxy's 407): delivery is paused, records stay queued. */
+  | "paused"
+  /** The store could not hand out records for delivery (the database unreachable): delivery asks again. */
+  | "read_failed";
 
 /**
  * The outbox could not do what was asked; `reason` says why. A rejected `enqueue` stored nothing:
@@ -41,4 +45,11 @@ export class Enable3OutboxError extends Enable3Error {
 export function errnoCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
+}
+
+/** `error` as an Enable3OutboxError: one already is kept as it is; anything else (a raw errno, a driver's error) is wrapped with `reason`. */
+export function asOutboxError(error: unknown, reason: OutboxErrorReason, what: string): Enable3OutboxError {
+  if (error instanceof Enable3OutboxError) return error;
+  const detail = errnoCode(error) ?? (error instanceof Error ? error.message : String(error));
+  return new Enable3OutboxError(reason, `${what} (${detail})`, error);
 }

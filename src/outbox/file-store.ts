@@ -9,10 +9,10 @@ import { Enable3OutboxError, errnoCode } from "./errors.js";
 import type { DeadEntry } from "./journal/dead-log.js";
 import { createDeadWaiting } from "./journal/dead-waiting.js";
 import { DIR_MODE } from "./journal/files.js";
-import { TimeHeap } from "./journal/heap.js";
 import { type DirectoryLock, lockDirectory } from "./journal/lock.js";
 import { reportLost } from "./journal/lost.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
+import { RecordQueue } from "./journal/record-queue.js";
 import { markSettled, retryMark, type Segment, sealMark, settledMark } from "./journal/segments.js";
 import { loadJournal } from "./journal/startup.js";
 import { deferred, waitFor } from "./journal/wait.js";
@@ -73,22 +73,33 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
   const { numbers, segments, marks, manifest, deadLog, byNumber } = await loadJournal(dir, settings.syncIntervalMs, env.onError, damage);
 
   let closed = false;
-  const ready: StoredRecord[] = [];
-  const delayed = new TimeHeap<StoredRecord>();
-  const inMemory = new Map<string, StoredRecord>();
+  const queue = new RecordQueue({ maxRetrying: settings.maxRetrying, maxDelayMs: env.maxDelayMs ?? Infinity });
+  const inMemory = queue.records;
   let changed = deferred(); // resolved (and renewed) on every commit, settlement and release
 
   const notify = () => {
     changed.resolve();
     changed = deferred();
   };
+  // spilled records (see journal/record-queue.ts) are taken back by a pass over the journal
+  let rescan: ReturnType<typeof createJournalReader> | undefined;
+  const rescanStep = async (): Promise<boolean> => {
+    if (!rescan) {
+      if (!queue.startRescan()) return false;
+      rescan = createJournalReader(
+        () => segments,
+        (record, notBefore) => notBefore > 0 && queue.fromJournal(record, notBefore), // only retry-marked records: fresh ones are the reader's
+        () => {}, // the reader reports damage, once
+      );
+    }
+    if (await rescan.readMore()) return true;
+    await rescan.close();
+    rescan = undefined;
+    return false;
+  };
   const reader = createJournalReader(
     () => segments,
-    (record, notBefore) => {
-      inMemory.set(record.key, record);
-      if (notBefore > Date.now()) delayed.push(notBefore, record);
-      else ready.push(record);
-    },
+    (record, notBefore) => queue.fromJournal(record, notBefore),
     (segment, from, to, salvaged, why) =>
       reportLost(segment, from, to, salvaged, why, damage, (index) => {
         if (markSettled(segment, index)) marks.queue(segment, settledMark(index));
@@ -133,6 +144,25 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
   });
 
   for (const segment of [...segments]) await compact(segment);
+  // the oldest pending record's time, read from the journal when it is not in memory (at open, before
+  // delivery reads anything, or with deliver: false): stats() would say 0 with a million pending
+  const headSeen = { key: "", enqueuedAt: 0, reading: false };
+  const readHead = async () => {
+    const head = segments.find((s) => s.live > 0);
+    const key = head && `${head.number}:${head.head}`;
+    if (!head || headSeen.key === key || headSeen.reading) return;
+    headSeen.reading = true;
+    const once = createJournalReader(
+      () => [head],
+      (record) => {
+        if (record.key === key) Object.assign(headSeen, { key, enqueuedAt: record.enqueuedAt });
+      },
+      () => {},
+    );
+    await once.readMore().finally(() => once.close());
+    headSeen.reading = false;
+  };
+  await readHead().catch(() => {});
 
   const deadWaiting = createDeadWaiting(
     deadLog,
@@ -187,13 +217,12 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           await waitFor(new Promise(() => {}), signal, undefined); // another process may own the journal now
           continue;
         }
-        const now = Date.now();
-        for (let r = delayed.popDue(now); r; r = delayed.popDue(now)) ready.push(r);
-        const canRead = () => delayed.size < settings.maxRetrying && ready.length < READ_AHEAD;
-        // a full batch when the journal has one (small segments hold a few records each)
-        while (ready.length < limit && canRead() && (await reader.readMore()));
-        if (ready.length > 0) return ready.splice(0, limit);
-        await waitFor(changed.promise, signal, delayed.peek());
+        // fresh records are read even while retries are due: retries share delivery, never take it over
+        if (queue.freshCount < Math.min(limit, READ_AHEAD) && (await reader.readMore())) continue;
+        if (queue.dueCount < limit && (await rescanStep())) continue;
+        const records = queue.take(limit);
+        if (records.length > 0) return records;
+        await waitFor(changed.promise, signal, queue.nextWakeIn());
       }
     },
     async settle(settlements) {
@@ -218,7 +247,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           const segment = settledOne(s.key);
           if (segment) touched.add(segment);
         } else if (s.outcome === "released") {
-          if (record) ready.unshift(record);
+          if (record) queue.release(record);
         } else if (s.outcome === "retry") {
           const { segment, index } = parseKey(s.key);
           if (!segment || !record || segment.settled.has(index)) continue;
@@ -227,7 +256,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           marks.queue(segment, retryMark(index, state));
           record.attempts = s.attempts;
           record.lastError = s.error;
-          delayed.push(state.notBefore, record);
+          queue.retryAfter(record, s.delayMs);
         }
       }
       for (const key of written) {
@@ -272,7 +301,9 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
       let pending = 0;
       for (const s of segments) pending += s.live;
       const head = segments.find((s) => s.live > 0);
-      const oldest = head ? inMemory.get(`${head.number}:${head.head}`)?.enqueuedAt : undefined;
+      const key = head && `${head.number}:${head.head}`;
+      const oldest = key ? (inMemory.get(key)?.enqueuedAt ?? (headSeen.key === key ? headSeen.enqueuedAt : undefined)) : undefined;
+      if (key && oldest === undefined) readHead().catch(() => {}); // for the next call
       return { pending, dead: deadLog.count, oldestPendingMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) };
     },
     async close() {
@@ -282,6 +313,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
       notify();
       deadWaiting.close();
       await reader.close();
+      await rescan?.close();
       await marks.close();
       await writer.close();
       await removing;

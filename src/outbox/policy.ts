@@ -1,6 +1,6 @@
 // The one rule for what a failed delivery means, and how long to wait before the next attempt.
 // Stores keep what this decides; nothing else in the outbox classifies an error.
-import { Enable3ApiError, type Enable3Error, Enable3RedirectError, Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ApiError, type Enable3Error, Enable3ProxyError, Enable3RedirectError, Enable3ValidationError } from "../errors/classes.js";
 import type { FailureSummary } from "./contract.js";
 
 /** The outbox's defaults (options repeat them as `@default`). */
@@ -19,16 +19,25 @@ export interface RetryPolicy {
 }
 
 /** What to do with a record after an attempt ended with `error`. */
-export type Verdict = { outcome: "delivered" } | { outcome: "retry"; delayMs: number } | { outcome: "dead" };
+export type Verdict = { outcome: "delivered" } | { outcome: "retry"; delayMs: number } | { outcome: "dead" } | { outcome: "pause" };
 
 /**
- * The API refused the record itself (a 4xx other than 408 and 429, a body the SDK finds invalid, a
+ * The API (or the proxy) refuses this server, not the record: a 401 (a rotated key), a 403 (an egress
+ * IP not on the allow-list) or a proxy's 407. Every record would meet it, so none is judged by it.
+ */
+export function refusesServer(error: Enable3Error): boolean {
+  if (error instanceof Enable3ProxyError) return error.status === 407;
+  return error instanceof Enable3ApiError && (error.status === 401 || error.status === 403);
+}
+
+/**
+ * The API refused the record itself (a 4xx other than 401, 403, 408 and 429, a body the SDK finds invalid, a
  * redirect it will not follow): sending it again cannot help. Anything else (no answer, a timeout, a
  * 408, 429 or 5xx, an unexpected failure) may pass later.
  */
 export function isPermanent(error: Enable3Error): boolean {
   if (error instanceof Enable3ValidationError || error instanceof Enable3RedirectError) return true;
-  if (error instanceof Enable3ApiError) return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+  if (error instanceof Enable3ApiError) return error.status >= 400 && error.status < 500 && ![401, 403, 408, 429].includes(error.status);
   return false;
 }
 
@@ -41,6 +50,7 @@ export function judge(
   random = Math.random,
 ): Verdict {
   if (error === undefined || answeredOk(error)) return { outcome: "delivered" };
+  if (refusesServer(error)) return { outcome: "pause" };
   if (isPermanent(error)) return { outcome: "dead" };
   const delayMs = backoff(attempts, policy, random);
   if (ageMs + delayMs > policy.retryForMs) return { outcome: "dead" };
@@ -63,4 +73,18 @@ function answeredOk(error: Enable3Error): boolean {
 export function summarize(error: Enable3Error): FailureSummary {
   const status = (error as { status?: unknown }).status;
   return { name: error.name, code: error.code, message: error.message, ...(typeof status === "number" ? { status } : {}) };
+}
+
+/**
+ * The least time `attempts` failed attempts can have taken: the sum of their shortest backoffs (jitter
+ * at its lowest). A record's age judged by the wall clock alone would die at once after a step forward.
+ */
+export function shortestWaits(attempts: number, policy: RetryPolicy): number {
+  let total = 0;
+  for (let k = 1; k <= attempts; k++) {
+    const full = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(30, k - 1));
+    if (full === policy.maxDelayMs) return total + (attempts - k + 1) * full * 0.5;
+    total += full * 0.5;
+  }
+  return total;
 }

@@ -12,7 +12,8 @@ import type { SqlClient, SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
 import { createBatcher } from "./batcher.js";
 import type { DeadRecord, NewRecord, OutboxStore, Settlement, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
-import { Enable3OutboxError } from "./errors.js";
+import { asOutboxError, Enable3OutboxError } from "./errors.js";
+import { createTableCounts } from "./postgres-counts.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -90,6 +91,12 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
   };
 }
 
+/** One enqueue's records inside a batched insert, and its own failure if the batch had to be split. */
+interface InsertCall {
+  records: NewRecord[];
+  failed?: { error: unknown } | undefined;
+}
+
 /** How long deliveries wait to be deleted together. */
 const DELETE_BATCH_MS = 20;
 
@@ -98,12 +105,20 @@ type Settings = { table: string; leaseMs: number; batchSize: number; pollInterva
 function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSession {
   const t = s.table;
   const owner = leaseOwnerId();
-  const claim = claimStatement({ table: t, key: "seq", where: "state = 'pending' AND not_before <= now()", orderBy: "not_before, seq" });
+  // a wait further ahead than the outbox's maxDelayMs (the database's clock stepped back since it was
+  // set) is over at once, never an hour-long stall
+  const claim = claimStatement({
+    table: t,
+    key: "seq",
+    where: "state = 'pending' AND (not_before <= now() OR not_before > now() + make_interval(secs => $4::double precision / 1000))",
+    orderBy: "not_before, seq",
+  });
+  const longestWait = env.maxDelayMs ?? 365 * 86_400_000;
   const renew = renewStatement(t, "seq");
   const held = new Set<string>();
   let closed = false;
   let nudge: (() => void) | undefined;
-  let counts = { pending: 0, dead: 0, oldestPendingMs: 0, readAt: -Infinity, reading: false };
+  const counts = createTableCounts(pool, t, s.statsIntervalMs, env.onError);
 
   const renewal = setInterval(() => {
     if (held.size === 0) return;
@@ -113,7 +128,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
         const kept = new Set(rowsOf<{ seq: string }>(result).map((r) => String(r.seq)));
         for (const key of keys) if (!kept.has(key)) held.delete(key); // another worker has it now
       },
-      (error) => env.onError(error as Error),
+      (error) => env.onError(asOutboxError(error, "write_failed", `cannot renew the leases on ${t} (tried again)`)),
     );
   }, s.leaseMs / 3);
   renewal.unref?.();
@@ -130,8 +145,24 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
       ],
     );
 
-  // enqueues outside a transaction that arrive together are inserted by one statement
-  const insertTogether = createBatcher<NewRecord>(0, (records) => insert(pool, records));
+  // enqueues outside a transaction that arrive together are inserted by one statement; if the database
+  // refuses it, each enqueue is inserted on its own, so one refused record fails its own call only
+  const insertTogether = createBatcher<InsertCall>(0, async (calls) => {
+    try {
+      await insert(
+        pool,
+        calls.flatMap((c) => c.records),
+      );
+    } catch (error) {
+      if (calls.length === 1) throw error;
+      const alone = async (c: InsertCall) => {
+        await insert(pool, c.records).catch((e) => {
+          c.failed = { error: e };
+        });
+      };
+      await Promise.all(calls.map(alone));
+    }
+  });
   // deliveries settled within a few milliseconds are deleted by one statement (one commit, not one each)
   const deleteTogether = createBatcher<string>(DELETE_BATCH_MS, (keys) =>
     pool.query(`DELETE FROM ${t} WHERE seq = ANY($1::bigint[])`, [keys]),
@@ -148,43 +179,36 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
   });
 
-  const refreshCounts = () => {
-    if (counts.reading || performance.now() - counts.readAt < s.statsIntervalMs) return;
-    counts.reading = true;
-    pool
-      .query(
-        `SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending, count(*) FILTER (WHERE state = 'dead')::int AS dead,
-COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pending')) * 1000, 0)::float8 AS oldest FROM ${t}`,
-      )
-      .then(
-        (result) => {
-          const [row] = rowsOf<{ pending: number; dead: number; oldest: number }>(result);
-          counts = { pending: row!.pending, dead: row!.dead, oldestPendingMs: row!.oldest, readAt: performance.now(), reading: false };
-        },
-        (error) => {
-          counts.reading = false;
-          env.onError(error as Error);
-        },
-      );
-  };
-  refreshCounts();
+  counts.refresh();
 
   return {
     async add(records, tx) {
       if (closed) throw new Enable3OutboxError("closed", `the outbox on ${t} is closed`);
       if (tx) {
-        await insert(tx, records);
+        await insert(tx, records).catch((error) => {
+          throw new Enable3OutboxError(
+            "write_failed",
+            `cannot insert into ${t} inside your transaction (${(error as Error).message}); PostgreSQL has aborted that transaction: roll it back`,
+            error,
+          );
+        });
+        counts.added(records.length);
         return;
       }
-      await insertTogether(records).catch((error) => {
-        throw new Enable3OutboxError("write_failed", `cannot insert into ${t} (${(error as Error).message})`, error);
+      const call: InsertCall = { records };
+      const failed = (error: unknown) =>
+        new Enable3OutboxError("write_failed", `cannot insert into ${t} (${(error as Error).message})`, error);
+      await insertTogether([call]).catch((error) => {
+        throw failed(error);
       });
+      if (call.failed) throw failed(call.failed.error);
+      counts.added(records.length);
       nudge?.();
     },
     async take(limit, signal) {
       for (;;) {
         if (closed || signal.aborted) return [];
-        const { rows } = await pool.query(claim, [owner, s.leaseMs, Math.min(limit, s.batchSize)]);
+        const { rows } = await pool.query(claim, [owner, s.leaseMs, Math.min(limit, s.batchSize), longestWait]);
         if (rows.length > 0) {
           for (const row of rows as Row[]) held.add(String(row.seq));
           return (rows as Row[]).map(toRecord);
@@ -234,6 +258,7 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
           owner,
         ]);
       for (const x of settlements) held.delete(x.key);
+      counts.settled(delivered.length, dead.length);
     },
     async watermark() {
       const [row] = rowsOf<{ mark: string | null }>(await pool.query(`SELECT max(seq)::text AS mark FROM ${t}`));
@@ -263,13 +288,11 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
 WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
         [ids ?? null],
       );
+      counts.replayed(rowCount ?? 0);
       nudge?.();
       return rowCount ?? 0;
     },
-    counts() {
-      refreshCounts();
-      return { pending: counts.pending, dead: counts.dead, oldestPendingMs: counts.oldestPendingMs };
-    },
+    counts: () => counts.counts(),
     async close() {
       closed = true;
       clearInterval(renewal);
@@ -289,22 +312,13 @@ WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
 }
 
 function deadOf(row: Row): DeadRecord {
-  const r = {
-    key: row.seq,
+  return {
     kind: row.kind,
     id: row.id,
     body: row.body,
     attempts: row.attempts,
-    enqueuedAt: new Date(row.enqueued_at).getTime(),
     error: row.last_error ?? { name: "Enable3Error", code: "unexpected", message: "unknown" },
-  };
-  return {
-    kind: r.kind,
-    id: r.id,
-    body: r.body,
-    attempts: r.attempts,
-    error: r.error,
-    enqueuedAt: r.enqueuedAt,
+    enqueuedAt: new Date(row.enqueued_at).getTime(),
     ...(row.context === null ? {} : { context: row.context }),
   };
 }

@@ -35,7 +35,7 @@ describe("outbox on a fileStore", () => {
     const sent = server.requests.map(body);
     expect(sent).toHaveLength(301);
     expect(new Set(sent.map((b) => b.id))).toEqual(new Set([...ids.map((r) => r.id), "my-own-id"]));
-    expect(outbox.stats()).toEqual({ pending: 0, inFlight: 0, dead: 0, oldestPendingMs: 0, delivered: 301 });
+    expect(outbox.stats()).toEqual({ state: "open", pending: 0, inFlight: 0, dead: 0, oldestPendingMs: 0, delivered: 301 });
   });
 
   it("maxPending: past it enqueue rejects (reason full) and stores nothing; room again once delivered", async () => {

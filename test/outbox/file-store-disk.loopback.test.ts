@@ -127,7 +127,8 @@ describe("fileStore on real disks", () => {
     await first.close();
     fail = false;
     const delivered: number[] = [];
-    const second = open(dir, { onDelivered: (i) => delivered.push(i.attempt) }, { segmentBytes: 4096 });
+    // the same maxDelayMs: a stored wait longer than the reopening outbox's maxDelayMs is cut to it
+    const second = open(dir, { maxDelayMs: 6_000, onDelivered: (i) => delivered.push(i.attempt) }, { segmentBytes: 4096 });
     await second.flush();
     expect(attempts).toEqual([1]);
     expect(delivered).toEqual([2]); // the second attempt, counted across the restart

@@ -1,6 +1,8 @@
 // The fileStore's waits: a promise renewed on every change of the journal, and a wait for it, a
 // signal or a time, whichever comes first.
 
+import { MAX_TIMER_MS } from "../../internal/validate.js";
+
 export function deferred() {
   let resolve!: () => void;
   let reject!: (error: Error) => void;
@@ -12,10 +14,13 @@ export function deferred() {
   return { promise, resolve, reject };
 }
 
-/** Waits for `change`, the signal, or the time `until` (ms since the epoch), whichever comes first. */
-export function waitFor(change: Promise<void>, signal: AbortSignal | undefined, until: number | undefined): Promise<void> {
+/**
+ * Waits for `change`, the signal, or `ms` milliseconds, whichever comes first. A duration, not a
+ * wall-clock time: a step of the clock neither stretches nor cuts the wait.
+ */
+export function waitFor(change: Promise<void>, signal: AbortSignal | undefined, ms: number | undefined): Promise<void> {
   return new Promise<void>((resolve) => {
-    const timer = until === undefined ? undefined : setTimeout(done, Math.max(0, until - Date.now()));
+    const timer = ms === undefined ? undefined : setTimeout(done, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     signal?.addEventListener("abort", done, { once: true });
     change.then(done);
     function done() {

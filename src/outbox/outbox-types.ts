@@ -1,0 +1,173 @@
+// The outbox's public types: its options, what stats() reads, and the Outbox itself (createOutbox in outbox.ts).
+import type { SqlClient } from "../postgres/sql-client.js";
+import type { Telemetry } from "../telemetry/opentelemetry.js";
+import type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "../types/api.js";
+import type { DeadRecord, JsonValue, OutboxStore } from "./contract.js";
+import type { OutboxHooks } from "./hooks.js";
+
+/** Options of {@link createOutbox}. The hooks are told every outcome (see {@link OutboxHooks}). */
+export interface OutboxOptions extends OutboxHooks {
+  /** Where records live: `fileStore(dir)` on one machine, `postgresStore(pool)` for a fleet. */
+  store: OutboxStore;
+  /** Requests in flight at once, from 1 to 1024. @default 8 */
+  concurrency?: number | undefined;
+  /**
+   * Deliver in the background. Turn off in processes that only enqueue (web servers in front of a
+   * postgresStore whose workers run elsewhere). @default true
+   */
+  deliver?: boolean | undefined;
+  /** First wait after a failed attempt; doubled per attempt, with jitter. @default 1000 */
+  initialDelayMs?: number | undefined;
+  /** Longest wait between two attempts of a record. @default 300000 (5 minutes) */
+  maxDelayMs?: number | undefined;
+  /**
+   * A record still failing this long after it was enqueued becomes dead, with its last error. Judged so
+   * that a step of the wall clock kills nothing early: after a restart a record counts no older than its
+   * attempts prove, so it may be retried longer, never less. @default 259200000 (3 days)
+   */
+  retryForMs?: number | undefined;
+  /**
+   * `enqueue` rejects (reason `"full"`, nothing stored) once this many records are pending, so a long
+   * outage cannot fill the disk; enqueues under way count too. A fileStore counts every record in its
+   * directory not yet delivered nor dead. A postgresStore counts the table-wide pending rows as last
+   * read (every `statsIntervalMs`), plus this process's own enqueues since that read, less what it
+   * delivered or killed: other processes' enqueues since the read are not seen, so a fleet can pass it
+   * by what the others enqueue within `statsIntervalMs`. @default Infinity
+   */
+  maxPending?: number | undefined;
+  /**
+   * Takes each dead record away from the store, which then keeps none (`dead()` lists none, `replay()`
+   * finds none): they are yours to keep. The store forgets a record only once this returns (or its
+   * promise resolves); if it throws, the record stays queued and is handed over again later. The CLI's
+   * import writes them to its dead-letter file this way. Leave it unset to keep dead records in the store.
+   * @example takeDead: (record) => appendFile("dead.ndjson", `${JSON.stringify(record)}\n`)
+   */
+  takeDead?: ((record: DeadRecord) => void | Promise<void>) | undefined;
+  /** @deprecated The old name of {@link OutboxOptions.takeDead} (it takes dead records away from the store). */
+  deadLetter?: ((record: DeadRecord) => void | Promise<void>) | undefined;
+  /**
+   * OpenTelemetry metrics read from stats() when the app collects: `openTelemetry()` from
+   * `enable3-client/opentelemetry`, or `false` for none.
+   * @default on when `@opentelemetry/api` is installed
+   */
+  telemetry?: Telemetry | false | undefined;
+}
+
+/** Options of {@link Outbox.enqueue} and {@link Outbox.enqueueRevenue}. */
+export interface EnqueueOptions {
+  /**
+   * A pg client inside an open transaction (after `BEGIN`): the record is inserted in it, so it is
+   * sent if and only if that transaction commits. postgresStore only.
+   */
+  tx?: SqlClient | undefined;
+  /**
+   * Any JSON you want back with this record in the hooks and in `dead()`; kept locally, never sent.
+   * Refused (Enable3ValidationError) if it is not JSON, or holds a NUL or a lone surrogate.
+   */
+  context?: JsonValue | undefined;
+}
+
+/**
+ * Where an outbox stands: `"opening"` its store, `"open"`, `"paused"` (the API refuses the key or this
+ * server's IP: records wait, delivery probes again by itself), `"failed"` (the store could not open:
+ * nothing can be enqueued), `"closed"`.
+ */
+export type OutboxState = "opening" | "open" | "paused" | "failed" | "closed";
+
+/** What {@link Outbox.stats} reads: cheap to call as often as a metrics exporter likes. */
+export interface OutboxStats {
+  /** Where the outbox stands (see {@link OutboxState}). */
+  state: OutboxState;
+  /** Why it is `"paused"` or `"failed"`: the API's refusal, or why the store could not open. */
+  problem?: Error | undefined;
+  /** Records waiting to be sent (not in flight). For a postgresStore, table-wide as last read (every few seconds). */
+  pending: number;
+  /** Requests this outbox has in flight now. */
+  inFlight: number;
+  /** Dead records kept by the store. */
+  dead: number;
+  /** How long the oldest pending record has waited, ms (0 when none). */
+  oldestPendingMs: number;
+  /**
+   * Records this outbox delivered since it was created, in this process only (a counter, for rates): on
+   * a postgresStore each worker counts its own, and a fleet's total is their sum.
+   */
+  delivered: number;
+}
+
+/** Options of {@link Outbox.close}. */
+export interface CloseOptions {
+  /**
+   * How long requests in flight may take to finish before they are aborted (they stay queued). Calling
+   * close again with 0 while it waits aborts them at once. @default 10000
+   */
+  timeoutMs?: number | undefined;
+}
+
+/** Options of {@link Outbox.flush}. */
+export interface FlushOptions {
+  /** Give up (Enable3TimeoutError) after this long; nothing is lost, records stay queued. @default no limit */
+  timeoutMs?: number | undefined;
+  /** Give up (Enable3AbortError) when this fires. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What {@link Outbox.replay} resolves to. */
+export interface ReplayResult {
+  /** How many dead records were queued again. */
+  replayed: number;
+}
+
+/** A durable outbox: see {@link createOutbox}. */
+export interface Outbox {
+  /**
+   * Stores an event, its `id` fixed (the one given, or a new UUID) and durable when this resolves;
+   * every attempt, by any process at any later time, sends that id. Rejects, storing nothing, for
+   * invalid input (Enable3ValidationError) or when the store cannot take it (Enable3OutboxError).
+   * @example const { id } = await outbox.enqueue({ userId: "u1", eventId: "deposit", value: 50 });
+   */
+  enqueue(event: EventInput, options?: EnqueueOptions): Promise<SendEventResult>;
+  /**
+   * Stores a revenue report, like {@link Outbox.enqueue}; its `requestId` is fixed the same way.
+   * @example const { requestId } = await outbox.enqueueRevenue({ revenue: 1250.5 });
+   */
+  enqueueRevenue(revenue: RevenueInput, options?: EnqueueOptions): Promise<SendRevenueResult>;
+  /**
+   * Resolves once everything enqueued before the call is delivered or dead (a record waiting out a
+   * backoff is waited for), by this outbox or, on a postgresStore, any worker (with `deliver: false`
+   * on a fileStore nothing ever delivers). An API that keeps
+   * failing holds records for up to `retryForMs` (3 days), so bound it: rejects with
+   * Enable3TimeoutError after `timeoutMs`, with Enable3AbortError when `signal` fires first; the
+   * records stay queued either way.
+   * @example await outbox.flush({ timeoutMs: 30_000 });
+   */
+  flush(options?: FlushOptions): Promise<void>;
+  /**
+   * Stops delivery: requests in flight get `timeoutMs` to finish, then are aborted; whatever is left
+   * stays stored and goes out, with the same ids, on the next start. Enqueue afterwards rejects.
+   * @example process.on("SIGTERM", () => outbox.close().then(() => process.exit(0)));
+   */
+  close(options?: CloseOptions): Promise<void>;
+  /**
+   * Counts, read at once: a fileStore's from memory; a postgresStore's table-wide counts as last read
+   * (every `statsIntervalMs`, in the background), never waited for.
+   * @example const { pending, inFlight, dead, oldestPendingMs, delivered } = outbox.stats();
+   */
+  stats(): OutboxStats;
+  /**
+   * The dead records, streamed from the store (memory stays flat however many there are).
+   * @example for await (const record of outbox.dead()) console.log(record.id, record.error.message);
+   */
+  dead(): AsyncIterable<DeadRecord>;
+  /**
+   * Queues dead records again (those with these ids, or all of them), with the same ids and bodies.
+   * @example const { replayed } = await outbox.replay();
+   */
+  replay(ids?: readonly string[]): Promise<ReplayResult>;
+  /**
+   * Resolves once the store is open (every method waits for it anyway); rejects with why it could not
+   * be, e.g. another process holds the directory (Enable3OutboxError, reason `"locked"`).
+   * @example await outbox.open();
+   */
+  open(): Promise<void>;
+}
