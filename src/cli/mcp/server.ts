@@ -5,11 +5,13 @@ import { type CallOptions, callTool } from "./calls.js";
 import type { McpSdk } from "./sdk.js";
 import type { Tool, ToolContext } from "./tools.js";
 
-const version = (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
+// read when a server is made, not when the module loads: `enable3 doctor` and the other commands load
+// this module too, and must not depend on where package.json sits (a bundle of the CLI has it elsewhere)
+const packageVersion = () => (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
 
 export function createToolServer(sdk: McpSdk, tools: readonly Tool[], context: ToolContext, options: CallOptions) {
   const server = new sdk.Server(
-    { name: "enable3", title: "Enable3 loyalty", version },
+    { name: "enable3", title: "Enable3 loyalty", version: packageVersion() },
     {
       capabilities: { tools: {} },
       instructions: options.allowWrites
