@@ -8,6 +8,7 @@ export { Enable3OutboxError } from "./outbox/errors.js";
 export type { FileStoreOptions } from "./outbox/file-store.js";
 export { fileStore } from "./outbox/file-store.js";
 export type { OutboxAttemptInfo, OutboxDeadInfo, OutboxHooks, OutboxRetryInfo } from "./outbox/hooks.js";
+export { createOutbox } from "./outbox/outbox.js";
 export type {
   CloseOptions,
   EnqueueOptions,
@@ -17,8 +18,7 @@ export type {
   OutboxState,
   OutboxStats,
   ReplayResult,
-} from "./outbox/outbox.js";
-export { createOutbox } from "./outbox/outbox.js";
+} from "./outbox/outbox-types.js";
 export type { PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";
 export { postgresStore } from "./outbox/postgres-store.js";
 export type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "./types/api.js";

@@ -15,17 +15,6 @@ import { createHookCaller } from "./hooks.js";
 import type { EnqueueOptions, FlushOptions, Outbox, OutboxOptions, OutboxState } from "./outbox-types.js";
 import { OUTBOX_DEFAULTS } from "./policy.js";
 
-export type {
-  CloseOptions,
-  EnqueueOptions,
-  FlushOptions,
-  Outbox,
-  OutboxOptions,
-  OutboxState,
-  OutboxStats,
-  ReplayResult,
-} from "./outbox-types.js";
-
 /**
  * A durable outbox in front of `client`: every event (or revenue report) whose `enqueue` resolved is
  * delivered, with the id fixed at enqueue, through crashes and restarts; one the API refuses for good
