@@ -218,6 +218,24 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
     expect(JSON.parse(run.stdout)).toEqual({ balance: "125.50", expires: 2100, isError: true });
   }, 120_000);
 
+  it("every enable3 command in the documentation's sh blocks exists in the installed bin, and its --help names each flag shown", async () => {
+    const bin = path.join(await consumer(), "node_modules/enable3-client/dist/cli/main.js");
+    const uses = new Map<string, Set<string>>();
+    for (const block of docFiles()
+      .flatMap(codeBlocks)
+      .filter((b) => b.info === "sh")) {
+      for (const line of block.code.split("\n")) {
+        const use = /(?:^|\s)enable3 ([a-z-]+)(.*)$/.exec(line.replace(/\s#.*$/, ""));
+        if (use) uses.set(use[1]!, new Set([...(uses.get(use[1]!) ?? []), ...(use[2]!.match(/--[a-z-]+/g) ?? [])]));
+      }
+    }
+    expect([...uses.keys()]).toEqual(expect.arrayContaining(["balance", "event", "import", "callback", "doctor", "mock", "mcp"]));
+    for (const [command, flags] of uses) {
+      const { stdout } = await exec(process.execPath, [bin, ...(command.startsWith("--") ? [command] : [command, "--help"])]);
+      for (const flag of flags) expect(stdout, `enable3 ${command} ${flag}`).toMatch(new RegExp(`${flag}(?![a-z-])`));
+    }
+  }, 60_000);
+
   it("every ts and js block of the README and docs/*.md type-checks (strict, exactOptionalPropertyTypes); the runnable ones run against the mock (js ones as saved); the method table's paths compile in raw calls", async () => {
     const { project, typecheck, blocks, rows } = await compiled();
     expect(blocks.length).toBeGreaterThanOrEqual(20);
