@@ -3,10 +3,11 @@
 // runtime dependencies packed from this project's own node_modules (as the lockfile pinned them), so
 // the install never depends on what the machine's npm cache happens to hold.
 import { execFile } from "node:child_process";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { codeBlocks, docFiles, relativeLinks, shippedDocFiles } from "../helpers/doc-blocks.js";
 import { ROOT } from "../helpers/process.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
@@ -27,6 +28,9 @@ async function packClean(dir: string): Promise<string> {
   return path.join(dir, JSON.parse(stdout.slice(stdout.indexOf("[")))[0].filename);
 }
 
+/** Packages the documentation's recipes import that are the operator's own (dev dependencies here), linked into the consumer for the type-check. */
+const RECIPE_PACKAGES = ["pg", "@types/pg", "undici", "fastify", "hono", "express"];
+
 /** The packages the lockfile installs for production (not dev): what an operator's install pulls in. */
 async function runtimeDependencies(): Promise<string[]> {
   const lock = JSON.parse(await readFile(path.join(ROOT, "package-lock.json"), "utf8")) as {
@@ -45,15 +49,20 @@ describe("tarball smoke test", () => {
     tarball = await packClean(dir);
   }, 60_000);
 
-  it("holds dist, src (for the declaration maps), the merged spec, README, LICENSE, CHANGELOG and nothing else", async () => {
+  async function packedFiles(): Promise<string[]> {
     const { stdout } = await exec("tar", ["-tzf", tarball]);
-    const files = stdout
+    return stdout
       .trim()
       .split("\n")
       .map((f) => f.replace(/^package\//, ""));
+  }
+
+  it("holds dist, src (for the declaration maps), the merged spec, the docs pages, the examples, README, LICENSE, CHANGELOG and nothing else", async () => {
+    const files = await packedFiles();
     const unexpected = files.filter(
       (f) =>
-        !/^(dist|src)\//.test(f) && !["openapi/enable3.openapi.json", "README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f),
+        !/^(dist|src|examples)\/|^docs\/[^/]+\.md$/.test(f) &&
+        !["openapi/enable3.openapi.json", "README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f),
     );
     expect(unexpected).toEqual([]);
     for (const f of [
@@ -70,6 +79,14 @@ describe("tarball smoke test", () => {
       expect(files).toContain(f);
     }
     expect(files.some((f) => f.startsWith("test/") || f.includes(".test."))).toBe(false);
+  });
+
+  it("holds every file or folder the README and docs/*.md link to relatively, so no link breaks in node_modules", async () => {
+    const files = await packedFiles();
+    const links = shippedDocFiles().flatMap(relativeLinks);
+    expect(links.length).toBeGreaterThan(20);
+    const missing = links.filter((l) => !files.some((f) => f === l.target || f.startsWith(`${l.target}/`)));
+    expect(missing.map((l) => `${l.file}: ${l.href}`)).toEqual([]);
   });
 
   /** The consumer project with the tarball installed, made once for the tests that need it. */
@@ -95,7 +112,8 @@ describe("tarball smoke test", () => {
 
   /**
    * One strict type-check (exactOptionalPropertyTypes too) of everything a consumer writes: a small
-   * program, every ts block of the README, and a raw call on each path of the README's method table.
+   * program, every ts and js block of the README and docs/*.md (js with checkJs), and a raw call on each
+   * path of the README's method table.
    */
   let compiling: ReturnType<typeof compile> | undefined;
   const compiled = () => (compiling ??= compile());
@@ -117,14 +135,28 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
 `,
     );
     const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
-    const blocks = [...readme.matchAll(/^```ts( runnable)?\n([\s\S]*?)^```$/gm)].map((m, i) => ({
-      file: `readme-${i + 1}.ts`,
-      runnable: Boolean(m[1]),
-      code: m[2]!,
-    }));
-    const rows = [...readme.matchAll(/^\| `\w+\(.*?\)` \| `(GET|POST|DELETE) (\/api\/[^`]+)` \|/gm)].map((m) => [m[1]!, m[2]!] as const);
+    const blocks = docFiles()
+      .flatMap(codeBlocks)
+      .filter((b) => /^(ts|js)\b/.test(b.info))
+      .map((b) => ({
+        file: `${b.file.replace(/\.md$/, "").replace(/\W/g, "-")}-${b.line}.${b.info.startsWith("ts") ? "ts" : "mjs"}`,
+        from: `${b.file}:${b.line}`,
+        runnable: b.info.endsWith(" runnable"),
+        code: b.code,
+      }));
+    const rows = [...readme.matchAll(/^\| `\w+\(.*?\)`[^|]* \| `(GET|POST|DELETE) (\/api\/[^`]+)` \|/gm)].map(
+      (m) => [m[1]!, m[2]!] as const,
+    );
     await mkdir(path.join(project, "readme"));
-    for (const block of blocks) await writeFile(path.join(project, "readme", block.file), `${block.code}\nexport {};\n`);
+    for (const block of blocks) {
+      await writeFile(path.join(project, "readme", block.file), block.file.endsWith(".ts") ? `${block.code}\nexport {};\n` : block.code);
+    }
+    // express 5 ships no types (a JS project needs none; TypeScript users add @types/express)
+    await writeFile(path.join(project, "readme", "untyped-modules.d.ts"), `declare module "express";\n`);
+    for (const name of RECIPE_PACKAGES) {
+      await mkdir(path.dirname(path.join(project, "node_modules", name)), { recursive: true });
+      await symlink(path.join(ROOT, "node_modules", name), path.join(project, "node_modules", name), "dir");
+    }
     await writeFile(
       path.join(project, "readme", "method-paths.ts"),
       `import { createEnable3Client } from "enable3-client";\nconst raw = createEnable3Client({ apiKey: "k" }).raw;\n${rows.map(([method, p]) => `void raw.${method}(${JSON.stringify(p)}, {} as never);`).join("\n")}\nexport {};\n`,
@@ -141,12 +173,14 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
           noUncheckedIndexedAccess: true,
           skipLibCheck: false,
           lib: ["ES2022", "DOM", "DOM.Iterable"],
+          allowJs: true,
+          checkJs: true,
           types: ["node"],
           typeRoots: [path.join(ROOT, "node_modules/@types")],
           outDir: "out",
           rootDir: ".",
         },
-        include: ["consumer.ts", "readme/*.ts"],
+        include: ["consumer.ts", "readme/*.ts", "readme/*.mjs"],
       }),
     );
     const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
@@ -154,7 +188,7 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
       () => "",
       (e: { stdout: string }) => e.stdout,
     );
-    return { project, typecheck, blocks: blocks.map(({ file, runnable }) => ({ file, runnable })), rows };
+    return { project, typecheck, blocks: blocks.map(({ file, from, runnable }) => ({ file, from, runnable })), rows };
   }
 
   it("installs offline with an empty cache, imports with import and require(), type-checks a consumer, and calls the mock", async () => {
@@ -184,19 +218,40 @@ console.log(JSON.stringify({ balance: balance.balance, expires: expiresAt.getUTC
     expect(JSON.parse(run.stdout)).toEqual({ balance: "125.50", expires: 2100, isError: true });
   }, 120_000);
 
-  it("every ts block of the README type-checks (strict, exactOptionalPropertyTypes); the runnable ones run against the mock; the method table's paths compile in raw calls", async () => {
+  it("every enable3 command in the documentation's sh blocks exists in the installed bin, and its --help names each flag shown", async () => {
+    const bin = path.join(await consumer(), "node_modules/enable3-client/dist/cli/main.js");
+    const uses = new Map<string, Set<string>>();
+    for (const block of docFiles()
+      .flatMap(codeBlocks)
+      .filter((b) => b.info === "sh")) {
+      for (const line of block.code.split("\n")) {
+        const use = /(?:^|\s)enable3 ([a-z-]+)(.*)$/.exec(line.replace(/\s#.*$/, ""));
+        if (use) uses.set(use[1]!, new Set([...(uses.get(use[1]!) ?? []), ...(use[2]!.match(/--[a-z-]+/g) ?? [])]));
+      }
+    }
+    expect([...uses.keys()]).toEqual(expect.arrayContaining(["balance", "event", "import", "callback", "doctor", "mock", "mcp"]));
+    for (const [command, flags] of uses) {
+      const { stdout } = await exec(process.execPath, [bin, ...(command.startsWith("--") ? [command] : [command, "--help"])]);
+      for (const flag of flags) expect(stdout, `enable3 ${command} ${flag}`).toMatch(new RegExp(`${flag}(?![a-z-])`));
+    }
+  }, 60_000);
+
+  it("every ts and js block of the README and docs/*.md type-checks (strict, exactOptionalPropertyTypes); the runnable ones run against the mock (js ones as saved); the method table's paths compile in raw calls", async () => {
     const { project, typecheck, blocks, rows } = await compiled();
-    expect(blocks.length).toBeGreaterThanOrEqual(8);
-    expect(blocks.some((b) => b.runnable)).toBe(true);
+    expect(blocks.length).toBeGreaterThanOrEqual(20);
+    expect(blocks.filter((b) => b.runnable).length).toBeGreaterThanOrEqual(5);
     expect(rows).toHaveLength(8);
     expect(typecheck).toBe("");
     for (const block of blocks.filter((b) => b.runnable)) {
-      const out = path.join(project, "out", "readme", block.file.replace(/\.ts$/, ".js"));
-      const run = await exec(process.execPath, [out], {
+      // a js block runs as the reader saves it; a ts block as tsc compiled it
+      const file = block.file.endsWith(".mjs")
+        ? path.join(project, "readme", block.file)
+        : path.join(project, "out", "readme", block.file.replace(/\.ts$/, ".js"));
+      const run = await exec(process.execPath, [file], {
         cwd: project,
         env: { ...process.env, ENABLE3_BASE_URL: inject("prismUrl"), ENABLE3_API_KEY: "any-key" },
       });
-      expect(run.stdout, block.file).not.toBe("");
+      expect(run.stdout, block.from).not.toBe("");
     }
   }, 120_000);
 });

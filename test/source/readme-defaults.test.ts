@@ -1,12 +1,14 @@
 // The README's configuration table says what the code does: every client option is in it, with the
-// default from internal/defaults.ts (the one table the code reads).
+// default from internal/defaults.ts (the one table the code reads); so do the defaults the topic pages
+// under docs/ name.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLIENT_OPTION_KEYS } from "../../src/client/options.js";
 import { BULK_DEFAULTS, CLIENT_DEFAULTS, RETRY_BUDGET_DEFAULTS, WIDGET_CACHE_DEFAULTS } from "../../src/internal/defaults.js";
 
-const readme = readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
+const doc = (file: string) => readFileSync(path.resolve(import.meta.dirname, "../..", file), "utf8");
+const readme = doc("README.md");
 const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Methods"));
 const rows = new Map([...table.matchAll(/^\| `(\w+)` \| [^|]+ \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]));
 
@@ -22,14 +24,14 @@ describe("README configuration table", () => {
     expect(shown).toBe(Array.isArray(value) ? `[${value.join(", ")}]` : String(value));
   });
 
-  it("retryBudget, the widget cache and bulk sending: the defaults the code uses", () => {
+  it("retryBudget, the widget cache (docs/widget.md) and bulk sending (docs/bulk.md): the defaults the code uses", () => {
     const budget = Object.entries(RETRY_BUDGET_DEFAULTS)
       .map(([k, v]) => `${k}: ${v}`)
       .join(", ");
     expect(rows.get("retryBudget")).toBe(`\`{ ${budget} }\``);
-    expect(readme).toContain(
+    expect(doc("docs/widget.md")).toContain(
       `{ maxEntries: ${WIDGET_CACHE_DEFAULTS.maxEntries}, refreshMarginMs: ${WIDGET_CACHE_DEFAULTS.refreshMarginMs.toLocaleString("en-US").replace(/,/g, "_")} }); // the defaults`,
     );
-    expect(readme).toContain(`requests in flight (default ${BULK_DEFAULTS.concurrency}, at most 1024)`);
+    expect(doc("docs/bulk.md")).toContain(`requests in flight (default ${BULK_DEFAULTS.concurrency}, at most 1024)`);
   });
 });
