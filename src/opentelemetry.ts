@@ -2,7 +2,7 @@
 // optional peer: only this entry imports it). Node clients use it on their own when the API is installed.
 import * as api from "@opentelemetry/api";
 import { outboxMetrics, receiverMetrics } from "./telemetry/component-metrics.js";
-import { type OpenTelemetryOptions, openTelemetrySignal, type Telemetry } from "./telemetry/opentelemetry.js";
+import { checkOpenTelemetryOptions, type OpenTelemetryOptions, openTelemetrySignal, type Telemetry } from "./telemetry/opentelemetry.js";
 
 export type { OpenTelemetryOptions, Telemetry } from "./telemetry/opentelemetry.js";
 
@@ -18,6 +18,7 @@ export type { OpenTelemetryOptions, Telemetry } from "./telemetry/opentelemetry.
  * const enable3 = createEnable3Client({ telemetry: openTelemetry({ propagateContext: false }) });
  */
 export function openTelemetry(options: OpenTelemetryOptions = {}): Telemetry {
-  const chosen = options.api ?? api;
-  return { signal: openTelemetrySignal(chosen, options), receiverDelivery: receiverMetrics(chosen), outboxStats: outboxMetrics(chosen) };
+  const o = checkOpenTelemetryOptions(options);
+  const chosen = o.api ?? api;
+  return { signal: openTelemetrySignal(chosen, o), receiverDelivery: receiverMetrics(chosen), outboxStats: outboxMetrics(chosen) };
 }

@@ -6,6 +6,8 @@
 // or not at all, and of two deliveries that both ran (one after a lease ran out) only one commits.
 import { Enable3ValidationError } from "../errors/classes.js";
 import { RETENTION } from "../internal/defaults.js";
+import { optionKeys } from "../internal/option-keys.js";
+import { checkKnownKeys, plainObject } from "../internal/validate.js";
 import { schemaName, tableName } from "../postgres/identifiers.js";
 import { leaseOwnerId, renewStatement, UNLEASED } from "../postgres/leases.js";
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
@@ -26,6 +28,8 @@ export interface PostgresStoreOptions {
    */
   onError?: ((error: Error) => void) | undefined;
 }
+
+const POSTGRES_STORE_OPTION_KEYS = optionKeys<PostgresStoreOptions>()(["schema", "onError"]);
 
 /** A {@link WithdrawalStore} on PostgreSQL; `tx` is a client inside the transaction that records the withdrawal. */
 export interface PostgresWithdrawalStore<C extends SqlPoolClient = SqlPoolClient> extends WithdrawalStore<C> {
@@ -67,6 +71,7 @@ export function postgresStore<C extends SqlPoolClient = SqlPoolClient>(
   pool: SqlPool,
   options: PostgresStoreOptions = {},
 ): PostgresWithdrawalStore<C> {
+  checkKnownKeys(plainObject(options, "options"), POSTGRES_STORE_OPTION_KEYS, "options");
   const schema = schemaName(options.schema ?? "public", "schema");
   if (options.onError !== undefined && typeof options.onError !== "function") {
     throw new Enable3ValidationError("onError", "must be a function when given");

@@ -3,14 +3,35 @@
 // the field and never the value.
 import { Enable3ValidationError } from "../errors/classes.js";
 import { RECEIVER_DEFAULTS } from "../internal/defaults.js";
-import { MAX_TIMER_MS, numberIn, secretText } from "../internal/validate.js";
+import { optionKeys } from "../internal/option-keys.js";
+import { checkKnownKeys, MAX_TIMER_MS, numberIn, secretText } from "../internal/validate.js";
 import type { WithdrawalReceiverOptions } from "./receiver.js";
 
 /** Shorter than this is a placeholder or a typo, never a secret from the Enable3 admin panel. */
 const MIN_SECRET_LENGTH = 8;
 
+/** Every option of {@link WithdrawalReceiverOptions}: createWithdrawalReceiver refuses any other. */
+const RECEIVER_OPTION_KEYS = optionKeys<WithdrawalReceiverOptions<unknown>>()([
+  "secrets",
+  "store",
+  "onWithdrawal",
+  "maxBodyBytes",
+  "bodyTimeoutMs",
+  "inFlightWaitMs",
+  "leaseMs",
+  "handlerTimeoutMs",
+  "retentionMs",
+  "logger",
+  "telemetry",
+  "onProcessed",
+  "onDuplicate",
+  "onRefused",
+  "onFailed",
+]);
+
 export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
   if (typeof options !== "object" || options === null) throw new Enable3ValidationError("options", "must be an object");
+  checkKnownKeys(options, RECEIVER_OPTION_KEYS, "options");
   const { secrets, store, onWithdrawal } = options;
   if (!Array.isArray(secrets) || secrets.length === 0) {
     throw new Enable3ValidationError("secrets", "must be a non-empty array of callback secrets (several during a rotation)");

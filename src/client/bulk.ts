@@ -3,6 +3,7 @@
 import { type Enable3Error, Enable3ValidationError } from "../errors/classes.js";
 import { asEnable3Error, notSentError, sourceReadError } from "../errors/messages.js";
 import { BULK_DEFAULTS } from "../internal/defaults.js";
+import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import { REQUEST_OPTION_KEYS, type RequestOptions } from "./options.js";
 
@@ -28,14 +29,14 @@ export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal">
   onSettled?: ((item: BulkSettledItem<I>) => void) | undefined;
 }
 
-const BULK_OPTION_KEYS: readonly string[] = [
+const BULK_OPTION_KEYS = optionKeys<BulkOptions<unknown>>()([
   ...REQUEST_OPTION_KEYS,
   "concurrency",
   "onProgress",
   "collectDelivered",
   "collectFailed",
   "onSettled",
-] satisfies (keyof BulkOptions)[];
+]);
 
 /** One item as it settled, handed to `onSettled`. */
 export interface BulkSettledItem<I> {

@@ -3,6 +3,7 @@
 
 import { Enable3ValidationError } from "../errors/classes.js";
 import { CLIENT_DEFAULTS } from "../internal/defaults.js";
+import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import { MAX_TIMER_MS } from "../internal/validate.js";
 import type { ClientHooks } from "../telemetry/hooks.js";
@@ -12,6 +13,7 @@ import { LOG_LEVELS, type Logger, type LogLevel } from "../transport/log.js";
 import type { ProxyOption } from "../transport/proxy.js";
 import { RetryBudget, type RetryBudgetOptions } from "../transport/retry-budget.js";
 import type { RetryOptions } from "../transport/retry-policy.js";
+import type { WidgetUrlOptions } from "./client-api.js";
 import { defaultUserAgent } from "./user-agent.js";
 
 /** Where the client sends requests unless `baseUrl` (or ENABLE3_BASE_URL) says otherwise. */
@@ -79,7 +81,7 @@ export interface RequestOptions {
 }
 
 /** Every option of {@link ClientOptions}: anything else is refused (a compile error here when one is added to the type and not to the list). */
-export const CLIENT_OPTION_KEYS = [
+export const CLIENT_OPTION_KEYS = optionKeys<ClientOptions>()([
   "apiKey",
   "baseUrl",
   "fetch",
@@ -99,26 +101,13 @@ export const CLIENT_OPTION_KEYS = [
   "maxResponseBytes",
   "proxy",
   "userAgent",
-] as const satisfies readonly (keyof ClientOptions)[];
+]);
 
 /** Every per-call option of {@link RequestOptions}. */
-export const REQUEST_OPTION_KEYS = [
-  "signal",
-  "headers",
-  "maxRetries",
-  "timeoutMs",
-  "deadlineMs",
-] as const satisfies readonly (keyof RequestOptions)[];
+export const REQUEST_OPTION_KEYS = optionKeys<RequestOptions>()(["signal", "headers", "maxRetries", "timeoutMs", "deadlineMs"]);
 
 /** getWidgetUrl's options: the per-call ones and its own. */
-const WIDGET_URL_OPTION_KEYS: readonly string[] = [...REQUEST_OPTION_KEYS, "referralCode", "params"];
-
-type Unlisted<T, K> = Exclude<keyof T, K>;
-// each list names every option of its type: adding an option without listing it fails to compile
-const _everyClientOption: Unlisted<ClientOptions, (typeof CLIENT_OPTION_KEYS)[number]> extends never ? true : never = true;
-const _everyRequestOption: Unlisted<RequestOptions, (typeof REQUEST_OPTION_KEYS)[number]> extends never ? true : never = true;
-void _everyClientOption;
-void _everyRequestOption;
+const WIDGET_URL_OPTION_KEYS = optionKeys<WidgetUrlOptions>()([...REQUEST_OPTION_KEYS, "referralCode", "params"]);
 
 /** What a client runs with, resolved once from its options. */
 export interface ClientSettings {
@@ -286,12 +275,7 @@ function proxyOption(value: unknown): ProxyOption {
   return value;
 }
 
-const RETRY_BUDGET_KEYS = [
-  "capacity",
-  "retryCost",
-  "timeoutRetryCost",
-  "successRefill",
-] as const satisfies readonly (keyof RetryBudgetOptions)[];
+const RETRY_BUDGET_KEYS = optionKeys<RetryBudgetOptions>()(["capacity", "retryCost", "timeoutRetryCost", "successRefill"]);
 
 function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOptions {
   if (value === undefined) return {};

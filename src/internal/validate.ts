@@ -261,15 +261,19 @@ function closest(key: string, allowed: readonly string[]): string | undefined {
   return best;
 }
 
-/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+/**
+ * The fewest insertions, deletions, substitutions and swaps of two neighbours from `a` to `b` (optimal
+ * string alignment): a swap is one slip of the fingers, so `prot` is nearer `port` than `proxy`.
+ */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let [before, previous] = [[] as number[], Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j]!, before[j - 2]! + 1);
     }
-    previous = current;
+    [before, previous] = [previous, current];
   }
   return previous[b.length]!;
 }

@@ -5,6 +5,8 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { optionKeys } from "../internal/option-keys.js";
+import { checkKnownKeys, plainObject } from "../internal/validate.js";
 
 /** What `startMockServer` throws when Prism is not installed: the one line that says how to get it. */
 export const PRISM_INSTALL_HINT = "Prism is not installed: run `npm install --save-dev @stoplight/prism-cli@5.14.2`";
@@ -29,6 +31,8 @@ export interface MockServerOptions {
   startTimeoutMs?: number | undefined;
 }
 
+const MOCK_SERVER_OPTION_KEYS = optionKeys<MockServerOptions>()(["proxy", "port", "host", "spec", "startTimeoutMs"]);
+
 /** A running Prism mock. */
 export interface MockServer {
   /** Base URL to hand to `createEnable3Client({ baseUrl })`. */
@@ -49,6 +53,7 @@ export interface MockServer {
  * await mock.stop();
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  checkKnownKeys(plainObject(options, "options"), MOCK_SERVER_OPTION_KEYS, "options");
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? (await freePort(host));
   if (options.port !== undefined) await ensureFree(host, port);

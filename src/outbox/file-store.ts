@@ -3,6 +3,7 @@
 // waiting at that moment. Delivery reads the journal forward; what became of each record goes to
 // its segment's marks; a segment whose records are all settled is deleted.
 import { mkdir, unlink } from "node:fs/promises";
+import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import type { DeadRecord, NewRecord, OutboxStore, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { Enable3OutboxError, errnoCode } from "./errors.js";
@@ -28,6 +29,8 @@ export interface FileStoreOptions {
   syncIntervalMs?: number | undefined;
 }
 
+const FILE_STORE_OPTION_KEYS = optionKeys<FileStoreOptions>()(["segmentBytes", "maxRetrying", "syncIntervalMs"]);
+
 /** Records read ahead of delivery, at most. */
 const READ_AHEAD = 1024;
 
@@ -41,6 +44,7 @@ const READ_AHEAD = 1024;
 export function fileStore(dir: string, options: FileStoreOptions = {}): OutboxStore {
   const where = check.nonBlankString(dir, "dir");
   const o = check.plainObject(options, "options") as FileStoreOptions;
+  check.checkKnownKeys(o, FILE_STORE_OPTION_KEYS, "options");
   const settings = {
     segmentBytes: check.numberIn(o.segmentBytes ?? 8 * 1024 * 1024, "options.segmentBytes", 1024, 2 ** 31, true),
     maxRetrying: check.numberIn(o.maxRetrying ?? 1024, "options.maxRetrying", 1, 2 ** 24, true),

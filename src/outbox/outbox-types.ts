@@ -1,4 +1,6 @@
 // The outbox's public types: its options, what stats() reads, and the Outbox itself (createOutbox in outbox.ts).
+
+import { optionKeys } from "../internal/option-keys.js";
 import type { SqlClient } from "../postgres/sql-client.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "../types/api.js";
@@ -53,6 +55,24 @@ export interface OutboxOptions extends OutboxHooks {
   telemetry?: Telemetry | false | undefined;
 }
 
+/** Every option of {@link OutboxOptions}: createOutbox refuses any other (the deprecated `deadLetter` included, as it is accepted). */
+export const OUTBOX_OPTION_KEYS = optionKeys<OutboxOptions>()([
+  "store",
+  "concurrency",
+  "deliver",
+  "initialDelayMs",
+  "maxDelayMs",
+  "retryForMs",
+  "maxPending",
+  "takeDead",
+  "deadLetter",
+  "telemetry",
+  "onDelivered",
+  "onRetry",
+  "onDead",
+  "onError",
+]);
+
 /** Options of {@link Outbox.enqueue} and {@link Outbox.enqueueRevenue}. */
 export interface EnqueueOptions {
   /**
@@ -66,6 +86,8 @@ export interface EnqueueOptions {
    */
   context?: JsonValue | undefined;
 }
+
+export const ENQUEUE_OPTION_KEYS = optionKeys<EnqueueOptions>()(["tx", "context"]);
 
 /**
  * Where an outbox stands: `"opening"` its store, `"open"`, `"paused"` (the API refuses the key or this
@@ -104,6 +126,8 @@ export interface CloseOptions {
   timeoutMs?: number | undefined;
 }
 
+export const CLOSE_OPTION_KEYS = optionKeys<CloseOptions>()(["timeoutMs"]);
+
 /** Options of {@link Outbox.flush}. */
 export interface FlushOptions {
   /** Give up (Enable3TimeoutError) after this long; nothing is lost, records stay queued. @default no limit */
@@ -111,6 +135,8 @@ export interface FlushOptions {
   /** Give up (Enable3AbortError) when this fires. */
   signal?: AbortSignal | undefined;
 }
+
+export const FLUSH_OPTION_KEYS = optionKeys<FlushOptions>()(["timeoutMs", "signal"]);
 
 /** What {@link Outbox.replay} resolves to. */
 export interface ReplayResult {

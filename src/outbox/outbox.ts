@@ -12,7 +12,17 @@ import type { JsonValue, NewRecord, OutboxStore, StoreSession } from "./contract
 import { type Delivery, startDelivery } from "./delivery.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createHookCaller } from "./hooks.js";
-import type { EnqueueOptions, FlushOptions, Outbox, OutboxOptions, OutboxState } from "./outbox-types.js";
+import {
+  CLOSE_OPTION_KEYS,
+  ENQUEUE_OPTION_KEYS,
+  type EnqueueOptions,
+  FLUSH_OPTION_KEYS,
+  type FlushOptions,
+  OUTBOX_OPTION_KEYS,
+  type Outbox,
+  type OutboxOptions,
+  type OutboxState,
+} from "./outbox-types.js";
 import { OUTBOX_DEFAULTS } from "./policy.js";
 
 /**
@@ -26,6 +36,7 @@ import { OUTBOX_DEFAULTS } from "./policy.js";
  */
 export function createOutbox(client: Enable3Client, options: OutboxOptions): Outbox {
   const o = check.plainObject(options, "options") as unknown as OutboxOptions;
+  check.checkKnownKeys(o, OUTBOX_OPTION_KEYS, "options");
   const store = o.store;
   if (!store || typeof (store as Partial<OutboxStore>).open !== "function")
     throw new Enable3ValidationError("options.store", "must be a store: fileStore(dir) or postgresStore(pool)");
@@ -91,6 +102,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   const enqueueOptions = (value: EnqueueOptions | undefined): EnqueueOptions | undefined => {
     if (value === undefined) return undefined;
     const e = check.plainObject(value, "options") as EnqueueOptions;
+    check.checkKnownKeys(e, ENQUEUE_OPTION_KEYS, "options");
     if (e.context !== undefined) e.context = check.jsonValue(e.context, "options.context") as JsonValue;
     if (e.tx !== undefined) {
       if (!store.transactional) throw new Enable3ValidationError("options.tx", `works with postgresStore only, not ${store.description}`);
@@ -115,6 +127,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     },
     async flush(options) {
       const f = options === undefined ? {} : (check.plainObject(options, "options") as FlushOptions);
+      check.checkKnownKeys(f, FLUSH_OPTION_KEYS, "options");
       const timeoutMs = f.timeoutMs === undefined ? undefined : check.numberIn(f.timeoutMs, "options.timeoutMs", 0, check.MAX_TIMER_MS);
       const given = f.signal;
       const s = await session();
@@ -132,6 +145,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
       });
     },
     close(options) {
+      if (options !== undefined) check.checkKnownKeys(check.plainObject(options, "options"), CLOSE_OPTION_KEYS, "options");
       const timeoutMs = check.numberIn(options?.timeoutMs ?? OUTBOX_DEFAULTS.closeTimeoutMs, "options.timeoutMs", 0, check.MAX_TIMER_MS);
       if (closed && timeoutMs === 0) delivery?.hurry(); // closing again, in a hurry: abort what is in flight
       closed ??= opening.then(

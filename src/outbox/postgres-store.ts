@@ -2,6 +2,7 @@
 // the caller's transaction; any number of workers claim due rows with FOR UPDATE SKIP LOCKED and a
 // lease (../postgres/leases.ts) that they renew while they send; a worker that dies stops renewing and
 // its rows are claimed again once the lease runs out. Delivered rows are deleted.
+import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import { schemaName, tableName } from "../postgres/identifiers.js";
 import { claimStatement, leaseOwnerId, renewStatement } from "../postgres/leases.js";
@@ -28,6 +29,14 @@ export interface PostgresStoreOptions {
   /** stats() reads table-wide counts at most this often (in the background, when called). @default 5000 */
   statsIntervalMs?: number | undefined;
 }
+
+const POSTGRES_STORE_OPTION_KEYS = optionKeys<PostgresStoreOptions>()([
+  "schema",
+  "leaseMs",
+  "batchSize",
+  "pollIntervalMs",
+  "statsIntervalMs",
+]);
 
 /** A postgresStore: an {@link OutboxStore} that also creates its table. */
 export interface PostgresOutboxStore extends OutboxStore {
@@ -65,6 +74,7 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
     throw new Enable3OutboxError("open_failed", "postgresStore takes a pg Pool (or anything with query() and connect())");
   }
   const o = check.plainObject(options, "options") as PostgresStoreOptions;
+  check.checkKnownKeys(o, POSTGRES_STORE_OPTION_KEYS, "options");
   const schema = schemaName(o.schema ?? "public", "options.schema");
   const settings = {
     table: tableName(schema, "outbox"),

@@ -3,6 +3,8 @@
 // route templates, methods, hosts and statuses are recorded: never the key, a user id or a body,
 // unless the operator opts in to the one attribute that holds a user id (`url.full`).
 import type { Enable3Error } from "../errors/classes.js";
+import { optionKeys } from "../internal/option-keys.js";
+import { checkKnownKeys, plainObject } from "../internal/validate.js";
 import { PACKAGE_VERSION } from "../internal/version.js";
 import type { AttemptOutcome, CallContext, CallScope } from "../transport/contract.js";
 import type { OutboxCounts, ReceiverDelivery } from "./component-metrics.js";
@@ -29,6 +31,17 @@ export interface OpenTelemetryOptions {
         urlFull?: boolean | undefined;
       }
     | undefined;
+}
+
+const OPEN_TELEMETRY_OPTION_KEYS = optionKeys<OpenTelemetryOptions>()(["api", "propagateContext", "record"]);
+const RECORD_OPTION_KEYS = optionKeys<NonNullable<OpenTelemetryOptions["record"]>>()(["urlFull"]);
+
+/** openTelemetry()'s options, refused (Enable3ValidationError) when one is not an option, `record`'s included. */
+export function checkOpenTelemetryOptions(options: OpenTelemetryOptions): OpenTelemetryOptions {
+  const o = plainObject(options, "options") as OpenTelemetryOptions;
+  checkKnownKeys(o, OPEN_TELEMETRY_OPTION_KEYS, "options");
+  if (o.record !== undefined) checkKnownKeys(plainObject(o.record, "options.record"), RECORD_OPTION_KEYS, "options.record");
+  return o;
 }
 
 /**

@@ -3,7 +3,8 @@
 import { Enable3AbortError } from "../errors/classes.js";
 import { whenAborted } from "../internal/abort.js";
 import { WIDGET_CACHE_DEFAULTS } from "../internal/defaults.js";
-import { MAX_TIMER_MS, numberIn, plainObject } from "../internal/validate.js";
+import { optionKeys } from "../internal/option-keys.js";
+import { checkKnownKeys, MAX_TIMER_MS, numberIn, plainObject } from "../internal/validate.js";
 
 /** Options of createWidgetCache. */
 export interface WidgetCacheOptions {
@@ -12,6 +13,8 @@ export interface WidgetCacheOptions {
   /** An entry is refreshed this long before it expires, in ms. @default 300000 (5 minutes) */
   refreshMarginMs?: number | undefined;
 }
+
+const WIDGET_CACHE_OPTION_KEYS = optionKeys<WidgetCacheOptions>()(["maxEntries", "refreshMarginMs"]);
 
 interface Entry<V> {
   value: V;
@@ -38,6 +41,7 @@ export class ExpiringCache<V> {
     private readonly expiryOf: (value: V) => Date | undefined,
   ) {
     const o = options === undefined ? {} : plainObject(options, "options");
+    checkKnownKeys(o, WIDGET_CACHE_OPTION_KEYS, "options");
     this.maxEntries =
       o.maxEntries === undefined
         ? WIDGET_CACHE_DEFAULTS.maxEntries

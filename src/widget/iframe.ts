@@ -1,7 +1,8 @@
 // HTML for embedding the widget in an iframe, with every attribute escaped: the URL comes from an
 // API response and must not be able to break out of the attribute.
 import { Enable3ValidationError } from "../errors/classes.js";
-import { httpUrl, typeName } from "../internal/validate.js";
+import { optionKeys } from "../internal/option-keys.js";
+import { checkKnownKeys, httpUrl, plainObject, typeName } from "../internal/validate.js";
 
 /** Attributes of the iframe {@link widgetIframeHtml} writes; every value is escaped. */
 export interface IframeOptions {
@@ -23,6 +24,17 @@ export interface IframeOptions {
   loading?: "lazy" | "eager" | undefined;
 }
 
+const IFRAME_OPTION_KEYS = optionKeys<IframeOptions>()([
+  "title",
+  "width",
+  "height",
+  "className",
+  "id",
+  "allow",
+  "referrerPolicy",
+  "loading",
+]);
+
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
 
 /**
@@ -40,6 +52,7 @@ export function escapeHtml(value: string): string {
  */
 export function widgetIframeHtml(url: string, options: IframeOptions = {}): string {
   const src = httpUrl(url, "url");
+  checkKnownKeys(plainObject(options, "options"), IFRAME_OPTION_KEYS, "options");
   if (options.loading !== undefined && options.loading !== "lazy" && options.loading !== "eager") {
     throw new Enable3ValidationError("options.loading", 'must be "lazy" or "eager"');
   }

@@ -25,7 +25,7 @@ const ALLOWED: Record<string, string[]> = {
   callback: ["internal", "errors", "types", "postgres"],
   postgres: ["errors"],
   outbox: ["client", "telemetry", "postgres", "internal", "errors", "types"],
-  mock: [],
+  mock: ["internal", "errors"],
   entry: [
     "types",
     "errors",
