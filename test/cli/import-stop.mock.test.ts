@@ -136,7 +136,9 @@ describe("kill -9 mid-import", () => {
     expect((await runCli(args, env(server.url))).code).toBe(0);
     const values = server.requests.map((r) => JSON.parse(r.body).value as number);
     expect(new Set(values).size).toBe(LINES);
-    // in flight at a kill: 4 requests, and what was answered in the journal's last 5 ms of marks
-    expect((values.length - LINES) / kills).toBeLessThan(40);
+    // in flight at a kill: 4 requests, and what was answered since the journal's last marks (written
+    // every 5 ms, later on a loaded machine: 20-70 a kill seen here). Saved every 200 ms, as before the
+    // fix, it was 136 a kill on an idle machine: the bound tells the two apart with room for load.
+    expect((values.length - LINES) / kills).toBeLessThan(100);
   }, 120_000);
 });
