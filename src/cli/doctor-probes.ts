@@ -55,6 +55,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** An error's code (ECONNREFUSED, ENOTFOUND), else its message. */
-export function codeOf(error: unknown): string {
+function codeOf(error: unknown): string {
   return (error as { code?: string })?.code ?? String((error as Error)?.message ?? error);
 }

@@ -6,7 +6,7 @@
 import { type Enable3Client, Enable3ValidationError, type NetworkRoute } from "../index.js";
 import { createEnable3Client } from "../index.node.js";
 import { number, parse, UsageError } from "./args.js";
-import { baseUrlFrom, usageErrorOf } from "./config.js";
+import { baseUrlFrom, type ClientFlags, usageErrorOf } from "./config.js";
 import { dnsProbe, tcpProbe } from "./doctor-probes.js";
 import { type Check, type CheckName, PROXY_CREDENTIALS_INSTEAD, throughTheSdk, type Way } from "./doctor-readings.js";
 import { createOutput, EXIT } from "./output.js";
@@ -29,6 +29,16 @@ Example:
 
 export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout) {
   const { values } = parse(args, { proxy: { type: "string" }, "proxy-file": { type: "string" } });
+  const { ok, report, human } = await diagnose(values, env);
+  createOutput(values.json, out).result(report, human);
+  return ok ? EXIT.ok : EXIT.failure;
+}
+
+/** The flags the doctor reads. */
+export type DoctorFlags = ClientFlags & { proxy?: string | undefined; "proxy-file"?: string | undefined };
+
+/** Runs every check: the report `--json` prints (also `enable3 mcp`'s connection check) and the human text. */
+export async function diagnose(values: DoctorFlags, env: NodeJS.ProcessEnv) {
   const { baseUrl, source } = baseUrlFrom(values, env);
   const timeoutMs = number(values["timeout-ms"], "timeout-ms") ?? 10_000;
   const proxyFlag = await proxyOf(values);
@@ -56,11 +66,8 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
     ),
     ok ? "Everything this machine needs to reach the API works." : "Fix the first failed check, then run enable3 doctor again.",
   ].join("\n");
-  createOutput(values.json, out).result(
-    { ok, baseUrl: api.origin + api.pathname.replace(/\/$/, ""), baseUrlSource: source, route: enable3.route, checks },
-    human,
-  );
-  return ok ? EXIT.ok : EXIT.failure;
+  const report = { ok, baseUrl: api.origin + api.pathname.replace(/\/$/, ""), baseUrlSource: source, route: enable3.route, checks };
+  return { ok, report, human };
 }
 
 const skipped = (name: CheckName, detail: string): Check => ({ name, status: "skipped", detail });

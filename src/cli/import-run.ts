@@ -11,6 +11,7 @@ import type { ImportOptions } from "./import-options.js";
 import { describeFailure, failureLine, type ImportSummary } from "./import-report.js";
 import { type ImportState, nothingNew, openImportState, removeImportState, stateDirFor } from "./import-state.js";
 import { type DeadLetter, type LinePlace, type NdjsonLine, readNdjson } from "./ndjson.js";
+import { refuseLocked } from "./outbox-lock.js";
 import { printable } from "./output.js";
 import { createProgressReporter, fmt, type ProgressReporter } from "./progress.js";
 import type { guardOutput } from "./terminal.js";
@@ -263,11 +264,6 @@ export class ImportRun implements LineSink {
     this.progress?.done();
     this.deadLetters.close();
   }
-}
-
-function refuseLocked(error: unknown): never {
-  if (error instanceof Enable3OutboxError && error.reason === "locked") throw new UsageError(error.message);
-  throw error;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `enable3` command: ops and support staff get answers without writing code.
 import { realpathSync } from "node:fs";
-import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { didYouMean, UsageError } from "./args.js";
 import { callbackHelp, callbackUsage, runCallback, runVerifyCallbackAlias } from "./callback.js";
@@ -11,6 +10,7 @@ import { mcpHelp, mcpUsage, runMcp } from "./mcp/command.js";
 import { mockHelp, mockUsage, runMock } from "./mock.js";
 import { type Command, operationCommands } from "./operations.js";
 import { EXIT, reportError } from "./output.js";
+import { packageJson } from "./package-json.js";
 
 const commands: Record<string, Command> = {
   ...operationCommands,
@@ -69,10 +69,7 @@ function help(): string {
   return `Usage: enable3 <command> [options]\n\nCommands:\n${list}\n\nRun enable3 <command> --help for a command's options and examples.\n\n${COMMON_HELP}\n`;
 }
 
-function version(): string {
-  // ../../package.json from both src/cli and dist/cli
-  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-}
+const version = () => packageJson().version;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

@@ -93,7 +93,7 @@ function failure(scrub: (text: string) => string, error: Record<string, unknown>
 }
 
 /** The text with every secret (and its URL-encoded form) replaced by `[redacted]`. */
-export function withoutSecrets(text: string, secrets: readonly string[]): string {
+function withoutSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
     for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))

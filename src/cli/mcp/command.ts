@@ -2,11 +2,11 @@
 // for an operator's AI assistant, over stdio or --http on 127.0.0.1. The MCP SDK is loaded here, on
 // this command's run only. Every write is told on stderr as an audit line; with --outbox-dir events
 // and revenue go through a durable outbox on a fileStore, as `enable3 import` sends them.
-import { Writable } from "node:stream";
-import { createOutbox, Enable3OutboxError, fileStore, type Outbox } from "../../outbox.js";
+import { createOutbox, fileStore, type Outbox } from "../../outbox.js";
 import { noMorePositionals, number, parse, UsageError } from "../args.js";
 import { clientFrom } from "../config.js";
-import { runDoctor } from "../doctor.js";
+import { diagnose } from "../doctor.js";
+import { refuseLocked } from "../outbox-lock.js";
 import { EXIT, printable } from "../output.js";
 import { secretsOf } from "./calls.js";
 import { serveHttp } from "./http.js";
@@ -58,7 +58,7 @@ export async function runMcp(args: string[], env: NodeJS.ProcessEnv = process.en
     client,
     outbox,
     showSignIns: values["allow-widget-urls"],
-    doctor: () => doctorReport(values, env),
+    doctor: async () => (await diagnose(values, env)).report,
   };
   const options = { allowWrites: values["allow-writes"], audit: tell, secrets: secretsOf(env) };
   const makeServer = () => createToolServer(sdk, tools, context, options);
@@ -121,27 +121,6 @@ async function openOutbox(client: ReturnType<typeof clientFrom>, dir: string, te
       tell(`enable3 mcp: outbox: ${info.record.kind} ${info.record.id} is dead (${info.error.message}); it stays in ${dir}`),
     onError: (error) => tell(`enable3 mcp: outbox: ${error.message}`),
   });
-  try {
-    await outbox.open();
-  } catch (error) {
-    if (error instanceof Enable3OutboxError && error.reason === "locked") throw new UsageError(error.message);
-    throw error;
-  }
+  await outbox.open().catch(refuseLocked);
   return outbox;
-}
-
-/** `enable3 doctor --json`'s report, as data: the same checks, run by the doctor itself. */
-async function doctorReport(flags: { "base-url"?: string | undefined; "timeout-ms"?: string | undefined }, env: NodeJS.ProcessEnv) {
-  let text = "";
-  const out = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  const args = ["--json"];
-  if (flags["base-url"] !== undefined) args.push("--base-url", flags["base-url"]);
-  if (flags["timeout-ms"] !== undefined) args.push("--timeout-ms", flags["timeout-ms"]);
-  await runDoctor(args, env, out);
-  return JSON.parse(text) as unknown;
 }

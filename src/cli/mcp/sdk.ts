@@ -1,7 +1,8 @@
 // The MCP SDK, loaded only when `enable3 mcp` runs: it is an optional peer dependency, so the
 // library's entries and every other command work without it installed.
-import { createRequire } from "node:module";
+
 import { UsageError } from "../args.js";
+import { packageJson } from "../package-json.js";
 
 export type McpSdk = Awaited<ReturnType<typeof loadMcpSdk>>;
 
@@ -39,6 +40,5 @@ export async function loadMcpSdk() {
 
 /** The range package.json asks for: one place for the version. */
 function wanted(): string {
-  const pkg = createRequire(import.meta.url)("../../../package.json") as { peerDependencies?: Record<string, string> };
-  return JSON.stringify(pkg.peerDependencies?.["@modelcontextprotocol/sdk"] ?? "1");
+  return JSON.stringify(packageJson().peerDependencies?.["@modelcontextprotocol/sdk"] ?? "1");
 }

@@ -1,17 +1,13 @@
 // An MCP server (the SDK's) answering tools/list and tools/call from the tools this process was
 // started with. One is made per stdio connection, or per HTTP request (the HTTP transport is stateless).
-import { createRequire } from "node:module";
+import { packageJson } from "../package-json.js";
 import { type CallOptions, callTool } from "./calls.js";
 import type { McpSdk } from "./sdk.js";
 import type { Tool, ToolContext } from "./tools.js";
 
-// read when a server is made, not when the module loads: `enable3 doctor` and the other commands load
-// this module too, and must not depend on where package.json sits (a bundle of the CLI has it elsewhere)
-const packageVersion = () => (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
-
 export function createToolServer(sdk: McpSdk, tools: readonly Tool[], context: ToolContext, options: CallOptions) {
   const server = new sdk.Server(
-    { name: "enable3", title: "Enable3 loyalty", version: packageVersion() },
+    { name: "enable3", title: "Enable3 loyalty", version: packageJson().version },
     {
       capabilities: { tools: {} },
       instructions: options.allowWrites

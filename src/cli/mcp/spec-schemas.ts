@@ -3,6 +3,7 @@
 // tool an assistant sees, with no code change here. Only two things are added to what the spec says:
 // which fields the SDK fills in when left out (an id, a date), and a name for a body that is an array.
 import { readFileSync } from "node:fs";
+import { BUNDLED_SPEC } from "../../mock.js";
 
 /** A JSON Schema, as the spec and MCP write it. */
 export type JsonSchema = { [key: string]: unknown };
@@ -28,9 +29,9 @@ export interface Spec {
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
-/** The merged spec: beside src/ and dist/ in the package (both sit two folders below this one's parent). */
-export function loadSpec(url = new URL("../../../openapi/enable3.openapi.json", import.meta.url)): Spec {
-  return JSON.parse(readFileSync(url, "utf8")) as Spec;
+/** The merged spec the package ships (the one the mock serves). */
+export function loadSpec(file: string = BUNDLED_SPEC): Spec {
+  return JSON.parse(readFileSync(file, "utf8")) as Spec;
 }
 
 export interface InputShape {
