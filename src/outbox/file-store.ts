@@ -163,7 +163,12 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
       },
       () => {},
     );
-    await once.readMore().finally(() => once.close());
+    // until the head record is read: it may lie past the first chunk (its segment's start delivered)
+    try {
+      while (headSeen.key !== key && (await once.readMore()));
+    } finally {
+      await once.close();
+    }
     headSeen.reading = false;
   };
   await readHead().catch(() => {});

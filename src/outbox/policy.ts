@@ -59,8 +59,12 @@ export function judge(
 
 /** Exponential from initialDelayMs, capped at maxDelayMs, with jitter (half to all of it) so a fleet does not retry in step. */
 export function backoff(attempts: number, policy: RetryPolicy, random = Math.random): number {
-  const full = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
-  return Math.round(full * (0.5 + random() / 2));
+  return Math.round(fullDelay(attempts, policy) * (0.5 + random() / 2));
+}
+
+/** The wait after `attempts` failed attempts before its jitter: one formula for backoff and for judging an age. */
+function fullDelay(attempts: number, policy: RetryPolicy): number {
+  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
 }
 
 /** A 2xx whose body the SDK could not read still means the API took the record. */
@@ -82,7 +86,7 @@ export function summarize(error: Enable3Error): FailureSummary {
 export function shortestWaits(attempts: number, policy: RetryPolicy): number {
   let total = 0;
   for (let k = 1; k <= attempts; k++) {
-    const full = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(30, k - 1));
+    const full = fullDelay(k, policy);
     if (full === policy.maxDelayMs) return total + (attempts - k + 1) * full * 0.5;
     total += full * 0.5;
   }
