@@ -7,7 +7,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/enable3.js";
 import type { CallContext, CallSettings, HeaderLookup, OutgoingRequest, TransportResponse } from "../transport/contract.js";
-import type { Redactor } from "../transport/redact.js";
+import { type Redactor, redactedHeaders } from "../transport/redact.js";
 import type { SendRequest } from "../transport/retry-loop.js";
 
 /** The typed openapi-fetch client `raw` is, for requests the methods do not cover. */
@@ -146,10 +146,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** A real Response holding a body already read (none for statuses that cannot have one), secrets redacted. */
 function bufferedResponse(response: TransportResponse, redact: Redactor): Response {
   const keepBody = response.body.byteLength > 0 && !NULL_BODY_STATUSES.has(response.status);
-  const headers = new Headers();
-  response.headers.forEach((value, name) => {
-    headers.append(name, redact(value));
-  });
+  const headers = redactedHeaders(response.headers, redact);
   const body = keepBody ? redactedBytes(response.body, redact) : null;
   return new Response(body, { status: response.status, statusText: redact(response.statusText), headers });
 }

@@ -2,7 +2,7 @@
 // response said (`.withResponse()`, as Stainless's SDKs do). The call records where that is (its
 // context and its answer, already read); nothing about it is built unless someone asks.
 import type { CallContext, HeaderLookup } from "../transport/contract.js";
-import type { Redactor } from "../transport/redact.js";
+import { type Redactor, redactedHeaders } from "../transport/redact.js";
 
 /** What the response to a call said, besides its data (see {@link Enable3Promise.withResponse}). */
 export interface ResponseInfo {
@@ -76,10 +76,7 @@ class ResponsePromise<T> extends Promise<T> implements Enable3Promise<T>, Respon
 /** Built only when asked: the plain call never makes it. */
 function responseInfo(sink: ResponseSink): ResponseInfo {
   const redact: Redactor = sink.redact ?? ((value) => value);
-  const headers = new Headers();
-  sink.headers?.forEach((value, name) => {
-    headers.append(name, redact(value));
-  });
+  const headers = redactedHeaders(sink.headers, redact);
   const requestId = sink.headers ? requestIdOf(sink.headers) : undefined;
   return {
     status: sink.status ?? 0,

@@ -32,3 +32,15 @@ export function createRedactor(...secrets: string[]): Redactor {
   };
   return <T>(value: T) => scrub(value) as T;
 }
+
+/** A copy of `headers` with every value redacted: how a response's headers are handed back (raw results, `.withResponse()`). */
+export function redactedHeaders(
+  headers: { forEach(each: (value: string, name: string) => void): void } | undefined,
+  redact: Redactor,
+): Headers {
+  const copy = new Headers();
+  headers?.forEach((value, name) => {
+    copy.append(name, redact(value));
+  });
+  return copy;
+}
