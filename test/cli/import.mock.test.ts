@@ -83,10 +83,11 @@ describe("enable3 import", () => {
   }, 60_000);
 
   it("replaying after a late answer resends each event with the id of its first try: the server stores none twice", async () => {
+    const firstTry: string[] = [];
     const seen: string[] = [];
     let slow = true;
     const server = await startScriptedServer((req, res) => {
-      seen.push(JSON.parse(req.body).id);
+      (slow ? firstTry : seen).push(JSON.parse(req.body).id);
       if (slow)
         server.later(400, () => reply(res, 201)); // processed, but answered after the client gave up
       else reply(res, 201);
@@ -99,8 +100,12 @@ describe("enable3 import", () => {
     slow = false;
     const replay = await runCli(["import", "events", path.join(dir, "events.failed.ndjson"), "--json"], env(server.url));
     expect(JSON.parse(replay.stdout)).toMatchObject({ delivered: 20, failed: 0, deadLetters: 0 });
-    expect(seen).toHaveLength(40);
-    expect(new Set(seen).size).toBe(20); // each id twice: the replay sent the first try's id
+    // each id the first run's requests reached the server with is sent again by the replay, under that id
+    // (on a loaded machine a request can time out before it reaches the server: it still has its id)
+    expect(firstTry.length).toBeGreaterThan(0);
+    expect(new Set(seen).size).toBe(20);
+    expect(seen).toHaveLength(20);
+    for (const id of firstTry) expect(seen).toContain(id);
   }, 30_000);
 
   it("line numbers and records survive replays of replays, and a still-broken line stays as it was", async () => {
