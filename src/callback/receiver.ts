@@ -4,6 +4,7 @@
 // claim, so concurrent and repeated deliveries run the handler once, and a failed run is released
 // for the next delivery. The two adapters (fetch, node:http) only read the body and write the answer.
 
+import { sleep } from "../internal/timers.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import {
   createReporter,
@@ -287,8 +288,4 @@ function bodyProblem(problem: "body-too-large" | "body-timeout" | "body-aborted"
   if (problem === "body-too-large") return `the body is over ${limits.maxBytes} bytes`;
   if (problem === "body-timeout") return `the body did not arrive within ${limits.timeoutMs} ms`;
   return "the connection closed before the body was complete";
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

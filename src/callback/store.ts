@@ -1,3 +1,5 @@
+import { waitFor } from "../internal/timers.js";
+
 // Where the receiver records which withdrawals it has processed: the contract every store keeps, and
 // the in-memory store for one process. The receiver owns the policy (when to wait, retry, answer);
 // a store only answers "claimed, processed or processing" and records the outcome, so another store
@@ -169,11 +171,7 @@ export function memoryStore(): WithdrawalStore<undefined> {
     waitFor(transactionId, ms) {
       const entry = held.get(transactionId);
       if (!entry) return Promise.resolve();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms);
-      });
-      return Promise.race([entry.ended, timeout]).finally(() => clearTimeout(timer));
+      return waitFor(entry.ended, undefined, ms);
     },
   };
 }

@@ -1,6 +1,7 @@
 // One run of an import, as an object the command drives step by step: open (the dead-letter file, the
 // state, the journal), read (each line to the journal or the dead letters), close, and summarise.
 // Stops (Ctrl-C, SIGTERM, SIGHUP, a lost terminal, a write that fails) are told to it through `stop`.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Enable3Error } from "../index.js";
 import { createOutbox, type DeadRecord, Enable3OutboxError, fileStore, type Outbox } from "../outbox.js";
 import { UsageError } from "./args.js";
@@ -265,5 +266,3 @@ export class ImportRun implements LineSink {
     this.deadLetters.close();
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

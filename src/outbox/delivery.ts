@@ -3,6 +3,7 @@
 // outcome is judged (policy.ts), recorded in the store in batches, and only then told to the hooks.
 import type { Enable3Client } from "../client/create-client.js";
 import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
+import { waitFor } from "../internal/timers.js";
 import type { DeadRecord, OutboxKind, Settlement, StoredRecord, StoreSession } from "./contract.js";
 import { asOutboxError } from "./errors.js";
 import type { createHookCaller } from "./hooks.js";
@@ -90,7 +91,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       } catch (error) {
         o.hook("onError", asOutboxError(error, "write_failed", "cannot record what became of delivered records (tried again)"));
         if (stopping && abortCalls.signal.aborted) return; // closing: what was not recorded is sent again next time
-        await sleep(STORE_RETRY_MS);
+        await waitFor(undefined, undefined, STORE_RETRY_MS);
       }
     }
     for (const p of batch) p.after();
@@ -110,7 +111,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       } catch (error) {
         if (stopTaking.signal.aborted) break;
         o.hook("onError", asOutboxError(error, "read_failed", "cannot take records to deliver (asked again)"));
-        await sleep(STORE_RETRY_MS, stopTaking.signal);
+        await waitFor(undefined, stopTaking.signal, STORE_RETRY_MS);
         continue;
       }
       for (const record of records) {
@@ -270,16 +271,4 @@ export function startDelivery(o: DeliveryOptions): Delivery {
 function statusOf(error: Enable3Error | undefined): number | undefined {
   const status = (error as { status?: unknown } | undefined)?.status;
   return typeof status === "number" ? status : undefined;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

@@ -4,6 +4,7 @@
 // its segment's marks; a segment whose records are all settled is deleted.
 import { mkdir, unlink } from "node:fs/promises";
 import { optionKeys } from "../internal/option-keys.js";
+import { deferred, waitFor } from "../internal/timers.js";
 import * as check from "../internal/validate.js";
 import type { DeadRecord, NewRecord, OutboxStore, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { Enable3OutboxError, errnoCode } from "./errors.js";
@@ -16,7 +17,6 @@ import { createJournalReader, type RecordLine } from "./journal/reader.js";
 import { RecordQueue } from "./journal/record-queue.js";
 import { markSettled, retryMark, type Segment, sealMark, settledMark } from "./journal/segments.js";
 import { loadJournal } from "./journal/startup.js";
-import { deferred, waitFor } from "./journal/wait.js";
 import { createJournalWriter } from "./journal/writer.js";
 
 /** Options of {@link fileStore}. */

@@ -3,8 +3,9 @@
 // pauses, records stay queued, and one record at a time goes out as a probe, with the outbox's backoff,
 // until an answer other than that refusal resumes delivery by itself.
 import type { Enable3Error } from "../errors/classes.js";
+import { backoffDelay } from "../internal/backoff.js";
 import { Enable3OutboxError } from "./errors.js";
-import { backoff, type RetryPolicy } from "./policy.js";
+import type { RetryPolicy } from "./policy.js";
 
 export interface PauseGate {
   /** Why delivery is paused (told to onError once per pause); undefined while it delivers. */
@@ -36,7 +37,7 @@ export function createPauseGate(policy: RetryPolicy, tell: (error: Enable3Outbox
         p.due = true;
         wake();
       },
-      backoff(p.probes, policy),
+      backoffDelay(p.probes, policy),
     );
     p.timer.unref?.();
   };

@@ -1,6 +1,7 @@
 // The one rule for what a failed delivery means, and how long to wait before the next attempt.
 // Stores keep what this decides; nothing else in the outbox classifies an error.
 import { Enable3ApiError, type Enable3Error, Enable3ProxyError, Enable3RedirectError, Enable3ValidationError } from "../errors/classes.js";
+import { backoffDelay, backoffStep } from "../internal/backoff.js";
 import type { FailureSummary } from "./contract.js";
 
 /** The outbox's defaults (options repeat them as `@default`). */
@@ -52,19 +53,9 @@ export function judge(
   if (error === undefined || answeredOk(error)) return { outcome: "delivered" };
   if (refusesServer(error)) return { outcome: "pause" };
   if (isPermanent(error)) return { outcome: "dead" };
-  const delayMs = backoff(attempts, policy, random);
+  const delayMs = backoffDelay(attempts, policy, random);
   if (ageMs + delayMs > policy.retryForMs) return { outcome: "dead" };
   return { outcome: "retry", delayMs };
-}
-
-/** Exponential from initialDelayMs, capped at maxDelayMs, with jitter (half to all of it) so a fleet does not retry in step. */
-export function backoff(attempts: number, policy: RetryPolicy, random = Math.random): number {
-  return Math.round(fullDelay(attempts, policy) * (0.5 + random() / 2));
-}
-
-/** The wait after `attempts` failed attempts before its jitter: one formula for backoff and for judging an age. */
-function fullDelay(attempts: number, policy: RetryPolicy): number {
-  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
 }
 
 /** A 2xx whose body the SDK could not read still means the API took the record. */
@@ -86,7 +77,7 @@ export function summarize(error: Enable3Error): FailureSummary {
 export function shortestWaits(attempts: number, policy: RetryPolicy): number {
   let total = 0;
   for (let k = 1; k <= attempts; k++) {
-    const full = fullDelay(k, policy);
+    const full = backoffStep(k, policy);
     if (full === policy.maxDelayMs) return total + (attempts - k + 1) * full * 0.5;
     total += full * 0.5;
   }

@@ -2,6 +2,7 @@
 // another (the withdrawal receiver begins it when it claims a transaction, hands it to the operator's
 // handler, and commits it with the processed mark). withTransaction (sql-client.ts) is the callback
 // form of the same rules, for work that fits in one function.
+import { withTimeout } from "../internal/timers.js";
 import type { SqlClient, SqlPoolClient } from "./sql-client.js";
 
 /** An open transaction on a client of its own: end it exactly once, with commit() or rollback(). */
@@ -75,14 +76,12 @@ export async function beginTransaction<C extends SqlPoolClient>(pool: SqlClient 
       end();
       const pid = (client as { processID?: unknown }).processID;
       if (typeof pid === "number") {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([
-          pool.query("SELECT pg_terminate_backend($1)", [pid]).catch(() => {}), // not allowed, or the server is gone: closing is enough
-          new Promise((resolve) => {
-            timer = setTimeout(resolve, TERMINATE_WAIT_MS);
-          }),
-        ]);
-        clearTimeout(timer);
+        // not allowed, or the server is gone: closing is enough
+        await withTimeout(
+          pool.query("SELECT pg_terminate_backend($1)", [pid]).catch(() => {}),
+          TERMINATE_WAIT_MS,
+          undefined,
+        );
       }
       release(new Error("the transaction was discarded"), true);
     },

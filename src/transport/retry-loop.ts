@@ -3,10 +3,12 @@
 // client/ hands it each request), so every attempt resends the same held body; each attempt reads its
 // whole response body, so a reset or a stall mid-body is retried like any other transport failure.
 import { attemptError } from "../errors/messages.js";
+import { backoffDelay } from "../internal/backoff.js";
+import { sleep } from "../internal/timers.js";
 import type { AttemptOutcome, CallContext, HeaderSource, Observer, OutgoingRequest, Transport, TransportResponse } from "./contract.js";
 import type { Redactor } from "./redact.js";
 import type { RetryBudget } from "./retry-budget.js";
-import { backoffDelay, requestedWaitMs, shouldRetry, sleep } from "./retry-policy.js";
+import { requestedWaitMs, shouldRetry } from "./retry-policy.js";
 
 export interface RetryLoopOptions {
   /** Makes one attempt: over fetch, or node:http. */

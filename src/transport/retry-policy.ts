@@ -1,6 +1,5 @@
 // Retry policy: which outcomes are retried (the one rule, shouldRetry, that the retry loop asks and
 // every error's `retryable` reports) and how long to wait before the next attempt.
-import { whenAborted } from "../internal/abort.js";
 import type { AttemptOutcome } from "./contract.js";
 
 /** How a client retries: how many times, how long it waits, and after which statuses. */
@@ -39,12 +38,6 @@ export function shouldRetry(outcome: AttemptOutcome, settings: Pick<Required<Ret
   }
 }
 
-/** Exponential backoff with "equal jitter" (a random wait between half and the whole step), capped. */
-export function backoffDelay(retry: number, options: Required<RetryOptions>): number {
-  const step = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (retry - 1));
-  return Math.round(step * (0.5 + Math.random() * 0.5));
-}
-
 /**
  * The wait a response asks for, in ms: `retry-after-ms`, else `Retry-After` as seconds or an HTTP
  * date. `undefined` when absent or unreadable.
@@ -57,22 +50,4 @@ export function requestedWaitMs(headers: Pick<Headers, "get">, now: number = Dat
   if (/^\d+(\.\d+)?$/.test(after.trim())) return Number(after) * 1000;
   const date = Date.parse(after);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. Leaves no timer. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      stopWaiting?.();
-      resolve();
-    }, ms);
-    const stopWaiting =
-      signal === undefined
-        ? undefined
-        : whenAborted(signal, () => {
-            clearTimeout(timer);
-            reject(signal.reason);
-          });
-  });
 }

@@ -23,7 +23,7 @@ const ALLOWED: Record<string, string[]> = {
   client: ["telemetry", "transport", "internal", "errors", "types", "generated"],
   widget: ["internal", "errors"],
   callback: ["internal", "errors", "types", "postgres"],
-  postgres: ["errors"],
+  postgres: ["internal", "errors"],
   outbox: ["client", "telemetry", "postgres", "internal", "errors", "types"],
   mock: ["internal", "errors"],
   entry: [
