@@ -4,7 +4,7 @@
 import { Enable3ValidationError } from "../errors/classes.js";
 import { RECEIVER_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
-import { checkKnownKeys, MAX_TIMER_MS, numberIn, secretText } from "../internal/validate.js";
+import { checkKnownKeys, hookOptions, MAX_TIMER_MS, numberIn, secretText, telemetryOption } from "../internal/validate.js";
 import type { WithdrawalReceiverOptions } from "./receiver.js";
 
 /** Shorter than this is a placeholder or a typo, never a secret from the Enable3 admin panel. */
@@ -34,37 +34,34 @@ export function settingsOf<Tx>(options: WithdrawalReceiverOptions<Tx>) {
   checkKnownKeys(options, RECEIVER_OPTION_KEYS, "options");
   const { secrets, store, onWithdrawal } = options;
   if (!Array.isArray(secrets) || secrets.length === 0) {
-    throw new Enable3ValidationError("secrets", "must be a non-empty array of callback secrets (several during a rotation)");
+    throw new Enable3ValidationError("options.secrets", "must be a non-empty array of callback secrets (several during a rotation)");
   }
   secrets.forEach((secret: unknown, i) => {
     if (typeof secret !== "string" || secret === "") {
-      throw new Enable3ValidationError(["secrets", i], "must be a non-empty string (value not shown): is ENABLE3_CALLBACK_SECRET set?");
+      throw new Enable3ValidationError(
+        ["options", "secrets", i],
+        "must be a non-empty string (value not shown): is ENABLE3_CALLBACK_SECRET set?",
+      );
     }
     // the same rule as the client's key: a secret that kept its newline refuses every genuine callback
-    secretText(secret, ["secrets", i], "a secret", MIN_SECRET_LENGTH);
+    secretText(secret, ["options", "secrets", i], "a secret", MIN_SECRET_LENGTH);
   });
   if (typeof store?.claim !== "function")
-    throw new Enable3ValidationError("store", "must be a WithdrawalStore: memoryStore(), postgresStore(pool) or your own");
-  if (typeof onWithdrawal !== "function") throw new Enable3ValidationError("onWithdrawal", "must be a function");
-  for (const hook of ["onProcessed", "onDuplicate", "onRefused", "onFailed"] as const) {
-    if (options[hook] !== undefined && typeof options[hook] !== "function")
-      throw new Enable3ValidationError(hook, "must be a function when given");
-  }
-  const { telemetry } = options;
-  if (telemetry !== undefined && telemetry !== false && (typeof telemetry !== "object" || telemetry === null || !("signal" in telemetry))) {
-    throw new Enable3ValidationError("telemetry", 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
-  }
+    throw new Enable3ValidationError("options.store", "must be a WithdrawalStore: memoryStore(), postgresStore(pool) or your own");
+  if (typeof onWithdrawal !== "function") throw new Enable3ValidationError("options.onWithdrawal", "must be a function");
+  hookOptions(options, ["onProcessed", "onDuplicate", "onRefused", "onFailed"], "options");
+  telemetryOption(options.telemetry, "options.telemetry");
   const d = RECEIVER_DEFAULTS;
   return {
     secrets: [...secrets] as string[],
     store,
     onWithdrawal,
-    maxBodyBytes: numberIn(options.maxBodyBytes ?? d.maxBodyBytes, "maxBodyBytes", 1, 2 ** 31, true),
-    bodyTimeoutMs: numberIn(options.bodyTimeoutMs ?? d.bodyTimeoutMs, "bodyTimeoutMs", 1, MAX_TIMER_MS),
-    inFlightWaitMs: numberIn(options.inFlightWaitMs ?? d.inFlightWaitMs, "inFlightWaitMs", 0, MAX_TIMER_MS),
-    leaseMs: numberIn(options.leaseMs ?? d.leaseMs, "leaseMs", 100, MAX_TIMER_MS),
-    handlerTimeoutMs: numberIn(options.handlerTimeoutMs ?? d.handlerTimeoutMs, "handlerTimeoutMs", 1, MAX_TIMER_MS),
+    maxBodyBytes: numberIn(options.maxBodyBytes ?? d.maxBodyBytes, "options.maxBodyBytes", 1, 2 ** 31, true),
+    bodyTimeoutMs: numberIn(options.bodyTimeoutMs ?? d.bodyTimeoutMs, "options.bodyTimeoutMs", 1, MAX_TIMER_MS),
+    inFlightWaitMs: numberIn(options.inFlightWaitMs ?? d.inFlightWaitMs, "options.inFlightWaitMs", 0, MAX_TIMER_MS),
+    leaseMs: numberIn(options.leaseMs ?? d.leaseMs, "options.leaseMs", 100, MAX_TIMER_MS),
+    handlerTimeoutMs: numberIn(options.handlerTimeoutMs ?? d.handlerTimeoutMs, "options.handlerTimeoutMs", 1, MAX_TIMER_MS),
     // at least an hour (Enable3's redeliveries must fit), at most ten years
-    retentionMs: numberIn(options.retentionMs ?? d.retentionMs, "retentionMs", 60 * 60 * 1000, 3650 * 24 * 60 * 60 * 1000),
+    retentionMs: numberIn(options.retentionMs ?? d.retentionMs, "options.retentionMs", 60 * 60 * 1000, 3650 * 24 * 60 * 60 * 1000),
   };
 }

@@ -45,9 +45,6 @@ export function usageErrorOf(error: Enable3ValidationError, flags: ClientFlags):
 export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): Enable3Client {
   const apiKey = env.ENABLE3_API_KEY;
   if (!apiKey) throw new UsageError("set ENABLE3_API_KEY to your Enable3 API key (for the mock, any value: see `enable3 mock`)");
-  if (/^\s|\s$/.test(apiKey)) {
-    throw new UsageError("ENABLE3_API_KEY begins or ends with a space or line break (a key read from a file keeps its newline): remove it");
-  }
   const transport = env.ENABLE3_TRANSPORT || undefined;
   if (transport !== undefined && transport !== "fetch" && transport !== "node") {
     throw new UsageError(`ENABLE3_TRANSPORT must be "node" (the default) or "fetch", got ${JSON.stringify(transport)}`);

@@ -171,7 +171,7 @@ export function resolveClientSettings(options: ClientOptions): ClientSettings {
     logger: o.logger ?? (envLevel === undefined || envLevel === "off" ? undefined : globalThis.console),
     logLevel: o.logLevel ?? envLevel ?? CLIENT_DEFAULTS.logLevel,
     hooks: o.hooks === undefined ? undefined : hooksOf(o.hooks),
-    telemetry: o.telemetry === undefined || o.telemetry === false ? o.telemetry : telemetryOf(o.telemetry),
+    telemetry: check.telemetryOption(o.telemetry, "options.telemetry"),
     headers: o.headers === undefined ? {} : headersOption(o.headers, "options.headers"),
     proxy: proxyOption(o.proxy),
     userAgent: o.userAgent === undefined ? defaultUserAgent() : check.headerValue(o.userAgent, "options.userAgent"),
@@ -182,19 +182,8 @@ const HOOK_NAMES = ["onRequest", "onResponse", "onRetry", "onError"] as const;
 
 function hooksOf(value: unknown): ClientHooks {
   const hooks = check.plainObject(value, "options.hooks");
-  for (const [name, hook] of Object.entries(hooks)) {
-    if (!(HOOK_NAMES as readonly string[]).includes(name))
-      throw new Enable3ValidationError(`options.hooks.${name}`, `is not a hook (${HOOK_NAMES.join(", ")})`);
-    if (hook !== undefined && typeof hook !== "function") throw new Enable3ValidationError(`options.hooks.${name}`, "must be a function");
-  }
+  check.hookOptions(hooks, HOOK_NAMES, "options.hooks", true);
   return hooks as ClientHooks;
-}
-
-function telemetryOf(value: unknown): Telemetry {
-  if (typeof value !== "object" || value === null || !("signal" in value)) {
-    throw new Enable3ValidationError("options.telemetry", 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
-  }
-  return value as Telemetry;
 }
 
 /** Per-call settings: the client's, overridden by the call's options (getWidgetUrl's own among them). */

@@ -1,5 +1,6 @@
 // Input checks that run before anything is sent. Each throws Enable3ValidationError naming the field.
 import { Enable3ValidationError } from "../errors/classes.js";
+import { closest } from "./edit-distance.js";
 
 /** A UTF-16 half of a pair standing alone: not Unicode text, and no URL or JSON parser downstream agrees on it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -248,34 +249,34 @@ export function checkKnownKeys(object: object, allowed: readonly string[], field
   }
 }
 
-/** The allowed name nearest to `key` by edits (case aside: `apikey` is `apiKey`), if it is near enough to be a typo of it ("timeout" for "timeoutMs"). */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  let best: string | undefined;
-  // near enough: 3 edits ("maxRetry" for "maxRetries"), more for long names, and never the whole key
-  let bestDistance = Math.min(Math.max(3, Math.floor(key.length / 3)), key.length - 1) + 1;
-  for (const name of allowed) {
-    const distance = editDistance(lower, name.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+/**
+ * The `telemetry` option of every component (client, outbox, receiver): what `openTelemetry()` made,
+ * `false` for none, or undefined (the component's default). Checked by shape: the object is opaque.
+ * @example telemetryOption(options.telemetry, "options.telemetry");
+ */
+export function telemetryOption<T>(value: T, field: string): T {
+  if (value === undefined || value === false) return value;
+  if (typeof value !== "object" || value === null || !("signal" in value)) {
+    throw new Enable3ValidationError(field, 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
   }
-  return best;
+  return value;
 }
 
 /**
- * The fewest insertions, deletions, substitutions and swaps of two neighbours from `a` to `b` (optimal
- * string alignment): a swap is one slip of the fingers, so `prot` is nearer `port` than `proxy`.
+ * Hooks given as options: each of `names` present in `object` is a function (or undefined). With
+ * `onlyHooks` (the client's `hooks` object), a key that is not one of `names` is refused too; options
+ * objects that hold hooks beside other options refuse unknown keys through {@link checkKnownKeys}.
+ * `fieldPath` is where the hooks sit: "options" or "options.hooks".
+ * @example hookOptions(options, ["onDelivered", "onError"], "options"); // options.onError must be a function
  */
-function editDistance(a: string, b: string): number {
-  let [before, previous] = [[] as number[], Array.from({ length: b.length + 1 }, (_, j) => j)];
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j]!, before[j - 2]! + 1);
+export function hookOptions(object: object, names: readonly string[], fieldPath: string, onlyHooks = false): void {
+  for (const [name, hook] of Object.entries(object)) {
+    if (!names.includes(name)) {
+      if (onlyHooks) throw new Enable3ValidationError(`${fieldPath}.${name}`, `is not a hook (${names.join(", ")})`);
+      continue;
     }
-    [before, previous] = [previous, current];
+    if (hook !== undefined && typeof hook !== "function") throw new Enable3ValidationError(`${fieldPath}.${name}`, "must be a function");
   }
-  return previous[b.length]!;
 }
 
 function notArray(value: unknown, field: string): never {

@@ -48,12 +48,8 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     retryForMs: check.numberIn(o.retryForMs ?? OUTBOX_DEFAULTS.retryForMs, "options.retryForMs", 0),
   };
   const maxPending = o.maxPending === undefined ? Infinity : check.numberIn(o.maxPending, "options.maxPending", 1);
-  for (const name of ["onDelivered", "onRetry", "onDead", "onError", "takeDead", "deadLetter"] as const) {
-    if (o[name] !== undefined && typeof o[name] !== "function") throw new Enable3ValidationError(`options.${name}`, "must be a function");
-  }
-  if (o.telemetry !== undefined && o.telemetry !== false && (typeof o.telemetry !== "object" || !("signal" in o.telemetry))) {
-    throw new Enable3ValidationError("options.telemetry", 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
-  }
+  check.hookOptions(o, ["onDelivered", "onRetry", "onDead", "onError", "takeDead", "deadLetter"], "options");
+  check.telemetryOption(o.telemetry, "options.telemetry");
   const hook = createHookCaller(o);
   let delivery: Delivery | undefined;
   let closed: Promise<void> | undefined;

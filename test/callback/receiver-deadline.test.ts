@@ -65,8 +65,8 @@ describe("createWithdrawalReceiver: handlerTimeoutMs", () => {
   it("refuses a handlerTimeoutMs that is not a positive number of milliseconds", () => {
     const make = (handlerTimeoutMs: unknown) => () =>
       createWithdrawalReceiver({ secrets: [SECRET], store: memoryStore(), onWithdrawal() {}, handlerTimeoutMs } as never);
-    expect(make(0)).toThrow(/^handlerTimeoutMs must be a finite number from 1 to/);
-    expect(make("60s")).toThrow(/^handlerTimeoutMs must be/);
+    expect(make(0)).toThrow(/^options\.handlerTimeoutMs must be a finite number from 1 to/);
+    expect(make("60s")).toThrow(/^options\.handlerTimeoutMs must be/);
     expect(make(undefined)).not.toThrow();
   });
 });

@@ -33,14 +33,14 @@ describe("createWithdrawalReceiver: secrets that cannot be right", () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(Enable3ValidationError);
-    expect((error as Enable3ValidationError).field).toBe("secrets[1]");
-    expect((error as Error).message).toMatch(/^secrets\[1\] begins or ends with a space or line break .*\(value not shown\)$/);
+    expect((error as Enable3ValidationError).field).toBe("options.secrets[1]");
+    expect((error as Error).message).toMatch(/^options\.secrets\[1\] begins or ends with a space or line break .*\(value not shown\)$/);
     expect((error as Error).message).not.toContain(SECRET);
   });
 
   it.each([[" "], ["x"], ["1234567"]])("refuses %j: blank or shorter than 8 characters", (secret) => {
     expect(make([secret])).toThrow(Enable3ValidationError);
-    expect(make([secret])).toThrow(/^secrets\[0\] /);
+    expect(make([secret])).toThrow(/^options\.secrets\[0\] /);
     let message = "";
     try {
       make([secret])();

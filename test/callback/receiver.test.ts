@@ -330,7 +330,7 @@ describe("createWithdrawalReceiver: hooks and secrets", () => {
       createWithdrawalReceiver({ secrets: [SECRET], store: memoryStore(), onWithdrawal: () => {}, ...options } as never);
     expect(make({ secrets: [] })).toThrow(Enable3ValidationError);
     expect(make({ secrets: [undefined] })).toThrow(
-      /^secrets\[0\] must be a non-empty string \(value not shown\): is ENABLE3_CALLBACK_SECRET set\?$/,
+      /^options\.secrets\[0\] must be a non-empty string \(value not shown\): is ENABLE3_CALLBACK_SECRET set\?$/,
     );
     expect(make({ secrets: "one-secret" })).toThrow(/secrets must be a non-empty array/);
     expect(make({ store: {} })).toThrow(/store must be a WithdrawalStore/);
