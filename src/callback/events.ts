@@ -2,7 +2,7 @@
 // handed to the hook for that outcome, and failures written to the logger. A hook or logger that
 // throws changes nothing (the answer is already decided) and is reported once. No event, message or
 // line carries a secret, a signature, a header or the body.
-import { oncePerHook, runHook } from "../internal/hook-guard.js";
+import { hookFailureReporter, runHook } from "../internal/hook-guard.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { Logger } from "../transport/log.js";
 
@@ -117,9 +117,8 @@ export function createReporter(hooks: ReceiverHooks, logger: ReceiverLogger | nu
       // a failing log sink must never change a delivery's outcome
     }
   };
-  const hookFailed = oncePerHook((name, error) => {
-    write("warn", `the ${name} hook threw (reported once, later throws are ignored): ${describe(error)}`);
-  });
+  // through the logger when there is one; with logger: null, a process warning (a hook's failure is never silent)
+  const hookFailed = hookFailureReporter("withdrawal receiver", logger ? (line) => write("warn", line) : undefined);
   const emit = (event: ReceiverEvent) => {
     if (event.outcome === "failed") write("error", failureLine(event));
     try {

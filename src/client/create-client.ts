@@ -2,12 +2,13 @@
 // its openapi-fetch call (through the adapter) over the retry loop and the client's transport.
 import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.js";
 import { idempotencyField, withIdempotencyKey } from "../errors/messages.js";
+import { hookFailureReporter } from "../internal/hook-guard.js";
 import * as check from "../internal/validate.js";
 import type { Signal } from "../telemetry/observe.js";
 import { createObserver } from "../telemetry/observe.js";
 import type { NetworkRoute, Observer, ProxyRoute, Transport } from "../transport/contract.js";
 import { createFetchTransport } from "../transport/fetch-transport.js";
-import { createLog, type Log } from "../transport/log.js";
+import { createLog } from "../transport/log.js";
 import type { ProxyOption } from "../transport/proxy.js";
 import { createRedactor } from "../transport/redact.js";
 import { createRetryLoop } from "../transport/retry-loop.js";
@@ -41,12 +42,6 @@ function globalFetchTransport(): Transport {
 }
 
 /** A broken hook, told once: through the logger when it hears warnings, else the console. */
-function reportOnce(log: Log, message: string): void {
-  if (log.warn)
-    log.warn(message); // the log adds the [enable3] prefix itself
-  else globalThis.console?.warn(`[enable3] ${message}`);
-}
-
 /** Outside Node there is no proxy of the SDK's own: the runtime's fetch decides. */
 function noProxy(_baseUrl: string, option: ProxyOption): Route {
   if (option)
@@ -93,8 +88,7 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
     log,
     hooks: settings.hooks,
     telemetry,
-    reportHookError: (hook, error) =>
-      reportOnce(log, `hooks.${hook} threw (${error instanceof Error ? error.name : typeof error}); its later throws are not reported`),
+    reportHookError: hookFailureReporter("client", log.warn),
   });
   const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, observer, redact });
   const clients = createOpenApiClients({ baseUrl: settings.baseUrl, headers: requestHeaders(settings) }, send, settings.call, redact);

@@ -1,9 +1,9 @@
 // Hooks for operators without OpenTelemetry: each is told the operation, attempt, status and elapsed
 // time. A hook that throws (or rejects) changes nothing: the outbox goes on, and the first throw of
-// each hook is reported once, as a process warning.
+// each hook is reported once, as internal/hook-guard.ts words and sends it (a process warning).
 
 import type { Enable3Error } from "../errors/classes.js";
-import { oncePerHook, runHook } from "../internal/hook-guard.js";
+import { hookFailureReporter, runHook } from "../internal/hook-guard.js";
 import type { DeadRecord, JsonValue } from "./contract.js";
 
 /** What every hook is told about an attempt. */
@@ -60,12 +60,7 @@ export interface OutboxHooks {
 
 /** Calls hooks so that none can disturb the outbox (internal/hook-guard.ts). */
 export function createHookCaller(hooks: OutboxHooks) {
-  const report = oncePerHook((name, error) => {
-    const text = `enable3-client outbox: the ${name} hook threw (${error instanceof Error ? error.message : String(error)}); the outbox went on, and later throws of this hook are not reported`;
-    const warn = (globalThis as { process?: { emitWarning?: (message: string) => void } }).process?.emitWarning;
-    if (warn) warn(text);
-    else console.warn(text);
-  });
+  const report = hookFailureReporter("outbox", undefined);
   return function call<K extends keyof OutboxHooks>(name: K, info: Parameters<NonNullable<OutboxHooks[K]>>[0]): void {
     const hook = hooks[name] as ((info: unknown) => unknown) | undefined;
     if (hook) runHook(hook, [info], (error) => report(name, error));

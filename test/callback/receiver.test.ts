@@ -307,8 +307,12 @@ describe("createWithdrawalReceiver: hooks and secrets", () => {
     await sleep(0);
     expect(paid).toEqual(["a", "b", "c"]);
     expect(logger.warn.mock.calls).toEqual([
-      ["[enable3] the onProcessed hook threw (reported once, later throws are ignored): Error: metrics down"],
-      ["[enable3] the onDuplicate hook threw (reported once, later throws are ignored): Error: async metrics down"],
+      [
+        "[enable3] the withdrawal receiver's onProcessed hook threw (Error: metrics down); the withdrawal receiver went on, and later throws of this hook are not reported",
+      ],
+      [
+        "[enable3] the withdrawal receiver's onDuplicate hook threw (Error: async metrics down); the withdrawal receiver went on, and later throws of this hook are not reported",
+      ],
     ]);
   });
 

@@ -167,6 +167,6 @@ describe("outbox on a fileStore", () => {
     await outbox.flush();
     await new Promise((r) => setImmediate(r));
     expect(server.requests).toHaveLength(5);
-    expect(warnings.filter((w) => w.includes("onDelivered hook threw (hook bug)"))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes("onDelivered hook threw (Error: hook bug)"))).toHaveLength(1);
   });
 });
