@@ -5,7 +5,7 @@
 // this claim still holds the lease, and commits: the operator's credit and the mark commit together
 // or not at all, and of two deliveries that both ran (one after a lease ran out) only one commits.
 import { Enable3ValidationError } from "../errors/classes.js";
-import { RETENTION } from "../internal/defaults.js";
+import { CALLBACK_POSTGRES_DEFAULTS, RETENTION } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import { checkKnownKeys, plainObject } from "../internal/validate.js";
 import { schemaName, tableName } from "../postgres/identifiers.js";
@@ -72,7 +72,7 @@ export function postgresStore<C extends SqlPoolClient = SqlPoolClient>(
   options: PostgresStoreOptions = {},
 ): PostgresWithdrawalStore<C> {
   checkKnownKeys(plainObject(options, "options"), POSTGRES_STORE_OPTION_KEYS, "options");
-  const schema = schemaName(options.schema ?? "public", "schema");
+  const schema = schemaName(options.schema ?? CALLBACK_POSTGRES_DEFAULTS.schema, "schema");
   if (options.onError !== undefined && typeof options.onError !== "function") {
     throw new Enable3ValidationError("onError", "must be a function when given");
   }

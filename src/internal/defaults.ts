@@ -36,6 +36,30 @@ export const RECEIVER_DEFAULTS = {
  */
 export const RETENTION = { marginMs: 24 * 60 * 60 * 1000, purgeEveryMs: 60 * 60 * 1000, purgeBatch: 1000 } as const;
 
+/** The outbox (outbox/outbox.ts; its options repeat them as `@default`). */
+export const OUTBOX_DEFAULTS = {
+  concurrency: 8,
+  initialDelayMs: 1_000,
+  maxDelayMs: 5 * 60_000,
+  retryForMs: 3 * 24 * 60 * 60_000,
+  closeTimeoutMs: 10_000,
+} as const;
+
+/** The outbox's fileStore (outbox/file-store.ts). */
+export const FILE_STORE_DEFAULTS = { segmentBytes: 8 * 1024 * 1024, maxRetrying: 1024, syncIntervalMs: 1_000 } as const;
+
+/** The outbox's postgresStore (outbox/postgres-store.ts). */
+export const OUTBOX_POSTGRES_DEFAULTS = {
+  schema: "public",
+  leaseMs: 30_000,
+  batchSize: 100,
+  pollIntervalMs: 250,
+  statsIntervalMs: 5_000,
+} as const;
+
+/** The withdrawal receiver's postgresStore (callback/postgres-store.ts). */
+export const CALLBACK_POSTGRES_DEFAULTS = { schema: "public" } as const;
+
 export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true, collectFailed: true } as const;
 
 /** The documented lifetime of a widget URL's token: the expiry assumed when the URL carries no readable JWT. */

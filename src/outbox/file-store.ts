@@ -3,6 +3,7 @@
 // waiting at that moment. Delivery reads the journal forward; what became of each record goes to
 // its segment's marks; a segment whose records are all settled is deleted.
 import { mkdir, unlink } from "node:fs/promises";
+import { FILE_STORE_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import { deferred, waitFor } from "../internal/timers.js";
 import * as check from "../internal/validate.js";
@@ -46,9 +47,9 @@ export function fileStore(dir: string, options: FileStoreOptions = {}): OutboxSt
   const o = check.plainObject(options, "options") as FileStoreOptions;
   check.checkKnownKeys(o, FILE_STORE_OPTION_KEYS, "options");
   const settings = {
-    segmentBytes: check.numberIn(o.segmentBytes ?? 8 * 1024 * 1024, "options.segmentBytes", 1024, 2 ** 31, true),
-    maxRetrying: check.numberIn(o.maxRetrying ?? 1024, "options.maxRetrying", 1, 2 ** 24, true),
-    syncIntervalMs: check.numberIn(o.syncIntervalMs ?? 1000, "options.syncIntervalMs", 1, 3_600_000),
+    segmentBytes: check.numberIn(o.segmentBytes ?? FILE_STORE_DEFAULTS.segmentBytes, "options.segmentBytes", 1024, 2 ** 31, true),
+    maxRetrying: check.numberIn(o.maxRetrying ?? FILE_STORE_DEFAULTS.maxRetrying, "options.maxRetrying", 1, 2 ** 24, true),
+    syncIntervalMs: check.numberIn(o.syncIntervalMs ?? FILE_STORE_DEFAULTS.syncIntervalMs, "options.syncIntervalMs", 1, 3_600_000),
   };
   return { description: `fileStore(${where})`, transactional: false, open: (environment) => openFileStore(where, settings, environment) };
 }

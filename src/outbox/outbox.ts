@@ -4,6 +4,7 @@
 import type { Enable3Client } from "../client/create-client.js";
 import { eventBody, revenueBody } from "../client/request-bodies.js";
 import { Enable3AbortError, Enable3TimeoutError, Enable3ValidationError } from "../errors/classes.js";
+import { OUTBOX_DEFAULTS } from "../internal/defaults.js";
 import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";
 import { outboxMetrics } from "../telemetry/component-metrics.js";
@@ -23,7 +24,6 @@ import {
   type OutboxOptions,
   type OutboxState,
 } from "./outbox-types.js";
-import { OUTBOX_DEFAULTS } from "./policy.js";
 
 /**
  * A durable outbox in front of `client`: every event (or revenue report) whose `enqueue` resolved is

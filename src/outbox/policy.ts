@@ -4,15 +4,6 @@ import { Enable3ApiError, type Enable3Error, Enable3ProxyError, Enable3RedirectE
 import { backoffDelay, backoffStep } from "../internal/backoff.js";
 import type { FailureSummary } from "./contract.js";
 
-/** The outbox's defaults (options repeat them as `@default`). */
-export const OUTBOX_DEFAULTS = {
-  concurrency: 8,
-  initialDelayMs: 1_000,
-  maxDelayMs: 5 * 60_000,
-  retryForMs: 3 * 24 * 60 * 60_000,
-  closeTimeoutMs: 10_000,
-} as const;
-
 export interface RetryPolicy {
   initialDelayMs: number;
   maxDelayMs: number;

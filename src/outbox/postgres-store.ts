@@ -2,6 +2,7 @@
 // the caller's transaction; any number of workers claim due rows with FOR UPDATE SKIP LOCKED and a
 // lease (../postgres/leases.ts) that they renew while they send; a worker that dies stops renewing and
 // its rows are claimed again once the lease runs out. Delivered rows are deleted.
+import { OUTBOX_POSTGRES_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import { schemaName, tableName } from "../postgres/identifiers.js";
@@ -75,13 +76,13 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
   }
   const o = check.plainObject(options, "options") as PostgresStoreOptions;
   check.checkKnownKeys(o, POSTGRES_STORE_OPTION_KEYS, "options");
-  const schema = schemaName(o.schema ?? "public", "options.schema");
+  const schema = schemaName(o.schema ?? OUTBOX_POSTGRES_DEFAULTS.schema, "options.schema");
   const settings = {
     table: tableName(schema, "outbox"),
-    leaseMs: check.numberIn(o.leaseMs ?? 30_000, "options.leaseMs", 100, 86_400_000),
-    batchSize: check.numberIn(o.batchSize ?? 100, "options.batchSize", 1, 10_000, true),
-    pollIntervalMs: check.numberIn(o.pollIntervalMs ?? 250, "options.pollIntervalMs", 1, 600_000),
-    statsIntervalMs: check.numberIn(o.statsIntervalMs ?? 5_000, "options.statsIntervalMs", 0, 3_600_000),
+    leaseMs: check.numberIn(o.leaseMs ?? OUTBOX_POSTGRES_DEFAULTS.leaseMs, "options.leaseMs", 100, 86_400_000),
+    batchSize: check.numberIn(o.batchSize ?? OUTBOX_POSTGRES_DEFAULTS.batchSize, "options.batchSize", 1, 10_000, true),
+    pollIntervalMs: check.numberIn(o.pollIntervalMs ?? OUTBOX_POSTGRES_DEFAULTS.pollIntervalMs, "options.pollIntervalMs", 1, 600_000),
+    statsIntervalMs: check.numberIn(o.statsIntervalMs ?? OUTBOX_POSTGRES_DEFAULTS.statsIntervalMs, "options.statsIntervalMs", 0, 3_600_000),
   };
   watchPoolErrors(pool); // an idle client's error (a server restart) must not crash the process
   return {

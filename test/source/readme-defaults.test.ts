@@ -1,11 +1,22 @@
 // The README's configuration table says what the code does: every client option is in it, with the
 // default from internal/defaults.ts (the one table the code reads); so do the defaults the topic pages
-// under docs/ name.
+// under docs/ name, and the `@default` of every outbox, store and receiver option.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLIENT_OPTION_KEYS } from "../../src/client/options.js";
-import { BULK_DEFAULTS, CLIENT_DEFAULTS, RETRY_BUDGET_DEFAULTS, WIDGET_CACHE_DEFAULTS } from "../../src/internal/defaults.js";
+import * as DEFAULTS from "../../src/internal/defaults.js";
+import {
+  BULK_DEFAULTS,
+  CALLBACK_POSTGRES_DEFAULTS,
+  CLIENT_DEFAULTS,
+  FILE_STORE_DEFAULTS,
+  OUTBOX_DEFAULTS,
+  OUTBOX_POSTGRES_DEFAULTS,
+  RECEIVER_DEFAULTS,
+  RETRY_BUDGET_DEFAULTS,
+  WIDGET_CACHE_DEFAULTS,
+} from "../../src/internal/defaults.js";
 
 const doc = (file: string) => readFileSync(path.resolve(import.meta.dirname, "../..", file), "utf8");
 const readme = doc("README.md");
@@ -33,5 +44,45 @@ describe("README configuration table", () => {
       `{ maxEntries: ${WIDGET_CACHE_DEFAULTS.maxEntries}, refreshMarginMs: ${WIDGET_CACHE_DEFAULTS.refreshMarginMs.toLocaleString("en-US").replace(/,/g, "_")} }); // the defaults`,
     );
     expect(doc("docs/bulk.md")).toContain(`requests in flight (default ${BULK_DEFAULTS.concurrency}, at most 1024)`);
+  });
+});
+
+/** The `@default` written on `option` in `file`'s options type (the text after it, up to a space). */
+function documentedDefault(file: string, option: string): string | undefined {
+  const source = doc(file);
+  const at = source.search(new RegExp(`\\n\\s+${option}\\?:`));
+  if (at < 0) return undefined;
+  const comment = source.slice(source.lastIndexOf("/**", at), at);
+  return /@default (\S+)/.exec(comment)?.[1];
+}
+
+/** Each options default object, the file whose options type documents it, and the option each key is. */
+const DOCUMENTED: [name: string, defaults: Record<string, unknown>, file: string, optionOf?: Record<string, string>][] = [
+  ["OUTBOX_DEFAULTS", OUTBOX_DEFAULTS, "src/outbox/outbox-types.ts", { closeTimeoutMs: "timeoutMs" }],
+  ["FILE_STORE_DEFAULTS", FILE_STORE_DEFAULTS, "src/outbox/file-store.ts"],
+  ["OUTBOX_POSTGRES_DEFAULTS", OUTBOX_POSTGRES_DEFAULTS, "src/outbox/postgres-store.ts"],
+  ["CALLBACK_POSTGRES_DEFAULTS", CALLBACK_POSTGRES_DEFAULTS, "src/callback/postgres-store.ts"],
+];
+
+describe("the outbox's, the stores' and the receiver's defaults", () => {
+  it.each(DOCUMENTED)("%s: each option's @default is the default the code uses", (_name, defaults, file, optionOf = {}) => {
+    for (const [key, value] of Object.entries(defaults)) {
+      expect(documentedDefault(file, optionOf[key] ?? key), `${file}: ${key}`).toBe(
+        typeof value === "string" ? JSON.stringify(value) : String(value),
+      );
+    }
+  });
+
+  it("RECEIVER_DEFAULTS: docs/callbacks.md's option table shows the defaults the code uses", () => {
+    const page = doc("docs/callbacks.md");
+    for (const [option, value] of Object.entries(RECEIVER_DEFAULTS))
+      expect(page, option).toMatch(new RegExp(`^\\| \`${option}\` \\|.*\\| \`${value}\``, "m"));
+  });
+
+  it("every defaults object in internal/defaults.ts is held to a document by a test here", () => {
+    const held = new Set(["CLIENT_DEFAULTS", "RETRY_BUDGET_DEFAULTS", "WIDGET_CACHE_DEFAULTS", "BULK_DEFAULTS", "RECEIVER_DEFAULTS"]);
+    for (const [name] of DOCUMENTED) held.add(name);
+    const objects = Object.keys(DEFAULTS).filter((name) => name.endsWith("_DEFAULTS"));
+    expect(objects.filter((name) => !held.has(name))).toEqual([]);
   });
 });
