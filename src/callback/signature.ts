@@ -5,45 +5,15 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { md5 } from "@noble/hashes/legacy.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { Enable3Error } from "../errors/classes.js";
+import { type CallbackErrorReason, Enable3CallbackError } from "../errors/classes.js";
 import type { WithdrawalCallback } from "../types/api.js";
 import type { CallbackMoney, MoneyField } from "./money.js";
 
+// the class lives with every other in errors/classes.ts; re-exported so that imports of it stay as they were
+export { type CallbackErrorReason, Enable3CallbackError };
+
 /** The header Enable3 signs callbacks in. */
 export const SIGNATURE_HEADER = "x-request-signature";
-
-/**
- * Why a callback was refused: answer 401 for the signature reasons, 400 for the others. The receiver
- * adds three of its own: `body-consumed` (a framework read the body first: the message names the setting
- * to change), `lease-lost` (another delivery took the transaction over) and `handler-timeout`
- * (onWithdrawal ran past handlerTimeoutMs).
- */
-export type CallbackErrorReason =
-  | "invalid-body"
-  | "invalid-secret"
-  | "missing-signature"
-  | "malformed-signature"
-  | "signature-mismatch"
-  | "invalid-json"
-  | "invalid-payload"
-  | "body-consumed"
-  | "lease-lost"
-  | "handler-timeout";
-
-/**
- * A callback that must not be trusted, or that the receiver could not take. `reason` says why; answer
- * 401 for signature reasons, 400 for the payload ones.
- */
-export class Enable3CallbackError extends Enable3Error {
-  /** The class's name, `"Enable3CallbackError"`. */
-  override name = "Enable3CallbackError";
-  /** Why the callback was refused. */
-  readonly reason: CallbackErrorReason;
-  constructor(reason: CallbackErrorReason, message: string) {
-    super(message, {}, "callback_refused");
-    this.reason = reason;
-  }
-}
 
 /**
  * The payload, checked: `amount`, `tokenAmount` and `tokenRate` as the exact decimal text of the signed

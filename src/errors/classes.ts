@@ -376,3 +376,80 @@ export class Enable3ServerError extends Enable3ApiError {
   /** The class's name (see {@link Enable3Error.name}). */
   override name = "Enable3ServerError";
 }
+
+/** Why an outbox operation failed. */
+export type OutboxErrorReason =
+  /** Another process holds the fileStore directory. */
+  | "locked"
+  /** The fileStore's lock was deleted or replaced while this process held it: it stores nothing more (restart it once the other writer is stopped). */
+  | "lock_lost"
+  /** The store could not be opened (a missing directory, no permission, an unreadable file). */
+  | "open_failed"
+  /** A write failed (a full disk, an I/O error): the records of that call were not stored. */
+  | "write_failed"
+  /** The outbox holds `maxPending` records already: nothing was stored. */
+  | "full"
+  /** The outbox was closed. */
+  | "closed"
+  /** The store could not read a record (a damaged file): it was skipped. */
+  | "corrupt"
+  /** The API refuses this server (401, 403, a proxy's 407): delivery is paused, records stay queued. */
+  | "paused"
+  /** The store could not hand out records for delivery (the database unreachable): delivery asks again. */
+  | "read_failed";
+
+/**
+ * The outbox could not do what was asked; `reason` says why. Rejected from the outbox's methods
+ * (`enqueue`: `full`, `closed`, `write_failed`; any of them when the store could not be opened:
+ * `open_failed`, `locked`) and told to `onError` for the trouble delivery works around (`read_failed`,
+ * `corrupt`, `paused`, `lock_lost`). A rejected `enqueue` stored nothing: the event is still the caller's to keep or retry.
+ * @example
+ * try { await outbox.enqueue(event); }
+ * catch (e) { if (e instanceof Enable3OutboxError && e.reason === "full") shedLoad(); }
+ */
+export class Enable3OutboxError extends Enable3Error {
+  /** The class's name: it survives serialisation where `instanceof` does not. */
+  override name = "Enable3OutboxError";
+  /** Why it failed, as a stable name. */
+  readonly reason: OutboxErrorReason;
+  constructor(reason: OutboxErrorReason, message: string, cause?: unknown) {
+    super(message, cause === undefined ? {} : { cause }, "outbox_failed");
+    this.reason = reason;
+  }
+}
+
+/**
+ * Why a callback was refused: answer 401 for the signature reasons, 400 for the others. The receiver
+ * adds three of its own: `body-consumed` (a framework read the body first: the message names the setting
+ * to change), `lease-lost` (another delivery took the transaction over) and `handler-timeout`
+ * (onWithdrawal ran past handlerTimeoutMs).
+ */
+export type CallbackErrorReason =
+  | "invalid-body"
+  | "invalid-secret"
+  | "missing-signature"
+  | "malformed-signature"
+  | "signature-mismatch"
+  | "invalid-json"
+  | "invalid-payload"
+  | "body-consumed"
+  | "lease-lost"
+  | "handler-timeout";
+
+/**
+ * A callback that must not be trusted, or that the receiver could not take. `reason` says why; answer
+ * 401 for signature reasons, 400 for the payload ones. Thrown by `verifyCallbackSignature` and
+ * `parseWithdrawalCallback` (from `enable3-client/callback`) for a missing signature or an unusable body,
+ * secret or payload; the withdrawal receiver answers them itself and hands `body-consumed`, `lease-lost`
+ * and `handler-timeout` to `onFailed` and its logger.
+ */
+export class Enable3CallbackError extends Enable3Error {
+  /** The class's name, `"Enable3CallbackError"`. */
+  override name = "Enable3CallbackError";
+  /** Why the callback was refused. */
+  readonly reason: CallbackErrorReason;
+  constructor(reason: CallbackErrorReason, message: string) {
+    super(message, {}, "callback_refused");
+    this.reason = reason;
+  }
+}

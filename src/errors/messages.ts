@@ -282,24 +282,3 @@ function describeCause(cause: unknown): string {
   const inner = cause.cause as { code?: string; message?: string } | undefined;
   return inner?.code ? `${cause.message} (${inner.code})` : inner?.message ? `${cause.message} (${inner.message})` : cause.message;
 }
-
-/**
- * What the withdrawal receiver (callback/receiver.ts) says when a framework read the body before it
- * could: the exact bytes the signature covers are gone, so each message names the setting to change.
- */
-export const callbackMessages = {
-  requestBodyUsed:
-    "receiver.fetch got a Request whose body was already read (request.bodyUsed): hand it the untouched Request. " +
-    "Hono: pass c.req.raw and call no c.req.json(), c.req.text(), c.req.parseBody() or validator before it; " +
-    "Next.js route handlers: do not read the request first.",
-  nodeBodyParsed: (kind: string) =>
-    `receiver.node found req.body already set (${kind === "string" ? "a string" : "a parsed object"}): a body parser read the ` +
-    "request before the receiver could see the exact bytes the signature covers. Express: register the callback route " +
-    "before app.use(express.json()) (or give that route express.raw({ type: () => true })); Next.js API routes: " +
-    "export const config = { api: { bodyParser: false } }.",
-  nodeStreamRead:
-    "receiver.node got a request whose body stream had already been read to its end: something before it consumed the " +
-    "bytes the signature covers. Fastify: in the callback route's plugin, replace the JSON content-type parser with one " +
-    'that leaves the body unread (instance.removeAllContentTypeParsers(); instance.addContentTypeParser("*", (request, payload, done) => done(null))), ' +
-    "then call reply.hijack() and pass request.raw and reply.raw; Express: no body parser ahead of the route.",
-} as const;

@@ -1,0 +1,26 @@
+// errors/README.md holds: every error class the SDK throws is written in errors/classes.ts, and
+// errors/messages.ts words the core's failures only (a wing words its own beside the code that throws).
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = path.resolve(import.meta.dirname, "../../src");
+const files = (readdirSync(SRC, { recursive: true }) as string[])
+  .filter((file) => file.endsWith(".ts") && !file.startsWith("generated"))
+  .map((file) => ({ file: file.split(path.sep).join("/"), text: readFileSync(path.join(SRC, file), "utf8") }));
+
+describe("errors/ is where errors live", () => {
+  it("every Enable3 error class is defined in errors/classes.ts", () => {
+    const elsewhere = files.flatMap(({ file, text }) =>
+      file === "errors/classes.ts" ? [] : [...text.matchAll(/class (\w+) extends Enable3\w*Error\b/g)].map((m) => `${file}: ${m[1]}`),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
+  it("errors/messages.ts is imported by the core only (transport, client, telemetry), never by a wing", () => {
+    const core = ["errors/", "transport/", "client/", "telemetry/"];
+    const importers = files.filter(({ text }) => /from "[./]*(errors\/)?messages\.js"/.test(text) && /errors\/messages\.js"/.test(text));
+    expect(importers.map(({ file }) => file).filter((file) => !core.some((folder) => file.startsWith(folder)))).toEqual([]);
+    expect(importers.length).toBeGreaterThan(0);
+  });
+});
