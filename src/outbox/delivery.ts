@@ -9,7 +9,7 @@ import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
 import { waitFor } from "../internal/timers.js";
 import type { CallSettings } from "../transport/contract.js";
 import type { DeadRecord, OutboxKind, Settlement, StoredRecord, StoreSession } from "./contract.js";
-import { createDeliveryQueue } from "./delivery-queue.js";
+import { createDeliveryQueue, type DeliveryQueue } from "./delivery-queue.js";
 import { asOutboxError } from "./errors.js";
 import type { createHookCaller, OutboxAttemptInfo, OutboxHooks } from "./hooks.js";
 import { createPauseGate } from "./pause.js";
@@ -50,15 +50,12 @@ function sendersByKind(sends: PreparedSends): Record<OutboxKind, (body: never, s
 export function startDelivery(o: DeliveryOptions): Delivery {
   const sends = preparedSendsOf(o.client);
   const byKind = sendersByKind(sends);
-  const stopTaking = new AbortController();
   const abortCalls = new AbortController();
   // resolved once: every call shares these settings and the one signal that aborts them
   const settings = sends.settings({ signal: abortCalls.signal });
-  const readAhead = Math.max(128, o.concurrency * 8);
   const hooks = o.hooks ?? { onDelivered: true, onRetry: true, onDead: true };
   const startedAt = hooks.onDelivered || hooks.onRetry || hooks.onDead ? new Map<StoredRecord, number>() : undefined;
-  const state = { held: 0, inFlight: 0, delivered: 0, stopping: false };
-  let freed: (() => void) | undefined;
+  const state: DeliveryState = { held: 0, inFlight: 0, delivered: 0, stopping: false };
 
   const gate = createPauseGate(
     o.policy,
@@ -73,7 +70,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
   );
   const settle = (settlement: Settlement, after?: () => void) => {
     state.held--;
-    freed?.();
+    reader.freed();
     writer.add(settlement, after);
   };
   const countDelivered = () => {
@@ -81,29 +78,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
   };
   const judged = judgement(o, { ages: createRecordAges(o.policy), gate, queue, abortCalls, startedAt, hooks, settle, countDelivered });
 
-  const pump = async () => {
-    while (!state.stopping) {
-      // read ahead enough that no request slot waits on the store, in takes big enough to be cheap
-      const room = readAhead - state.held;
-      if (room < readAhead / 2) {
-        await new Promise<void>((resolve) => (freed = resolve));
-        continue;
-      }
-      let records: StoredRecord[];
-      try {
-        records = await o.session.take(room, stopTaking.signal);
-      } catch (error) {
-        if (stopTaking.signal.aborted) break;
-        o.hook("onError", asOutboxError(error, "read_failed", "cannot take records to deliver (asked again)"));
-        await waitFor(undefined, stopTaking.signal, STORE_RETRY_MS);
-        continue;
-      }
-      state.held += records.length;
-      if (!state.stopping) queue.push(records);
-      else for (const record of records) settle({ key: record.key, outcome: "released" });
-    }
-  };
-
+  const reader = startReading(o, state, queue, settle);
   const next = () => {
     const record = queue.next();
     if (record instanceof Promise) return record.then(handOut);
@@ -123,7 +98,6 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     judged(record, error);
   };
   const sending = sendRecords(next, send, settled, o.concurrency).catch((error) => o.hook("onError", error as Error));
-  const pumping = pump().catch((error) => o.hook("onError", error as Error));
 
   return {
     inFlight: () => state.inFlight,
@@ -133,10 +107,9 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     async stop(timeoutMs) {
       state.stopping = true;
       gate.stop();
-      stopTaking.abort();
-      freed?.();
+      const reading = reader.stop();
       for (const record of queue.stop()) settle({ key: record.key, outcome: "released" });
-      await pumping;
+      await reading;
       // one bound for both: the calls in flight, and recording what they settled (a store that keeps
       // failing gives up once it runs out; what was not recorded is sent again next time, same ids)
       const timer = setTimeout(() => abortCalls.abort(new Enable3AbortError("the outbox closed")), timeoutMs);
@@ -146,6 +119,56 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       } finally {
         clearTimeout(timer);
       }
+    },
+  };
+}
+
+/** What the loop counts: records taken and not done with (queued here or in flight), in flight, delivered. */
+interface DeliveryState {
+  held: number;
+  inFlight: number;
+  delivered: number;
+  stopping: boolean;
+}
+
+/**
+ * Takes records from the store ahead of the sender, enough that no request slot waits on the store, in
+ * takes big enough to be cheap; a failed take is told to onError and asked again.
+ */
+function startReading(o: DeliveryOptions, state: DeliveryState, queue: DeliveryQueue, settle: (settlement: Settlement) => void) {
+  const stopTaking = new AbortController();
+  const readAhead = Math.max(128, o.concurrency * 8);
+  let freed: (() => void) | undefined;
+  const pump = async () => {
+    while (!state.stopping) {
+      const room = readAhead - state.held;
+      if (room < readAhead / 2) {
+        await new Promise<void>((resolve) => (freed = resolve));
+        continue;
+      }
+      let records: StoredRecord[];
+      try {
+        records = await o.session.take(room, stopTaking.signal);
+      } catch (error) {
+        if (stopTaking.signal.aborted) break;
+        o.hook("onError", asOutboxError(error, "read_failed", "cannot take records to deliver (asked again)"));
+        await waitFor(undefined, stopTaking.signal, STORE_RETRY_MS);
+        continue;
+      }
+      state.held += records.length;
+      if (!state.stopping) queue.push(records);
+      else for (const record of records) settle({ key: record.key, outcome: "released" });
+    }
+  };
+  const pumping = pump().catch((error) => o.hook("onError", error as Error));
+  return {
+    /** Records were done with: room to read again. */
+    freed: () => freed?.(),
+    /** Stops reading (`state.stopping` is set); resolves once the last take returned. */
+    stop(): Promise<unknown> {
+      stopTaking.abort();
+      freed?.();
+      return pumping;
     },
   };
 }
