@@ -5,7 +5,9 @@ import { asEnable3Error, notSentError, sourceReadError } from "../errors/message
 import { BULK_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
+import type { CallSettings } from "../transport/contract.js";
 import { REQUEST_OPTION_KEYS, type RequestOptions } from "./options.js";
+import { sendRecords } from "./record-sender.js";
 
 /** Options of sendEvents and sendRevenues; per-call options apply to every item. */
 export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
@@ -109,12 +111,21 @@ export interface BulkItemHandler<I, B = unknown> {
   prepare(item: I, index: number): B;
   /** The id a body is sent with (an event's id, a revenue report's requestId). */
   idOf(body: B): string;
+  /** The run's per-call settings from its request options, checked once for every item. */
+  settings(options: RequestOptions | undefined): CallSettings;
   /** Sends a body as one call. */
-  send(body: B, options: RequestOptions | undefined): Promise<unknown>;
+  send(body: B, settings: CallSettings): Promise<unknown>;
   /** The id an invalid item carried, if any, for the report. */
   idOfInvalid(item: I): string | undefined;
   /** Told how each item settled, for the client's telemetry (the bulk counters). */
   observe(outcome: "delivered" | "failed" | "not_sent"): void;
+}
+
+/** An item read, checked and ready to send: what the record sender carries through to its settlement. */
+interface Prepared<I, B> {
+  item: I;
+  index: number;
+  body: B;
 }
 
 export async function sendInBulk<I, B>(
@@ -139,67 +150,12 @@ export async function sendInBulk<I, B>(
     signal,
     ...requestOptions
   } = o;
-  const noRequestOptions = Object.values(requestOptions).every((value) => value === undefined);
+  // checked once for the run: every call shares the run's signal (one listener on it however many are in flight)
+  const noRequestOptions = signal === undefined && Object.values(requestOptions).every((value) => value === undefined);
+  const settings = handler.settings(noRequestOptions ? undefined : { ...requestOptions, signal });
   const report: BulkReport = { delivered: [], deliveredCount: 0, failed: [], failedCount: 0, aborted: false };
   const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, notSent: 0, inFlight: 0 };
-  const asynchronous = Symbol.asyncIterator in items;
-  const source = asynchronous ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
-  const calls = callSignals(signal);
-  let reading: Promise<unknown> = Promise.resolve();
-  let finished = false;
-
-  // What the last step read: the item and its index (one reader at a time, so one slot is enough).
-  let item: I;
-  let index = 0;
-  /** Reads the next item into `item`/`index`; false at the end, after an abort, or when the source failed. */
-  const step = (value: IteratorResult<I>): boolean => {
-    if (value.done) {
-      finished = true;
-      return false;
-    }
-    item = value.value;
-    index = progress.read++;
-    return true;
-  };
-  const sourceFailed = (cause: unknown): false => {
-    finished = true;
-    report.unreadFrom = progress.read;
-    report.sourceError = sourceReadError(progress.read, cause);
-    return false;
-  };
-  const stopReading = async (): Promise<false> => {
-    finished = true;
-    report.aborted = true;
-    report.unreadFrom = progress.read;
-    await Promise.resolve(source.return?.()).catch(() => {}); // let a generator close its file or socket
-    return false;
-  };
-  // A synchronous source (an array) is read in place: no promise per item. An asynchronous one is read
-  // by one reader at a time (iterators are not required to handle overlapping next() calls). After an
-  // abort nothing more is read: an endless or huge source is never walked to its end.
-  const nextSync = (): boolean | Promise<false> => {
-    if (finished) return false;
-    if (signal?.aborted) return stopReading();
-    try {
-      return step((source as Iterator<I>).next());
-    } catch (cause) {
-      return sourceFailed(cause);
-    }
-  };
-  // an asynchronous read hands its item over in the promise: other readers move the slot meanwhile
-  const nextAsync = (): Promise<{ item: I; index: number } | false> => {
-    const result = reading.then(async () => {
-      if (finished) return false;
-      if (signal?.aborted) return stopReading();
-      try {
-        return step(await source.next()) && { item, index };
-      } catch (cause) {
-        return sourceFailed(cause);
-      }
-    });
-    reading = result;
-    return result;
-  };
+  const read = readItems(items, signal, report, progress);
 
   const settled = (error: Enable3Error | undefined, entryIndex: number, id: string | undefined, entry: I) => {
     if (error === undefined) {
@@ -221,81 +177,107 @@ export async function sendInBulk<I, B>(
     } catch {}
   };
 
-  const worker = async () => {
-    for (;;) {
-      let entry: I;
-      let entryIndex: number;
-      if (asynchronous) {
-        const read = await nextAsync();
-        if (!read) break;
-        entry = read.item;
-        entryIndex = read.index;
-      } else {
-        const more = nextSync();
-        // taken at once, before any await lets another worker read into the slot
-        entry = item!;
-        entryIndex = index;
-        if (!(more === true || (await more))) break;
-      }
-      if (signal?.aborted) {
-        report.aborted = true;
-        progress.notSent++;
-        settled(notSentError(signal.reason), entryIndex, safeId(handler, entry), entry);
-        continue;
-      }
-      let body: B;
-      try {
-        body = handler.prepare(entry, entryIndex);
-      } catch (error) {
-        settled(asEnable3Error(error), entryIndex, safeId(handler, entry), entry);
-        continue;
-      }
+  /** An item read, checked: ready to send, or (aborted, invalid) settled here and undefined. */
+  const accept = (entry: Read<I>): Prepared<I, B> | undefined => {
+    if (signal?.aborted) {
+      report.aborted = true;
+      progress.notSent++;
+      settled(notSentError(signal.reason), entry.index, safeId(handler, entry.item), entry.item);
+      return undefined;
+    }
+    try {
+      const prepared = entry as unknown as Prepared<I, B>;
+      prepared.body = handler.prepare(entry.item, entry.index);
       progress.inFlight++;
-      const call = signal === undefined ? undefined : calls.open();
-      try {
-        // no per-call options at all: the client's settings are used as they are, with no per-item copy
-        await handler.send(body, call === undefined && noRequestOptions ? undefined : { ...requestOptions, signal: call?.signal });
-        progress.inFlight--;
-        settled(undefined, entryIndex, handler.idOf(body), entry);
-      } catch (error) {
-        progress.inFlight--;
-        if (signal?.aborted) report.aborted = true;
-        settled(asEnable3Error(error), entryIndex, handler.idOf(body), entry);
-      } finally {
-        call?.close();
-      }
+      return prepared;
+    } catch (error) {
+      settled(asEnable3Error(error), entry.index, safeId(handler, entry.item), entry.item);
+      return undefined;
     }
   };
-
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    calls.dispose();
-  }
+  /** The next item to send; from a synchronous source (an array) without a promise. */
+  const next = (): Prepared<I, B> | undefined | Promise<Prepared<I, B> | undefined> => {
+    for (;;) {
+      const entry = read();
+      if (entry instanceof Promise) return entry.then((later) => (later ? (accept(later) ?? next()) : undefined));
+      if (!entry) return undefined;
+      const prepared = accept(entry);
+      if (prepared) return prepared;
+    }
+  };
+  await sendRecords(
+    next,
+    (prepared) => handler.send(prepared.body, settings),
+    (prepared, error) => {
+      progress.inFlight--;
+      if (error && signal?.aborted) report.aborted = true;
+      settled(error, prepared.index, handler.idOf(prepared.body), prepared.item);
+    },
+    concurrency,
+  );
   if (collectFailed) report.failed.sort((a, b) => a.index - b.index);
   if (collectDelivered) report.delivered.sort((a, b) => a.index - b.index);
   return report;
 }
 
+/** An item as read, with its index; `body` is filled in once it is checked (one object per item, carried to its settlement). */
+interface Read<I> {
+  item: I;
+  index: number;
+  body: undefined;
+}
+
 /**
- * Per-call signals tied to the run's signal by ONE listener, however many calls are in flight: the
- * caller's signal never collects a listener per call (Node warns past ten). No signal, no cost.
+ * Reads the next item: false at the end, after an abort, or when the source failed (the report then
+ * says where). A synchronous source (an array) is read in place, with no promise per item; an
+ * asynchronous one by one reader at a time (iterators are not required to handle overlapping next()
+ * calls). After an abort nothing more is read: an endless or huge source is never walked to its end.
  */
-function callSignals(signal: AbortSignal | undefined) {
-  if (!signal) return { open: () => ({ signal: undefined, close() {} }), dispose() {} }; // not called per item: see worker
-  const open = new Set<AbortController>();
-  const onAbort = () => {
-    for (const controller of open) controller.abort(signal.reason);
+function readItems<I>(items: Iterable<I> | AsyncIterable<I>, signal: AbortSignal | undefined, report: BulkReport, progress: BulkProgress) {
+  const asynchronous = Symbol.asyncIterator in items;
+  const source = asynchronous ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
+  let reading: Promise<unknown> = Promise.resolve();
+  let finished = false;
+  const stop = async (): Promise<false> => {
+    finished = true;
+    report.aborted = true;
+    report.unreadFrom = progress.read;
+    await Promise.resolve(source.return?.()).catch(() => {}); // let a generator close its file or socket
+    return false;
   };
-  signal.addEventListener("abort", onAbort, { once: true });
-  return {
-    open() {
-      const controller = new AbortController();
-      if (signal.aborted) controller.abort(signal.reason);
-      open.add(controller);
-      return { signal: controller.signal, close: () => open.delete(controller) };
-    },
-    dispose: () => signal.removeEventListener("abort", onAbort),
+  const failed = (cause: unknown): false => {
+    finished = true;
+    report.unreadFrom = progress.read;
+    report.sourceError = sourceReadError(progress.read, cause);
+    return false;
+  };
+  const step = (value: IteratorResult<I>): Read<I> | false => {
+    if (!value.done) return { item: value.value, index: progress.read++, body: undefined };
+    finished = true;
+    return false;
+  };
+  const readAsync = async (): Promise<Read<I> | false> => {
+    if (finished) return false;
+    if (signal?.aborted) return stop();
+    try {
+      return step(await source.next());
+    } catch (cause) {
+      return failed(cause);
+    }
+  };
+  return (): Read<I> | false | Promise<Read<I> | false> => {
+    if (asynchronous) {
+      const result = reading.then(readAsync);
+      reading = result;
+      return result;
+    }
+    if (finished) return false;
+    if (signal?.aborted) return stop();
+    try {
+      return step((source as Iterator<I>).next());
+    } catch (cause) {
+      return failed(cause);
+    }
   };
 }
 

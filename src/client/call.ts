@@ -2,7 +2,7 @@
 // loop, and the mapping of what the server answered to data or a typed error.
 import { Enable3Error } from "../errors/classes.js";
 import { apiErrorFor, beforeServerError, contextOf, invalidResponseError, withIdempotencyKey } from "../errors/messages.js";
-import type { CallContext, CallSettings, NetworkRoute } from "../transport/contract.js";
+import { type CallContext, type CallSettings, type NetworkRoute, SILENT_SCOPE } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";
 import { urlPath } from "../transport/retry-loop.js";
 import type { OperationId } from "../types/api.js";
@@ -11,8 +11,62 @@ import { type ClientSettings, type RequestOptions, resolveCallSettings } from ".
 import type { ResponseCheck } from "./response-checks.js";
 import { type ResponseSink, requestIdOf } from "./response-promise.js";
 
-/** `route` (how the client reaches the API) goes into a 401 or 403's message: behind a proxy, the IP Enable3 sees is the proxy's. */
+/** One call's run with its settings resolved (the outbox resolves them once for all its calls). */
+export type ResolvedCall = <T>(
+  operation: OperationId,
+  settings: CallSettings,
+  apiCall: ApiCall,
+  sink: ResponseSink | undefined,
+  expect: ResponseCheck<T> | undefined,
+  idempotencyKey: string | undefined,
+) => Promise<T | undefined>;
+
+/**
+ * `call` checks a method's per-call options and runs it; `callResolved` runs a call whose settings are
+ * already resolved. `route` (how the client reaches the API) goes into a 401 or 403's message: behind
+ * a proxy, the IP Enable3 sees is the proxy's.
+ */
 export function createCaller(settings: ClientSettings, clients: OpenApiClients, redact: Redactor, route: NetworkRoute) {
+  const callResolved: ResolvedCall = async <T>(
+    operation: OperationId,
+    callSettings: CallSettings,
+    apiCall: ApiCall,
+    sink: ResponseSink | undefined,
+    expect: ResponseCheck<T> | undefined,
+    idempotencyKey: string | undefined,
+  ) => {
+    const ctx = newContext(operation, callSettings, idempotencyKey);
+    let answer: ApiAnswer;
+    try {
+      answer = (await clients.run(ctx, apiCall)).response;
+    } catch (e) {
+      if (e instanceof Enable3Error) throw e;
+      throw beforeServerError(operation, e, contextOf(ctx), redact);
+    }
+    // what .withResponse() reads, if asked: references only, nothing built here
+    if (sink) {
+      sink.ctx = ctx;
+      sink.status = answer.status;
+      sink.headers = answer.headers;
+      sink.redact = redact;
+    }
+    // `retryable` in the context is the retry loop's verdict on this answer
+    if (!answer.ok)
+      ended(ctx, answer, apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(ctx, answer, redact), route));
+    const body = expect ? parseJson(answer.bodyText) : undefined;
+    if (expect && !expect.matches(body)) {
+      // a 2xx never had its path read (the loop reads it for failures only): a message needs it now
+      if (ctx.url !== undefined) ctx.path ??= redact(urlPath(ctx.url));
+      ended(
+        ctx,
+        answer,
+        invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext(ctx, answer, redact)),
+      );
+    }
+    ended(ctx, answer, undefined);
+    return body as T | undefined;
+  };
+
   async function call(
     operation: OperationId,
     options: RequestOptions | undefined,
@@ -42,38 +96,35 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     } catch (e) {
       throw withIdempotencyKey(e, operation, idempotencyKey);
     }
-    const ctx: CallContext = { operation, settings: callSettings, attempts: 0, idempotencyKey };
-    let answer: ApiAnswer;
-    try {
-      answer = (await clients.run(ctx, apiCall)).response;
-    } catch (e) {
-      if (e instanceof Enable3Error) throw e;
-      throw beforeServerError(operation, e, contextOf(ctx), redact);
-    }
-    // what .withResponse() reads, if asked: references only, nothing built here
-    if (sink) {
-      sink.ctx = ctx;
-      sink.status = answer.status;
-      sink.headers = answer.headers;
-      sink.redact = redact;
-    }
-    // the call ends here, with the answer read: its telemetry hears how (the retry loop told the attempts)
-    const fail = (error: Enable3Error): never => {
-      ctx.scope?.ended({ status: answer.status, error });
-      throw error;
-    };
-    // `retryable` in the context is the retry loop's verdict on this answer
-    if (!answer.ok) fail(apiErrorFor(answer.status, redact(errorBody(answer.bodyText)), failureContext(ctx, answer, redact), route));
-    const body = expect ? parseJson(answer.bodyText) : undefined;
-    if (expect && !expect.matches(body)) {
-      // a 2xx never had its path read (the loop reads it for failures only): a message needs it now
-      if (ctx.url !== undefined) ctx.path ??= redact(urlPath(ctx.url));
-      fail(invalidResponseError(ctx, answer.status, expect.describe, redact(body ?? answer.bodyText), failureContext(ctx, answer, redact)));
-    }
-    ctx.scope?.ended({ status: answer.status });
-    return body;
+    return callResolved(operation, callSettings, apiCall, sink, expect, idempotencyKey);
   }
-  return call;
+  return { call, callResolved };
+}
+
+/** A call's context with every field it will get written up front: one shape for every call. */
+function newContext(operation: OperationId, settings: CallSettings, idempotencyKey: string | undefined): CallContext {
+  return {
+    operation,
+    settings,
+    attempts: 0,
+    idempotencyKey,
+    method: undefined,
+    url: undefined,
+    path: undefined,
+    host: undefined,
+    retryable: undefined,
+    scope: undefined,
+  };
+}
+
+/**
+ * The call ends here, with the answer read: its telemetry hears how (the retry loop told the attempts),
+ * and an error is thrown. A call nothing observes builds nothing for it.
+ */
+function ended(ctx: CallContext, answer: ApiAnswer, error: Enable3Error | undefined): void {
+  const scope = ctx.scope;
+  if (scope !== undefined && scope !== SILENT_SCOPE) scope.ended(error ? { status: answer.status, error } : { status: answer.status });
+  if (error) throw error;
 }
 
 /** Only a failure needs the request id (no header look-ups on the success path); a server may echo anything in it, the key included. */

@@ -6,7 +6,7 @@ import { hookFailureReporter } from "../internal/hook-guard.js";
 import * as check from "../internal/validate.js";
 import type { Signal } from "../telemetry/observe.js";
 import { createObserver } from "../telemetry/observe.js";
-import type { NetworkRoute, Observer, ProxyRoute, Transport } from "../transport/contract.js";
+import type { CallSettings, NetworkRoute, ProxyRoute, Transport } from "../transport/contract.js";
 import { createFetchTransport } from "../transport/fetch-transport.js";
 import { createLog } from "../transport/log.js";
 import type { ProxyOption } from "../transport/proxy.js";
@@ -17,7 +17,8 @@ import type { BulkOptions, BulkReport } from "./bulk.js";
 import { createCaller } from "./call.js";
 import type { Enable3Client, WidgetUrlOptions } from "./client-api.js";
 import { createOpenApiClients } from "./openapi-adapter.js";
-import { type ClientOptions, type ClientSettings, type RequestOptions, resolveClientSettings } from "./options.js";
+import { type ClientOptions, type ClientSettings, type RequestOptions, resolveCallSettings, resolveClientSettings } from "./options.js";
+import { PREPARED_SENDS, type PreparedSends } from "./prepared-sends.js";
 import { eventBody, revenueBody, segmentsBody, websitesBody } from "./request-bodies.js";
 import { userBalanceResponseCheck, userTokenResponseCheck, widgetUrlResponseCheck } from "./response-checks.js";
 import { type ResponseSink, respond } from "./response-promise.js";
@@ -92,11 +93,27 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
   });
   const send = createRetryLoop({ attempt: transport.attempt, budget: settings.budget, observer, redact });
   const clients = createOpenApiClients({ baseUrl: settings.baseUrl, headers: requestHeaders(settings) }, send, settings.call, redact);
-  const call = createCaller(settings, clients, redact, route);
+  const { call, callResolved } = createCaller(settings, clients, redact, route);
   const postEvent = (body: ReturnType<typeof eventBody>, options: RequestOptions | undefined, sink?: ResponseSink) =>
     call("sendEvent", options, (api, init) => api.POST("/api/v1/event", { body, ...init }), sink, undefined, body.id);
   const postRevenue = (body: ReturnType<typeof revenueBody>, options: RequestOptions | undefined, sink?: ResponseSink) =>
     call("sendRevenue", options, (api, init) => api.POST("/api/v1/revenue", { body, ...init }), sink, undefined, body.requestId);
+  // bodies already checked (bulk runs, the outbox), settings resolved once per run
+  const prepared: PreparedSends = {
+    settings: (options) => resolveCallSettings(settings, options),
+    event: (body, callSettings) =>
+      callResolved("sendEvent", callSettings, (api, init) => api.POST("/api/v1/event", { body, ...init }), undefined, undefined, body.id),
+    revenue: (body, callSettings) =>
+      callResolved(
+        "sendRevenue",
+        callSettings,
+        (api, init) => api.POST("/api/v1/revenue", { body, ...init }),
+        undefined,
+        undefined,
+        body.requestId,
+      ),
+    settled: (operation, outcome) => observer.bulkItemSettled(operation, outcome),
+  };
   const userPathParams = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });
 
   const client: Enable3Client = {
@@ -166,8 +183,8 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
         field: "events",
         build: eventBody,
         idKey: "id",
-        post: postEvent,
-        observer,
+        post: prepared.event,
+        prepared,
         operation: "sendEvent",
       });
     },
@@ -176,8 +193,8 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
         field: "revenues",
         build: revenueBody,
         idKey: "requestId",
-        post: postRevenue,
-        observer,
+        post: prepared.revenue,
+        prepared,
         operation: "sendRevenue",
       });
     },
@@ -197,6 +214,8 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
   };
   // `await using` where the runtime defines the symbol (left out of the type: see close())
   if (typeof Symbol.asyncDispose === "symbol") Object.defineProperty(client, Symbol.asyncDispose, { value: () => transport.close() });
+  // the outbox's way in (prepared-sends.ts): not enumerable, not in the type
+  Object.defineProperty(client, PREPARED_SENDS, { value: prepared });
   // every operation of the spec has a method: an operation added to the spec fails to compile here
   return client satisfies Record<OperationId, unknown>;
 }
@@ -219,16 +238,16 @@ interface BulkKind<I, K extends string, B extends Record<K, string>> {
   field: string;
   build: (item: I, field: string) => B;
   idKey: K;
-  post: (body: B, options: RequestOptions | undefined) => Promise<unknown>;
-  observer: Observer;
-  operation: OperationId;
+  post: (body: B, settings: CallSettings) => Promise<unknown>;
+  prepared: PreparedSends;
+  operation: "sendEvent" | "sendRevenue";
 }
 
 /** Bulk sending is loaded on first use: most callers never need it, and the core stays small. */
 async function sendAll<I, K extends string, B extends Record<K, string>>(
   items: Iterable<I> | AsyncIterable<I>,
   options: BulkOptions<I> | undefined,
-  { field, build, idKey, post, observer, operation }: BulkKind<I, K, B>,
+  { field, build, idKey, post, prepared, operation }: BulkKind<I, K, B>,
 ): Promise<BulkReport> {
   const { sendInBulk } = await import("./bulk.js");
   return sendInBulk(
@@ -236,13 +255,14 @@ async function sendAll<I, K extends string, B extends Record<K, string>>(
     {
       prepare: (item, index) => build(item, `${field}[${index}]`),
       idOf: (body) => body[idKey],
+      settings: prepared.settings,
       send: post,
       // the id an item carried even though it failed validation, for the report
       idOfInvalid(item) {
         const id = (item as Partial<Record<K, unknown>> | null)?.[idKey];
         return typeof id === "string" ? id : undefined;
       },
-      observe: (outcome) => observer.bulkItemSettled(operation, outcome),
+      observe: (outcome) => prepared.settled(operation, outcome),
     },
     options,
   );

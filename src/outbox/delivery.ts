@@ -1,15 +1,21 @@
-// The background delivery loop: records the store hands out are fed, lazily, to one long bulk run per
-// kind (the client's sendEvents / sendRevenues), never more than `concurrency` in flight; each
-// outcome is judged (policy.ts), recorded in the store in batches, and only then told to the hooks.
+// The background delivery loop: records the store hands out, in takes big enough to be cheap, are
+// queued (delivery-queue.ts) and sent by the client's record sender with the bodies checked at enqueue
+// (never `concurrency` more in flight, one limit for both kinds); each outcome is judged (policy.ts),
+// recorded in the store in batches (settlement-writer.ts), and only then told to the hooks.
 import type { Enable3Client } from "../client/create-client.js";
+import { type PreparedSends, preparedSendsOf } from "../client/prepared-sends.js";
+import { sendRecords } from "../client/record-sender.js";
 import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
 import { waitFor } from "../internal/timers.js";
+import type { CallSettings } from "../transport/contract.js";
 import type { DeadRecord, OutboxKind, Settlement, StoredRecord, StoreSession } from "./contract.js";
+import { createDeliveryQueue, type DeliveryQueue } from "./delivery-queue.js";
 import { asOutboxError } from "./errors.js";
-import type { createHookCaller } from "./hooks.js";
+import type { createHookCaller, OutboxAttemptInfo, OutboxHooks } from "./hooks.js";
 import { createPauseGate } from "./pause.js";
 import { judge, type RetryPolicy, summarize } from "./policy.js";
 import { createRecordAges } from "./record-age.js";
+import { createSettlementWriter, STORE_RETRY_MS } from "./settlement-writer.js";
 
 export interface DeliveryOptions {
   client: Enable3Client;
@@ -17,12 +23,14 @@ export interface DeliveryOptions {
   concurrency: number;
   policy: RetryPolicy;
   hook: ReturnType<typeof createHookCaller>;
+  /** The hooks given: what is told to none is not built. Absent: as if every hook were given. */
+  hooks?: OutboxHooks | undefined;
   /** Takes dead records instead of the store (see OutboxOptions.deadLetter). */
   deadLetter: ((record: DeadRecord) => void | Promise<void>) | undefined;
 }
 
 export interface Delivery {
-  /** Records handed to the bulk sender and not settled yet. */
+  /** Records handed to the sender and not settled yet. */
   inFlight(): number;
   /** Why delivery is paused (the API refuses this server), if it is. */
   paused(): Error | undefined;
@@ -34,73 +42,106 @@ export interface Delivery {
   hurry(): void;
 }
 
-/** How long the loop waits after the store failed to hand out records before it asks again. */
-const STORE_RETRY_MS = 1_000;
-
-interface Sending {
-  record: StoredRecord;
-  started: number;
-  /** Sent as the probe of a paused outbox. */
-  probe: boolean;
+/** Each kind's one call on a stored body (checked at enqueue): a kind added to the outbox is one more line. */
+function sendersByKind(sends: PreparedSends): Record<OutboxKind, (body: never, settings: CallSettings) => Promise<unknown>> {
+  return { event: sends.event, revenue: sends.revenue };
 }
 
 export function startDelivery(o: DeliveryOptions): Delivery {
-  const stopTaking = new AbortController();
+  const sends = preparedSendsOf(o.client);
+  const byKind = sendersByKind(sends);
   const abortCalls = new AbortController();
-  const queues: Record<OutboxKind, StoredRecord[]> = { event: [], revenue: [] };
-  const wakers: Record<OutboxKind, (() => void) | undefined> = { event: undefined, revenue: undefined };
-  const runs: Promise<unknown>[] = [];
-  const started = new Set<OutboxKind>();
-  const readAhead = Math.max(128, o.concurrency * 8);
-  let held = 0; // taken from the store and not yet done with: queued here or in flight
-  let inFlight = 0;
-  let delivered = 0;
-  let freed: (() => void) | undefined;
-  let stopping = false;
-  let pending: { settlement: Settlement; after: () => void }[] = [];
-  let writing: Promise<void> = Promise.resolve();
+  // resolved once: every call shares these settings and the one signal that aborts them
+  const settings = sends.settings({ signal: abortCalls.signal });
+  const hooks = o.hooks ?? { onDelivered: true, onRetry: true, onDead: true };
+  const startedAt = hooks.onDelivered || hooks.onRetry || hooks.onDead ? new Map<StoredRecord, number>() : undefined;
+  const state: DeliveryState = { held: 0, inFlight: 0, delivered: 0, stopping: false };
 
-  const wake = (kind: OutboxKind) => {
-    wakers[kind]?.();
-    wakers[kind] = undefined;
-  };
-  const ages = createRecordAges(o.policy);
   const gate = createPauseGate(
     o.policy,
     (error) => o.hook("onError", error),
-    () => {
-      wake("event");
-      wake("revenue");
-    },
+    () => queue.wake(),
   );
-
-  // Settlements are written in batches: one store write per turn of the event loop, hooks after it.
-  const settle = (settlement: Settlement, after: () => void = () => {}) => {
-    held--;
-    freed?.();
-    pending.push({ settlement, after });
-    if (pending.length === 1) writing = writing.then(() => new Promise((resolve) => setImmediate(resolve))).then(writeSettlements);
+  const queue = createDeliveryQueue(gate);
+  const writer = createSettlementWriter(
+    o.session,
+    (error) => o.hook("onError", error),
+    () => state.stopping && abortCalls.signal.aborted,
+  );
+  const settle = (settlement: Settlement, after?: () => void) => {
+    state.held--;
+    reader.freed();
+    writer.add(settlement, after);
   };
-  const writeSettlements = async (): Promise<void> => {
-    const batch = pending;
-    pending = [];
-    for (;;) {
+  const countDelivered = () => {
+    state.delivered++;
+  };
+  const judged = judgement(o, { ages: createRecordAges(o.policy), gate, queue, abortCalls, startedAt, hooks, settle, countDelivered });
+
+  const reader = startReading(o, state, queue, settle);
+  const next = () => {
+    const record = queue.next();
+    if (record instanceof Promise) return record.then(handOut);
+    return handOut(record);
+  };
+  const handOut = (record: StoredRecord | undefined) => {
+    if (record === undefined) return undefined;
+    state.inFlight++;
+    startedAt?.set(record, performance.now());
+    return record;
+  };
+  // where a record becomes a call: per-record call options (a trace link to its enqueuing span) go here
+  const send = (record: StoredRecord) => byKind[record.kind](record.body as never, settings);
+  const settled = (record: StoredRecord, error: Enable3Error | undefined) => {
+    state.inFlight--;
+    sends.settled(record.kind === "event" ? "sendEvent" : "sendRevenue", error === undefined ? "delivered" : "failed");
+    judged(record, error);
+  };
+  const sending = sendRecords(next, send, settled, o.concurrency).catch((error) => o.hook("onError", error as Error));
+
+  return {
+    inFlight: () => state.inFlight,
+    delivered: () => state.delivered,
+    paused: () => gate.problem(),
+    hurry: () => abortCalls.abort(new Enable3AbortError("the outbox closed")),
+    async stop(timeoutMs) {
+      state.stopping = true;
+      gate.stop();
+      const reading = reader.stop();
+      for (const record of queue.stop()) settle({ key: record.key, outcome: "released" });
+      await reading;
+      // one bound for both: the calls in flight, and recording what they settled (a store that keeps
+      // failing gives up once it runs out; what was not recorded is sent again next time, same ids)
+      const timer = setTimeout(() => abortCalls.abort(new Enable3AbortError("the outbox closed")), timeoutMs);
       try {
-        await o.session.settle(batch.map((p) => p.settlement));
-        break;
-      } catch (error) {
-        o.hook("onError", asOutboxError(error, "write_failed", "cannot record what became of delivered records (tried again)"));
-        if (stopping && abortCalls.signal.aborted) return; // closing: what was not recorded is sent again next time
-        await waitFor(undefined, undefined, STORE_RETRY_MS);
+        await sending;
+        await writer.written();
+      } finally {
+        clearTimeout(timer);
       }
-    }
-    for (const p of batch) p.after();
+    },
   };
+}
 
+/** What the loop counts: records taken and not done with (queued here or in flight), in flight, delivered. */
+interface DeliveryState {
+  held: number;
+  inFlight: number;
+  delivered: number;
+  stopping: boolean;
+}
+
+/**
+ * Takes records from the store ahead of the sender, enough that no request slot waits on the store, in
+ * takes big enough to be cheap; a failed take is told to onError and asked again.
+ */
+function startReading(o: DeliveryOptions, state: DeliveryState, queue: DeliveryQueue, settle: (settlement: Settlement) => void) {
+  const stopTaking = new AbortController();
+  const readAhead = Math.max(128, o.concurrency * 8);
+  let freed: (() => void) | undefined;
   const pump = async () => {
-    while (!stopping) {
-      // read ahead enough that no request slot waits on the store, in takes big enough to be cheap
-      const room = readAhead - held;
+    while (!state.stopping) {
+      const room = readAhead - state.held;
       if (room < readAhead / 2) {
         await new Promise<void>((resolve) => (freed = resolve));
         continue;
@@ -114,158 +155,126 @@ export function startDelivery(o: DeliveryOptions): Delivery {
         await waitFor(undefined, stopTaking.signal, STORE_RETRY_MS);
         continue;
       }
-      for (const record of records) {
-        held++;
-        if (stopping) {
-          settle({ key: record.key, outcome: "released" });
-          continue;
-        }
-        queues[record.kind].push(record);
-        if (!started.has(record.kind)) startRun(record.kind);
-        wake(record.kind);
-      }
+      state.held += records.length;
+      if (!state.stopping) queue.push(records);
+      else for (const record of records) settle({ key: record.key, outcome: "released" });
     }
   };
-
-  // One slot per request in flight, shared by both kinds.
-  let slots = o.concurrency;
-  const slotWaiters: (() => void)[] = [];
-  const takeSlot = async (): Promise<boolean> => {
-    while (slots === 0 && !stopping) await new Promise<void>((resolve) => slotWaiters.push(resolve));
-    if (stopping) return false;
-    slots--;
-    return true;
+  const pumping = pump().catch((error) => o.hook("onError", error as Error));
+  return {
+    /** Records were done with: room to read again. */
+    freed: () => freed?.(),
+    /** Stops reading (`state.stopping` is set); resolves once the last take returned. */
+    stop(): Promise<unknown> {
+      stopTaking.abort();
+      freed?.();
+      return pumping;
+    },
   };
-  const giveSlot = () => {
-    slots++;
-    slotWaiters.shift()?.();
-  };
+}
 
-  const startRun = (kind: OutboxKind) => {
-    started.add(kind);
-    const sending = new Map<number, Sending>();
-    let index = 0;
-    async function* feed() {
-      for (;;) {
-        while (queues[kind].length === 0 || gate.blocked()) {
-          if (stopping) return;
-          await new Promise<void>((resolve) => (wakers[kind] = resolve));
-        }
-        if (!(await takeSlot())) return;
-        const admitted = gate.admit();
-        const record = admitted === "wait" ? undefined : queues[kind].shift();
-        if (!record) {
-          if (admitted === "probe") gate.unused();
-          giveSlot();
-          continue;
-        }
-        sending.set(index++, { record, started: performance.now(), probe: admitted === "probe" });
-        inFlight++;
-        yield record.body;
-      }
-    }
-    const onSettled = ({ index: at, error }: { index: number; error?: Enable3Error | undefined }) => {
-      const entry = sending.get(at);
-      if (!entry) return;
-      sending.delete(at);
-      inFlight--;
-      giveSlot();
-      outcome(entry, error);
-    };
-    const options = { concurrency: o.concurrency, signal: abortCalls.signal, collectDelivered: false, collectFailed: false, onSettled };
-    const run =
-      kind === "event"
-        ? o.client.sendEvents(feed() as AsyncIterable<never>, options)
-        : o.client.sendRevenues(feed() as AsyncIterable<never>, options);
-    runs.push(run.catch((error) => o.hook("onError", error as Error)));
-  };
+interface JudgementParts {
+  ages: ReturnType<typeof createRecordAges>;
+  gate: ReturnType<typeof createPauseGate>;
+  queue: ReturnType<typeof createDeliveryQueue>;
+  abortCalls: AbortController;
+  startedAt: Map<StoredRecord, number> | undefined;
+  hooks: { onDelivered?: unknown; onRetry?: unknown; onDead?: unknown };
+  settle: (settlement: Settlement, after?: () => void) => void;
+  countDelivered: () => void;
+}
 
-  const outcome = ({ record, started, probe }: Sending, error: Enable3Error | undefined) => {
-    const attempt = record.attempts + 1;
-    const info = {
-      operation: record.kind === "event" ? ("sendEvent" as const) : ("sendRevenue" as const),
+/** What becomes of a record after its attempt: the verdict, its settlement, and what the hooks are told once it is recorded. */
+function judgement(o: DeliveryOptions, p: JudgementParts) {
+  const { ages, gate, queue, abortCalls, startedAt, hooks, settle, countDelivered } = p;
+  /** What every hook is told; built only for a hook that was given. */
+  const infoOf = (record: StoredRecord, attempt: number, error: Enable3Error | undefined): OutboxAttemptInfo => {
+    const started = startedAt?.get(record);
+    return {
+      operation: record.kind === "event" ? "sendEvent" : "sendRevenue",
       id: record.id,
       attempt,
       status: statusOf(error),
-      elapsedMs: performance.now() - started,
+      elapsedMs: started === undefined ? 0 : performance.now() - started,
       ageMs: Math.max(0, Date.now() - record.enqueuedAt),
       context: record.context,
     };
-    if (error instanceof Enable3AbortError && abortCalls.signal.aborted) return settle({ key: record.key, outcome: "released" });
-    const verdict = judge(error, attempt, ages.ageOf(record), o.policy);
-    if (verdict.outcome === "delivered" || verdict.outcome === "dead") ages.forget(record);
-    // the API refuses this server, not the record: it goes back as it was, its attempt not counted
-    if (verdict.outcome === "pause") {
-      gate.refused(error!, probe);
-      return settle({ key: record.key, outcome: "released" });
-    }
-    gate.answered();
-    if (verdict.outcome === "delivered")
-      return settle({ key: record.key, outcome: "delivered" }, () => {
-        delivered++;
-        o.hook("onDelivered", info);
-      });
-    const failure = summarize(error!);
-    if (verdict.outcome === "retry") {
-      const settlement = { key: record.key, outcome: "retry", attempts: attempt, delayMs: verdict.delayMs, error: failure } as const;
-      return settle(settlement, () => o.hook("onRetry", { ...info, error: error!, delayMs: verdict.delayMs }));
-    }
-    const dead: DeadRecord = {
-      kind: record.kind,
-      id: record.id,
-      body: record.body,
-      attempts: attempt,
-      error: failure,
-      enqueuedAt: record.enqueuedAt,
-      ...(record.context === undefined ? {} : { context: record.context }),
-    };
-    const told = () => o.hook("onDead", { ...info, error: error!, record: dead });
-    if (!o.deadLetter) return settle({ key: record.key, outcome: "dead", attempts: attempt, error: failure }, told);
-    // handed over first; the store forgets the record only once the taker has it
-    held++;
-    Promise.resolve()
-      .then(() => o.deadLetter!(dead))
-      .then(
-        () => settle({ key: record.key, outcome: "delivered" }, told),
-        (cause) => {
-          o.hook("onError", cause as Error);
-          settle({ key: record.key, outcome: "retry", attempts: record.attempts, delayMs: o.policy.initialDelayMs, error: failure });
-        },
-      )
-      .finally(() => {
-        held--;
-      });
   };
-
-  const pumping = pump().catch((error) => o.hook("onError", error as Error));
-
-  return {
-    inFlight: () => inFlight,
-    delivered: () => delivered,
-    paused: () => gate.problem(),
-    hurry: () => abortCalls.abort(new Enable3AbortError("the outbox closed")),
-    async stop(timeoutMs) {
-      stopping = true;
-      gate.stop();
-      stopTaking.abort();
-      freed?.();
-      for (const kind of ["event", "revenue"] as const) {
-        for (const record of queues[kind].splice(0)) settle({ key: record.key, outcome: "released" });
-        wake(kind);
+  return (record: StoredRecord, error: Enable3Error | undefined) => {
+    const probe = queue.wasProbe(record);
+    const attempt = record.attempts + 1;
+    try {
+      if (error instanceof Enable3AbortError && abortCalls.signal.aborted) return settle({ key: record.key, outcome: "released" });
+      if (error === undefined) {
+        gate.answered();
+        ages.forget(record);
+        if (!hooks.onDelivered) return settle({ key: record.key, outcome: "delivered" }, countDelivered);
+        const info = infoOf(record, attempt, error);
+        return settle({ key: record.key, outcome: "delivered" }, () => {
+          countDelivered();
+          o.hook("onDelivered", info);
+        });
       }
-      while (slotWaiters.length) slotWaiters.shift()!();
-      await pumping;
-      // one bound for both: the calls in flight, and recording what they settled (a store that keeps
-      // failing gives up once it runs out; what was not recorded is sent again next time, same ids)
-      const timer = setTimeout(() => abortCalls.abort(new Enable3AbortError("the outbox closed")), timeoutMs);
-      try {
-        await Promise.all(runs);
-        await writing;
-      } finally {
-        clearTimeout(timer);
+      const verdict = judge(error, attempt, ages.ageOf(record), o.policy);
+      if (verdict.outcome === "delivered" || verdict.outcome === "dead") ages.forget(record);
+      // the API refuses this server, not the record: it goes back as it was, its attempt not counted
+      if (verdict.outcome === "pause") {
+        gate.refused(error, probe);
+        return settle({ key: record.key, outcome: "released" });
       }
-    },
+      gate.answered();
+      if (verdict.outcome === "delivered") {
+        const info = hooks.onDelivered ? infoOf(record, attempt, error) : undefined;
+        return settle({ key: record.key, outcome: "delivered" }, () => {
+          countDelivered();
+          if (info) o.hook("onDelivered", info);
+        });
+      }
+      const failure = summarize(error);
+      if (verdict.outcome === "retry") {
+        const settlement = { key: record.key, outcome: "retry", attempts: attempt, delayMs: verdict.delayMs, error: failure } as const;
+        if (!hooks.onRetry) return settle(settlement);
+        const info = { ...infoOf(record, attempt, error), error, delayMs: verdict.delayMs };
+        return settle(settlement, () => o.hook("onRetry", info));
+      }
+      buried(o, record, attempt, error, hooks.onDead ? infoOf(record, attempt, error) : undefined, settle);
+    } finally {
+      startedAt?.delete(record);
+    }
   };
+}
+
+/** A record given up on: to the dead-letter taker when there is one (the store forgets it only once the taker has it), else kept dead by the store. */
+function buried(
+  o: DeliveryOptions,
+  record: StoredRecord,
+  attempt: number,
+  error: Enable3Error,
+  info: OutboxAttemptInfo | undefined,
+  settle: (settlement: Settlement, after?: () => void) => void,
+) {
+  const failure = summarize(error);
+  const dead: DeadRecord = {
+    kind: record.kind,
+    id: record.id,
+    body: record.body,
+    attempts: attempt,
+    error: failure,
+    enqueuedAt: record.enqueuedAt,
+    ...(record.context === undefined ? {} : { context: record.context }),
+  };
+  const told = info ? () => o.hook("onDead", { ...info, error, record: dead }) : undefined;
+  if (!o.deadLetter) return settle({ key: record.key, outcome: "dead", attempts: attempt, error: failure }, told);
+  const taker = o.deadLetter;
+  Promise.resolve()
+    .then(() => taker(dead))
+    .then(
+      () => settle({ key: record.key, outcome: "delivered" }, told),
+      (cause) => {
+        o.hook("onError", cause as Error);
+        settle({ key: record.key, outcome: "retry", attempts: record.attempts, delayMs: o.policy.initialDelayMs, error: failure });
+      },
+    );
 }
 
 function statusOf(error: Enable3Error | undefined): number | undefined {

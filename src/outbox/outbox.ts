@@ -1,7 +1,8 @@
 // createOutbox: enqueue stores a record (its id fixed inside it) durably before it resolves; delivery
-// runs in the background through the client's bulk sender; flush, close, stats, dead and replay.
+// runs in the background through the client's record sender; flush, close, stats, dead and replay.
 
 import type { Enable3Client } from "../client/create-client.js";
+import { preparedSendsOf } from "../client/prepared-sends.js";
 import { eventBody, revenueBody } from "../client/request-bodies.js";
 import { Enable3AbortError, Enable3TimeoutError, Enable3ValidationError } from "../errors/classes.js";
 import { OUTBOX_DEFAULTS } from "../internal/defaults.js";
@@ -28,7 +29,7 @@ import {
 /**
  * A durable outbox in front of `client`: every event (or revenue report) whose `enqueue` resolved is
  * delivered, with the id fixed at enqueue, through crashes and restarts; one the API refuses for good
- * becomes dead, listed by `dead()`. Delivery runs in the background through the client's bulk sender.
+ * becomes dead, listed by `dead()`. Delivery runs in the background through the client's record sender.
  * @example
  * import { createOutbox, fileStore } from "enable3-client/outbox";
  * const outbox = createOutbox(enable3, { store: fileStore("./enable3-outbox"), concurrency: 16 });
@@ -50,6 +51,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   const maxPending = o.maxPending === undefined ? Infinity : check.numberIn(o.maxPending, "options.maxPending", 1);
   check.hookOptions(o, ["onDelivered", "onRetry", "onDead", "onError", "takeDead", "deadLetter"], "options");
   check.telemetryOption(o.telemetry, "options.telemetry");
+  preparedSendsOf(client); // a client made by createEnable3Client: checked before anything is stored
   const hook = createHookCaller(o);
   let delivery: Delivery | undefined;
   let closed: Promise<void> | undefined;
@@ -61,7 +63,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     (session) => {
       opened = session;
       if (o.deliver !== false && !closed)
-        delivery = startDelivery({ client, session, concurrency, policy, hook, deadLetter: o.takeDead ?? o.deadLetter });
+        delivery = startDelivery({ client, session, concurrency, policy, hook, hooks: o, deadLetter: o.takeDead ?? o.deadLetter });
       return session;
     },
     (error) => {

@@ -28,16 +28,16 @@ export interface CallContext {
   attempts: number;
   /** The idempotency key the request carries (sendEvent's id, sendRevenue's requestId): every error of the call names it. */
   idempotencyKey?: string | undefined;
-  method?: string;
+  method?: string | undefined;
   /** The request's absolute URL: a path is read from it only when a message needs one. */
-  url?: string;
-  path?: string;
+  url?: string | undefined;
+  path?: string | undefined;
   /** The host the request is for (no port), as TLS checks it. */
-  host?: string;
+  host?: string | undefined;
   /** The retry policy's verdict on the outcome the call ended with (see retry-policy.ts shouldRetry). */
-  retryable?: boolean;
+  retryable?: boolean | undefined;
   /** The call's telemetry, from its first attempt on: whoever learns how the call ended tells it (`ended`). */
-  scope?: CallScope;
+  scope?: CallScope | undefined;
 }
 
 /**
