@@ -11,7 +11,7 @@ import { createBatcher } from "./batcher.js";
 import type { DeadRecord, NewRecord, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createTableCounts } from "./postgres-counts.js";
-import { startListener } from "./postgres-listener.js";
+import { type Listener, startListener } from "./postgres-listener.js";
 import * as plans from "./postgres-plans.js";
 
 export interface SessionSettings {
@@ -70,7 +70,11 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
     woken.resolve();
   };
   let settled = deferred(); // resolved (and replaced) by each settle: flush() looks again
-  const listener = startListener(pool, { channel, table: t, fallbackPollMs, onWake: nudge, onError: env.onError });
+  // started by the first take(): a process that only enqueues (deliver: false) holds no connection
+  let listener: Listener | undefined;
+  const listen = () => {
+    listener ??= startListener(pool, { channel, table: t, fallbackPollMs, onWake: nudge, onError: env.onError });
+  };
 
   const insert = (client: SqlClient, records: NewRecord[]) =>
     client.query(sql.insert, [
@@ -120,7 +124,7 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
     return out.map(toRecord);
   };
   const idleWait = async (change: Promise<void>, signal: AbortSignal) => {
-    const poll = listener.listening ? s.pollIntervalMs : fallbackPollMs;
+    const poll = listener?.listening ? s.pollIntervalMs : fallbackPollMs;
     const [row] = rowsOf<{ ms: number | null }>(await pool.query(sql.nextDue));
     const due = row?.ms === null || row?.ms === undefined ? poll : Math.max(0, Number(row.ms));
     await waitFor(change, signal, Math.min(poll, due + 1));
@@ -153,6 +157,7 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
       nudge(); // this worker need not wait for its own notification
     },
     async take(limit, signal) {
+      listen();
       for (;;) {
         if (closed || signal.aborted) return [];
         if (buffered.length > 0) return handOut(limit);
@@ -216,7 +221,7 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
       closed = true;
       leases.stop();
       nudge();
-      await listener.close();
+      await listener?.close();
       const late = ahead;
       ahead = undefined;
       buffered = [];
