@@ -15,7 +15,7 @@ export type {
 } from "./callback/events.js";
 export type { CallbackMoney } from "./callback/money.js";
 export { parseWithdrawalCallback } from "./callback/payload.js";
-export type { PostgresStoreOptions, PostgresWithdrawalStore } from "./callback/postgres-store.js";
+export type { PostgresStoreOptions, PostgresWithdrawalStore, WithdrawalPostgresStoreOptions } from "./callback/postgres-store.js";
 export { postgresStore } from "./callback/postgres-store.js";
 export type { NodeRequest } from "./callback/raw-body.js";
 export type { NodeResponse, WithdrawalContext, WithdrawalReceiver, WithdrawalReceiverOptions } from "./callback/receiver.js";

@@ -19,6 +19,6 @@ export type {
   OutboxStats,
   ReplayResult,
 } from "./outbox/outbox-types.js";
-export type { PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";
+export type { OutboxPostgresStoreOptions, PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";
 export { postgresStore } from "./outbox/postgres-store.js";
 export type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "./types/api.js";

@@ -5,31 +5,39 @@
 // this claim still holds the lease, and commits: the operator's credit and the mark commit together
 // or not at all, and of two deliveries that both ran (one after a lease ran out) only one commits.
 import { Enable3ValidationError } from "../errors/classes.js";
-import { CALLBACK_POSTGRES_DEFAULTS, RETENTION } from "../internal/defaults.js";
+import { RETENTION } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
-import { checkKnownKeys, plainObject } from "../internal/validate.js";
-import { schemaName, tableName } from "../postgres/identifiers.js";
-import { leaseOwnerId, renewStatement, UNLEASED } from "../postgres/leases.js";
+import { tableName } from "../postgres/identifiers.js";
+import { createLeaseHolder, type LeaseHolder, leaseOwnerId } from "../postgres/leases.js";
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
 import { idleClientErrorLine, watchPoolErrors } from "../postgres/pool-errors.js";
 import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlPool, SqlPoolClient } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
+import { checkPool, type PostgresStoreBaseOptions, readStoreOptions } from "../postgres/store-options.js";
 import { beginTransaction, type OpenTransaction } from "../postgres/transaction.js";
+import * as plans from "./postgres-plans.js";
 import type { ClaimResult, WithdrawalStore } from "./store.js";
 
-/** Settings of {@link postgresStore}. */
-export interface PostgresStoreOptions {
-  /** The schema holding the SDK's tables (`enable3_*`); created when missing. @default "public" */
-  schema?: string | undefined;
+/** Settings of the withdrawal receiver's {@link postgresStore}. */
+export interface WithdrawalPostgresStoreOptions extends PostgresStoreBaseOptions {
   /**
-   * Told when an idle connection of the pool fails (the server restarted, a failover): the store listens
-   * on the pool so that such an error cannot crash the process. @default a line on console.error
+   * How long a claim lasts unless renewed; the store renews it every third of it while onWithdrawal
+   * runs. When given, it wins over the receiver's (deprecated) `leaseMs`. @default the receiver's leaseMs (60000)
+   */
+  leaseMs?: number | undefined;
+  /**
+   * Told when an idle connection of the pool fails (the server restarted, a failover), or a lease
+   * could not be renewed: the store listens on the pool so that such an error cannot crash the
+   * process. @default a line on console.error
    */
   onError?: ((error: Error) => void) | undefined;
 }
 
-const POSTGRES_STORE_OPTION_KEYS = optionKeys<PostgresStoreOptions>()(["schema", "onError"]);
+/** @deprecated Renamed {@link WithdrawalPostgresStoreOptions} (the outbox's are `OutboxPostgresStoreOptions`). */
+export type PostgresStoreOptions = WithdrawalPostgresStoreOptions;
+
+const WITHDRAWAL_POSTGRES_STORE_OPTION_KEYS = optionKeys<WithdrawalPostgresStoreOptions>()(["schema", "leaseMs", "onError"]);
 
 /** A {@link WithdrawalStore} on PostgreSQL; `tx` is a client inside the transaction that records the withdrawal. */
 export interface PostgresWithdrawalStore<C extends SqlPoolClient = SqlPoolClient> extends WithdrawalStore<C> {
@@ -69,28 +77,26 @@ export interface PostgresWithdrawalStore<C extends SqlPoolClient = SqlPoolClient
  */
 export function postgresStore<C extends SqlPoolClient = SqlPoolClient>(
   pool: SqlPool,
-  options: PostgresStoreOptions = {},
+  options: WithdrawalPostgresStoreOptions = {},
 ): PostgresWithdrawalStore<C> {
-  checkKnownKeys(plainObject(options, "options"), POSTGRES_STORE_OPTION_KEYS, "options");
-  const schema = schemaName(options.schema ?? CALLBACK_POSTGRES_DEFAULTS.schema, "schema");
-  if (options.onError !== undefined && typeof options.onError !== "function") {
-    throw new Enable3ValidationError("onError", "must be a function when given");
+  const {
+    options: o,
+    schema,
+    leaseMs: storeLeaseMs,
+  } = readStoreOptions<WithdrawalPostgresStoreOptions>(options, WITHDRAWAL_POSTGRES_STORE_OPTION_KEYS);
+  checkPool(pool);
+  if (o.onError !== undefined && typeof o.onError !== "function") {
+    throw new Enable3ValidationError("options.onError", "must be a function when given");
   }
-  watchPoolErrors(pool, options.onError ?? ((error) => console.error(idleClientErrorLine(error))));
+  const report = o.onError ?? ((error: Error) => console.error(idleClientErrorLine(error)));
+  watchPoolErrors(pool, report);
   const table = tableName(schema, "withdrawals");
-  const claimSql = `INSERT INTO ${table} AS w (transaction_id, lease_owner, lease_until, created_at)
-VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000), $4)
-ON CONFLICT (transaction_id) DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_until = EXCLUDED.lease_until, attempts = w.attempts + 1
-WHERE w.processed_at IS NULL AND ${UNLEASED.replaceAll("lease_until", "w.lease_until")}
-RETURNING transaction_id`;
-  const renewSql = renewStatement(table, "transaction_id");
-  const completeSql = `UPDATE ${table} SET processed_at = now(), lease_owner = NULL, lease_until = NULL
-WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
-  const releaseSql = `UPDATE ${table} SET lease_owner = NULL, lease_until = NULL WHERE transaction_id = $1 AND lease_owner = $2`;
-  // one short statement per batch, rows a claim is writing skipped: a purge never holds long locks
-  const purgeSql = `DELETE FROM ${table} WHERE transaction_id IN (
-  SELECT transaction_id FROM ${table} WHERE greatest(created_at, received_at) < $1 AND ${UNLEASED}
-  LIMIT $2 FOR UPDATE SKIP LOCKED)`;
+  const sql = {
+    claim: plans.claimTransaction(table),
+    processedAt: plans.processedAt(table),
+    complete: plans.completeTransaction(table),
+    purge: plans.purgeBatch(table),
+  };
 
   let migrated: Promise<MigrateResult> | undefined;
   const migrateNow = () => {
@@ -108,23 +114,33 @@ WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
       await ready();
       let removed = 0;
       for (;;) {
-        const batch = (await pool.query(purgeSql, [before, RETENTION.purgeBatch])).rowCount ?? 0;
+        const batch = (await pool.query(sql.purge, [before, RETENTION.purgeBatch])).rowCount ?? 0;
         removed += batch;
         if (batch < RETENTION.purgeBatch) return removed;
       }
     },
-    async claim(transactionId, { leaseMs, createdAt }): Promise<ClaimResult<C>> {
+    async claim(transactionId, claimOptions): Promise<ClaimResult<C>> {
       await ready();
+      const leaseMs = storeLeaseMs ?? claimOptions.leaseMs; // the store's lease wins; the receiver's is deprecated
       // each claim its own owner: two deliveries in one process must not pass for each other
       const owner = leaseOwnerId();
-      const taken = await pool.query(claimSql, [transactionId, owner, leaseMs, createdAt ?? null]);
+      const taken = await pool.query(sql.claim, [transactionId, owner, leaseMs, claimOptions.createdAt ?? null]);
       if (taken.rowCount === 0) {
-        const [row] = rowsOf<{ processed_at: Date | null }>(
-          await pool.query(`SELECT processed_at FROM ${table} WHERE transaction_id = $1`, [transactionId]),
-        );
+        const [row] = rowsOf<{ processed_at: Date | null }>(await pool.query(sql.processedAt, [transactionId]));
         return row?.processed_at ? { status: "processed" } : { status: "processing" };
       }
-      const unlease = () => pool.query(releaseSql, [transactionId, owner]).then(() => {});
+      const lease = createLeaseHolder(pool, plans.withdrawalLeases(table), {
+        owner,
+        leaseMs,
+        onError: (error) =>
+          report(new Error(`cannot renew the lease on transaction ${transactionId} in ${table} (tried again)`, { cause: error })),
+      });
+      // with the store's own lease, the store renews it (the receiver renews at its own leaseMs' pace)
+      if (storeLeaseMs !== undefined) lease.hold([transactionId]);
+      const unlease = () => {
+        lease.stop();
+        return lease.release([transactionId]);
+      };
       let open: OpenTransaction;
       try {
         open = await beginTransaction(pool);
@@ -132,50 +148,59 @@ WHERE transaction_id = $1 AND lease_owner = $2 AND processed_at IS NULL`;
         await unlease().catch(() => {});
         throw error;
       }
-      let ended = false;
-      return {
-        status: "claimed",
-        claim: {
-          // the operator's own pool gave this client: it is what they typed C as
-          tx: open.client as C,
-          async renew() {
-            const { rows } = await pool.query(renewSql, [owner, leaseMs, [transactionId]]);
-            return rows.length > 0;
-          },
-          async complete() {
-            if (ended) throw new Error(`the claim on transaction ${transactionId} has already ended`);
-            ended = true;
-            let marked: boolean;
-            try {
-              marked = (await open.client.query(completeSql, [transactionId, owner])).rowCount === 1;
-            } catch (error) {
-              await open.rollback();
-              throw error;
-            }
-            if (!marked) {
-              // the lease ran out and another delivery took the transaction: nothing of this one commits
-              await open.rollback();
-              return false;
-            }
-            await open.commit();
-            return true;
-          },
-          async release() {
-            if (!ended) {
-              ended = true;
-              await open.rollback();
-            }
-            await unlease();
-          },
-          async abandon() {
-            if (!ended) {
-              ended = true;
-              await open.discard(); // the handler may still hold tx: its session ends, its client is closed
-            }
-            await unlease();
-          },
-        },
-      };
+      return { status: "claimed", claim: heldClaim<C>(transactionId, owner, open, lease, unlease, sql.complete) };
+    },
+  };
+}
+
+/** A claimed transaction: its open transaction, and its lease (renewed by the holder's timer until it ends). */
+function heldClaim<C extends SqlPoolClient>(
+  transactionId: string,
+  owner: string,
+  open: OpenTransaction,
+  lease: LeaseHolder,
+  unlease: () => Promise<void>,
+  completeSql: string,
+) {
+  let ended = false;
+  return {
+    // the operator's own pool gave this client: it is what they typed C as
+    tx: open.client as C,
+    async renew() {
+      return (await lease.renew([transactionId])).has(transactionId);
+    },
+    async complete() {
+      if (ended) throw new Error(`the claim on transaction ${transactionId} has already ended`);
+      ended = true;
+      lease.stop();
+      let marked: boolean;
+      try {
+        marked = (await open.client.query(completeSql, [transactionId, owner])).rowCount === 1;
+      } catch (error) {
+        await open.rollback();
+        throw error;
+      }
+      if (!marked) {
+        // the lease ran out and another delivery took the transaction: nothing of this one commits
+        await open.rollback();
+        return false;
+      }
+      await open.commit();
+      return true;
+    },
+    async release() {
+      if (!ended) {
+        ended = true;
+        await open.rollback();
+      }
+      await unlease();
+    },
+    async abandon() {
+      if (!ended) {
+        ended = true;
+        await open.discard(); // the handler may still hold tx: its session ends, its client is closed
+      }
+      await unlease();
     },
   };
 }

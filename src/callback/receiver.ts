@@ -60,7 +60,7 @@ export interface WithdrawalReceiverOptions<Tx> extends ReceiverHooks {
   bodyTimeoutMs?: number | undefined;
   /** How long a duplicate waits for the delivery already running its transaction, before a 503. @default 10000 */
   inFlightWaitMs?: number | undefined;
-  /** How long a claim lasts without renewal; renewed every third of it while onWithdrawal runs. @default 60000 */
+  /** How long a claim lasts without renewal; renewed every third of it while onWithdrawal runs. @default 60000 @deprecated give `leaseMs` to the store (`postgresStore(pool, { leaseMs })`), whose lease wins when given */
   leaseMs?: number | undefined;
   /**
    * How long onWithdrawal may run: then its `signal` aborts, its transaction is rolled back, the claim is

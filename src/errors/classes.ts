@@ -396,7 +396,9 @@ export type OutboxErrorReason =
   /** The API refuses this server (401, 403, a proxy's 407): delivery is paused, records stay queued. */
   | "paused"
   /** The store could not hand out records for delivery (the database unreachable): delivery asks again. */
-  | "read_failed";
+  | "read_failed"
+  /** A postgresStore worker cannot LISTEN (no connection to be had, PgBouncer in transaction mode, the connection dropped): it polls, and listens again once it can. */
+  | "listen_unavailable";
 
 /**
  * The outbox could not do what was asked; `reason` says why. Rejected from the outbox's methods

@@ -50,15 +50,14 @@ export const FILE_STORE_DEFAULTS = { segmentBytes: 8 * 1024 * 1024, maxRetrying:
 
 /** The outbox's postgresStore (outbox/postgres-store.ts). */
 export const OUTBOX_POSTGRES_DEFAULTS = {
-  schema: "public",
   leaseMs: 30_000,
   batchSize: 100,
-  pollIntervalMs: 250,
+  pollIntervalMs: 2_000,
   statsIntervalMs: 5_000,
 } as const;
 
-/** The withdrawal receiver's postgresStore (callback/postgres-store.ts). */
-export const CALLBACK_POSTGRES_DEFAULTS = { schema: "public" } as const;
+/** What both postgresStores take alike (postgres/store-options.ts). */
+export const POSTGRES_STORE_DEFAULTS = { schema: "public" } as const;
 
 export const BULK_DEFAULTS = { concurrency: 8, collectDelivered: true, collectFailed: true } as const;
 

@@ -6,6 +6,7 @@ import type { SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
 import type { StoreCounts } from "./contract.js";
 import { asOutboxError } from "./errors.js";
+import { tableCounts } from "./postgres-plans.js";
 
 export function createTableCounts(pool: SqlPool, table: string, intervalMs: number, onError: (error: Error) => void) {
   let read = { pending: 0, dead: 0, oldestPendingMs: 0, readAt: -Infinity, reading: false };
@@ -16,22 +17,17 @@ export function createTableCounts(pool: SqlPool, table: string, intervalMs: numb
     if (read.reading || performance.now() - read.readAt < intervalMs) return;
     read.reading = true;
     const before = { ...mine };
-    pool
-      .query(
-        `SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending, count(*) FILTER (WHERE state = 'dead')::int AS dead,
-COALESCE(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE state = 'pending')) * 1000, 0)::float8 AS oldest FROM ${table}`,
-      )
-      .then(
-        (result) => {
-          const [row] = rowsOf<{ pending: number; dead: number; oldest: number }>(result);
-          read = { pending: row!.pending, dead: row!.dead, oldestPendingMs: row!.oldest, readAt: performance.now(), reading: false };
-          atRead = before;
-        },
-        (error) => {
-          read.reading = false;
-          onError(asOutboxError(error, "read_failed", `cannot count the records in ${table} (read again)`));
-        },
-      );
+    pool.query(tableCounts(table)).then(
+      (result) => {
+        const [row] = rowsOf<{ pending: number; dead: number; oldest: number }>(result);
+        read = { pending: row!.pending, dead: row!.dead, oldestPendingMs: row!.oldest, readAt: performance.now(), reading: false };
+        atRead = before;
+      },
+      (error) => {
+        read.reading = false;
+        onError(asOutboxError(error, "read_failed", `cannot count the records in ${table} (read again)`));
+      },
+    );
   };
 
   return {

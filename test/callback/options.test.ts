@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import {
   createWithdrawalReceiver,
   memoryStore,
-  type PostgresStoreOptions,
   postgresStore,
+  type WithdrawalPostgresStoreOptions,
   type WithdrawalReceiverOptions,
 } from "../../src/callback.js";
 import { openTelemetry } from "../../src/opentelemetry.js";
@@ -53,7 +53,18 @@ describe("the receiver's postgresStore options", () => {
     registerTeardown(() => pool.end());
     await expectUnknownOption(() => postgresStore(pool, { schem: "enable3" } as never), "options.schem", "schema");
     await expectUnknownOption(() => postgresStore(pool, { onerror: () => {} } as never), "options.onerror", "onError");
-    const every = { schema: "enable3", onError: () => {} } satisfies Required<PostgresStoreOptions>;
+    const every = { schema: "enable3", leaseMs: 30_000, onError: () => {} } satisfies Required<WithdrawalPostgresStoreOptions>;
     expect(typeof postgresStore(pool, every).claim).toBe("function");
+  });
+});
+
+describe("both postgresStores", () => {
+  it("refuse what is not a pool with the same Enable3ValidationError, and name their options options.*", async () => {
+    const { postgresStore: outboxStore } = await import("../../src/outbox.js");
+    for (const make of [postgresStore, outboxStore]) {
+      expect(() => make({} as never)).toThrow(expect.objectContaining({ name: "Enable3ValidationError", field: "pool" }));
+      expect(() => make({} as never, { schema: "Bad-Name" })).toThrow(expect.objectContaining({ field: "options.schema" }));
+      expect(() => make({} as never, { leaseMs: 5 })).toThrow(expect.objectContaining({ field: "options.leaseMs" }));
+    }
   });
 });

@@ -91,6 +91,18 @@ describe("postgresStore", () => {
     await holder.release();
   });
 
+  it("the store's leaseMs wins over the receiver's, and the store renews it while the claim is held", async () => {
+    const db = await database();
+    const store = postgresStore<pg.PoolClient>(db.pool, { leaseMs: 300 });
+    const holder = await claimed(store, "tx-lease", 60_000); // the receiver's (deprecated) lease, overruled
+    const leaseLeft = async () =>
+      Number((await db.pool.query("SELECT extract(epoch FROM lease_until - now()) * 1000 AS ms FROM enable3_withdrawals")).rows[0].ms);
+    expect(await leaseLeft()).toBeLessThanOrEqual(300);
+    await sleep(900); // three terms: renewed by the store's own timer, nobody called renew()
+    expect(await store.claim("tx-lease", { leaseMs: 60_000, createdAt: new Date() })).toEqual({ status: "processing" });
+    expect(await holder.complete()).toBe(true);
+  });
+
   it("a holder whose connection dies mid-payout: its credit is rolled back, and after its lease the next delivery pays once", async () => {
     const db = await database();
     const crashed = postgresStore<pg.PoolClient>(db.anotherPool());

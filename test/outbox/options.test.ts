@@ -9,7 +9,7 @@ import {
   type FileStoreOptions,
   fileStore,
   type OutboxOptions,
-  type PostgresStoreOptions,
+  type OutboxPostgresStoreOptions,
   postgresStore,
 } from "../../src/outbox.js";
 import { TEST_KEY } from "../helpers/client.js";
@@ -103,7 +103,7 @@ describe("the outbox's postgresStore options", () => {
       batchSize: 10,
       pollIntervalMs: 50,
       statsIntervalMs: 100,
-    } satisfies Required<PostgresStoreOptions>;
+    } satisfies Required<OutboxPostgresStoreOptions>;
     expect(postgresStore(pool, every).description).toBe("postgresStore(enable3)");
   });
 });

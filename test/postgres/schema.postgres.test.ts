@@ -87,8 +87,8 @@ describe("leases", () => {
     expect((await pool.query(claim, [alive, 200, 1, 0])).rows.map((r) => r.id)).toEqual(["b"]);
     expect((await pool.query(claim, [leaseOwnerId(), 60_000, 10, 0])).rows).toEqual([]); // both held
     await new Promise((r) => setTimeout(r, 100));
-    expect((await pool.query(renewStatement(table, "id"), [alive, 60_000, ["b"]])).rows).toEqual([{ id: "b" }]);
-    expect((await pool.query(renewStatement(table, "id"), [alive, 60_000, ["a"]])).rows).toEqual([]); // not its lease
+    expect((await pool.query(renewStatement({ table, key: "id", keyType: "text" }), [alive, 60_000, ["b"]])).rows).toEqual([{ id: "b" }]);
+    expect((await pool.query(renewStatement({ table, key: "id", keyType: "text" }), [alive, 60_000, ["a"]])).rows).toEqual([]); // not its lease
     await new Promise((r) => setTimeout(r, 200));
     const taker = leaseOwnerId();
     expect((await pool.query(claim, [taker, 60_000, 10, 0])).rows.map((r) => [r.id, r.lease_owner])).toEqual([["a", taker]]);

@@ -8,11 +8,11 @@ import { CLIENT_OPTION_KEYS } from "../../src/client/options.js";
 import * as DEFAULTS from "../../src/internal/defaults.js";
 import {
   BULK_DEFAULTS,
-  CALLBACK_POSTGRES_DEFAULTS,
   CLIENT_DEFAULTS,
   FILE_STORE_DEFAULTS,
   OUTBOX_DEFAULTS,
   OUTBOX_POSTGRES_DEFAULTS,
+  POSTGRES_STORE_DEFAULTS,
   RECEIVER_DEFAULTS,
   RETRY_BUDGET_DEFAULTS,
   WIDGET_CACHE_DEFAULTS,
@@ -61,7 +61,7 @@ const DOCUMENTED: [name: string, defaults: Record<string, unknown>, file: string
   ["OUTBOX_DEFAULTS", OUTBOX_DEFAULTS, "src/outbox/outbox-types.ts", { closeTimeoutMs: "timeoutMs" }],
   ["FILE_STORE_DEFAULTS", FILE_STORE_DEFAULTS, "src/outbox/file-store.ts"],
   ["OUTBOX_POSTGRES_DEFAULTS", OUTBOX_POSTGRES_DEFAULTS, "src/outbox/postgres-store.ts"],
-  ["CALLBACK_POSTGRES_DEFAULTS", CALLBACK_POSTGRES_DEFAULTS, "src/callback/postgres-store.ts"],
+  ["POSTGRES_STORE_DEFAULTS", POSTGRES_STORE_DEFAULTS, "src/postgres/store-options.ts"],
 ];
 
 describe("the outbox's, the stores' and the receiver's defaults", () => {
