@@ -107,25 +107,29 @@ export class ImportRun {
     this.resume.accounted(place);
   }
 
-  /** The dead-letter step of a line that failed here (not JSON, a duplicate id, refused by the SDK). */
+  /** The dead-letter step of a line that failed here (not JSON, a duplicate id, refused by the SDK): accounted for once its dead letter is on disk. */
   fail(place: LinePlace, letter: DeadLetter, message: string): Taken {
     if (!this.deadLetter(place.at, letter)) return false;
-    this.deadLetters.sync();
     this.tellFailure(message);
-    this.accounted(place);
-    return true;
+    // a failed sync stops the run (openDeadLetterFile's onWriteError): the line is read again by the next
+    return this.deadLetters.durable().then(
+      () => this.accounted(place),
+      () => {},
+    );
   }
 
-  /** The dead-letter step of a record the journal could not deliver, handed over by the outbox: it forgets the record once this returns. */
-  private takeDead(record: DeadRecord) {
+  /** The dead-letter step of a record the journal could not deliver: the journal forgets it once this resolves, when its dead letter is on disk. */
+  private async takeDead(record: DeadRecord): Promise<void> {
     const { line = 0, at = line } = (record.context ?? {}) as { line?: number; at?: number };
-    if (this.deadLetters.has(at)) return; // an earlier run wrote it just before it was stopped
-    if (!this.deadLetter(at, { line, id: record.id, record: record.body, error: describeFailure(record.error, line) }))
-      throw new Error("the dead-letter file cannot be written");
-    this.deadLetters.sync();
-    this.counts.failed++;
-    this.tellFailure(failureLine(record.error, line));
-    this.progress?.update(this.counts);
+    if (!this.deadLetters.has(at)) {
+      // else an earlier run wrote it just before it was stopped
+      if (!this.deadLetter(at, { line, id: record.id, record: record.body, error: describeFailure(record.error, line) }))
+        throw new Error("the dead-letter file cannot be written");
+      this.counts.failed++;
+      this.tellFailure(failureLine(record.error, line));
+      this.progress?.update(this.counts);
+    }
+    await this.deadLetters.durable();
   }
 
   /** Writes the dead letter of the line at `at` of the input, unless an earlier run of this import wrote it already. */
