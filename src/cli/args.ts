@@ -1,6 +1,7 @@
 // Argument parsing on node:util parseArgs, with usage errors that exit 2 and name what was typed.
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { Enable3ValidationError, toApiDate } from "../index.js";
+import { fmt } from "./progress.js";
 
 /** A mistake in how the command was called: exit code 2, with the command's help hint. */
 export class UsageError extends Error {
@@ -100,6 +101,14 @@ export function number(value: string | undefined, flag: string): number | undefi
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got "${value}"`);
+  return n;
+}
+
+/** A whole-number flag within a range, named as typed: the one check of --concurrency, --from-line and --port. */
+export function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  const n = number(value, flag);
+  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max))
+    throw new UsageError(`--${flag} must be a whole number from ${fmt(min)} to ${fmt(max)}, got ${value}`);
   return n;
 }
 

@@ -1,6 +1,7 @@
 // The dead-letter file of an import: checked and opened before the first request, written
 // synchronously and whole (a short write is continued; a failed one is cut back off, so the file never
-// holds half a record), synced before the import's state moves past a line. A file an earlier run
+// holds half a record), synced in groups (one fdatasync for every dead letter written in the same turn
+// of the event loop) before the import's state moves past a line. A file an earlier run
 // wrote is only ever appended to: resuming, or running the same command again, never destroys them.
 import {
   closeSync,
@@ -31,8 +32,11 @@ export interface DeadLetterFile {
   readonly writeError: Error | undefined;
   /** Writes one dead letter whole; false when it could not be (nothing of it is left in the file). */
   write(entry: DeadLetter): boolean;
-  /** Makes what was written durable (an fsync, when something was written since the last one). */
-  sync(): void;
+  /**
+   * Resolves once every dead letter written so far is on disk: the dead letters written in the same
+   * turn share one fdatasync, run in the next. Rejects when that failed (and `onWriteError` is told).
+   */
+  durable(): Promise<void>;
   /**
    * True when this run, or an earlier run of the same import (read once, by `remember`), wrote the dead
    * letter of this line of its input (`at`, not `line`: a merged dead-letter file repeats line numbers).
@@ -84,6 +88,17 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
   let writeError: Error | undefined;
   let dirty = false;
   let open = true;
+  let group: Promise<void> | undefined;
+  const sync = () => {
+    if (!dirty || writeError || !open) return;
+    try {
+      fdatasyncSync(fd);
+      dirty = false;
+    } catch (error) {
+      writeError = error as Error;
+      onWriteError(writeError);
+    }
+  };
   const written = new Set<number>();
   return {
     path: file,
@@ -114,15 +129,18 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
       written.add(entry.at ?? entry.line);
       return true;
     },
-    sync() {
-      if (!dirty || writeError) return;
-      try {
-        fdatasyncSync(fd);
-        dirty = false;
-      } catch (error) {
-        writeError = error as Error;
-        onWriteError(writeError);
-      }
+    durable() {
+      if (writeError) return Promise.reject(writeError);
+      if (!dirty) return Promise.resolve();
+      group ??= new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          group = undefined;
+          sync(); // covers every write made before it: writes are synchronous
+          if (writeError) reject(writeError);
+          else resolve();
+        }),
+      );
+      return group;
     },
     has: (at) => written.has(at),
     remember(from) {
@@ -141,8 +159,8 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
     },
     close() {
       if (!open) return;
+      sync();
       open = false;
-      if (dirty && !writeError) fdatasyncSync(fd);
       closeSync(fd);
       if (created && size === 0 && !writeError) unlinkSync(file);
     },

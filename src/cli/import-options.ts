@@ -3,17 +3,19 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { Enable3Client } from "../index.js";
-import { noMorePositionals, number, parse, positional, UsageError } from "./args.js";
+import { noMorePositionals, parse, positional, UsageError, wholeNumber } from "./args.js";
 import { clientFrom } from "./config.js";
 import { countLines, isStdin } from "./ndjson.js";
 import { fmt } from "./progress.js";
 
+/** What an import can send: each kind's records are taken by its own step (import.ts names them). */
+export const IMPORT_KINDS = ["events", "revenue"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
 export interface ImportOptions {
-  kind: "events" | "revenue";
+  kind: ImportKind;
   /** The input, as typed. */
   file: string;
-  /** The field that carries a record's id: `id` for events, `requestId` for revenue. */
-  idField: "id" | "requestId";
   /** Lines in the file (for the progress bar's percentage); unknown for a pipe, which is read once. */
   total: number | undefined;
   concurrency: number | undefined;
@@ -36,8 +38,8 @@ export async function importOptions(args: string[]): Promise<ImportOptions> {
     quiet: { type: "boolean", default: false },
     state: { type: "string" },
   });
-  const kind = positional(positionals, 0, "events|revenue");
-  if (kind !== "events" && kind !== "revenue") throw new UsageError(`import takes events or revenue, got "${kind}"`);
+  const kind = positional(positionals, 0, IMPORT_KINDS.join("|")) as ImportKind;
+  if (!IMPORT_KINDS.includes(kind)) throw new UsageError(`import takes ${IMPORT_KINDS.join(" or ")}, got "${kind}"`);
   const file = positional(positionals, 1, "file.ndjson");
   noMorePositionals(positionals, 2);
   const concurrency = wholeNumber(values.concurrency, "concurrency", 1, 1024);
@@ -56,7 +58,6 @@ export async function importOptions(args: string[]): Promise<ImportOptions> {
   return {
     kind,
     file,
-    idField: kind === "events" ? "id" : "requestId",
     total,
     concurrency,
     fromLine,
@@ -72,12 +73,4 @@ export async function importOptions(args: string[]): Promise<ImportOptions> {
 /** What a pipe's dead letters and state are named after: `stdin`, or the FIFO's name. */
 function streamName(file: string): string {
   return isStdin(file) ? "stdin" : path.basename(file);
-}
-
-/** A whole-number flag within a range, named as typed. */
-function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  const n = number(value, flag);
-  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max))
-    throw new UsageError(`--${flag} must be a whole number from ${min} to ${fmt(max)}, got ${value}`);
-  return n;
 }

@@ -2,6 +2,8 @@
 // numbers (field path ["event", "value"] reads "line 42: value"), with the API's own reason.
 import { type Enable3Error, Enable3ValidationError, formatFieldPath } from "../index.js";
 import type { FailureSummary } from "../outbox.js";
+import { SIGNAL_EXIT } from "./import-stops.js";
+import { EXIT } from "./output.js";
 import { fmt, type LineCounts, plural } from "./progress.js";
 
 export interface ImportSummary extends LineCounts {
@@ -18,6 +20,43 @@ export interface ImportSummary extends LineCounts {
   stopped: boolean;
   /** The first line this run did not read, when it stopped early. */
   resumeFromLine: number | null;
+}
+
+/** What the summary step reads of a run. */
+export interface FinishedRun {
+  readonly o: { file: string; kind: string };
+  readonly counts: LineCounts & { duplicates: number };
+  readonly deadLetters: { count: number; heldEarlier: boolean; path: string; writeError: Error | undefined };
+  readonly stateError: string | undefined;
+  readonly stateDir: string;
+  readonly state: { resumed: boolean };
+  readonly stoppedAt: number | null;
+  readonly resume: { through: { at: number } };
+}
+
+export function summaryOf(run: FinishedRun, complete: boolean): ImportSummary {
+  const { counts, deadLetters, o } = run;
+  const writeError = deadLetters.writeError as NodeJS.ErrnoException | undefined;
+  return {
+    file: o.file,
+    kind: o.kind,
+    ...counts,
+    deadLetters: deadLetters.count,
+    deadLetterFile: deadLetters.count || deadLetters.heldEarlier ? deadLetters.path : null,
+    deadLettersHeldEarlier: deadLetters.heldEarlier,
+    deadLetterWriteError: writeError ? (writeError.code ?? writeError.message) : null,
+    stateError: run.stateError ?? null,
+    state: run.stateDir,
+    resumed: run.state.resumed,
+    stopped: !complete,
+    resumeFromLine: complete ? null : (run.stoppedAt ?? run.resume.through.at + 1),
+  };
+}
+
+/** The exit code step: a signal's own code, else 1 when any line failed or the run did not finish. */
+export function exitCodeOf(summary: ImportSummary, signalled: NodeJS.Signals | undefined): number {
+  if (signalled) return SIGNAL_EXIT[signalled]!;
+  return summary.deadLetters || summary.stateError || summary.deadLetterWriteError || summary.stopped ? EXIT.failure : EXIT.ok;
 }
 
 export function humanSummary(s: ImportSummary): string {

@@ -2,25 +2,32 @@
 // fileStore beside the dead-letter file) with its id fixed, and delivered from there. Every line ends
 // delivered, in the dead-letter file (with the id it was sent with, so a replay is idempotent), or as
 // a skipped blank line; a run stopped in any way is resumed by running the same command again.
-// The command is a shell over a run object (import-run.ts): parse, open, read, report.
+// The command is a shell, after graphile-worker's cli.ts: parse (import-options.ts), run (the run
+// object of import-run.ts, made with its kind's record step), report (import-report.ts).
 
-import { importOptions } from "./import-options.js";
-import { humanSummary } from "./import-report.js";
+import type { RecordStep } from "./import-line.js";
+import { type ImportKind, importOptions } from "./import-options.js";
+import { sendRecordStep } from "./import-record.js";
+import { exitCodeOf, humanSummary } from "./import-report.js";
 import { ImportRun } from "./import-run.js";
 import { createOutput, EXIT } from "./output.js";
 import { guardOutput, reraise } from "./terminal.js";
 
 export { importHelp, importUsage } from "./import-help.js";
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGHUP: 129, SIGTERM: 143 };
+/** What a record line of each kind becomes: one step a kind, in its own module. */
+const RECORD_STEPS: Record<ImportKind, () => RecordStep> = {
+  events: () => sendRecordStep("events"),
+  revenue: () => sendRecordStep("revenue"),
+};
 
 export async function runImport(args: string[]): Promise<number> {
   const options = await importOptions(args);
   const output = guardOutput();
   const print = createOutput(options.json, output.out);
-  const run = new ImportRun(options, output);
+  const run = new ImportRun(options, output, RECORD_STEPS[options.kind]());
   try {
-    if (!(await run.openState())) {
+    if (!(await run.open())) {
       const { file, kind } = options;
       const { completedAt } = run.state;
       print.result(
@@ -33,8 +40,7 @@ export async function runImport(args: string[]): Promise<number> {
     const summary = run.finish();
     print.result(summary, humanSummary(summary));
     if (run.signalled === "SIGHUP" || output.hungUp()) reraise("SIGHUP");
-    if (run.signalled) return SIGNAL_EXIT[run.signalled]!;
-    return summary.deadLetters || summary.stateError || summary.deadLetterWriteError || summary.stopped ? EXIT.failure : EXIT.ok;
+    return exitCodeOf(summary, run.signalled);
   } finally {
     run.dispose();
   }
