@@ -217,6 +217,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       attempts: attempt,
       error: failure,
       enqueuedAt: record.enqueuedAt,
+      diedAt: Date.now(),
       ...(record.context === undefined ? {} : { context: record.context }),
     };
     const told = () => o.hook("onDead", { ...info, error: error!, record: dead });

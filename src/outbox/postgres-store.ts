@@ -12,9 +12,10 @@ import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlClient, SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
 import { createBatcher } from "./batcher.js";
-import type { DeadRecord, NewRecord, OutboxStore, Settlement, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
+import type { NewRecord, OutboxStore, Settlement, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createTableCounts } from "./postgres-counts.js";
+import { deadRows, inspectPostgres, publishWorkerStatus, purgeDeadRows } from "./postgres-dead.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -78,6 +79,7 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
   const schema = schemaName(o.schema ?? "public", "options.schema");
   const settings = {
     table: tableName(schema, "outbox"),
+    workers: tableName(schema, "outbox_workers"),
     leaseMs: check.numberIn(o.leaseMs ?? 30_000, "options.leaseMs", 100, 86_400_000),
     batchSize: check.numberIn(o.batchSize ?? 100, "options.batchSize", 1, 10_000, true),
     pollIntervalMs: check.numberIn(o.pollIntervalMs ?? 250, "options.pollIntervalMs", 1, 600_000),
@@ -88,6 +90,7 @@ export function postgresStore(pool: SqlPool, options: PostgresStoreOptions = {})
     description: `postgresStore(${schema})`,
     transactional: true,
     migrate: () => migrate(pool, schema, ENABLE3_MIGRATIONS),
+    inspect: () => inspectPostgres(pool, settings.table, settings.workers),
     open: async (environment) => {
       const session = openSession(pool, settings, environment);
       const unwatch = watchPoolErrors(pool, environment.onError); // told to this outbox's onError while it is open
@@ -110,7 +113,7 @@ interface InsertCall {
 /** How long deliveries wait to be deleted together. */
 const DELETE_BATCH_MS = 20;
 
-type Settings = { table: string; leaseMs: number; batchSize: number; pollIntervalMs: number; statsIntervalMs: number };
+type Settings = { table: string; workers: string; leaseMs: number; batchSize: number; pollIntervalMs: number; statsIntervalMs: number };
 
 function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSession {
   const t = s.table;
@@ -258,7 +261,7 @@ FROM unnest($1::bigint[], $2::int[], $3::float8[], $4::jsonb[]) AS u(seq, attemp
         );
       if (dead.length)
         await pool.query(
-          `UPDATE ${t} AS o SET state = 'dead', attempts = u.attempts, last_error = u.error, lease_owner = NULL, lease_until = NULL
+          `UPDATE ${t} AS o SET state = 'dead', died_at = now(), attempts = u.attempts, last_error = u.error, lease_owner = NULL, lease_until = NULL
 FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHERE o.seq = u.seq AND o.lease_owner = $4`,
           [dead.map((x) => x.key), dead.map((x) => x.attempts), dead.map((x) => JSON.stringify(x.error)), owner],
         );
@@ -284,14 +287,9 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
         await new Promise((resolve) => setTimeout(resolve, s.pollIntervalMs));
       }
     },
-    async *dead() {
-      for (let after = "0"; ; ) {
-        const { rows } = await pool.query(`SELECT * FROM ${t} WHERE state = 'dead' AND seq > $1::bigint ORDER BY seq LIMIT 500`, [after]);
-        for (const row of rows as Row[]) yield deadOf(row);
-        if (rows.length < 500) return;
-        after = String((rows.at(-1) as Row).seq);
-      }
-    },
+    dead: () => deadRows(pool, t),
+    purgeDead: (olderThanMs, dryRun) => purgeDeadRows(pool, t, olderThanMs, dryRun),
+    publishStatus: (status) => publishWorkerStatus(pool, s.workers, owner, status),
     async replay(ids) {
       const { rowCount } = await pool.query(
         `UPDATE ${t} SET state = 'pending', attempts = 0, not_before = now(), enqueued_at = now(), last_error = NULL
@@ -318,17 +316,5 @@ WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
         held.clear();
       }
     },
-  };
-}
-
-function deadOf(row: Row): DeadRecord {
-  return {
-    kind: row.kind,
-    id: row.id,
-    body: row.body,
-    attempts: row.attempts,
-    error: row.last_error ?? { name: "Enable3Error", code: "unexpected", message: "unknown" },
-    enqueuedAt: new Date(row.enqueued_at).getTime(),
-    ...(row.context === null ? {} : { context: row.context }),
   };
 }
