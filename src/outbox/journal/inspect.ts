@@ -6,7 +6,7 @@ import { constants } from "node:fs";
 import { type FileHandle, open, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { DeadFilter, DeadRecord, InspectedCounts, StoreInspector } from "../contract.js";
-import { errnoCode } from "../errors.js";
+import { Enable3OutboxError, errnoCode } from "../errors.js";
 import { chunks, type DeadEntry, keyOf } from "./dead-log.js";
 import { createLineSplitter, recordNumber, unframe } from "./lines.js";
 import { lockHolder } from "./lock.js";
@@ -18,7 +18,10 @@ const gone = (error: unknown) => (errnoCode(error) === "ENOENT" ? undefined : Pr
 export function inspectFileStore(dir: string): StoreInspector {
   return {
     async counts(): Promise<InspectedCounts> {
-      const names = await readdir(dir);
+      const names = await readdir(dir).catch((error) => {
+        const code = errnoCode(error) ?? (error as Error).message;
+        throw new Enable3OutboxError("open_failed", `cannot read the outbox directory ${dir} (${code})`, error);
+      });
       const numbers = names.flatMap((n) => SEGMENT_NAME.exec(n)?.[1] ?? []).map(Number);
       let pending = 0;
       let oldest: number | undefined;
