@@ -6,6 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLIENT_OPTION_KEYS } from "../../src/client/options.js";
 import { BULK_DEFAULTS, CLIENT_DEFAULTS, RETRY_BUDGET_DEFAULTS, WIDGET_CACHE_DEFAULTS } from "../../src/internal/defaults.js";
+import { OUTBOX_DEFAULTS } from "../../src/outbox/policy.js";
 
 const doc = (file: string) => readFileSync(path.resolve(import.meta.dirname, "../..", file), "utf8");
 const readme = doc("README.md");
@@ -33,5 +34,11 @@ describe("README configuration table", () => {
       `{ maxEntries: ${WIDGET_CACHE_DEFAULTS.maxEntries}, refreshMarginMs: ${WIDGET_CACHE_DEFAULTS.refreshMarginMs.toLocaleString("en-US").replace(/,/g, "_")} }); // the defaults`,
     );
     expect(doc("docs/bulk.md")).toContain(`requests in flight (default ${BULK_DEFAULTS.concurrency}, at most 1024)`);
+  });
+
+  it("the outbox's deadRetentionMs (README and docs/operations.md): the default the code uses", () => {
+    expect(readme).toContain(`dead records are kept \`deadRetentionMs\`, default \`${OUTBOX_DEFAULTS.deadRetentionMs}\`: 30 days`);
+    expect(doc("docs/operations.md")).toContain(`| \`deadRetentionMs\` | \`${OUTBOX_DEFAULTS.deadRetentionMs}\` (30 days) |`);
+    expect(OUTBOX_DEFAULTS.deadRetentionMs).toBe(30 * 86_400_000);
   });
 });
