@@ -1,7 +1,7 @@
 // Dead records' retention on a fileStore: each keeps when it died; purge() removes (or, dry, counts)
 // those dead longer than asked; the delivering outbox purges past deadRetentionMs by itself (at
 // start); Infinity keeps them; status.json tells another process how the outbox stands.
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -100,5 +100,30 @@ describe("dead records' retention (fileStore)", () => {
     await expect.poll(read).toMatchObject({ state: "open", pid: process.pid, inFlight: 0, deliveredLastHour: 0 });
     await outbox.close();
     expect(await read()).toMatchObject({ state: "closed", pid: process.pid });
+  });
+
+  it("status.json counts what was delivered in the last hour", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const dir = await makeTempDir("enable3-status");
+    const outbox = createOutbox(clientFor(server.url), { store: fileStore(dir) });
+    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+    for (let i = 0; i < 3; i++) await outbox.enqueue({ userId: "u", eventId: "deposit", value: i });
+    await outbox.flush();
+    const read = async () => JSON.parse(await readFile(path.join(dir, "status.json"), "utf8").catch(() => "{}")) as Record<string, unknown>;
+    await expect.poll(read, { timeout: 15_000, interval: 250 }).toMatchObject({ state: "open", deliveredLastHour: 3 });
+  });
+
+  it("a status that cannot be written is told to onError once, and delivery goes on", async () => {
+    const server = await startScriptedServer((_req, res) => reply(res, 201));
+    const dir = await makeTempDir("enable3-status-fail");
+    await mkdir(path.join(dir, "status.json")); // a directory where the file goes: every rename fails
+    const errors: Error[] = [];
+    const outbox = createOutbox(clientFor(server.url), { store: fileStore(dir), onError: (e) => errors.push(e) });
+    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+    await outbox.enqueue({ userId: "u", eventId: "deposit", value: 1 });
+    await outbox.flush();
+    await expect.poll(() => errors.length).toBe(1);
+    expect(errors[0]).toMatchObject({ reason: "write_failed", message: expect.stringContaining("cannot publish the outbox's status") });
+    expect(server.requests).toHaveLength(1);
   });
 });

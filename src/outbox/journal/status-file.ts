@@ -13,7 +13,7 @@ export const STATUS_FILE = "status.json";
 
 export async function writeStatusFile(dir: string, status: PublishedStatus): Promise<void> {
   const file = path.join(dir, STATUS_FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.tmp`; // one writer (the lock's holder): a leftover of a crash is overwritten next time
   const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, FILE_MODE);
   try {
     await writeAll(handle, Buffer.from(`${JSON.stringify(status)}\n`), 0);
