@@ -51,8 +51,9 @@ export function startUpkeep(
   const minutes: number[] = [];
   const deliveredLastHour = () => options.stats().delivered - (minutes[0] ?? 0);
   let publishing: Promise<void> = Promise.resolve();
+  let busy = false;
   const publish = (state?: string) => {
-    if (!session.publishStatus) return;
+    if (!session.publishStatus || busy) return; // one write at a time: a slow disk skips a turn, never overlaps
     const stats = options.stats();
     const status: PublishedStatus = {
       state: state ?? stats.state,
@@ -63,12 +64,18 @@ export function startUpkeep(
       host: hostname(),
       updatedAt: Date.now(),
     };
-    publishing = session.publishStatus(status).then(
-      () => {
-        told.publish = false;
-      },
-      failed("publish", "cannot publish the outbox's status for enable3 outbox status (tried again in a few seconds)"),
-    );
+    busy = true;
+    publishing = session
+      .publishStatus(status)
+      .then(
+        () => {
+          told.publish = false;
+        },
+        failed("publish", "cannot publish the outbox's status for enable3 outbox status (tried again in a few seconds)"),
+      )
+      .finally(() => {
+        busy = false;
+      });
   };
   if (session.publishStatus) {
     minutes.push(0);

@@ -5,8 +5,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { runDead, runPurge, runReplay, runStatus } from "../../src/cli/outbox-commands.js";
 import { createOutbox, fileStore } from "../../src/outbox.js";
 import { runCliFromSource } from "../helpers/cli-source.js";
 import { clientFor, TEST_KEY } from "../helpers/client.js";
@@ -53,6 +55,19 @@ setInterval(() => {}, 1000);
 
 const json = <T>(text: string) => JSON.parse(text) as T;
 
+/** Runs a subcommand in this process (the running outbox is another process): what it printed. */
+async function run(command: (args: string[], out: NodeJS.WritableStream) => Promise<number>, args: string[]): Promise<string> {
+  let text = "";
+  const out = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  expect(await command(args, out)).toBe(0);
+  return text;
+}
+
 describe("enable3 outbox on a fileStore", () => {
   it("status and dead read the directory while an outbox runs on it; replay and purge wait for it to stop", async () => {
     const gate = { answer: 422 };
@@ -71,6 +86,7 @@ describe("enable3 outbox on a fileStore", () => {
     gate.answer = 401; // the API now refuses the key: the running outbox pauses
     const child = await runningOutbox(dir, server.url, 7);
 
+    // the bin, as an operator runs it, beside the running outbox
     const status = await runCliFromSource(["outbox", "status", "--dir", dir, "--json"]);
     expect(status.code, status.stderr).toBe(0);
     const report = json<Record<string, unknown>>(status.stdout);
@@ -79,52 +95,45 @@ describe("enable3 outbox on a fileStore", () => {
     expect(report.oldestPendingMs).toBeGreaterThan(0);
     expect(report.workers).toEqual([expect.objectContaining({ pid: child.pid, state: "paused" })]);
 
-    const human = await runCliFromSource(["outbox", "status", "--dir", dir]);
-    expect(human.stdout).toMatch(/dead\s+5/);
-    expect(human.stdout).toMatch(/delivery\s+PAUSED: .*401/);
+    const human = await run(runStatus, ["--dir", dir]);
+    expect(human).toMatch(/dead\s+5/);
+    expect(human).toMatch(/delivery\s+PAUSED: .*401/);
 
-    const dead = await runCliFromSource(["outbox", "dead", "--dir", dir, "--status", "422", "--json"]);
-    expect(dead.code, dead.stderr).toBe(0);
     const listed = json<{ id: string; status: number; reason: string; attempts: number; diedAt: string; enqueuedAt: string }[]>(
-      dead.stdout,
+      await run(runDead, ["--dir", dir, "--status", "422", "--json"]),
     );
     expect(listed.map((r) => r.id).sort()).toEqual(["b0", "b1", "b2"]);
     expect(listed[0]).toMatchObject({ status: 422, attempts: 1, reason: expect.stringContaining("refused b") });
     expect(Date.parse(listed[0]!.diedAt)).toBeGreaterThanOrEqual(Date.parse(listed[0]!.enqueuedAt));
-    const byReason = await runCliFromSource(["outbox", "dead", "--dir", dir, "--reason", "REFUSED A", "--newer-than", "1h"]);
+    const byReason = await run(runDead, ["--dir", dir, "--reason", "REFUSED A", "--newer-than", "1h"]);
     expect(
-      byReason.stdout
+      byReason
         .trim()
         .split("\n")
         .slice(1)
         .map((l) => l.split("\t")[0]),
     ).toEqual(["a0", "a1"]);
-    expect(byReason.stderr).toContain("2 dead records");
-    const none = await runCliFromSource(["outbox", "dead", "--dir", dir, "--older-than", "1d", "--json"]);
-    expect(json(none.stdout)).toEqual([]);
+    expect(json(await run(runDead, ["--dir", dir, "--older-than", "1d", "--json"]))).toEqual([]);
 
     const replayHeld = await runCliFromSource(["outbox", "replay", "--all", "--dir", dir]);
     expect(replayHeld.code).toBe(2);
     expect(replayHeld.stderr).toContain(`in use by process ${child.pid}`);
     expect(replayHeld.stderr).toContain("status and dead work while it runs");
-    const purgeHeld = await runCliFromSource(["outbox", "purge", "--dead", "--older-than", "0s", "--dir", dir]);
-    expect(purgeHeld.code).toBe(2);
+    await expect(runPurge(["--dead", "--older-than", "0s", "--dir", dir], new Writable())).rejects.toThrow(
+      `in use by process ${child.pid}`,
+    );
 
     await stopChild(child);
-    const closed = json<{ paused: boolean; workers: unknown[] }>(
-      (await runCliFromSource(["outbox", "status", "--dir", dir, "--json"])).stdout,
-    );
-    expect(closed).toMatchObject({ paused: false, workers: [] });
+    expect(json(await run(runStatus, ["--dir", dir, "--json"]))).toMatchObject({ paused: false, workers: [] });
 
-    const replay = await runCliFromSource(["outbox", "replay", "--status", "422", "--dir", dir, "--json"]);
-    expect(replay.code, replay.stderr).toBe(0);
-    expect(json(replay.stdout)).toEqual({ replayed: 3 });
-    const dry = await runCliFromSource(["outbox", "purge", "--dead", "--older-than", "0s", "--dry-run", "--dir", dir]);
-    expect(dry.stdout).toContain("would purge 2 dead records");
-    const purge = await runCliFromSource(["outbox", "purge", "--dead", "--older-than", "0s", "--dir", dir, "--json"]);
-    expect(json(purge.stdout)).toEqual({ purged: 2, dryRun: false, olderThanMs: 0 });
-    const after = json<{ pending: number; dead: number }>((await runCliFromSource(["outbox", "status", "--dir", dir, "--json"])).stdout);
-    expect(after).toMatchObject({ pending: 10, dead: 0 });
+    expect(json(await run(runReplay, ["--status", "422", "--dir", dir, "--json"]))).toEqual({ replayed: 3 });
+    expect(await run(runPurge, ["--dead", "--older-than", "0s", "--dry-run", "--dir", dir])).toContain("would purge 2 dead records");
+    expect(json(await run(runPurge, ["--dead", "--older-than", "0s", "--dir", dir, "--json"]))).toEqual({
+      purged: 2,
+      dryRun: false,
+      olderThanMs: 0,
+    });
+    expect(json(await run(runStatus, ["--dir", dir, "--json"]))).toMatchObject({ pending: 10, dead: 0 });
     // the replayed records go out under the ids they had
     gate.answer = 201;
     server.requests.length = 0;
@@ -133,29 +142,31 @@ describe("enable3 outbox on a fileStore", () => {
     await last.close();
     const sent = server.requests.map((r) => (JSON.parse(r.body) as { id: string }).id).sort();
     expect(sent).toEqual(["b0", "b1", "b2", "p0", "p1", "p2", "p3", "p4", "p5", "p6"]);
-  }, 60_000);
+  }, 90_000);
 
   it("usage: no store, a password in an argument, a bad duration, replay without a choice", async () => {
     const noStore = await runCliFromSource(["outbox", "status"], {
       DATABASE_URL: undefined,
       PGHOST: undefined,
+      PGHOSTADDR: undefined,
       PGUSER: undefined,
       PGDATABASE: undefined,
+      PGSERVICE: undefined,
     });
     expect(noStore.code).toBe(2);
     expect(noStore.stderr).toContain("give --dir DIR for a fileStore, or set DATABASE_URL");
-    const password = await runCliFromSource(["outbox", "status", "--database-url", "postgres://u:hunter2@db/app"]);
-    expect(password.code).toBe(2);
-    expect(password.stderr).toContain("refused");
-    expect(password.stderr).not.toContain("hunter2");
-    const flag = await runCliFromSource(["outbox", "dead", "--password", "hunter2"]);
-    expect(flag.code).toBe(2);
-    expect(flag.stderr).not.toContain("hunter2");
-    const bad = await runCliFromSource(["outbox", "dead", "--dir", "/tmp", "--older-than", "thirty days"]);
-    expect(bad.stderr).toContain("--older-than takes a duration such as 30d");
-    const replay = await runCliFromSource(["outbox", "replay", "--dir", "/tmp"]);
-    expect(replay.stderr).toContain("--all, or --status N");
+    const sink = new Writable();
+    const password = await runStatus(["--database-url", "postgres://u:hunter2@db/app"], sink).catch((e: Error) => e);
+    expect(password).toMatchObject({ name: "UsageError", message: expect.stringContaining("refused") });
+    expect((password as Error).message).not.toContain("hunter2");
+    const flag = await runDead(["--password", "hunter2"], sink).catch((e: Error) => e);
+    expect(flag).toMatchObject({ name: "UsageError" });
+    expect((flag as Error).message).not.toContain("hunter2");
+    await expect(runDead(["--dir", "/tmp", "--older-than", "thirty days"], sink)).rejects.toThrow(
+      "--older-than takes a duration such as 30d",
+    );
+    await expect(runReplay(["--dir", "/tmp"], sink)).rejects.toThrow("--all, or --status N");
     const help = await runCliFromSource(["outbox", "--help"]);
     expect(help.stdout).toContain("purge --dead --older-than 30d");
-  });
+  }, 60_000);
 });

@@ -91,7 +91,7 @@ describe("enable3 outbox on a postgresStore", () => {
       { id: "x400", state: "pending" },
       { id: "x422-new", state: "dead" },
     ]);
-  }, 60_000);
+  }, 120_000);
 
   it("outbox doctor names a session idle in a transaction longer than a lease, with what to do, and exits 1", async () => {
     const db = await createTestDatabase();
@@ -129,5 +129,5 @@ describe("enable3 outbox on a postgresStore", () => {
     const wrong = await runCli(["outbox", "doctor", "--schema", "nowhere"], env);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toContain("migrate()");
-  }, 60_000);
+  }, 120_000);
 });
