@@ -2,12 +2,14 @@
 // crashes, restarts and a fleet of workers. Node only (it writes files, or uses the operator's pg);
 // kept out of the core entry.
 
-export type { DeadRecord, FailureSummary, JsonValue, OutboxKind, OutboxStore } from "./outbox/contract.js";
+export type { DeadFilter, DeadRecord, FailureSummary, JsonValue, OutboxKind, OutboxStore, PublishedStatus } from "./outbox/contract.js";
 export type { OutboxErrorReason } from "./outbox/errors.js";
 export { Enable3OutboxError } from "./outbox/errors.js";
 export type { FileStoreOptions } from "./outbox/file-store.js";
 export { fileStore } from "./outbox/file-store.js";
 export type { OutboxAttemptInfo, OutboxDeadInfo, OutboxHooks, OutboxRetryInfo } from "./outbox/hooks.js";
+export type { OutboxInspection, OutboxReport, ReplaySelection } from "./outbox/inspect.js";
+export { inspectOutbox } from "./outbox/inspect.js";
 export { createOutbox } from "./outbox/outbox.js";
 export type {
   CloseOptions,
@@ -17,6 +19,8 @@ export type {
   OutboxOptions,
   OutboxState,
   OutboxStats,
+  PurgeOptions,
+  PurgeResult,
   ReplayResult,
 } from "./outbox/outbox-types.js";
 export type { OutboxPostgresStoreOptions, PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";

@@ -9,6 +9,7 @@ import { importHelp, importUsage, runImport } from "./import.js";
 import { mcpHelp, mcpUsage, runMcp } from "./mcp/command.js";
 import { mockHelp, mockUsage, runMock } from "./mock.js";
 import { type Command, operationCommands } from "./operations.js";
+import { outboxHelp, outboxSummary, outboxUsage, runOutbox } from "./outbox-command.js";
 import { EXIT, reportError } from "./output.js";
 import { packageJson } from "./package-json.js";
 
@@ -39,6 +40,7 @@ const commands: Record<string, Command> = {
     help: doctorHelp,
     run: (args) => runDoctor(args),
   },
+  outbox: { summary: outboxSummary, usage: outboxUsage, help: outboxHelp, run: (args) => runOutbox(args) },
   mcp: {
     summary: "Serve balances, widget links, the doctor (and, if allowed, writes) as tools for an AI assistant (MCP)",
     usage: mcpUsage,

@@ -43,6 +43,7 @@ export const OUTBOX_DEFAULTS = {
   maxDelayMs: 5 * 60_000,
   retryForMs: 3 * 24 * 60 * 60_000,
   closeTimeoutMs: 10_000,
+  deadRetentionMs: 30 * 24 * 60 * 60_000,
 } as const;
 
 /** The outbox's fileStore (outbox/file-store.ts). */

@@ -66,6 +66,12 @@ export interface DeadRecord {
   error: FailureSummary;
   /** When it was enqueued, ms since the epoch. */
   enqueuedAt: number;
+  /**
+   * When it died (was given up), ms since the epoch: what `deadRetentionMs` and `purge()` measure from.
+   * A record that died before this was kept counts as dying when it was enqueued (fileStore) or when the
+   * schema was migrated (postgresStore).
+   */
+  diedAt: number;
   /** What was passed as `context` when it was enqueued. */
   context?: JsonValue | undefined;
 }
@@ -95,6 +101,10 @@ export interface StoreSession {
   /** Re-queues dead records (those with these ids, or all) with their ids and bodies; how many. */
   replay(ids: readonly string[] | undefined): Promise<number>;
   counts(): StoreCounts;
+  /** Removes (or, with `dryRun`, counts) the dead records that died more than `olderThanMs` ago; how many. */
+  purgeDead(olderThanMs: number, dryRun: boolean): Promise<number>;
+  /** Leaves where another process can read it (`enable3 outbox status`) how this outbox stands. */
+  publishStatus?(status: PublishedStatus): Promise<void>;
   /** Records handed out and not settled are handed out again by the next session. */
   close(): Promise<void>;
 }
@@ -117,4 +127,52 @@ export interface OutboxStore {
   open(environment: StoreEnvironment): Promise<StoreSession>;
   /** @internal True when `enqueue(…, { tx })` works with this store. */
   readonly transactional: boolean;
+  /** @internal Reads the store without opening it for delivery (no lock taken): see inspectOutbox. */
+  inspect?(): StoreInspector;
+}
+
+/** How a running outbox stands, as it publishes it every few seconds for other processes to read. */
+export interface PublishedStatus {
+  /** The outbox's state, e.g. `"open"`, `"paused"`, `"closed"`. */
+  state: string;
+  /** Why it is paused (or failed): the error's message. */
+  problem?: string | undefined;
+  /** Requests it has in flight now. */
+  inFlight: number;
+  /** Records it delivered in the last hour (since it started, if that is less). */
+  deliveredLastHour: number;
+  pid: number;
+  host: string;
+  /** When this was written, ms since the epoch. */
+  updatedAt: number;
+}
+
+/** Which dead records to list: every given condition holds. */
+export interface DeadFilter {
+  /** The error's message (the API's reason) or code contains this, case-insensitively. */
+  reason?: string | undefined;
+  /** The API's HTTP status. */
+  status?: number | undefined;
+  /** Died before this time, ms since the epoch. */
+  diedBefore?: number | undefined;
+  /** Died at or after this time, ms since the epoch. */
+  diedAfter?: number | undefined;
+}
+
+/** What a store says about itself when read from outside (another process may be delivering). */
+export interface InspectedCounts {
+  pending: number;
+  /** Pending records handed out to a worker now (a postgresStore's live leases; a fileStore's running outbox's requests in flight). */
+  inFlight: number;
+  dead: number;
+  oldestPendingMs: number;
+  /** The outboxes that published their status: one for a fileStore, a row per worker for a postgresStore. */
+  workers: PublishedStatus[];
+}
+
+/** @internal A store read from outside. */
+export interface StoreInspector {
+  counts(): Promise<InspectedCounts>;
+  dead(filter: DeadFilter): AsyncIterable<DeadRecord>;
+  close(): Promise<void>;
 }

@@ -261,6 +261,7 @@ function buried(
     attempts: attempt,
     error: failure,
     enqueuedAt: record.enqueuedAt,
+    diedAt: Date.now(),
     ...(record.context === undefined ? {} : { context: record.context }),
   };
   const told = info ? () => o.hook("onDead", { ...info, error, record: dead }) : undefined;

@@ -10,14 +10,17 @@ import * as check from "../internal/validate.js";
 import type { DeadRecord, NewRecord, OutboxStore, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { Enable3OutboxError, errnoCode } from "./errors.js";
 import type { DeadEntry } from "./journal/dead-log.js";
+import { purgeDeadLog } from "./journal/dead-purge.js";
 import { createDeadWaiting } from "./journal/dead-waiting.js";
 import { DIR_MODE } from "./journal/files.js";
+import { inspectFileStore } from "./journal/inspect.js";
 import { type DirectoryLock, lockDirectory } from "./journal/lock.js";
 import { reportLost } from "./journal/lost.js";
 import { createJournalReader, type RecordLine } from "./journal/reader.js";
 import { RecordQueue } from "./journal/record-queue.js";
 import { markSettled, retryMark, type Segment, sealMark, settledMark } from "./journal/segments.js";
 import { loadJournal } from "./journal/startup.js";
+import { writeStatusFile } from "./journal/status-file.js";
 import { createJournalWriter } from "./journal/writer.js";
 
 /** Options of {@link fileStore}. */
@@ -51,7 +54,12 @@ export function fileStore(dir: string, options: FileStoreOptions = {}): OutboxSt
     maxRetrying: check.numberIn(o.maxRetrying ?? FILE_STORE_DEFAULTS.maxRetrying, "options.maxRetrying", 1, 2 ** 24, true),
     syncIntervalMs: check.numberIn(o.syncIntervalMs ?? FILE_STORE_DEFAULTS.syncIntervalMs, "options.syncIntervalMs", 1, 3_600_000),
   };
-  return { description: `fileStore(${where})`, transactional: false, open: (environment) => openFileStore(where, settings, environment) };
+  return {
+    description: `fileStore(${where})`,
+    transactional: false,
+    open: (environment) => openFileStore(where, settings, environment),
+    inspect: () => inspectFileStore(where),
+  };
 }
 
 type Settings = { segmentBytes: number; maxRetrying: number; syncIntervalMs: number };
@@ -307,6 +315,8 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           throw new Enable3OutboxError("write_failed", `cannot rewrite ${dir}/dead.log (${code}): what was replayed stays replayed`, error);
         });
     },
+    purgeDead: (olderThanMs, dryRun) => purgeDeadLog(deadLog, olderThanMs, dryRun),
+    publishStatus: (status) => (lock.lost() ? Promise.resolve() : writeStatusFile(dir, status)),
     counts() {
       let pending = 0;
       for (const s of segments) pending += s.live;
@@ -338,5 +348,6 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
 function deadOf(record: StoredRecord | DeadEntry): DeadRecord {
   const { kind, id, body, attempts, enqueuedAt, context } = record;
   const error = "error" in record ? record.error : (record.lastError ?? { name: "Enable3Error", code: "unexpected", message: "unknown" });
-  return { kind, id, body, attempts, error, enqueuedAt, ...(context === undefined ? {} : { context }) };
+  const diedAt = "diedAt" in record ? record.diedAt : Date.now();
+  return { kind, id, body, attempts, error, enqueuedAt, diedAt, ...(context === undefined ? {} : { context }) };
 }

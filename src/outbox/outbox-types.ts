@@ -45,6 +45,12 @@ export interface OutboxOptions extends OutboxHooks {
    * @example takeDead: (record) => appendFile("dead.ndjson", `${JSON.stringify(record)}\n`)
    */
   takeDead?: ((record: DeadRecord) => void | Promise<void>) | undefined;
+  /**
+   * Dead records are kept this long after they died, then purged by the delivering outbox (at start,
+   * then every hour; on a postgresStore by every worker, in batches that never block delivery).
+   * `Infinity` keeps them until you `purge()` or `replay()` them. @default 2592000000 (30 days)
+   */
+  deadRetentionMs?: number | undefined;
   /** @deprecated The old name of {@link OutboxOptions.takeDead} (it takes dead records away from the store). */
   deadLetter?: ((record: DeadRecord) => void | Promise<void>) | undefined;
   /**
@@ -66,6 +72,7 @@ export const OUTBOX_OPTION_KEYS = optionKeys<OutboxOptions>()([
   "maxPending",
   "takeDead",
   "deadLetter",
+  "deadRetentionMs",
   "telemetry",
   "onDelivered",
   "onRetry",
@@ -144,6 +151,22 @@ export interface ReplayResult {
   replayed: number;
 }
 
+/** Options of {@link Outbox.purge}. */
+export interface PurgeOptions {
+  /** Dead records that died more than this long ago (ms) are removed; 0 removes every dead record. */
+  olderThanMs: number;
+  /** Count them, remove nothing. @default false */
+  dryRun?: boolean | undefined;
+}
+
+export const PURGE_OPTION_KEYS = optionKeys<PurgeOptions>()(["olderThanMs", "dryRun"]);
+
+/** What {@link Outbox.purge} resolves to. */
+export interface PurgeResult {
+  /** How many dead records were removed (with `dryRun`, would be). */
+  purged: number;
+}
+
 /** A durable outbox: see {@link createOutbox}. */
 export interface Outbox {
   /**
@@ -190,6 +213,13 @@ export interface Outbox {
    * @example const { replayed } = await outbox.replay();
    */
   replay(ids?: readonly string[]): Promise<ReplayResult>;
+  /**
+   * Removes the dead records that died more than `olderThanMs` ago, for good (the outbox does this by
+   * itself past `deadRetentionMs`); with `dryRun` only counts them. On a postgresStore it deletes in
+   * batches of 1,000 that skip rows another transaction holds, so delivery goes on meanwhile.
+   * @example const { purged } = await outbox.purge({ olderThanMs: 7 * 86_400_000 }); // dead for over a week
+   */
+  purge(options: PurgeOptions): Promise<PurgeResult>;
   /**
    * Resolves once the store is open (every method waits for it anyway); rejects with why it could not
    * be, e.g. another process holds the directory (Enable3OutboxError, reason `"locked"`).

@@ -24,7 +24,10 @@ import {
   type Outbox,
   type OutboxOptions,
   type OutboxState,
+  PURGE_OPTION_KEYS,
+  type PurgeOptions,
 } from "./outbox-types.js";
+import { startUpkeep, type Upkeep } from "./upkeep.js";
 
 /**
  * A durable outbox in front of `client`: every event (or revenue report) whose `enqueue` resolved is
@@ -48,12 +51,17 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     maxDelayMs: check.numberIn(o.maxDelayMs ?? OUTBOX_DEFAULTS.maxDelayMs, "options.maxDelayMs", 0, check.MAX_TIMER_MS),
     retryForMs: check.numberIn(o.retryForMs ?? OUTBOX_DEFAULTS.retryForMs, "options.retryForMs", 0),
   };
+  const deadRetentionMs =
+    o.deadRetentionMs === Infinity
+      ? Infinity
+      : check.numberIn(o.deadRetentionMs ?? OUTBOX_DEFAULTS.deadRetentionMs, "options.deadRetentionMs", 0);
   const maxPending = o.maxPending === undefined ? Infinity : check.numberIn(o.maxPending, "options.maxPending", 1);
   check.hookOptions(o, ["onDelivered", "onRetry", "onDead", "onError", "takeDead", "deadLetter"], "options");
   check.telemetryOption(o.telemetry, "options.telemetry");
   preparedSendsOf(client); // a client made by createEnable3Client: checked before anything is stored
   const hook = createHookCaller(o);
   let delivery: Delivery | undefined;
+  let upkeep: Upkeep | undefined;
   let closed: Promise<void> | undefined;
   let opened: StoreSession | undefined;
 
@@ -62,8 +70,10 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   const opening: Promise<StoreSession> = store.open({ onError: (error) => hook("onError", error), maxDelayMs: policy.maxDelayMs }).then(
     (session) => {
       opened = session;
-      if (o.deliver !== false && !closed)
+      if (o.deliver !== false && !closed) {
         delivery = startDelivery({ client, session, concurrency, policy, hook, hooks: o, deadLetter: o.takeDead ?? o.deadLetter });
+        upkeep = startUpkeep(session, { deadRetentionMs, stats: () => outbox.stats(), onError: (error) => hook("onError", error) });
+      }
       return session;
     },
     (error) => {
@@ -150,6 +160,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
         async (s) => {
           stopMetrics?.();
           await delivery?.stop(timeoutMs);
+          await upkeep?.stop();
           await s.close();
         },
         () => {},
@@ -182,6 +193,13 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     async replay(ids) {
       const list = ids === undefined ? undefined : check.stringArray(ids, "ids");
       return { replayed: await (await session()).replay(list) };
+    },
+    async purge(options: PurgeOptions) {
+      const p = check.plainObject(options, "options") as unknown as PurgeOptions;
+      check.checkKnownKeys(p, PURGE_OPTION_KEYS, "options");
+      const olderThanMs = check.numberIn(p.olderThanMs, "options.olderThanMs", 0);
+      if (p.dryRun !== undefined && typeof p.dryRun !== "boolean") throw new Enable3ValidationError("options.dryRun", "must be a boolean");
+      return { purged: await (await session()).purgeDead(olderThanMs, p.dryRun === true) };
     },
     async open() {
       await opening;

@@ -59,6 +59,7 @@ export function settleBatch(table: string): string {
 ), kept AS (
   UPDATE ${table} AS o SET
     state = CASE WHEN s.outcome = 'dead' THEN 'dead' ELSE o.state END,
+    died_at = CASE WHEN s.outcome = 'dead' THEN now() ELSE o.died_at END,
     attempts = CASE WHEN s.outcome = 'released' THEN o.attempts ELSE s.attempts END,
     not_before = CASE WHEN s.outcome = 'retry' THEN now() + make_interval(secs => s.delay / 1000) ELSE o.not_before END,
     last_error = CASE WHEN s.outcome = 'released' THEN o.last_error ELSE s.error END,

@@ -11,12 +11,15 @@ import { createBatcher } from "./batcher.js";
 import type { DeadRecord, NewRecord, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createTableCounts } from "./postgres-counts.js";
+import { deadRows, publishWorkerStatus, purgeDeadRows } from "./postgres-dead.js";
 import { type Listener, startListener } from "./postgres-listener.js";
 import * as plans from "./postgres-plans.js";
 
 export interface SessionSettings {
   schema: string;
   table: string;
+  /** The workers' published status (postgres-dead.ts). */
+  workers: string;
   leaseMs: number;
   batchSize: number;
   pollIntervalMs: number;
@@ -201,14 +204,9 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
         await waitFor(change, signal, fallbackPollMs);
       }
     },
-    async *dead() {
-      for (let after = "0"; ; ) {
-        const { rows } = await pool.query(plans.deadPage(t), [after]);
-        for (const row of rows as Row[]) yield deadOf(row);
-        if (rows.length < plans.DEAD_PAGE) return;
-        after = String((rows.at(-1) as Row).seq);
-      }
-    },
+    dead: () => deadRows(pool, t),
+    purgeDead: (olderThanMs, dryRun) => purgeDeadRows(pool, t, olderThanMs, dryRun),
+    publishStatus: (status) => publishWorkerStatus(pool, s.workers, owner, status),
     async replay(ids) {
       const [row] = rowsOf<{ n: number }>(await pool.query(plans.replayAndNotify(t), [ids ?? null, channel]));
       const n = row?.n ?? 0;
@@ -244,17 +242,5 @@ function toRecord(row: Row): StoredRecord {
     enqueuedAt: new Date(row.enqueued_at).getTime(),
     ...(row.context === null ? {} : { context: row.context }),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
-  };
-}
-
-function deadOf(row: Row): DeadRecord {
-  return {
-    kind: row.kind,
-    id: row.id,
-    body: row.body,
-    attempts: row.attempts,
-    error: row.last_error ?? { name: "Enable3Error", code: "unexpected", message: "unknown" },
-    enqueuedAt: new Date(row.enqueued_at).getTime(),
-    ...(row.context === null ? {} : { context: row.context }),
   };
 }

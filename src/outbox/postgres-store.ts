@@ -14,6 +14,7 @@ import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlPool } from "../postgres/sql-client.js";
 import { checkPool, type PostgresStoreBaseOptions, readStoreOptions } from "../postgres/store-options.js";
 import type { OutboxStore } from "./contract.js";
+import { inspectPostgres } from "./postgres-dead.js";
 import { openSession } from "./postgres-session.js";
 
 /** Options of the outbox's {@link postgresStore}. */
@@ -70,6 +71,7 @@ export function postgresStore(pool: SqlPool, options: OutboxPostgresStoreOptions
   const settings = {
     schema,
     table: tableName(schema, "outbox"),
+    workers: tableName(schema, "outbox_workers"),
     leaseMs: leaseMs ?? OUTBOX_POSTGRES_DEFAULTS.leaseMs,
     batchSize: check.numberIn(o.batchSize ?? OUTBOX_POSTGRES_DEFAULTS.batchSize, "options.batchSize", 1, 10_000, true),
     pollIntervalMs: check.numberIn(o.pollIntervalMs ?? OUTBOX_POSTGRES_DEFAULTS.pollIntervalMs, "options.pollIntervalMs", 1, 600_000),
@@ -80,6 +82,7 @@ export function postgresStore(pool: SqlPool, options: OutboxPostgresStoreOptions
     description: `postgresStore(${schema})`,
     transactional: true,
     migrate: () => migrate(pool, schema, ENABLE3_MIGRATIONS),
+    inspect: () => inspectPostgres(pool, settings.table, settings.workers),
     open: async (environment) => {
       const session = openSession(pool, settings, environment);
       const unwatch = watchPoolErrors(pool, environment.onError); // told to this outbox's onError while it is open

@@ -46,6 +46,7 @@ describe("createOutbox options", () => {
       maxPending: 10,
       takeDead: () => {},
       deadLetter: () => {},
+      deadRetentionMs: Number.POSITIVE_INFINITY,
       telemetry: openTelemetry(),
       onDelivered: () => {},
       onRetry: () => {},

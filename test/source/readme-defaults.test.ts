@@ -45,6 +45,12 @@ describe("README configuration table", () => {
     );
     expect(doc("docs/bulk.md")).toContain(`requests in flight (default ${BULK_DEFAULTS.concurrency}, at most 1024)`);
   });
+
+  it("the outbox's deadRetentionMs (README and docs/operations.md): the default the code uses", () => {
+    expect(readme).toContain(`dead records are kept \`deadRetentionMs\`, default \`${OUTBOX_DEFAULTS.deadRetentionMs}\`: 30 days`);
+    expect(doc("docs/operations.md")).toContain(`| \`deadRetentionMs\` | \`${OUTBOX_DEFAULTS.deadRetentionMs}\` (30 days) |`);
+    expect(OUTBOX_DEFAULTS.deadRetentionMs).toBe(30 * 86_400_000);
+  });
 });
 
 /** The `@default` written on `option` in `file`'s options type (the text after it, up to a space). */

@@ -26,6 +26,8 @@ interface Stored {
   c?: DeadRecord["context"];
   s: number;
   i: number;
+  /** When it died; absent in entries written before it was kept (they count as dying when enqueued). */
+  d?: number;
 }
 
 const encode = (e: DeadEntry) =>
@@ -40,14 +42,15 @@ const encode = (e: DeadEntry) =>
       ...(e.context === undefined ? {} : { c: e.context }),
       s: e.segment,
       i: e.index,
+      d: e.diedAt,
     } satisfies Stored),
   );
 
 /** What names a dead entry in a `replayed` line: where its record was, and its id. */
-const keyOf = (e: DeadEntry) => `${e.segment}:${e.index}:${e.id}`;
+export const keyOf = (e: DeadEntry) => `${e.segment}:${e.index}:${e.id}`;
 const replayedLine = (keys: string[]) => frame(JSON.stringify({ replayed: keys }));
 
-type Line = { entry: DeadEntry } | { replayed: string[] } | { damaged: true };
+export type Line = { entry: DeadEntry } | { replayed: string[] } | { damaged: true };
 
 function decode(line: Buffer): Line {
   const payload = unframe(line);
@@ -61,6 +64,7 @@ function decode(line: Buffer): Line {
       id: v.id,
       body: v.b,
       enqueuedAt: v.t,
+      diedAt: typeof v.d === "number" ? v.d : v.t,
       attempts: v.a,
       error: v.e,
       ...(v.c === undefined ? {} : { context: v.c }),
@@ -221,7 +225,7 @@ export class DeadLog {
 }
 
 /** The lines of a file up to `end`, a chunk at a time: each decoded, with its bytes and where it ends. */
-async function* chunks(handle: FileHandle, end: number): AsyncGenerator<{ line: Line; bytes: Buffer; end: number }[]> {
+export async function* chunks(handle: FileHandle, end: number): AsyncGenerator<{ line: Line; bytes: Buffer; end: number }[]> {
   const splitter = createLineSplitter();
   const buffer = Buffer.allocUnsafe(256 * 1024);
   for (let position = 0; position < end; ) {

@@ -10,7 +10,7 @@ import path from "node:path";
 import { Enable3OutboxError, errnoCode } from "../errors.js";
 import { FILE_MODE, writeAll } from "./files.js";
 
-interface Holder {
+export interface Holder {
   pid: number;
   host: string;
   since: string;
@@ -127,6 +127,12 @@ async function heldLock(file: string, what: string, onLost: (error: Error) => vo
       if (current && identity(current) === mine) await unlink(file).catch(() => {});
     },
   };
+}
+
+/** Who holds `dir`'s lock now (alive, by the same test a second opener makes), or undefined: read only, nothing taken. */
+export async function lockHolder(dir: string): Promise<Holder | undefined> {
+  const current = await readLock(path.join(dir, "lock"));
+  return current && isHeld(current) ? current.holder : undefined;
 }
 
 interface LockFile {

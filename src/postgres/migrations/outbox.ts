@@ -25,4 +25,18 @@ export const OUTBOX_MIGRATIONS: readonly Migration[] = [
 CREATE INDEX enable3_outbox_due ON {schema}.enable3_outbox (not_before, seq) WHERE state = 'pending';
 CREATE INDEX enable3_outbox_dead ON {schema}.enable3_outbox (seq) WHERE state = 'dead';`,
   },
+  {
+    // Retention of dead rows (deadRetentionMs, purge()): when each died, indexed for the purge. Rows
+    // already dead count as dying now, so an upgrade purges nothing at once. Workers publish how they
+    // stand (paused and why, in flight, delivered in the last hour) for `enable3 outbox status`.
+    name: "outbox-4-dead-retention",
+    sql: `ALTER TABLE {schema}.enable3_outbox ADD COLUMN died_at timestamptz;
+UPDATE {schema}.enable3_outbox SET died_at = now() WHERE state = 'dead';
+CREATE INDEX enable3_outbox_died ON {schema}.enable3_outbox (died_at, seq) WHERE state = 'dead';
+CREATE TABLE {schema}.enable3_outbox_workers (
+  owner text PRIMARY KEY,
+  status jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
 ];
