@@ -58,8 +58,8 @@ export interface OutboxHooks {
   onError?: ((error: Error) => void) | undefined;
 }
 
-/** Calls hooks so that none can disturb the outbox (internal/hook-guard.ts). */
-export function createHookCaller(hooks: OutboxHooks) {
+/** Calls hooks so that none can disturb the outbox (internal/hook-guard.ts); `heard` is told each first (the history). */
+export function createHookCaller(hooks: OutboxHooks, heard?: (name: keyof OutboxHooks) => void) {
   const report = oncePerHook((name, error) => {
     const text = `enable3-client outbox: the ${name} hook threw (${error instanceof Error ? error.message : String(error)}); the outbox went on, and later throws of this hook are not reported`;
     const warn = (globalThis as { process?: { emitWarning?: (message: string) => void } }).process?.emitWarning;
@@ -67,6 +67,7 @@ export function createHookCaller(hooks: OutboxHooks) {
     else console.warn(text);
   });
   return function call<K extends keyof OutboxHooks>(name: K, info: Parameters<NonNullable<OutboxHooks[K]>>[0]): void {
+    heard?.(name);
     const hook = hooks[name] as ((info: unknown) => unknown) | undefined;
     if (hook) runHook(hook, [info], (error) => report(name, error));
   };

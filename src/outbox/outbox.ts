@@ -11,6 +11,7 @@ import { installedOpenTelemetry } from "../telemetry/installed.js";
 import type { JsonValue, NewRecord, OutboxStore, StoreSession } from "./contract.js";
 import { type Delivery, startDelivery } from "./delivery.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
+import { createOutboxHistory } from "./history.js";
 import { createHookCaller } from "./hooks.js";
 import {
   CLOSE_OPTION_KEYS,
@@ -54,7 +55,8 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   if (o.telemetry !== undefined && o.telemetry !== false && (typeof o.telemetry !== "object" || !("signal" in o.telemetry))) {
     throw new Enable3ValidationError("options.telemetry", 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
   }
-  const hook = createHookCaller(o);
+  const history = createOutboxHistory(() => opened?.counts().oldestPendingMs);
+  const hook = createHookCaller(o, history.heard);
   let delivery: Delivery | undefined;
   let closed: Promise<void> | undefined;
   let opened: StoreSession | undefined;
@@ -174,6 +176,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
         delivered: delivery?.delivered() ?? 0,
       };
     },
+    history: history.list,
     dead() {
       return {
         async *[Symbol.asyncIterator]() {
