@@ -42,6 +42,10 @@ export const BUDGETS = {
   // for the journal under faults: numbered records, the manifest, the lock's watch, loss reports, dead
   // records waiting for room; +0.5 kB (issue 34): the keys of the outbox's, its methods' and stores' options
   "enable3-client/outbox": { file: "dist/outbox.js", budget: 21.5 * 1024, platform: "node" },
+  // the operations page (issue 31): the page, its style and server-drawn chart, the JSON figures, the
+  // guarded writes with their HMAC token (@noble/hashes' sha256 and hmac, about 2 kB), the capped body
+  // reader, and the typed errors with the unknown-option rule (about 3.5 kB)
+  "enable3-client/ops": { file: "dist/ops.js", budget: 12.5 * 1024 },
 };
 
 /**
