@@ -23,13 +23,21 @@ function niceCeiling(value: number): number {
   return 10 * power;
 }
 
+/** Age axis tops that read as round durations: seconds, minutes, hours, days. */
+const AGE_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400, 172800, 604800];
+
+function ageCeiling(ms: number): number {
+  const s = ms / 1000;
+  return (AGE_STEPS_S.find((step) => step >= s) ?? Math.ceil(s / 604800) * 604800) * 1000;
+}
+
 const round = (n: number) => Math.round(n * 10) / 10;
 
 export function lastHourChart(minutes: readonly OutboxMinute[]): string {
   const count = minutes.length || 1;
   const slot = PLOT_W / count;
   const maxCount = niceCeiling(Math.max(...minutes.map((m) => m.delivered + m.retried + m.dead), 0));
-  const maxAge = niceCeiling(Math.max(...minutes.map((m) => m.oldestPendingMs ?? 0), 0) / 1000) * 1000;
+  const maxAge = ageCeiling(Math.max(...minutes.map((m) => m.oldestPendingMs ?? 0), 0));
   const y = (value: number, max: number) => round(TOP + PLOT_H - (value / max) * PLOT_H);
   const parts: string[] = [];
   // grid and axes
@@ -38,7 +46,7 @@ export function lastHourChart(minutes: readonly OutboxMinute[]): string {
     parts.push(`<line x1="${LEFT}" y1="${gy}" x2="${LEFT + PLOT_W}" y2="${gy}" stroke="#dde1e6" stroke-width="1"/>`);
     parts.push(`<text x="${LEFT - 6}" y="${gy + 4}" text-anchor="end" class="axis">${round(f * maxCount)}</text>`);
     parts.push(
-      `<text x="${LEFT + PLOT_W + 6}" y="${gy + 4}" class="axis" fill="${COLOURS.age}">${escapeHtml(formatAge(f * maxAge))}</text>`,
+      `<text x="${LEFT + PLOT_W + 6}" y="${gy + 4}" class="axis" fill="${COLOURS.age}">${f === 0 ? "0" : escapeHtml(formatAge(f * maxAge))}</text>`,
     );
   }
   minutes.forEach((m, i) => {

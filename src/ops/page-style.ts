@@ -25,7 +25,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{background:#f0f3f6;font-weight:600;font-size:12px;color:var(--muted)}
 tr:last-child td{border-bottom:0}
-td.num{text-align:right;font-variant-numeric:tabular-nums}td.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
+td.num{text-align:right;font-variant-numeric:tabular-nums}td.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:nowrap}
 td.reason{max-width:360px;word-break:break-word}td.time{white-space:nowrap;color:var(--muted)}
 .reasons{background:#fff;border:1px solid var(--line);border-radius:8px}
 .two{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px}

@@ -27,7 +27,7 @@ export function renderPage(figures: OpsFigures, extras: PageExtras): string {
   return [
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="same-origin"><title>Enable3 operations</title>',
+    '<meta name="referrer" content="same-origin"><link rel="icon" href="data:,"><title>Enable3 operations</title>',
     `<style nonce="${e(extras.nonce)}">${STYLE}</style></head>`,
     `<body><main>${body.join("")}</main></body></html>`,
   ].join("");
@@ -121,7 +121,7 @@ function receiverSection(total: ReceiverCounts, minutes: readonly ReceiverCounts
     card("Refused", "receiver.refused", total.refused, total.refused > 0 ? "warn" : ""),
     card("Failed", "receiver.failed", total.failed, total.failed > 0 ? "bad" : ""),
     "</div>",
-    `<p class="muted">Last hour: ${hour("processed")} processed, ${hour("duplicate")} duplicates, ${hour("refused")} refused, ${hour("failed")} failed. Totals since this process started.</p>`,
+    `<p class="muted">Totals since this process started. Last hour: processed ${hour("processed")}, duplicates ${hour("duplicate")}, refused ${hour("refused")}, failed ${hour("failed")}.</p>`,
     '<div class="two"><div><h3>Refusals (4xx) by reason</h3>',
     reasons("refusals"),
     "</div><div><h3>Failures (5xx) by reason</h3>",

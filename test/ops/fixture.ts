@@ -14,17 +14,20 @@ import { makeTempDir } from "../helpers/temp-dir.js";
 /** The API's reason for refusing `bad-…` events: markup that must reach the page as text. */
 export const HOSTILE_REASON = `<img src=x onerror="window.__pwned=1">unknown eventId & "quotes"`;
 
-/** An outbox with `dead` dead records (ids bad-<script>-0…, refused 422) and `delivered` delivered ones. */
-export async function outboxWithDead({ dead = 2, delivered = 3 } = {}) {
+/**
+ * An outbox with `dead` dead records (ids bad-<b>0</b>…, refused 422 with `reason`) and `delivered`
+ * delivered ones; `names` gives the dead records other ids.
+ */
+export async function outboxWithDead({ dead = 2, delivered = 3, reason = HOSTILE_REASON, names = [] as string[] } = {}) {
+  const deadIds = Array.from({ length: dead }, (_, i) => names[i] ?? `bad-<b>${i}</b>`);
   const api = await startScriptedServer((req, res) => {
     const { id } = JSON.parse(req.body) as { id: string };
-    if (id.startsWith("bad-") && !accepting.has(id)) return reply(res, 422, { message: HOSTILE_REASON });
+    if (deadIds.includes(id) && !accepting.has(id)) return reply(res, 422, { message: reason });
     return reply(res, 201);
   });
   const accepting = new Set<string>();
   const outbox = createOutbox(clientFor(api.url, { maxRetries: 0 }), { store: fileStore(await makeTempDir("enable3-ops")) });
   registerTeardown(() => outbox.close({ timeoutMs: 0 }));
-  const deadIds = Array.from({ length: dead }, (_, i) => `bad-<b>${i}</b>`);
   for (const id of deadIds) await outbox.enqueue({ id, userId: "u1", eventId: "deposit", value: 1 });
   for (let i = 0; i < delivered; i++) await outbox.enqueue({ id: `ok-${i}`, userId: "u1", eventId: "deposit", value: 1 });
   await outbox.flush();
@@ -48,13 +51,23 @@ export async function busyReceiver() {
   return receiver;
 }
 
-/** The page served by node:http on 127.0.0.1 at /ops (anything else 404). */
-export async function servePage(options: OpsHandlerOptions) {
+/** The page served by node:http on 127.0.0.1 at /ops, and `pages` (path → HTML) beside it; anything else 404. */
+export async function servePage(options: OpsHandlerOptions, pages: Record<string, () => string> = {}) {
   const ops = createOpsHandler(options);
   const server = createServer((req, res) => {
+    const page = pages[req.url ?? ""];
+    if (page) return reply(res, 200, page(), { "content-type": "text/html; charset=utf-8" });
     if (!req.url?.startsWith("/ops")) return reply(res, 404);
     void ops.node(req, res);
   });
   const port = await listenOnLoopback(server);
   return { url: `http://127.0.0.1:${port}/ops`, origin: `http://127.0.0.1:${port}`, ops };
+}
+
+/** A page holding one form that POSTs `fields` to `action` (a replay, as a forged page would). */
+export function formPage(action: string, fields: Record<string, string>): string {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">`)
+    .join("");
+  return `<!doctype html><html><body><form method="post" action="${action}">${inputs}<button id="send">send</button></form></body></html>`;
 }
