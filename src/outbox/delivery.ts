@@ -4,6 +4,7 @@
 import type { Enable3Client } from "../client/create-client.js";
 import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
 import { waitFor } from "../internal/timers.js";
+import { forgetQueueLink, linkQueuedCall } from "../telemetry/queue-trace.js";
 import type { DeadRecord, OutboxKind, Settlement, StoredRecord, StoreSession } from "./contract.js";
 import { asOutboxError } from "./errors.js";
 import type { createHookCaller } from "./hooks.js";
@@ -160,6 +161,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
           continue;
         }
         sending.set(index++, { record, started: performance.now(), probe: admitted === "probe" });
+        linkQueuedCall(record.id, record.traceparent); // the call's span links to the enqueuing span
         inFlight++;
         yield record.body;
       }
@@ -168,6 +170,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       const entry = sending.get(at);
       if (!entry) return;
       sending.delete(at);
+      forgetQueueLink(entry.record.id);
       inFlight--;
       giveSlot();
       outcome(entry, error);

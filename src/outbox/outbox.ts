@@ -8,6 +8,7 @@ import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";
 import { outboxMetrics } from "../telemetry/component-metrics.js";
 import { installedOpenTelemetry } from "../telemetry/installed.js";
+import { activeTraceparent } from "../telemetry/queue-trace.js";
 import type { JsonValue, NewRecord, OutboxStore, StoreSession } from "./contract.js";
 import { type Delivery, startDelivery } from "./delivery.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
@@ -55,6 +56,10 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   if (o.telemetry !== undefined && o.telemetry !== false && (typeof o.telemetry !== "object" || !("signal" in o.telemetry))) {
     throw new Enable3ValidationError("options.telemetry", 'must be openTelemetry() from "enable3-client/opentelemetry", or false');
   }
+  // the enqueuing span's context, kept with each record (telemetry/queue-trace.ts): the given telemetry's, else an installed API's
+  const installed = o.telemetry === undefined ? installedOpenTelemetry() : undefined;
+  const traceOf =
+    o.telemetry === false ? undefined : (o.telemetry?.activeTraceparent ?? (installed && (() => activeTraceparent(installed))));
   const history = createOutboxHistory(() => opened?.counts().oldestPendingMs);
   const hook = createHookCaller(o, history.heard);
   let delivery: Delivery | undefined;
@@ -87,6 +92,8 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   // enqueues under way hold a place each: a burst of concurrent calls cannot all pass one count
   let reserved = 0;
   async function add(record: NewRecord, options: EnqueueOptions | undefined): Promise<void> {
+    const traceparent = traceOf?.();
+    if (traceparent !== undefined) record.traceparent = traceparent;
     const s = await session();
     if (s.counts().pending + reserved >= maxPending)
       throw new Enable3OutboxError(
@@ -193,7 +200,6 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     },
   };
   // the app's metric reader reads stats() when it collects; closing the outbox stops that
-  const installed = o.telemetry === undefined ? installedOpenTelemetry() : undefined;
   const metrics = o.telemetry === false ? undefined : (o.telemetry?.outboxStats ?? (installed ? outboxMetrics(installed) : undefined));
   const stopMetrics = metrics?.(store.description, () => outbox.stats());
   return outbox;

@@ -54,6 +54,7 @@ interface Row {
   id: string;
   body: Record<string, unknown>;
   context: StoredRecord["context"] | null;
+  traceparent?: string | null;
   attempts: number;
   enqueued_at: Date;
   last_error: StoredRecord["lastError"] | null;
@@ -146,12 +147,13 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
   // ON CONFLICT: an id already in the table stores nothing new, and never aborts the caller's transaction
   const insert = (client: SqlClient, records: NewRecord[]) =>
     client.query(
-      `INSERT INTO ${t} (kind, id, body, context) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) ON CONFLICT (kind, id) DO NOTHING`,
+      `INSERT INTO ${t} (kind, id, body, context, traceparent) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[]) ON CONFLICT (kind, id) DO NOTHING`,
       [
         records.map((r) => r.kind),
         records.map((r) => r.id),
         records.map((r) => JSON.stringify(r.body)),
         records.map((r) => (r.context === undefined ? null : JSON.stringify(r.context))),
+        records.map((r) => r.traceparent ?? null),
       ],
     );
 
@@ -186,6 +188,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
     attempts: row.attempts,
     enqueuedAt: new Date(row.enqueued_at).getTime(),
     ...(row.context === null ? {} : { context: row.context }),
+    ...(typeof row.traceparent === "string" ? { traceparent: row.traceparent } : {}),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
   });
 

@@ -25,4 +25,9 @@ export const OUTBOX_MIGRATIONS: readonly Migration[] = [
 CREATE INDEX enable3_outbox_due ON {schema}.enable3_outbox (not_before, seq) WHERE state = 'pending';
 CREATE INDEX enable3_outbox_dead ON {schema}.enable3_outbox (seq) WHERE state = 'dead';`,
   },
+  {
+    // The enqueuing span's W3C traceparent (null outside a trace): the delivery's span links to it.
+    name: "outbox-3-trace",
+    sql: "ALTER TABLE {schema}.enable3_outbox ADD COLUMN IF NOT EXISTS traceparent text;",
+  },
 ];
