@@ -10,6 +10,7 @@ import type { Outbox, OutboxState } from "../outbox/outbox-types.js";
 export type OpsOutbox = Pick<Outbox, "stats" | "history" | "dead" | "replay">;
 /** The part of a withdrawal receiver the page reads (`createWithdrawalReceiver`'s receiver fits). */
 export interface OpsReceiver {
+  /** Its deliveries counted in memory: totals, and the last hour per minute. */
   stats(): ReceiverStats;
 }
 /** An outbox that can purge its dead records: used when the outbox has the method. */
@@ -22,8 +23,11 @@ export const DEAD_LISTED = 100;
 
 /** A dead record as the page lists it: no body, no context (they may hold what the operator keeps private). */
 export interface OpsDeadRecord {
+  /** The event id or revenue requestId it was sent with (and, replayed, will be again). */
   id: string;
+  /** An event or a revenue report. */
   kind: "event" | "revenue";
+  /** Attempts made before it was given up. */
   attempts: number;
   /** The API's HTTP status, when it answered. */
   status: number | null;
@@ -39,14 +43,19 @@ export interface OpsDeadRecord {
 
 /** The outbox's figures. */
 export interface OpsOutboxFigures {
+  /** Where the outbox stands: `open`, `paused`, `failed`, `opening` or `closed`. */
   state: OutboxState;
   /** Delivery is paused (the API refuses this server's key or IP). */
   paused: boolean;
   /** Why the outbox is paused or failed; `null` when it is not. */
   problem: string | null;
+  /** Records waiting to be sent (as `outbox.stats()` reads them). */
   pending: number;
+  /** Requests this outbox has in flight now. */
   inFlight: number;
+  /** Dead records kept by the store. */
   dead: number;
+  /** How long the oldest pending record has waited, ms (0 when none). */
   oldestPendingMs: number;
   /** Delivered by this process in the last hour (from the history). */
   deliveredLastHour: number;
@@ -54,7 +63,7 @@ export interface OpsOutboxFigures {
   delivered: number;
   /** The last hour, a minute at a time, oldest first. */
   minutes: OutboxMinute[];
-  /** The first {@link DEAD_LISTED} dead records. */
+  /** The first 100 dead records the store lists (`dead` counts them all). */
   deadRecords: OpsDeadRecord[];
   /** Why the dead records could not be listed; `null` when they were. */
   deadRecordsError: string | null;
@@ -68,7 +77,9 @@ export interface OpsFigures {
   readAt: string;
   /** Whether POSTs (replay, purge) are allowed. */
   writes: boolean;
+  /** The outbox's figures; `null` when the handler was given no outbox. */
   outbox: OpsOutboxFigures | null;
+  /** The receiver's deliveries; `null` when the handler was given no receiver. */
   receiver: ReceiverStats | null;
   /** The token a same-origin POST must carry (`token` field or `x-csrf-token` header); only when writes are allowed. */
   csrfToken?: string;
