@@ -1,8 +1,13 @@
 // createOpsHandler over fetch and node:http: the JSON figures read from a real outbox and receiver, the
 // page's headers (a strict CSP with a fresh nonce), escaping of what the API said, and the write guard:
 // read-only by default, then same-origin with the page's token only.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createOpsHandler, type OpsFigures } from "../../src/ops.js";
+import { createOutbox, fileStore } from "../../src/outbox.js";
+import { clientFor } from "../helpers/client.js";
+import { reply, startScriptedServer } from "../helpers/http-server.js";
+import { registerTeardown } from "../helpers/teardown.js";
+import { makeTempDir } from "../helpers/temp-dir.js";
 import { expectUnknownOption } from "../helpers/unknown-option.js";
 import { busyReceiver, HOSTILE_REASON, outboxWithDead, servePage } from "./fixture.js";
 
@@ -43,6 +48,20 @@ describe("the JSON figures", () => {
       refusals: { "signature-mismatch": 1, "malformed-signature": 1 },
       failures: {},
     });
+  });
+
+  it("a paused outbox (the API refuses the key): paused, and why, in the JSON and on the page", async () => {
+    const api = await startScriptedServer((_req, res) => reply(res, 401, { message: "invalid api key" }));
+    const outbox = createOutbox(clientFor(api.url, { maxRetries: 0 }), { store: fileStore(await makeTempDir("enable3-ops")) });
+    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+    await outbox.enqueue({ userId: "u1", eventId: "deposit", value: 1 });
+    await vi.waitFor(() => expect(outbox.stats().state).toBe("paused"), { timeout: 10_000 });
+    const { url } = await servePage({ outbox });
+    const { outbox: figures } = await getJson(url);
+    expect(figures).toMatchObject({ state: "paused", paused: true, pending: 1, dead: 0 });
+    expect(figures!.problem).toMatch(/401/);
+    const html = await (await fetch(url)).text();
+    expect(html).toMatch(/<p class="alert" data-figure="outbox.problem"><strong>paused:<\/strong> [^<]*401/);
   });
 
   it("the page: a strict CSP whose nonce is the style's, fresh per answer; every text from the API escaped", async () => {
