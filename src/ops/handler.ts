@@ -1,7 +1,7 @@
 // createOpsHandler: the operations page and its JSON, for fetch-style servers and node:http, like the
 // withdrawal receiver. GET reads; POST (replay, purge) writes only when allowed, from the same origin,
 // with the page's token (csrf.ts). Authentication stays the operator's: mount it behind their own.
-import { readNodeBody, readRequestBody } from "../callback/raw-body.js";
+import { readRequestBody } from "../callback/raw-body.js";
 import type { NodeResponse } from "../callback/receiver.js";
 import { Enable3ValidationError } from "../errors/classes.js";
 import { optionKeys } from "../internal/option-keys.js";
@@ -104,7 +104,7 @@ export function createOpsHandler(options: OpsHandlerOptions = {}): OpsHandler {
       return new Response(request.method === "HEAD" ? null : a.body, { status: a.status, headers: a.headers });
     },
     async node(req, res) {
-      const a = await answer(fromNode(req, () => readNodeBody(req, BODY_LIMITS))).catch(failed);
+      const a = await answer(fromNode(req, BODY_LIMITS)).catch(failed);
       writeNode(res, a, req.method === "HEAD");
     },
   };

@@ -1,6 +1,6 @@
 // The operations page's two adapters: a fetch Request or a node:http request made into one shape, and
 // an answer written back to either. Content negotiation (JSON or the page) is decided here.
-import type { BodyRead, NodeRequest } from "../callback/raw-body.js";
+import { type BodyLimits, type BodyRead, type NodeRequest, readNodeBody } from "../callback/raw-body.js";
 import type { NodeResponse } from "../callback/receiver.js";
 
 /** The parts of a node:http request the page uses: `http.IncomingMessage` and Express's `req` fit. */
@@ -40,14 +40,27 @@ export function fromFetch(request: Request, read: () => Promise<BodyRead>): OpsR
   return { method: request.method, url, host: request.headers.get("host") ?? url.host, headers: request.headers, read, parsed: undefined };
 }
 
-export function fromNode(req: OpsNodeRequest, read: () => Promise<BodyRead>): OpsRequest {
+export function fromNode(req: OpsNodeRequest, limits: BodyLimits): OpsRequest {
   const header = (name: string): string | null => {
     const value = req.headers[name];
     return value === undefined ? null : typeof value === "string" ? value : value.join(", ");
   };
   const host = header("host") ?? "localhost";
   const body = req.body;
-  const parsed = body !== null && typeof body === "object" && !(body instanceof Uint8Array) ? (body as Record<string, unknown>) : undefined;
+  const fields = body !== null && typeof body === "object" && !(body instanceof Uint8Array) ? (body as Record<string, unknown>) : undefined;
+  // an empty object is what Express 4's parsers leave when the type was not theirs: the stream is unread
+  const parsed = fields && Object.keys(fields).length > 0 ? fields : undefined;
+  const unparsed: NodeRequest = {
+    headers: req.headers,
+    get readableEnded() {
+      return req.readableEnded;
+    },
+    on: (event, listener) => req.on(event, listener),
+    removeListener: (event, listener) => req.removeListener(event, listener),
+    resume: () => req.resume(),
+    destroy: () => req.destroy(),
+  };
+  const read = () => readNodeBody(fields && !parsed ? unparsed : req, limits);
   return { method: req.method ?? "GET", url: new URL(req.url ?? "/", `http://${host}`), host, headers: { get: header }, read, parsed };
 }
 

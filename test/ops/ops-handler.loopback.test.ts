@@ -1,11 +1,13 @@
 // createOpsHandler over fetch and node:http: the JSON figures read from a real outbox and receiver, the
 // page's headers (a strict CSP with a fresh nonce), escaping of what the API said, and the write guard:
 // read-only by default, then same-origin with the page's token only.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { describe, expect, it, vi } from "vitest";
 import { createOpsHandler, type OpsFigures } from "../../src/ops.js";
 import { createOutbox, fileStore } from "../../src/outbox.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
+import { listenOnLoopback } from "../helpers/listen.js";
 import { registerTeardown } from "../helpers/teardown.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 import { expectUnknownOption } from "../helpers/unknown-option.js";
@@ -179,6 +181,37 @@ describe("writes", () => {
       if (status === 303) expect(answer.headers.get("location")).toBe("?done=purged&n=1");
     }
     expect(asked).toEqual([{ olderThanMs: 30 * 24 * 60 * 60 * 1000 }]);
+  });
+
+  it("mounted in Express 5 behind express.urlencoded(), or after a parser that left {} (Express 4's for other types): a form replay works", async () => {
+    const { outbox, deadIds, accept } = await outboxWithDead({ dead: 2, delivered: 0 });
+    const ops = createOpsHandler({ outbox, allowWrites: true });
+    // express 5 ships no types: the slice used here
+    type App = ((req: IncomingMessage, res: ServerResponse) => void) & { use(path: string, ...handlers: unknown[]): void };
+    const express = (await import("express" as string)).default as (() => App) & { urlencoded(o: object): unknown };
+    const app = express();
+    app.use("/parsed", express.urlencoded({ extended: false }), ops.node);
+    // what Express 4's json parser leaves for a form: {} in req.body, the stream unread
+    const emptyBody = (req: { body?: unknown }, _res: unknown, next: () => void) => {
+      req.body = {};
+      next();
+    };
+    app.use("/empty", emptyBody, ops.node);
+    const origin = `http://127.0.0.1:${await listenOnLoopback(createServer(app))}`;
+    for (const [i, mount] of ["/parsed", "/empty"].entries()) {
+      const { csrfToken } = (await (await fetch(`${origin}${mount}?format=json`)).json()) as OpsFigures;
+      accept(deadIds[i]!);
+      const body = new URLSearchParams({ action: "replay", token: csrfToken!, id: deadIds[i]! });
+      const answer = await fetch(`${origin}${mount}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { origin, "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+      expect(answer.status, mount).toBe(303);
+    }
+    await outbox.flush();
+    expect(outbox.stats().dead).toBe(0);
   });
 
   it("other methods: 405; bad options refused when the handler is made", async () => {
