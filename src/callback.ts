@@ -13,6 +13,7 @@ export type {
   RefusalReason,
   RefusedEvent,
 } from "./callback/events.js";
+export type { ReceiverCounts, ReceiverMinute, ReceiverStats } from "./callback/history.js";
 export type { CallbackMoney } from "./callback/money.js";
 export { parseWithdrawalCallback } from "./callback/payload.js";
 export type { PostgresStoreOptions, PostgresWithdrawalStore, WithdrawalPostgresStoreOptions } from "./callback/postgres-store.js";

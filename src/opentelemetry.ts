@@ -3,6 +3,7 @@
 import * as api from "@opentelemetry/api";
 import { outboxMetrics, receiverMetrics } from "./telemetry/component-metrics.js";
 import { checkOpenTelemetryOptions, type OpenTelemetryOptions, openTelemetrySignal, type Telemetry } from "./telemetry/opentelemetry.js";
+import { activeTraceparent } from "./telemetry/queue-trace.js";
 
 export type { OpenTelemetryOptions, Telemetry } from "./telemetry/opentelemetry.js";
 
@@ -20,5 +21,10 @@ export type { OpenTelemetryOptions, Telemetry } from "./telemetry/opentelemetry.
 export function openTelemetry(options: OpenTelemetryOptions = {}): Telemetry {
   const o = checkOpenTelemetryOptions(options);
   const chosen = o.api ?? api;
-  return { signal: openTelemetrySignal(chosen, o), receiverDelivery: receiverMetrics(chosen), outboxStats: outboxMetrics(chosen) };
+  return {
+    signal: openTelemetrySignal(chosen, o),
+    receiverDelivery: receiverMetrics(chosen),
+    outboxStats: outboxMetrics(chosen),
+    activeTraceparent: () => activeTraceparent(chosen),
+  };
 }

@@ -7,6 +7,7 @@ export type { OutboxErrorReason } from "./outbox/errors.js";
 export { Enable3OutboxError } from "./outbox/errors.js";
 export type { FileStoreOptions } from "./outbox/file-store.js";
 export { fileStore } from "./outbox/file-store.js";
+export type { OutboxMinute } from "./outbox/history.js";
 export type { OutboxAttemptInfo, OutboxDeadInfo, OutboxHooks, OutboxRetryInfo } from "./outbox/hooks.js";
 export type { OutboxInspection, OutboxReport, ReplaySelection } from "./outbox/inspect.js";
 export { inspectOutbox } from "./outbox/inspect.js";

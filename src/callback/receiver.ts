@@ -15,6 +15,7 @@ import {
   type RefusalReason,
 } from "./events.js";
 import { runUnderClaim } from "./handler-run.js";
+import { createReceiverHistory, type ReceiverStats } from "./history.js";
 import { mismatchLog } from "./mismatch-log.js";
 import { parseVerifiedBody, verifyOrThrow } from "./payload.js";
 import { type BodyLimits, type BodyRead, type NodeRequest, readNodeBody, readRequestBody } from "./raw-body.js";
@@ -103,6 +104,12 @@ export interface WithdrawalReceiver {
   purge(): Promise<number | undefined>;
   /** Stops the hourly purge and waits for one under way. Deliveries are still answered. */
   close(): Promise<void>;
+  /**
+   * Deliveries counted in memory by this process: totals since the receiver was made, and the last hour
+   * per minute, by outcome (processed, duplicate, refused, failed) and by refusal and failure reason.
+   * @example const { total } = receiver.stats(); console.log(total.refusals["signature-mismatch"] ?? 0);
+   */
+  stats(): ReceiverStats;
 }
 
 /** An answer, before an adapter writes it. `close` ends the connection (the body may still be arriving). */
@@ -157,12 +164,15 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
   const reporter = createReporter(options, options.logger === undefined ? console : options.logger, options.telemetry || undefined);
   const mismatch = mismatchLog(secrets.length, reporter.error);
   const purges = purgeSchedule(store, retentionMs, reporter.error);
+  const history = createReceiverHistory();
 
   /** One delivery, from its method, signature and body to its answer; reports the outcome on the way. */
   async function deliver(method: string | undefined, signature: SignatureHeader, read: () => Promise<BodyRead>): Promise<Answer> {
     const started = performance.now();
     const report = (event: Outcome, answer: Answer): Answer => {
-      reporter.emit({ ...event, status: answer.status, elapsedMs: performance.now() - started } as ReceiverEvent);
+      const told = { ...event, status: answer.status, elapsedMs: performance.now() - started } as ReceiverEvent;
+      history.heard(told);
+      reporter.emit(told);
       return answer;
     };
     const refuse = (reason: RefusalReason, message: string, extra: Partial<Answer> = {}) =>
@@ -248,6 +258,7 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
     },
     purge: purges.purge,
     close: purges.close,
+    stats: history.stats,
   };
 }
 

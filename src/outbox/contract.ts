@@ -28,6 +28,8 @@ export interface NewRecord {
   id: string;
   body: Record<string, unknown>;
   context?: JsonValue | undefined;
+  /** The W3C traceparent of the span active at enqueue (kept by the store; the delivery's span links to it). */
+  traceparent?: string | undefined;
 }
 
 /** A record a store handed out for delivery. */

@@ -7,6 +7,7 @@ import { type PreparedSends, preparedSendsOf } from "../client/prepared-sends.js
 import { sendRecords } from "../client/record-sender.js";
 import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
 import { waitFor } from "../internal/timers.js";
+import { forgetQueueLink, linkQueuedCall } from "../telemetry/queue-trace.js";
 import type { CallSettings } from "../transport/contract.js";
 import type { DeadRecord, OutboxKind, Settlement, StoredRecord, StoreSession } from "./contract.js";
 import { createDeliveryQueue, type DeliveryQueue } from "./delivery-queue.js";
@@ -91,8 +92,12 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     return record;
   };
   // where a record becomes a call: per-record call options (a trace link to its enqueuing span) go here
-  const send = (record: StoredRecord) => byKind[record.kind](record.body as never, settings);
+  const send = (record: StoredRecord) => {
+    linkQueuedCall(record.id, record.traceparent); // the call's span links to the enqueuing span
+    return byKind[record.kind](record.body as never, settings);
+  };
   const settled = (record: StoredRecord, error: Enable3Error | undefined) => {
+    forgetQueueLink(record.id);
     state.inFlight--;
     sends.settled(record.kind === "event" ? "sendEvent" : "sendRevenue", error === undefined ? "delivered" : "failed");
     judged(record, error);

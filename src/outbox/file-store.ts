@@ -207,6 +207,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           b: r.body,
           t: now,
           ...(r.context === undefined ? {} : { c: r.context }),
+          ...(r.traceparent === undefined ? {} : { p: r.traceparent }),
         } satisfies Omit<RecordLine, "n">),
       ),
     );

@@ -5,6 +5,7 @@ import type { SqlClient } from "../postgres/sql-client.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "../types/api.js";
 import type { DeadRecord, JsonValue, OutboxStore } from "./contract.js";
+import type { OutboxMinute } from "./history.js";
 import type { OutboxHooks } from "./hooks.js";
 
 /** Options of {@link createOutbox}. The hooks are told every outcome (see {@link OutboxHooks}). */
@@ -203,6 +204,13 @@ export interface Outbox {
    * @example const { pending, inFlight, dead, oldestPendingMs, delivered } = outbox.stats();
    */
   stats(): OutboxStats;
+  /**
+   * The last hour, a minute at a time (oldest first, 60 entries, quiet minutes included): records this
+   * outbox delivered, retried and made dead, and the oldest pending record's age. Kept in memory by this
+   * process (a restart starts it empty; on a postgresStore each worker counts its own).
+   * @example const lastHour = outbox.history().reduce((sum, minute) => sum + minute.delivered, 0);
+   */
+  history(): OutboxMinute[];
   /**
    * The dead records, streamed from the store (memory stays flat however many there are).
    * @example for await (const record of outbox.dead()) console.log(record.id, record.error.message);

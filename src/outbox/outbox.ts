@@ -10,9 +10,11 @@ import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";
 import { outboxMetrics } from "../telemetry/component-metrics.js";
 import { installedOpenTelemetry } from "../telemetry/installed.js";
+import { activeTraceparent } from "../telemetry/queue-trace.js";
 import type { JsonValue, NewRecord, OutboxStore, StoreSession } from "./contract.js";
 import { type Delivery, startDelivery } from "./delivery.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
+import { createOutboxHistory } from "./history.js";
 import { createHookCaller } from "./hooks.js";
 import {
   CLOSE_OPTION_KEYS,
@@ -59,7 +61,12 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   check.hookOptions(o, ["onDelivered", "onRetry", "onDead", "onError", "takeDead", "deadLetter"], "options");
   check.telemetryOption(o.telemetry, "options.telemetry");
   preparedSendsOf(client); // a client made by createEnable3Client: checked before anything is stored
-  const hook = createHookCaller(o);
+  // the enqueuing span's context, kept with each record (telemetry/queue-trace.ts): the given telemetry's, else an installed API's
+  const installed = o.telemetry === undefined ? installedOpenTelemetry() : undefined;
+  const traceOf =
+    o.telemetry === false ? undefined : (o.telemetry?.activeTraceparent ?? (installed && (() => activeTraceparent(installed))));
+  const history = createOutboxHistory(() => opened?.counts().oldestPendingMs);
+  const hook = createHookCaller(o, history.heard);
   let delivery: Delivery | undefined;
   let upkeep: Upkeep | undefined;
   let closed: Promise<void> | undefined;
@@ -93,6 +100,8 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   // enqueues under way hold a place each: a burst of concurrent calls cannot all pass one count
   let reserved = 0;
   async function add(record: NewRecord, options: EnqueueOptions | undefined): Promise<void> {
+    const traceparent = traceOf?.();
+    if (traceparent !== undefined) record.traceparent = traceparent;
     const s = await session();
     if (s.counts().pending + reserved >= maxPending)
       throw new Enable3OutboxError(
@@ -183,6 +192,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
         delivered: delivery?.delivered() ?? 0,
       };
     },
+    history: history.list,
     dead() {
       return {
         async *[Symbol.asyncIterator]() {
@@ -206,7 +216,6 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     },
   };
   // the app's metric reader reads stats() when it collects; closing the outbox stops that
-  const installed = o.telemetry === undefined ? installedOpenTelemetry() : undefined;
   const metrics = o.telemetry === false ? undefined : (o.telemetry?.outboxStats ?? (installed ? outboxMetrics(installed) : undefined));
   const stopMetrics = metrics?.(store.description, () => outbox.stats());
   return outbox;

@@ -35,13 +35,13 @@ export function claimDue(table: string): string {
 }
 
 /**
- * Inserts records and wakes the workers in the same statement: [kinds, ids, bodies, contexts, channel].
+ * Inserts records and wakes the workers in the same statement: [kinds, ids, bodies, contexts, channel, traceparents].
  * ON CONFLICT: an id already in the table stores nothing new, and never aborts the caller's transaction;
  * the NOTIFY is sent only when a row went in, at commit (inside the caller's transaction, at theirs).
  */
 export function insertAndNotify(table: string): string {
   return `WITH added AS (
-  INSERT INTO ${table} (kind, id, body, context) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[])
+  INSERT INTO ${table} (kind, id, body, context, traceparent) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $6::text[])
   ON CONFLICT (kind, id) DO NOTHING RETURNING 1
 ) SELECT pg_notify($5, '') FROM (SELECT 1 FROM added LIMIT 1) AS one`;
 }

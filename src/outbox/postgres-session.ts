@@ -32,6 +32,7 @@ interface Row {
   id: string;
   body: Record<string, unknown>;
   context: StoredRecord["context"] | null;
+  traceparent?: string | null;
   attempts: number;
   enqueued_at: Date;
   last_error: StoredRecord["lastError"] | null;
@@ -86,6 +87,7 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
       records.map((r) => JSON.stringify(r.body)),
       records.map((r) => (r.context === undefined ? null : JSON.stringify(r.context))),
       channel,
+      records.map((r) => r.traceparent ?? null),
     ]);
   // enqueues outside a transaction that arrive together are inserted by one statement; if the database
   // refuses it, each enqueue is inserted on its own, so one refused record fails its own call only
@@ -241,6 +243,7 @@ function toRecord(row: Row): StoredRecord {
     attempts: row.attempts,
     enqueuedAt: new Date(row.enqueued_at).getTime(),
     ...(row.context === null ? {} : { context: row.context }),
+    ...(typeof row.traceparent === "string" ? { traceparent: row.traceparent } : {}),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
   };
 }

@@ -12,6 +12,7 @@ import type { Signal } from "./observe.js";
 import { templateOf } from "./operation-templates.js";
 import type { Attributes, OpenTelemetryApi, OtelContext, OtelCounter, OtelHistogram, OtelSpan, OtelTracer } from "./otel-api.js";
 import { DURATION_BUCKETS, INSTRUMENTATION_NAME, SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, STATUS_ERROR } from "./otel-api.js";
+import { linkedContext, queueLinkOf } from "./queue-trace.js";
 
 /**
  * Options of {@link openTelemetry}. Spans and metrics go to whatever providers the app registered.
@@ -55,6 +56,8 @@ export interface Telemetry {
   readonly receiverDelivery?: ((delivery: ReceiverDelivery) => void) | undefined;
   /** @internal reads an outbox's stats when the app collects; the function it returns stops that */
   readonly outboxStats?: ((store: string, stats: () => OutboxCounts) => () => void) | undefined;
+  /** @internal the active span's W3C traceparent, kept with an outbox record at enqueue */
+  readonly activeTraceparent?: (() => string | undefined) | undefined;
 }
 
 /** What every call's scope shares: the API, the instruments and the options. */
@@ -99,7 +102,10 @@ export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetr
     call(ctx, request) {
       const call = attributesOf(ctx.operation, request.method, request.url);
       const parent = context.active();
-      const span = tracer.startSpan(call.spanName, call.spanOptions, parent);
+      // a call delivering an outbox record links to the span that enqueued it (queue-trace.ts)
+      const link = linkedContext(queueLinkOf(ctx.idempotencyKey) ?? "");
+      const options = link ? { ...call.spanOptions, links: [{ context: link }] } : call.spanOptions;
+      const span = tracer.startSpan(call.spanName, options, parent);
       // With no tracer provider (or a sampler that drops the call) the call span records nothing:
       // its attempts would not either, so none are made, and a context is sent on only when the
       // caller's trace is real (a non-recording span still carries its ids, so Enable3 joins it).

@@ -22,7 +22,12 @@ export interface OtelSpan {
 
 /** Makes spans. */
 export interface OtelTracer {
-  startSpan(name: string, options?: { kind?: number; attributes?: Attributes }, context?: OtelContext): OtelSpan;
+  startSpan(name: string, options?: { kind?: number; attributes?: Attributes; links?: OtelLink[] }, context?: OtelContext): OtelSpan;
+}
+
+/** A link from a span to another span's context (the enqueuing span of an outbox record). */
+export interface OtelLink {
+  context: { traceId: string; spanId: string; traceFlags: number; isRemote?: boolean };
 }
 
 /** A histogram: takes a measurement with attributes. */
@@ -57,6 +62,8 @@ export interface OpenTelemetryApi {
   trace: {
     getTracer(name: string, version?: string): OtelTracer;
     setSpan(context: OtelContext, span: OtelSpan): OtelContext;
+    /** The span in a context (the API has it since 1.0; optional so that a minimal test double fits). */
+    getSpan?(context: OtelContext): OtelSpan | undefined;
   };
   context: { active(): OtelContext };
   metrics: { getMeter(name: string, version?: string): OtelMeter };

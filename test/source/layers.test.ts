@@ -26,6 +26,7 @@ const ALLOWED: Record<string, string[]> = {
   postgres: ["internal", "errors"],
   outbox: ["client", "telemetry", "postgres", "internal", "errors", "types"],
   mock: ["internal", "errors"],
+  ops: ["callback", "internal", "errors"],
   entry: [
     "types",
     "errors",
@@ -38,6 +39,7 @@ const ALLOWED: Record<string, string[]> = {
     "postgres",
     "outbox",
     "mock",
+    "ops",
     "generated",
   ],
   cli: ["entry"],

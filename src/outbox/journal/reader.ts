@@ -21,6 +21,8 @@ export interface RecordLine {
   /** Enqueued at, ms since the epoch. */
   t: number;
   c?: StoredRecord["context"];
+  /** The enqueuing span's W3C traceparent. */
+  p?: string;
 }
 
 export const KIND_OF: Record<RecordLine["k"], OutboxKind> = { e: "event", r: "revenue" };
@@ -145,6 +147,7 @@ export function createJournalReader(
         attempts: retry?.attempts ?? 0,
         enqueuedAt: value.t,
         ...(value.c === undefined ? {} : { context: value.c }),
+        ...(typeof value.p === "string" ? { traceparent: value.p } : {}),
       },
       retry?.notBefore ?? 0,
     );

@@ -26,6 +26,11 @@ CREATE INDEX enable3_outbox_due ON {schema}.enable3_outbox (not_before, seq) WHE
 CREATE INDEX enable3_outbox_dead ON {schema}.enable3_outbox (seq) WHERE state = 'dead';`,
   },
   {
+    // The enqueuing span's W3C traceparent (null outside a trace): the delivery's span links to it.
+    name: "outbox-3-trace",
+    sql: "ALTER TABLE {schema}.enable3_outbox ADD COLUMN IF NOT EXISTS traceparent text;",
+  },
+  {
     // Retention of dead rows (deadRetentionMs, purge()): when each died, indexed for the purge. Rows
     // already dead count as dying now, so an upgrade purges nothing at once. Workers publish how they
     // stand (paused and why, in flight, delivered in the last hour) for `enable3 outbox status`.
