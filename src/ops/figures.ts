@@ -2,20 +2,16 @@
 // the first dead records) and the receiver (stats()), at the moment of the request. A store that fails
 // to list its dead records is said so in the figures, never hidden.
 import type { ReceiverStats } from "../callback/history.js";
-import type { DeadRecord } from "../outbox/contract.js";
+import type { DeadRecord, OutboxKind } from "../outbox/contract.js";
 import type { OutboxMinute } from "../outbox/history.js";
 import type { Outbox, OutboxState } from "../outbox/outbox-types.js";
 
 /** The parts of an outbox the page reads and writes through (`createOutbox`'s outbox fits). */
-export type OpsOutbox = Pick<Outbox, "stats" | "history" | "dead" | "replay">;
+export type OpsOutbox = Pick<Outbox, "stats" | "history" | "dead" | "replay" | "purge">;
 /** The part of a withdrawal receiver the page reads (`createWithdrawalReceiver`'s receiver fits). */
 export interface OpsReceiver {
   /** Its deliveries counted in memory: totals, and the last hour per minute. */
   stats(): ReceiverStats;
-}
-/** An outbox that can purge its dead records: used when the outbox has the method. */
-export interface PurgingOutbox {
-  purge(options: { olderThanMs: number }): Promise<unknown>;
 }
 
 /** How many dead records the page and the JSON list (the oldest the store yields first); `outbox.dead` counts them all. */
@@ -26,7 +22,7 @@ export interface OpsDeadRecord {
   /** The event id or revenue requestId it was sent with (and, replayed, will be again). */
   id: string;
   /** An event or a revenue report. */
-  kind: "event" | "revenue";
+  kind: OutboxKind;
   /** Attempts made before it was given up. */
   attempts: number;
   /** The API's HTTP status, when it answered. */
@@ -67,8 +63,6 @@ export interface OpsOutboxFigures {
   deadRecords: OpsDeadRecord[];
   /** Why the dead records could not be listed; `null` when they were. */
   deadRecordsError: string | null;
-  /** Whether `purge` can be asked for (the outbox has the method). */
-  canPurge: boolean;
 }
 
 /** What `GET ?format=json` answers. */
@@ -112,7 +106,6 @@ async function outboxFigures(outbox: OpsOutbox): Promise<OpsOutboxFigures> {
     delivered: stats.delivered,
     minutes,
     ...listed,
-    canPurge: typeof (outbox as Partial<PurgingOutbox>).purge === "function",
   };
 }
 

@@ -80,11 +80,7 @@ function deadTable(o: OpsOutboxFigures, token: string | undefined): string {
     : "";
   const actions =
     token && o.dead > 0
-      ? `<div class="actions">${writeForm(token, "replay", { all: "1" }, "Replay all dead records")}${
-          o.canPurge
-            ? `<form method="post" class="inline"><input type="hidden" name="action" value="purge"><input type="hidden" name="token" value="${e(token)}"><label>Purge dead records older than <input type="number" name="olderThanDays" value="30" min="0" step="1"> days</label> <button type="submit" class="danger">Purge</button></form>`
-            : ""
-        }</div>`
+      ? `<div class="actions">${writeForm(token, "replay", { all: "1" }, "Replay all dead records")}${`<form method="post" class="inline"><input type="hidden" name="action" value="purge"><input type="hidden" name="token" value="${e(token)}"><label>Purge dead records older than <input type="number" name="olderThanDays" value="30" min="0" step="1"> days</label> <button type="submit" class="danger">Purge</button></form>`}</div>`
       : "";
   if (shown === 0) return `${heading}${error}<p class="muted" data-figure="outbox.noDead">No dead records.</p>`;
   const head = ["ID", "Kind", "Attempts", "Status", "Reason", "Enqueued", "Died", ...(token ? [""] : [])]

@@ -3,7 +3,7 @@
 // (POST-redirect-GET, with a fixed notice), a script gets JSON.
 import type { createCsrf } from "./csrf.js";
 import { sameOrigin } from "./csrf.js";
-import type { OpsOutbox, PurgingOutbox } from "./figures.js";
+import type { OpsOutbox } from "./figures.js";
 import { json, type OpsAnswer, type OpsRequest } from "./http.js";
 
 interface WriteContext {
@@ -33,14 +33,11 @@ export async function runWrite(request: OpsRequest, { outbox, csrf }: WriteConte
     return form ? back("replayed", replayed) : json(200, { action, replayed });
   }
   if (action === "purge") {
-    if (typeof (outbox as Partial<PurgingOutbox>).purge !== "function")
-      return json(501, { error: "purge-unsupported", message: "this outbox cannot purge its dead records" });
     const olderThanMs = fields.olderThanMs !== undefined ? Number(first(fields.olderThanMs)) : Number(first(fields.olderThanDays)) * DAY_MS;
     if (!Number.isFinite(olderThanMs) || olderThanMs < 0)
       return json(400, { error: "invalid-age", message: "olderThanMs (or olderThanDays) must be a number, 0 or more" });
-    const result = await (outbox as unknown as PurgingOutbox).purge({ olderThanMs });
-    const purged = typeof result === "number" ? result : (result as { purged?: unknown } | undefined)?.purged;
-    return form ? back("purged", typeof purged === "number" ? purged : undefined) : json(200, { action, result: result ?? null });
+    const { purged } = await outbox.purge({ olderThanMs });
+    return form ? back("purged", purged) : json(200, { action, purged });
   }
   return json(400, { error: "invalid-action", message: 'action must be "replay" or "purge"' });
 }

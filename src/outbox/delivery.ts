@@ -28,6 +28,8 @@ export interface DeliveryOptions {
   hooks?: OutboxHooks | undefined;
   /** Takes dead records instead of the store (see OutboxOptions.deadLetter). */
   deadLetter: ((record: DeadRecord) => void | Promise<void>) | undefined;
+  /** Told each outcome once it is recorded, whether or not a hook is given (the outbox's history). */
+  heard?: ((outcome: "onDelivered" | "onRetry" | "onDead") => void) | undefined;
 }
 
 export interface Delivery {
@@ -76,6 +78,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
   };
   const countDelivered = () => {
     state.delivered++;
+    o.heard?.("onDelivered");
   };
   const judged = judgement(o, { ages: createRecordAges(o.policy), gate, queue, abortCalls, startedAt, hooks, settle, countDelivered });
 
@@ -238,9 +241,12 @@ function judgement(o: DeliveryOptions, p: JudgementParts) {
       const failure = summarize(error);
       if (verdict.outcome === "retry") {
         const settlement = { key: record.key, outcome: "retry", attempts: attempt, delayMs: verdict.delayMs, error: failure } as const;
-        if (!hooks.onRetry) return settle(settlement);
+        if (!hooks.onRetry) return settle(settlement, () => o.heard?.("onRetry"));
         const info = { ...infoOf(record, attempt, error), error, delayMs: verdict.delayMs };
-        return settle(settlement, () => o.hook("onRetry", info));
+        return settle(settlement, () => {
+          o.heard?.("onRetry");
+          o.hook("onRetry", info);
+        });
       }
       buried(o, record, attempt, error, hooks.onDead ? infoOf(record, attempt, error) : undefined, settle);
     } finally {
@@ -269,7 +275,10 @@ function buried(
     diedAt: Date.now(),
     ...(record.context === undefined ? {} : { context: record.context }),
   };
-  const told = info ? () => o.hook("onDead", { ...info, error, record: dead }) : undefined;
+  const told = () => {
+    o.heard?.("onDead");
+    if (info) o.hook("onDead", { ...info, error, record: dead });
+  };
   if (!o.deadLetter) return settle({ key: record.key, outcome: "dead", attempts: attempt, error: failure }, told);
   const taker = o.deadLetter;
   Promise.resolve()

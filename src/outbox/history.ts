@@ -1,8 +1,7 @@
 // The outbox's last hour, per minute, in memory: what was delivered, retried and given up on, and the
-// oldest pending record's age as seen that minute. Fed by the hook caller (hooks.ts) as each outcome
+// oldest pending record's age as seen that minute. Fed by the delivery loop (delivery.ts) as each outcome
 // is recorded; read by outbox.history() and the operations page.
 import { createMinuteRing, type Minute } from "../internal/minute-ring.js";
-import type { OutboxHooks } from "./hooks.js";
 
 /** One minute of an outbox's history, as {@link Outbox.history} lists it. */
 export interface OutboxMinute {
@@ -31,8 +30,7 @@ export function createOutboxHistory(oldestPendingMs: () => number | undefined, n
     if (age !== undefined) minute.oldestPendingMs = Math.max(minute.oldestPendingMs ?? 0, age);
   };
   return {
-    heard(name: keyof OutboxHooks): void {
-      if (name === "onError") return;
+    heard(name: "onDelivered" | "onRetry" | "onDead"): void {
       const minute = ring.current();
       minute[OUTCOME[name]]++;
       sample(minute);

@@ -58,11 +58,10 @@ export interface OutboxHooks {
   onError?: ((error: Error) => void) | undefined;
 }
 
-/** Calls hooks so that none can disturb the outbox (internal/hook-guard.ts); `heard` is told each first (the history). */
-export function createHookCaller(hooks: OutboxHooks, heard?: (name: keyof OutboxHooks) => void) {
+/** Calls hooks so that none can disturb the outbox (internal/hook-guard.ts). */
+export function createHookCaller(hooks: OutboxHooks) {
   const report = hookFailureReporter("outbox", undefined);
   return function call<K extends keyof OutboxHooks>(name: K, info: Parameters<NonNullable<OutboxHooks[K]>>[0]): void {
-    heard?.(name);
     const hook = hooks[name] as ((info: unknown) => unknown) | undefined;
     if (hook) runHook(hook, [info], (error) => report(name, error));
   };

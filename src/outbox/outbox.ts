@@ -66,7 +66,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   const traceOf =
     o.telemetry === false ? undefined : (o.telemetry?.activeTraceparent ?? (installed && (() => activeTraceparent(installed))));
   const history = createOutboxHistory(() => opened?.counts().oldestPendingMs);
-  const hook = createHookCaller(o, history.heard);
+  const hook = createHookCaller(o);
   let delivery: Delivery | undefined;
   let upkeep: Upkeep | undefined;
   let closed: Promise<void> | undefined;
@@ -78,7 +78,16 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     (session) => {
       opened = session;
       if (o.deliver !== false && !closed) {
-        delivery = startDelivery({ client, session, concurrency, policy, hook, hooks: o, deadLetter: o.takeDead ?? o.deadLetter });
+        delivery = startDelivery({
+          client,
+          session,
+          concurrency,
+          policy,
+          hook,
+          hooks: o,
+          heard: history.heard,
+          deadLetter: o.takeDead ?? o.deadLetter,
+        });
         upkeep = startUpkeep(session, { deadRetentionMs, stats: () => outbox.stats(), onError: (error) => hook("onError", error) });
       }
       return session;
