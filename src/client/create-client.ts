@@ -4,7 +4,7 @@ import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.
 import { idempotencyField, withIdempotencyKey } from "../errors/messages.js";
 import { hookFailureReporter } from "../internal/hook-guard.js";
 import * as check from "../internal/validate.js";
-import type { Signal } from "../telemetry/observe.js";
+import type { ScopeSource } from "../telemetry/observe.js";
 import { createObserver } from "../telemetry/observe.js";
 import type { NetworkRoute, Observer, ProxyRoute, Transport } from "../transport/contract.js";
 import { createFetchTransport } from "../transport/fetch-transport.js";
@@ -62,7 +62,7 @@ export interface Route {
 /** What an entry gives its clients: the transport used when no fetch is given, and how proxies are chosen. */
 export interface Platform {
   /** OpenTelemetry for a client given none, where the platform finds `@opentelemetry/api` itself (Node). */
-  telemetry?(): Signal | undefined;
+  telemetry?(): ScopeSource | undefined;
   transport(proxy: ProxyRoute | undefined): Transport;
   /** The route to `baseUrl` by the `proxy` option (and, on Node, the environment); `ownFetch`: a fetch was given. */
   route(baseUrl: string, option: ProxyOption, ownFetch: boolean): Route;
@@ -82,7 +82,7 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
   const log = createLog(settings.logger, settings.logLevel, redact);
   const transport = settings.fetch ? createFetchTransport(settings.fetch) : platform.transport(proxy);
   const telemetry =
-    settings.telemetry === false ? undefined : ((settings.telemetry?.signal as Signal | undefined) ?? platform.telemetry?.());
+    settings.telemetry === false ? undefined : ((settings.telemetry?.signal as ScopeSource | undefined) ?? platform.telemetry?.());
   const observer = createObserver({
     log,
     hooks: settings.hooks,
