@@ -2,22 +2,13 @@
 // handed to the hook for that outcome, and failures written to the logger. A hook or logger that
 // throws changes nothing (the answer is already decided) and is reported once. No event, message or
 // line carries a secret, a signature, a header or the body.
+import type { CallbackCheckReason } from "../errors/classes.js";
 import { hookFailureReporter, runHook } from "../internal/hook-guard.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { Logger } from "../transport/log.js";
 
 /** Why a delivery was refused (4xx): the sender should not send these bytes again. */
-export type RefusalReason =
-  | "method-not-allowed"
-  | "body-too-large"
-  | "body-timeout"
-  | "body-aborted"
-  | "missing-signature"
-  | "malformed-signature"
-  | "signature-mismatch"
-  | "invalid-json"
-  | "invalid-payload"
-  | "too-old";
+export type RefusalReason = "method-not-allowed" | "body-too-large" | "body-timeout" | "body-aborted" | CallbackCheckReason | "too-old";
 
 /**
  * Why a delivery failed (5xx, so the sender retries): `onWithdrawal` threw (`handler-failed`) or did not

@@ -4,6 +4,7 @@
 // claim, so concurrent and repeated deliveries run the handler once, and a failed run is released
 // for the next delivery. The two adapters (fetch, node:http) only read the body and write the answer.
 
+import { CALLBACK_CHECK_REASONS, type CallbackCheckReason } from "../errors/classes.js";
 import { sleep } from "../internal/timers.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import {
@@ -196,7 +197,8 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
     } catch (error) {
       if (!(error instanceof Enable3CallbackError)) throw error;
       if (error.reason === "signature-mismatch") mismatch();
-      return refuse(error.reason as RefusalReason, error.message);
+      if (!isCheckReason(error.reason)) throw error; // the inputs were checked when the receiver was made
+      return refuse(error.reason, error.message);
     }
     const old = tooOld(withdrawal, retentionMs, reporter.error);
     if (old) return refuse("too-old", old);
@@ -266,6 +268,11 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
 type Outcome = ReceiverEvent extends infer E ? (E extends unknown ? Omit<E, "status" | "elapsedMs"> : never) : never;
 
 /** A 5xx: the sender must retry; a 503 says when. */
+/** A check's reason: a refusal the receiver answers as such. */
+function isCheckReason(reason: string): reason is CallbackCheckReason {
+  return (CALLBACK_CHECK_REASONS as readonly string[]).includes(reason);
+}
+
 function failureAnswer(reason: FailureReason, body: Record<string, unknown>): Answer {
   const status = FAILURE_STATUS[reason];
   return status === 503 ? { status, body, headers: { "retry-after": RETRY_AFTER_SECONDS } } : { status, body };

@@ -3,6 +3,7 @@
 // its timeout and leaves no socket or timer behind.
 import { lookup } from "node:dns/promises";
 import { connect } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import { connect as connectTls } from "node:tls";
 
 export type ProbeResult = { ok: true; text: string; ms: number } | { ok: false; code: string };
@@ -10,10 +11,14 @@ export type ProbeResult = { ok: true; text: string; ms: number } | { ok: false; 
 /** The host's addresses, or why it has none. */
 export async function dnsProbe(host: string, timeoutMs: number): Promise<ProbeResult> {
   const started = Date.now();
-  return withTimeout(lookup(host, { all: true }), timeoutMs).then(
-    (addresses) => ({ ok: true, text: addresses.map((a) => a.address).join(", "), ms: Date.now() - started }),
-    (error: unknown) => ({ ok: false, code: codeOf(error) }),
-  );
+  const timer = new AbortController(); // node:timers/promises: the CLI writes no timeout helper of its own
+  const limit = delay(timeoutMs, undefined, { signal: timer.signal }).then(() => Promise.reject({ code: `no answer in ${timeoutMs} ms` }));
+  return Promise.race([lookup(host, { all: true }), limit])
+    .finally(() => timer.abort())
+    .then(
+      (addresses) => ({ ok: true, text: addresses.map((a) => a.address).join(", "), ms: Date.now() - started }),
+      (error: unknown) => ({ ok: false, code: codeOf(error) }),
+    );
 }
 
 /** Whether host:port accepts a TCP connection. */
@@ -44,14 +49,6 @@ function settleSocket(
     socket.once("timeout", () => end({ ok: false, code: `no answer in ${timeoutMs} ms` }));
     socket.once("error", (error) => end({ ok: false, code: codeOf(error) }));
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error("timeout"), { code: `no answer in ${ms} ms` })), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
 /** An error's code (ECONNREFUSED, ENOTFOUND), else its message. */

@@ -4,7 +4,7 @@ import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.
 import { idempotencyField, withIdempotencyKey } from "../errors/messages.js";
 import { hookFailureReporter } from "../internal/hook-guard.js";
 import * as check from "../internal/validate.js";
-import type { Signal } from "../telemetry/observe.js";
+import type { ScopeSource } from "../telemetry/observe.js";
 import { createObserver } from "../telemetry/observe.js";
 import type { CallSettings, NetworkRoute, ProxyRoute, Transport } from "../transport/contract.js";
 import { createFetchTransport } from "../transport/fetch-transport.js";
@@ -63,7 +63,7 @@ export interface Route {
 /** What an entry gives its clients: the transport used when no fetch is given, and how proxies are chosen. */
 export interface Platform {
   /** OpenTelemetry for a client given none, where the platform finds `@opentelemetry/api` itself (Node). */
-  telemetry?(): Signal | undefined;
+  telemetry?(): ScopeSource | undefined;
   transport(proxy: ProxyRoute | undefined): Transport;
   /** The route to `baseUrl` by the `proxy` option (and, on Node, the environment); `ownFetch`: a fetch was given. */
   route(baseUrl: string, option: ProxyOption, ownFetch: boolean): Route;
@@ -82,9 +82,8 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
   const redact = createRedactor(settings.apiKey, ...secrets);
   const log = createLog(settings.logger, settings.logLevel, redact);
   const transport = settings.fetch ? createFetchTransport(settings.fetch) : platform.transport(proxy);
-  transport.route = route;
   const telemetry =
-    settings.telemetry === false ? undefined : ((settings.telemetry?.signal as Signal | undefined) ?? platform.telemetry?.());
+    settings.telemetry === false ? undefined : ((settings.telemetry?.signal as ScopeSource | undefined) ?? platform.telemetry?.());
   const observer = createObserver({
     log,
     hooks: settings.hooks,
@@ -229,7 +228,7 @@ function requestHeaders(settings: ClientSettings): Record<string, string> {
 
 /**
  * Reading a token's expiry (a JWT decoder) is loaded on the first widget-URL or token call, like bulk
- * sending: a call that already needed the network, and the core stays within its size budget.
+ * sending: a call that already needed the network pays for it, not start-up (scripts/size.mjs counts it).
  */
 const urlExpiry = () => import("./url-expiry.js");
 
@@ -243,7 +242,7 @@ interface BulkKind<I, K extends string, B extends Record<K, string>> {
   operation: "sendEvent" | "sendRevenue";
 }
 
-/** Bulk sending is loaded on first use: most callers never need it, and the core stays small. */
+/** Bulk sending is loaded on first use: most callers never need it, so start-up does not parse it (scripts/size.mjs counts it). */
 async function sendAll<I, K extends string, B extends Record<K, string>>(
   items: Iterable<I> | AsyncIterable<I>,
   options: BulkOptions<I> | undefined,

@@ -226,7 +226,6 @@ function numeric(o: Partial<Record<NumericOption, unknown>>, key: NumericOption,
   return o[key] === undefined ? fallback : check.numberIn(o[key], `${prefix}.${key}`, min, max, whole);
 }
 
-/** The key goes into a header: a value with control characters would make fetch throw an error quoting it. */
 /**
  * The key, from the option or else the environment; errors name the one it came from. The key goes
  * into a header: a value with control characters would make fetch throw an error quoting it.

@@ -429,14 +429,25 @@ export class Enable3OutboxError extends Enable3Error {
 export type CallbackErrorReason =
   | "invalid-body"
   | "invalid-secret"
-  | "missing-signature"
-  | "malformed-signature"
-  | "signature-mismatch"
-  | "invalid-json"
-  | "invalid-payload"
+  | CallbackCheckReason
   | "body-consumed"
   | "lease-lost"
   | "handler-timeout";
+
+/**
+ * The reasons a callback's check gives (the signature's, answered 401; the payload's, 400): each is both
+ * an Enable3CallbackError's `reason` and, in the withdrawal receiver, a refusal's (`RefusalReason`).
+ */
+export type CallbackCheckReason = (typeof CALLBACK_CHECK_REASONS)[number];
+
+/** Every {@link CallbackCheckReason}, for telling one apart at run time. */
+export const CALLBACK_CHECK_REASONS = [
+  "missing-signature",
+  "malformed-signature",
+  "signature-mismatch",
+  "invalid-json",
+  "invalid-payload",
+] as const;
 
 /**
  * A callback that must not be trusted, or that the receiver could not take. `reason` says why; answer

@@ -6,8 +6,8 @@ import { PACKAGE_VERSION } from "../internal/version.js";
 import type { Attributes, OpenTelemetryApi } from "./otel-api.js";
 import { DURATION_BUCKETS, INSTRUMENTATION_NAME } from "./otel-api.js";
 
-/** What an outbox's metrics read of its stats(). */
-export interface OutboxCounts {
+/** The numbers of an outbox's OutboxStats (outbox-types.ts) that its metrics read: "stats" is what an outbox reports, "counts" what a store counts (StoreCounts). */
+export interface MeteredOutboxStats {
   pending: number;
   inFlight: number;
   dead: number;
@@ -19,7 +19,7 @@ export interface OutboxCounts {
  * An outbox's metrics, read from its stats() whenever the app's reader collects (nothing is counted
  * per record): pending, in flight and dead records, the oldest pending record's age, and deliveries.
  */
-export function outboxMetrics(api: OpenTelemetryApi): (store: string, stats: () => OutboxCounts) => () => void {
+export function outboxMetrics(api: OpenTelemetryApi): (store: string, stats: () => MeteredOutboxStats) => () => void {
   const meter = api.metrics.getMeter(INSTRUMENTATION_NAME, PACKAGE_VERSION);
   const gauge = (name: string, description: string, unit?: string) =>
     meter.createObservableGauge(name, { description, ...(unit ? { unit } : {}) });
@@ -34,7 +34,7 @@ export function outboxMetrics(api: OpenTelemetryApi): (store: string, stats: () 
     const attributes: Attributes = { "enable3.outbox.store": store };
     const callbacks = Object.entries(instruments).map(([key, instrument]) => {
       const callback = (result: { observe(value: number, attributes?: Attributes): void }) => {
-        const value = stats()[key as keyof OutboxCounts];
+        const value = stats()[key as keyof MeteredOutboxStats];
         result.observe(key === "oldestPendingMs" ? value / 1000 : value, attributes);
       };
       instrument.addCallback(callback);

@@ -1,6 +1,6 @@
 // The one place a client's telemetry is made: the log lines, the hooks and OpenTelemetry, each a
 // CallScope per call, joined here into the one scope the retry loop and the client talk to. A new
-// signal is one more scope file and one line below. With none of them on, every call gets SILENT_SCOPE.
+// source is one more scope file and one line below. With none of them on, every call gets SILENT_SCOPE.
 import { labelOf } from "../errors/messages.js";
 import type { CallContext, CallScope, Observer, OutgoingRequest } from "../transport/contract.js";
 import { SILENT_OBSERVER } from "../transport/contract.js";
@@ -12,32 +12,35 @@ import { templateOf } from "./operation-templates.js";
 export interface ObserveOptions {
   log: Log;
   hooks: ClientHooks | undefined;
-  /** The OpenTelemetry signal given or found; undefined when off. */
-  telemetry: Signal | undefined;
+  /** The OpenTelemetry scope source given or found; undefined when off. */
+  telemetry: ScopeSource | undefined;
   /** Where a throwing hook is reported, once per hook. */
   reportHookError: (hook: string, error: unknown) => void;
 }
 
-/** What one signal makes: a scope per call, and what it does with a bulk item. */
-export interface Signal {
+/**
+ * A source of call scopes (the log lines, the hooks, OpenTelemetry): a scope per call, and what it does
+ * with a bulk item. Named apart from an AbortSignal, which it has nothing to do with.
+ */
+export interface ScopeSource {
   call(ctx: CallContext, request: OutgoingRequest): CallScope;
   bulkItemSettled?(operation: string, outcome: "delivered" | "failed" | "not_sent"): void;
 }
 
 export function createObserver(options: ObserveOptions): Observer {
-  const signals: Signal[] = [];
-  if (options.log.debug || options.log.warn) signals.push(logSignal(options.log));
+  const sources: ScopeSource[] = [];
+  if (options.log.debug || options.log.warn) sources.push(logScopes(options.log));
   if (options.hooks && Object.values(options.hooks).some((hook) => typeof hook === "function")) {
-    signals.push(hookSignal(guardHooks(options.hooks, options.reportHookError)));
+    sources.push(hookScopes(guardHooks(options.hooks, options.reportHookError)));
   }
-  if (options.telemetry) signals.push(options.telemetry);
-  if (signals.length === 0) return SILENT_OBSERVER;
-  const settled = signals.filter((signal) => signal.bulkItemSettled);
+  if (options.telemetry) sources.push(options.telemetry);
+  if (sources.length === 0) return SILENT_OBSERVER;
+  const settled = sources.filter((source) => source.bulkItemSettled);
   const bulkItemSettled = (operation: string, outcome: "delivered" | "failed" | "not_sent") => {
-    for (const signal of settled) signal.bulkItemSettled!(operation, outcome);
+    for (const source of settled) source.bulkItemSettled!(operation, outcome);
   };
-  if (signals.length === 1) return { call: (ctx, request) => signals[0]!.call(ctx, request), bulkItemSettled };
-  return { call: (ctx, request) => joined(signals.map((signal) => signal.call(ctx, request))), bulkItemSettled };
+  if (sources.length === 1) return { call: (ctx, request) => sources[0]!.call(ctx, request), bulkItemSettled };
+  return { call: (ctx, request) => joined(sources.map((source) => source.call(ctx, request))), bulkItemSettled };
 }
 
 function joined(scopes: CallScope[]): CallScope {
@@ -66,7 +69,7 @@ function joined(scopes: CallScope[]): CallScope {
 }
 
 /** The logger's lines: one per attempt at debug, and why a retry was not made at warn. */
-function logSignal(log: Log): Signal {
+function logScopes(log: Log): ScopeSource {
   return {
     call(ctx, request) {
       const label = labelOf({ operation: ctx.operation, method: request.method, path: urlPath(request.url) });
@@ -90,7 +93,7 @@ function logSignal(log: Log): Signal {
 }
 
 /** The caller's hooks, told the operation, attempt, status and elapsed time. */
-function hookSignal(hooks: ClientHooks): Signal {
+function hookScopes(hooks: ClientHooks): ScopeSource {
   return {
     call(ctx, request) {
       const callStarted = performance.now();

@@ -7,8 +7,8 @@ import { optionKeys } from "../internal/option-keys.js";
 import { checkKnownKeys, plainObject } from "../internal/validate.js";
 import { PACKAGE_VERSION } from "../internal/version.js";
 import type { AttemptOutcome, CallContext, CallScope } from "../transport/contract.js";
-import type { OutboxCounts, ReceiverDelivery } from "./component-metrics.js";
-import type { Signal } from "./observe.js";
+import type { MeteredOutboxStats, ReceiverDelivery } from "./component-metrics.js";
+import type { ScopeSource } from "./observe.js";
 import { templateOf } from "./operation-templates.js";
 import type { Attributes, OpenTelemetryApi, OtelContext, OtelCounter, OtelHistogram, OtelSpan, OtelTracer } from "./otel-api.js";
 import { DURATION_BUCKETS, INSTRUMENTATION_NAME, SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, STATUS_ERROR } from "./otel-api.js";
@@ -55,7 +55,7 @@ export interface Telemetry {
   /** @internal counts a withdrawal receiver's deliveries */
   readonly receiverDelivery?: ((delivery: ReceiverDelivery) => void) | undefined;
   /** @internal reads an outbox's stats when the app collects; the function it returns stops that */
-  readonly outboxStats?: ((store: string, stats: () => OutboxCounts) => () => void) | undefined;
+  readonly outboxStats?: ((store: string, stats: () => MeteredOutboxStats) => () => void) | undefined;
   /** @internal the active span's W3C traceparent, kept with an outbox record at enqueue */
   readonly activeTraceparent?: (() => string | undefined) | undefined;
 }
@@ -72,7 +72,7 @@ interface Instruments {
 }
 
 /** Spans and metrics for each call, on the given API. */
-export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetryOptions): Signal {
+export function openTelemetrySignal(api: OpenTelemetryApi, options: OpenTelemetryOptions): ScopeSource {
   const tracer = api.trace.getTracer(INSTRUMENTATION_NAME, PACKAGE_VERSION);
   const meter = api.metrics.getMeter(INSTRUMENTATION_NAME, PACKAGE_VERSION);
   const instruments: Instruments = {

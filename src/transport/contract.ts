@@ -138,8 +138,6 @@ export type Attempt = (
 export interface Transport {
   attempt: Attempt;
   close(): Promise<void>;
-  /** How this transport reaches the API, for messages (a 401 or 403 names the proxy it went through). */
-  route?: NetworkRoute | undefined;
 }
 
 /** A proxy as messages show it: its URL with credentials redacted, and where it came from. */

@@ -1,8 +1,8 @@
 // A real HTTP server on 127.0.0.1 that a test scripts request by request, and that records what it got.
 // It closes itself when the test (or, started in a hook, the file) that started it ends.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { registerTeardown } from "./teardown.js";
+import type { Socket } from "node:net";
+import { closeLoopback, listenOnLoopback, openSockets } from "./listen.js";
 
 export interface RecordedRequest {
   method: string;
@@ -26,7 +26,6 @@ export interface ScriptedServer {
 
 export async function startScriptedServer(handler: Handler): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -39,20 +38,9 @@ export async function startScriptedServer(handler: Handler): Promise<ScriptedSer
       res.destroy();
     }
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+  const port = await listenOnLoopback(server, () => {
+    for (const timer of timers) clearTimeout(timer);
   });
-  const close = registerTeardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
@@ -63,8 +51,8 @@ export async function startScriptedServer(handler: Handler): Promise<ScriptedSer
       }, ms);
       timers.add(timer);
     },
-    close,
-    sockets: () => [...sockets],
+    close: () => closeLoopback(server),
+    sockets: () => openSockets(server),
   };
 }
 

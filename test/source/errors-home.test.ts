@@ -23,4 +23,11 @@ describe("errors/ is where errors live", () => {
     expect(importers.map(({ file }) => file).filter((file) => !core.some((folder) => file.startsWith(folder)))).toEqual([]);
     expect(importers.length).toBeGreaterThan(0);
   });
+
+  it("the callback's reasons are one set of names: nothing casts one reason union to another", () => {
+    const casts = files.flatMap(({ file, text }) =>
+      [...text.matchAll(/\bas (RefusalReason|FailureReason|CallbackErrorReason|CallbackCheckReason)\b/g)].map((m) => `${file}: ${m[0]}`),
+    );
+    expect(casts).toEqual([]);
+  });
 });

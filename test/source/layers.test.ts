@@ -1,16 +1,9 @@
 // The source layout's rules (src/README.md): each folder imports at run time only from the folders
 // listed for it, the CLI only from the public entries, and no file imports itself in a cycle.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-
-const SRC = path.resolve(import.meta.dirname, "../../src");
-
-/** Which group a file belongs to: its folder under src/, or "entry" for the entry files at the top. */
-function groupOf(file: string): string {
-  const rel = path.relative(SRC, file).replace(/\\/g, "/");
-  return rel.includes("/") ? rel.split("/")[0]! : "entry";
-}
+import { groupOf, runtimeImports, SRC, sourceFiles } from "./source-graph.js";
 
 /** Lowest first: a group may use the groups below it, never one above. */
 const ALLOWED: Record<string, string[]> = {
@@ -44,21 +37,6 @@ const ALLOWED: Record<string, string[]> = {
   ],
   cli: ["entry"],
 };
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
-  );
-}
-
-/** Relative imports that exist at run time: `import type` and `export type` are erased. */
-function runtimeImports(file: string): string[] {
-  const text = readFileSync(file, "utf8");
-  const found: string[] = [];
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"(\.[^"]+)"/gm)) if (!m[2]) found.push(m[3]!);
-  for (const m of text.matchAll(/import\("(\.[^"]+)"\)/g)) found.push(m[1]!);
-  return found.map((spec) => path.resolve(path.dirname(file), spec.replace(/\.js$/, ".ts")));
-}
 
 const files = sourceFiles(SRC);
 const graph = new Map(files.map((f) => [f, runtimeImports(f)]));
@@ -107,5 +85,33 @@ describe("openapi-fetch", () => {
   it("is imported by the adapter alone: nothing else in the tree knows it", () => {
     const users = files.filter((file) => /from "openapi-fetch"/.test(readFileSync(file, "utf8"))).map((f) => path.relative(SRC, f));
     expect(users).toEqual(["client/openapi-adapter.ts"]);
+  });
+});
+
+/** The helpers that have one home, internal/ (timers.ts, backoff.ts): a second definition is a second rule. */
+const ONE_HOME = ["sleep", "backoffDelay", "backoff", "deferred", "waitFor", "withTimeout"];
+const DEFINES = new RegExp(
+  `\\b(?:function\\s*\\*?\\s+(${ONE_HOME.join("|")})\\s*[<(]|(?:const|let|var)\\s+(${ONE_HOME.join("|")})\\s*[=:])`,
+  "g",
+);
+
+/** The named helpers `text` defines (a function, or a const/let/var bound to one). */
+function definedHelpers(text: string): string[] {
+  return [...text.matchAll(DEFINES)].map((m) => (m[1] ?? m[2])!);
+}
+
+describe("waits and backoff have one home", () => {
+  it("no file outside internal/ defines sleep, backoff, deferred, waitFor or withTimeout (the CLI uses node:timers/promises)", () => {
+    const elsewhere = files
+      .filter((file) => groupOf(file) !== "internal")
+      .flatMap((file) => definedHelpers(readFileSync(file, "utf8")).map((name) => `${path.relative(SRC, file)}: ${name}`));
+    expect(elsewhere).toEqual([]);
+  });
+
+  it("finds a definition however it is written, and not an import or a call", () => {
+    expect(
+      definedHelpers("function sleep(ms) {}\nconst deferred = () => {};\nlet waitFor: Fn = f;\nasync function withTimeout<T>(p) {}"),
+    ).toEqual(["sleep", "deferred", "waitFor", "withTimeout"]);
+    expect(definedHelpers('import { setTimeout as sleep } from "node:timers/promises";\nawait sleep(5);\nbackoffDelay(1, 2);')).toEqual([]);
   });
 });
