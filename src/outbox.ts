@@ -18,7 +18,9 @@ export type {
   OutboxState,
   OutboxStats,
   ReplayResult,
+  SegmentEnqueueOptions,
+  SegmentEnqueueResult,
 } from "./outbox/outbox-types.js";
 export type { PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";
 export { postgresStore } from "./outbox/postgres-store.js";
-export type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "./types/api.js";
+export type { EventInput, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult } from "./types/api.js";

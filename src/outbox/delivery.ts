@@ -10,6 +10,7 @@ import type { createHookCaller } from "./hooks.js";
 import { createPauseGate } from "./pause.js";
 import { judge, type RetryPolicy, summarize } from "./policy.js";
 import { createRecordAges } from "./record-age.js";
+import { sendSegments } from "./segment-sender.js";
 
 export interface DeliveryOptions {
   client: Enable3Client;
@@ -34,6 +35,14 @@ export interface Delivery {
   hurry(): void;
 }
 
+const KINDS = ["event", "revenue", "assignSegments", "removeSegments"] as const;
+const OPERATION = {
+  event: "sendEvent",
+  revenue: "sendRevenue",
+  assignSegments: "assignSegments",
+  removeSegments: "removeSegments",
+} as const;
+
 /** How long the loop waits after the store failed to hand out records before it asks again. */
 const STORE_RETRY_MS = 1_000;
 
@@ -47,8 +56,8 @@ interface Sending {
 export function startDelivery(o: DeliveryOptions): Delivery {
   const stopTaking = new AbortController();
   const abortCalls = new AbortController();
-  const queues: Record<OutboxKind, StoredRecord[]> = { event: [], revenue: [] };
-  const wakers: Record<OutboxKind, (() => void) | undefined> = { event: undefined, revenue: undefined };
+  const queues: Record<OutboxKind, StoredRecord[]> = { event: [], revenue: [], assignSegments: [], removeSegments: [] };
+  const wakers: Partial<Record<OutboxKind, () => void>> = {};
   const runs: Promise<unknown>[] = [];
   const started = new Set<OutboxKind>();
   const readAhead = Math.max(128, o.concurrency * 8);
@@ -69,8 +78,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     o.policy,
     (error) => o.hook("onError", error),
     () => {
-      wake("event");
-      wake("revenue");
+      for (const kind of KINDS) wake(kind);
     },
   );
 
@@ -176,14 +184,16 @@ export function startDelivery(o: DeliveryOptions): Delivery {
     const run =
       kind === "event"
         ? o.client.sendEvents(feed() as AsyncIterable<never>, options)
-        : o.client.sendRevenues(feed() as AsyncIterable<never>, options);
+        : kind === "revenue"
+          ? o.client.sendRevenues(feed() as AsyncIterable<never>, options)
+          : sendSegments(o.client, kind, feed(), options);
     runs.push(run.catch((error) => o.hook("onError", error as Error)));
   };
 
   const outcome = ({ record, started, probe }: Sending, error: Enable3Error | undefined) => {
     const attempt = record.attempts + 1;
     const info = {
-      operation: record.kind === "event" ? ("sendEvent" as const) : ("sendRevenue" as const),
+      operation: OPERATION[record.kind],
       id: record.id,
       attempt,
       status: statusOf(error),
@@ -219,7 +229,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       enqueuedAt: record.enqueuedAt,
       ...(record.context === undefined ? {} : { context: record.context }),
     };
-    const told = () => o.hook("onDead", { ...info, error: error!, record: dead });
+    const told = () => o.hook("onDead", { ...info, error: error!, record: dead, released: record.orderingKey });
     if (!o.deadLetter) return settle({ key: record.key, outcome: "dead", attempts: attempt, error: failure }, told);
     // handed over first; the store forgets the record only once the taker has it
     held++;
@@ -249,7 +259,7 @@ export function startDelivery(o: DeliveryOptions): Delivery {
       gate.stop();
       stopTaking.abort();
       freed?.();
-      for (const kind of ["event", "revenue"] as const) {
+      for (const kind of KINDS) {
         for (const record of queues[kind].splice(0)) settle({ key: record.key, outcome: "released" });
         wake(kind);
       }

@@ -21,7 +21,9 @@ export type OutboxErrorReason =
   /** The API refuses this server (401, 403, a proxy's 407): delivery is paused, records stay queued. */
   | "paused"
   /** The store could not hand out records for delivery (the database unreachable): delivery asks again. */
-  | "read_failed";
+  | "read_failed"
+  /** So many records wait behind earlier records of their ordering key that a fileStore stops reading ahead until those move on. */
+  | "held_back";
 
 /**
  * The outbox could not do what was asked; `reason` says why. A rejected `enqueue` stored nothing:

@@ -13,7 +13,7 @@ import { createDeadWaiting } from "./journal/dead-waiting.js";
 import { DIR_MODE } from "./journal/files.js";
 import { type DirectoryLock, lockDirectory } from "./journal/lock.js";
 import { reportLost } from "./journal/lost.js";
-import { createJournalReader, type RecordLine } from "./journal/reader.js";
+import { createJournalReader, LETTER_OF, type RecordLine } from "./journal/reader.js";
 import { RecordQueue } from "./journal/record-queue.js";
 import { markSettled, retryMark, type Segment, sealMark, settledMark } from "./journal/segments.js";
 import { loadJournal } from "./journal/startup.js";
@@ -33,6 +33,8 @@ const FILE_STORE_OPTION_KEYS = optionKeys<FileStoreOptions>()(["segmentBytes", "
 
 /** Records read ahead of delivery, at most. */
 const READ_AHEAD = 1024;
+/** Records held in memory behind the head of their ordering key's line, at most. */
+const MAX_HELD_BACK = 64 * READ_AHEAD;
 
 /**
  * The embedded store: an append-only journal in `dir` (created 0700, files 0600), for one process at
@@ -193,11 +195,12 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     await writer.append(
       records.map((r) =>
         JSON.stringify({
-          k: r.kind === "event" ? "e" : "r",
+          k: LETTER_OF[r.kind],
           id: r.id,
           b: r.body,
           t: now,
           ...(r.context === undefined ? {} : { c: r.context }),
+          ...(r.orderingKey === undefined ? {} : { o: r.orderingKey }),
         } satisfies Omit<RecordLine, "n">),
       ),
     );
@@ -208,13 +211,29 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     return { segment: byNumber(segment), index };
   };
   const settledOne = (key: string) => {
-    inMemory.delete(key);
+    queue.settled(key); // the next record of its ordering key, if any, takes its turn
     const { segment, index } = parseKey(key);
     if (segment && markSettled(segment, index)) {
       marks.queue(segment, settledMark(index));
       return segment;
     }
     return undefined;
+  };
+
+  // records held back behind a key waiting for a retry stay in memory, up to a bound; past it reading
+  // ahead pauses (every key waits) until those keys move on: said once per crossing
+  let heldBackSaid = false;
+  const heldBackFull = () => {
+    const full = queue.heldBack >= MAX_HELD_BACK;
+    if (full && !heldBackSaid)
+      env.onError(
+        new Enable3OutboxError(
+          "held_back",
+          `${queue.heldBack} records of ${dir} wait behind earlier records of their ordering key: reading ahead pauses until those are delivered or dead`,
+        ),
+      );
+    heldBackSaid = full;
+    return full;
   };
 
   const session: StoreSession = {
@@ -227,7 +246,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           continue;
         }
         // fresh records are read even while retries are due: retries share delivery, never take it over
-        if (queue.freshCount < Math.min(limit, READ_AHEAD) && (await reader.readMore())) continue;
+        if (queue.freshCount < Math.min(limit, READ_AHEAD) && !heldBackFull() && (await reader.readMore())) continue;
         if (queue.dueCount < limit && (await rescanStep())) continue;
         const records = queue.take(limit);
         if (records.length > 0) return records;
@@ -244,7 +263,14 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
         if (s.outcome === "delivered" || s.outcome === "released" || s.outcome === "retry" || !record) continue;
         const { segment, index } = parseKey(s.key);
         dead.push({
-          entry: { ...deadOf(record), attempts: s.attempts, error: s.error, segment: segment?.number ?? -1, index },
+          entry: {
+            ...deadOf(record),
+            attempts: s.attempts,
+            error: s.error,
+            segment: segment?.number ?? -1,
+            index,
+            ...(record.orderingKey === undefined ? {} : { orderingKey: record.orderingKey }),
+          },
           key: s.key,
         });
       }
@@ -298,7 +324,15 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
         .take(
           (entry) => !wanted || wanted.has(entry.id),
           (entries) =>
-            add(entries.map((e) => ({ kind: e.kind, id: e.id, body: e.body, ...(e.context === undefined ? {} : { context: e.context }) }))),
+            add(
+              entries.map((e) => ({
+                kind: e.kind,
+                id: e.id,
+                body: e.body,
+                ...(e.context === undefined ? {} : { context: e.context }),
+                ...(e.orderingKey === undefined ? {} : { orderingKey: e.orderingKey }),
+              })),
+            ),
         )
         .catch((error) => {
           if (error instanceof Enable3OutboxError) throw error;

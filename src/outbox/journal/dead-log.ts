@@ -14,18 +14,21 @@ import { createLineSplitter, frame, salvageIds, unframe } from "./lines.js";
 export interface DeadEntry extends DeadRecord {
   segment: number;
   index: number;
+  /** The record's ordering key, kept so that a replay queues it behind its key's later records. */
+  orderingKey?: string | undefined;
 }
 
 interface Stored {
   k: OutboxKind;
   id: string;
-  b: Record<string, unknown>;
+  b: DeadRecord["body"];
   t: number;
   a: number;
   e: DeadRecord["error"];
   c?: DeadRecord["context"];
   s: number;
   i: number;
+  o?: string;
 }
 
 const encode = (e: DeadEntry) =>
@@ -40,6 +43,7 @@ const encode = (e: DeadEntry) =>
       ...(e.context === undefined ? {} : { c: e.context }),
       s: e.segment,
       i: e.index,
+      ...(e.orderingKey === undefined ? {} : { o: e.orderingKey }),
     } satisfies Stored),
   );
 
@@ -66,6 +70,7 @@ function decode(line: Buffer): Line {
       ...(v.c === undefined ? {} : { context: v.c }),
       segment: v.s,
       index: v.i,
+      ...(typeof v.o === "string" ? { orderingKey: v.o } : {}),
     },
   };
 }
