@@ -6,6 +6,7 @@ import type { Outbox } from "../outbox.js";
 import type { DeadLetterFile } from "./dead-letters.js";
 import type { IdSet } from "./id-set.js";
 import type { ImportOptions } from "./import-options.js";
+import { enqueueFor } from "./import-segments.js";
 import type { ImportState } from "./import-state.js";
 import type { DeadLetter, LinePlace, NdjsonLine } from "./ndjson.js";
 import { fmt, type LineCounts } from "./progress.js";
@@ -75,8 +76,7 @@ function takeRecord(run: LineSink, entry: Extract<NdjsonLine, { kind: "record" }
   const { at, line } = entry;
   const place = placeOf(entry);
   const outbox = run.outbox!;
-  const enqueue = kind === "events" ? outbox.enqueue : outbox.enqueueRevenue;
-  return enqueue(item as never, { context: { line, at } }).then(
+  return enqueueFor(kind, outbox)(item, { context: { line, at } }).then(
     () => run.accounted(place),
     (error: Enable3Error) => run.refused(error, { place, line, id, record: item }),
   );

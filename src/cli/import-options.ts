@@ -9,7 +9,7 @@ import { countLines, isStdin } from "./ndjson.js";
 import { fmt } from "./progress.js";
 
 export interface ImportOptions {
-  kind: "events" | "revenue";
+  kind: "events" | "revenue" | "segments";
   /** The input, as typed. */
   file: string;
   /** The field that carries a record's id: `id` for events, `requestId` for revenue. */
@@ -36,8 +36,9 @@ export async function importOptions(args: string[]): Promise<ImportOptions> {
     quiet: { type: "boolean", default: false },
     state: { type: "string" },
   });
-  const kind = positional(positionals, 0, "events|revenue");
-  if (kind !== "events" && kind !== "revenue") throw new UsageError(`import takes events or revenue, got "${kind}"`);
+  const kind = positional(positionals, 0, "events|revenue|segments");
+  if (kind !== "events" && kind !== "revenue" && kind !== "segments")
+    throw new UsageError(`import takes events, revenue or segments, got "${kind}"`);
   const file = positional(positionals, 1, "file.ndjson");
   noMorePositionals(positionals, 2);
   const concurrency = wholeNumber(values.concurrency, "concurrency", 1, 1024);
@@ -56,7 +57,7 @@ export async function importOptions(args: string[]): Promise<ImportOptions> {
   return {
     kind,
     file,
-    idField: kind === "events" ? "id" : "requestId",
+    idField: kind === "revenue" ? "requestId" : "id", // a segment line carries none: it is named by its line
     total,
     concurrency,
     fromLine,

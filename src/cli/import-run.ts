@@ -10,6 +10,7 @@ import { IdSet } from "./id-set.js";
 import { type ImportCounts, isObject, type LineSink, placeOf, takeLine } from "./import-line.js";
 import type { ImportOptions } from "./import-options.js";
 import { describeFailure, failureLine, type ImportSummary } from "./import-report.js";
+import { lineOfDead } from "./import-segments.js";
 import { type ImportState, nothingNew, openImportState, removeImportState, stateDirFor } from "./import-state.js";
 import { type DeadLetter, type LinePlace, type NdjsonLine, readNdjson } from "./ndjson.js";
 import { refuseLocked } from "./outbox-lock.js";
@@ -202,7 +203,7 @@ export class ImportRun implements LineSink {
   private writeDeadRecord(record: DeadRecord) {
     const { line = 0, at = line } = (record.context ?? {}) as { line?: number; at?: number };
     if (this.deadLetters.has(at)) return; // an earlier run wrote it just before it was stopped
-    if (!this.deadLetter(at, { line, id: record.id, record: record.body, error: describeFailure(record.error, line) }))
+    if (!this.deadLetter(at, { line, id: record.id, record: lineOfDead(record), error: describeFailure(record.error, line) }))
       throw new Error("the dead-letter file cannot be written");
     this.deadLetters.sync();
     this.counts.failed++;
