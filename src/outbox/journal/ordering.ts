@@ -3,8 +3,14 @@
 // memory holds the keys that have records in memory, not every key ever seen.
 import type { StoredRecord } from "../contract.js";
 
+/** One key's records; `head` indexes the first not yet settled (a shift per settle would be quadratic). */
+interface Line {
+  records: StoredRecord[];
+  head: number;
+}
+
 export class OrderingLines {
-  private readonly lines = new Map<string, StoredRecord[]>();
+  private readonly lines = new Map<string, Line>();
   /** Records behind a head, over all lines. */
   behind = 0;
 
@@ -13,10 +19,10 @@ export class OrderingLines {
     const key = record.orderingKey!;
     const line = this.lines.get(key);
     if (!line) {
-      this.lines.set(key, [record]);
+      this.lines.set(key, { records: [record], head: 0 });
       return true;
     }
-    line.push(record);
+    line.records.push(record);
     this.behind++;
     return false;
   }
@@ -25,18 +31,18 @@ export class OrderingLines {
   settled(record: StoredRecord): StoredRecord | undefined {
     const key = record.orderingKey!;
     const line = this.lines.get(key);
-    if (!line || line[0]?.key !== record.key) return undefined; // not a head: nothing to release
-    line.shift();
-    if (line.length === 0) {
+    if (!line || line.records[line.head]?.key !== record.key) return undefined; // not a head: nothing to release
+    line.records[line.head] = undefined as unknown as StoredRecord; // let it be collected
+    line.head++;
+    if (line.head === line.records.length) {
       this.lines.delete(key);
       return undefined;
     }
+    if (line.head > 1024 && line.head * 2 > line.records.length) {
+      line.records = line.records.slice(line.head);
+      line.head = 0;
+    }
     this.behind--;
-    return line[0];
-  }
-
-  /** Keys whose line holds records behind its head, with how many. */
-  *heldBack(): Iterable<[key: string, count: number]> {
-    for (const [key, line] of this.lines) if (line.length > 1) yield [key, line.length - 1];
+    return line.records[line.head];
   }
 }
