@@ -180,3 +180,22 @@ describe("ordered delivery per user (fileStore)", () => {
     expect(outbox.stats()).toMatchObject({ pending: 0, delivered: 2 });
   });
 });
+
+describe("records held back behind a key (fileStore)", () => {
+  it("past 65,536 held behind a key waiting for a retry, reading ahead pauses, told once to onError (held_back)", async () => {
+    const seg = await segmentServer((u) => u === "u1"); // u1's first change never passes
+    const errors: Error[] = [];
+    const { outbox } = await outboxOn(seg.server.url, { onError: (error) => errors.push(error) });
+    const ones = Array.from({ length: 1000 }, () => ({ userId: "u1", segmentIds: ["vip"] }));
+    for (let i = 0; i < 66; i++) await outbox.assignSegments(ones);
+    await outbox.assignSegments([{ userId: "u2", segmentIds: ["vip"] }]); // after the bound: not read yet
+    await expect.poll(() => errors.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ name: "Enable3OutboxError", reason: "held_back" });
+    const [, count] = /^(\d+) records of .* wait behind earlier records of their ordering key/.exec(errors[0]!.message) ?? [];
+    expect(Number(count)).toBeGreaterThanOrEqual(65_536); // read a chunk at a time: a few past the bound
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seg.applied.get("u2")).toBeUndefined();
+    expect(seg.refused()).toBeGreaterThan(0);
+  }, 120_000);
+});
