@@ -13,6 +13,7 @@ import { createDeadWaiting } from "./journal/dead-waiting.js";
 import { DIR_MODE } from "./journal/files.js";
 import { type DirectoryLock, lockDirectory } from "./journal/lock.js";
 import { reportLost } from "./journal/lost.js";
+import { heldBackBound } from "./journal/ordering.js";
 import { createJournalReader, LETTER_OF, type RecordLine } from "./journal/reader.js";
 import { RecordQueue } from "./journal/record-queue.js";
 import { markSettled, retryMark, type Segment, sealMark, settledMark } from "./journal/segments.js";
@@ -220,21 +221,17 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     return undefined;
   };
 
-  // records held back behind a key waiting for a retry stay in memory, up to a bound; past it reading
-  // ahead pauses (every key waits) until those keys move on: said once per crossing
-  let heldBackSaid = false;
-  const heldBackFull = () => {
-    const full = queue.heldBack >= MAX_HELD_BACK;
-    if (full && !heldBackSaid)
+  const heldBackFull = heldBackBound(
+    () => queue.heldBack,
+    MAX_HELD_BACK,
+    (count) =>
       env.onError(
         new Enable3OutboxError(
           "held_back",
-          `${queue.heldBack} records of ${dir} wait behind earlier records of their ordering key: reading ahead pauses until those are delivered or dead`,
+          `${count} records of ${dir} wait behind earlier records of their ordering key: reading ahead pauses until those are delivered or dead`,
         ),
-      );
-    heldBackSaid = full;
-    return full;
-  };
+      ),
+  );
 
   const session: StoreSession = {
     add: (records) => add(records),

@@ -46,3 +46,18 @@ export class OrderingLines {
     return line.records[line.head];
   }
 }
+
+/**
+ * Records held back behind a key waiting for a retry stay in memory up to `bound`; past it, reading
+ * ahead pauses (every key waits) until those keys move on. True while past it; `tell` hears of each
+ * crossing once.
+ */
+export function heldBackBound(count: () => number, bound: number, tell: (count: number) => void): () => boolean {
+  let told = false;
+  return () => {
+    const full = count() >= bound;
+    if (full && !told) tell(count());
+    told = full;
+    return full;
+  };
+}
