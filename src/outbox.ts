@@ -2,7 +2,7 @@
 // crashes, restarts and a fleet of workers. Node only (it writes files, or uses the operator's pg);
 // kept out of the core entry.
 
-export type { DeadRecord, FailureSummary, JsonValue, OutboxKind, OutboxStore } from "./outbox/contract.js";
+export type { DeadRecord, FailureSummary, JsonValue, OutboxKind, OutboxStore, RecordBody } from "./outbox/contract.js";
 export type { OutboxErrorReason } from "./outbox/errors.js";
 export { Enable3OutboxError } from "./outbox/errors.js";
 export type { FileStoreOptions } from "./outbox/file-store.js";
