@@ -15,6 +15,7 @@ import { bulkRows, measureBulk } from "./bulk.mjs";
 import { bulkEvents, bulkSenders } from "./bulk-clients.mjs";
 import { eventBody, perCallClients } from "./clients.mjs";
 import { measureOutbox } from "./outbox.mjs";
+import { measureOrdered, orderedRows } from "./outbox-ordered.mjs";
 import { formatSummary, heldBack, profile, splitRows, summarise } from "./profile.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -177,6 +178,7 @@ for (const server of [instant, ...Object.values(bulkServers)]) server.stop();
 
 // 5. The outbox (bench/outbox.mjs: its own servers and PostgreSQL; BENCH_OUTBOX_* knobs there)
 const outbox = await measureOutbox();
+const ordered = await measureOrdered(); // bench/outbox-ordered.mjs: BENCH_ORDERED_* knobs there
 
 // 6. Bundle sizes, everything each entry can load
 const sizes = {
@@ -238,6 +240,7 @@ for (const r of outbox) {
   const mark = r.target && r.target !== "reference" ? (r.holds ? " (holds)" : " (**missed**)") : "";
   rows.push(`| ${r.measure} | ${fmt(r.value, r.value < 10 ? 2 : 0)} ${r.unit} | ${r.target}${mark} |`);
 }
+rows.push(...orderedRows(ordered));
 rows.push("", "## 6. Bundles (minified + gzipped, everything each entry can load)", "", "| bundle | min+gzip |", "|---|---|");
 for (const [name, s] of Object.entries(sizes)) rows.push(`| ${name} | ${(s.gzipped / 1024).toFixed(2)} kB |`);
 

@@ -2,7 +2,16 @@
 // crashes, restarts and a fleet of workers. Node only (it writes files, or uses the operator's pg);
 // kept out of the core entry.
 
-export type { DeadFilter, DeadRecord, FailureSummary, JsonValue, OutboxKind, OutboxStore, PublishedStatus } from "./outbox/contract.js";
+export type {
+  DeadFilter,
+  DeadRecord,
+  FailureSummary,
+  JsonValue,
+  OutboxKind,
+  OutboxStore,
+  PublishedStatus,
+  RecordBody,
+} from "./outbox/contract.js";
 export type { OutboxErrorReason } from "./outbox/errors.js";
 export { Enable3OutboxError } from "./outbox/errors.js";
 export type { FileStoreOptions } from "./outbox/file-store.js";
@@ -23,7 +32,9 @@ export type {
   PurgeOptions,
   PurgeResult,
   ReplayResult,
+  SegmentEnqueueOptions,
+  SegmentEnqueueResult,
 } from "./outbox/outbox-types.js";
 export type { OutboxPostgresStoreOptions, PostgresOutboxStore, PostgresStoreOptions } from "./outbox/postgres-store.js";
 export { postgresStore } from "./outbox/postgres-store.js";
-export type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "./types/api.js";
+export type { EventInput, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult } from "./types/api.js";

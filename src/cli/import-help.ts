@@ -1,11 +1,13 @@
 // The import command's usage line and help text (what `enable3 import --help` prints).
+import { SEGMENTS_LINE_HELP } from "./import-segments.js";
 
 export const importUsage =
-  "enable3 import events|revenue <file.ndjson|-> [--concurrency N] [--dead-letter FILE] [--state DIR] [--fresh] [--from-line N] [--quiet]";
+  "enable3 import events|revenue|segments <file.ndjson|-> [--concurrency N] [--dead-letter FILE] [--state DIR] [--fresh] [--from-line N] [--quiet]";
 
 export const importHelp = `Each line of the file is one JSON object, sent as is:
   events:  {"userId": "u1", "eventId": "deposit", "value": 50, "id"?: "…", "createdAt"?: "2024-02-22 10:00:00", "eventTags"?: ["slots"]}
   revenue: {"revenue": 1250.5, "requestId"?: "…", "date"?: "2024-02-22 10:00:00"}
+${SEGMENTS_LINE_HELP}
 Lines end with LF, CRLF or CR; a UTF-8 BOM is fine; blank lines are skipped. A line without an id (or
 requestId) is sent with one derived from the import and its line number, the same on every run.
 
@@ -42,4 +44,5 @@ Examples:
   enable3 import events deposits.ndjson                 # after any stop: resumes
   enable3 import events deposits.failed.ndjson          # replay the dead letters
   zcat deposits.ndjson.gz | enable3 import events -     # from a pipe
-  enable3 import revenue revenue.ndjson --fresh --from-line 12346`;
+  enable3 import revenue revenue.ndjson --fresh --from-line 12346
+  enable3 import segments tiers.ndjson                  # each user's changes in file order`;

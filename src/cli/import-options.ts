@@ -9,7 +9,7 @@ import { countLines, isStdin } from "./ndjson.js";
 import { fmt } from "./progress.js";
 
 /** What an import can send: each kind's records are taken by its own step (import.ts names them). */
-export const IMPORT_KINDS = ["events", "revenue"] as const;
+export const IMPORT_KINDS = ["events", "revenue", "segments"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export interface ImportOptions {

@@ -12,6 +12,7 @@ import { readLines } from "./import-loop.js";
 import type { ImportOptions } from "./import-options.js";
 import { describeFailure, failureLine, type ImportSummary, summaryOf } from "./import-report.js";
 import { ResumePoint } from "./import-resume.js";
+import { lineOfDead } from "./import-segments.js";
 import { type ImportState, nothingNew, openImportState, removeImportState, stateDirFor } from "./import-state.js";
 import { watchStops } from "./import-stops.js";
 import type { DeadLetter, LinePlace } from "./ndjson.js";
@@ -123,7 +124,7 @@ export class ImportRun {
     const { line = 0, at = line } = (record.context ?? {}) as { line?: number; at?: number };
     if (!this.deadLetters.has(at)) {
       // else an earlier run wrote it just before it was stopped
-      if (!this.deadLetter(at, { line, id: record.id, record: record.body, error: describeFailure(record.error, line) }))
+      if (!this.deadLetter(at, { line, id: record.id, record: lineOfDead(record), error: describeFailure(record.error, line) }))
         throw new Error("the dead-letter file cannot be written");
       this.counts.failed++;
       this.tellFailure(failureLine(record.error, line));

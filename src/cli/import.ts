@@ -10,6 +10,7 @@ import { type ImportKind, importOptions } from "./import-options.js";
 import { sendRecordStep } from "./import-record.js";
 import { exitCodeOf, humanSummary } from "./import-report.js";
 import { ImportRun } from "./import-run.js";
+import { segmentsRecordStep } from "./import-segments.js";
 import { createOutput, EXIT } from "./output.js";
 import { guardOutput, reraise } from "./terminal.js";
 
@@ -19,6 +20,7 @@ export { importHelp, importUsage } from "./import-help.js";
 const RECORD_STEPS: Record<ImportKind, () => RecordStep> = {
   events: () => sendRecordStep("events"),
   revenue: () => sendRecordStep("revenue"),
+  segments: segmentsRecordStep,
 };
 
 export async function runImport(args: string[]): Promise<number> {

@@ -16,7 +16,7 @@ import { packageJson } from "./package-json.js";
 const commands: Record<string, Command> = {
   ...operationCommands,
   import: {
-    summary: "Send events or revenue from an NDJSON file; resumable after any stop, failures to a dead-letter file",
+    summary: "Send events, revenue or segment changes from an NDJSON file; resumable after any stop, failures to a dead-letter file",
     usage: importUsage,
     help: importHelp,
     run: runImport,

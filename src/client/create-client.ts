@@ -111,6 +111,24 @@ export function buildClient(options: ClientOptions, platform: Platform): Enable3
         undefined,
         body.requestId,
       ),
+    assignSegments: (body, callSettings) =>
+      callResolved(
+        "assignSegments",
+        callSettings,
+        (api, init) => api.POST("/api/v1/segment/users/", { body, ...init }),
+        undefined,
+        undefined,
+        undefined,
+      ),
+    removeSegments: (body, callSettings) =>
+      callResolved(
+        "removeSegments",
+        callSettings,
+        (api, init) => api.DELETE("/api/v1/segment/users", { body, ...init }),
+        undefined,
+        undefined,
+        undefined,
+      ),
     settled: (operation, outcome) => observer.bulkItemSettled(operation, outcome),
   };
   const userPathParams = (operatorUserId: string) => ({ path: { operatorUserId: check.userId(operatorUserId, "operatorUserId") } });

@@ -4,13 +4,14 @@
 import { Enable3ValidationError } from "../errors/classes.js";
 import type { components } from "../generated/enable3.js";
 import type { CallSettings } from "../transport/contract.js";
+import type { SegmentAssignments } from "../types/api.js";
 import type { Enable3Client } from "./client-api.js";
 import type { RequestOptions } from "./options.js";
 
 /** The key of a client's prepared sends (a registered symbol: one copy of the package reads another's). */
 export const PREPARED_SENDS: unique symbol = Symbol.for("enable3-client.preparedSends.v1") as never;
 
-/** Each kind's call on a prepared body; a kind added later (segment assignments) is one more member. */
+/** Each kind's call on a prepared body: a kind added later is one more member. */
 export interface PreparedSends {
   /** The client's per-call settings with `options` applied: checked once, then reused by many calls. */
   settings(options: RequestOptions | undefined): CallSettings;
@@ -18,6 +19,10 @@ export interface PreparedSends {
   event(body: components["schemas"]["AppEventDto"], settings: CallSettings): Promise<unknown>;
   /** POSTs one revenue body as it is. */
   revenue(body: components["schemas"]["RevenueDto"], settings: CallSettings): Promise<unknown>;
+  /** POSTs one segment assignment body (a list of users' segment ids) as it is. */
+  assignSegments(body: SegmentAssignments, settings: CallSettings): Promise<unknown>;
+  /** DELETEs one segment assignment body as it is. */
+  removeSegments(body: SegmentAssignments, settings: CallSettings): Promise<unknown>;
   /** Tells the client's telemetry how one item of a run settled (the bulk counters). */
   settled(operation: "sendEvent" | "sendRevenue", outcome: "delivered" | "failed" | "not_sent"): void;
 }

@@ -398,7 +398,9 @@ export type OutboxErrorReason =
   /** The store could not hand out records for delivery (the database unreachable): delivery asks again. */
   | "read_failed"
   /** A postgresStore worker cannot LISTEN (no connection to be had, PgBouncer in transaction mode, the connection dropped): it polls, and listens again once it can. */
-  | "listen_unavailable";
+  | "listen_unavailable"
+  /** So many records wait behind earlier records of their ordering key that a fileStore stops reading ahead until those move on. */
+  | "held_back";
 
 /**
  * The outbox could not do what was asked; `reason` says why. Rejected from the outbox's methods

@@ -3,8 +3,11 @@
 // and nothing else. fileStore and postgresStore are the two implementations.
 import type { SqlClient } from "../postgres/sql-client.js";
 
-/** What a record is sent as: an event (sendEvent) or a revenue report (sendRevenue). */
-export type OutboxKind = "event" | "revenue";
+/**
+ * What a record is sent as: an event (sendEvent), a revenue report (sendRevenue), or one user's
+ * segment change (assignSegments / removeSegments).
+ */
+export type OutboxKind = "event" | "revenue" | "assignSegments" | "removeSegments";
 
 /** A JSON value, as a record's `context` may hold. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -21,15 +24,23 @@ export interface FailureSummary {
   status?: number | undefined;
 }
 
+/**
+ * A record's request body as it will be sent: an event's or a revenue report's object, or, for a
+ * segment change, the list `[{ userId, segmentIds }]` of its one user.
+ */
+export type RecordBody = Record<string, unknown> | Record<string, unknown>[];
+
 /** A record to add: the request body as it will be sent, its id fixed inside it. */
 export interface NewRecord {
   kind: OutboxKind;
-  /** The event `id` or the revenue `requestId` (also inside `body`). */
+  /** The event `id` or the revenue `requestId` (also inside `body`); a segment change's own id (the API takes none). */
   id: string;
-  body: Record<string, unknown>;
+  body: RecordBody;
   context?: JsonValue | undefined;
   /** The W3C traceparent of the span active at enqueue (kept by the store; the delivery's span links to it). */
   traceparent?: string | undefined;
+  /** Records with the same key are delivered one at a time, in the order they were added; a record waiting for a retry holds back the later ones. */
+  orderingKey?: string | undefined;
 }
 
 /** A record a store handed out for delivery. */
@@ -56,12 +67,12 @@ export type Settlement =
 
 /** A record given up on: what `outbox.dead()` lists. */
 export interface DeadRecord {
-  /** An event or a revenue report. */
+  /** An event, a revenue report or a segment change. */
   kind: OutboxKind;
-  /** The event id or revenue requestId it was (and, replayed, will again be) sent with. */
+  /** The event id or revenue requestId it was (and, replayed, will again be) sent with; a segment change's own id. */
   id: string;
-  /** The request body as it was sent. */
-  body: Record<string, unknown>;
+  /** The request body as it was sent (a segment change's: `[{ userId, segmentIds }]`). */
+  body: RecordBody;
   /** Attempts made before it was given up. */
   attempts: number;
   /** Why: the last failure, with the API's reason. */

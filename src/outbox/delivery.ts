@@ -45,9 +45,17 @@ export interface Delivery {
   hurry(): void;
 }
 
+/** The operation each kind is sent as (what hooks and spans call it). */
+const OPERATION = {
+  event: "sendEvent",
+  revenue: "sendRevenue",
+  assignSegments: "assignSegments",
+  removeSegments: "removeSegments",
+} as const;
+
 /** Each kind's one call on a stored body (checked at enqueue): a kind added to the outbox is one more line. */
 function sendersByKind(sends: PreparedSends): Record<OutboxKind, (body: never, settings: CallSettings) => Promise<unknown>> {
-  return { event: sends.event, revenue: sends.revenue };
+  return { event: sends.event, revenue: sends.revenue, assignSegments: sends.assignSegments, removeSegments: sends.removeSegments };
 }
 
 export function startDelivery(o: DeliveryOptions): Delivery {
@@ -102,7 +110,8 @@ export function startDelivery(o: DeliveryOptions): Delivery {
   const settled = (record: StoredRecord, error: Enable3Error | undefined) => {
     forgetQueueLink(record.id);
     state.inFlight--;
-    sends.settled(record.kind === "event" ? "sendEvent" : "sendRevenue", error === undefined ? "delivered" : "failed");
+    if (record.kind === "event" || record.kind === "revenue")
+      sends.settled(OPERATION[record.kind] as "sendEvent" | "sendRevenue", error === undefined ? "delivered" : "failed");
     judged(record, error);
   };
   const sending = sendRecords(next, send, settled, o.concurrency).catch((error) => o.hook("onError", error as Error));
@@ -199,7 +208,7 @@ function judgement(o: DeliveryOptions, p: JudgementParts) {
   const infoOf = (record: StoredRecord, attempt: number, error: Enable3Error | undefined): OutboxAttemptInfo => {
     const started = startedAt?.get(record);
     return {
-      operation: record.kind === "event" ? "sendEvent" : "sendRevenue",
+      operation: OPERATION[record.kind],
       id: record.id,
       attempt,
       status: statusOf(error),
@@ -277,7 +286,7 @@ function buried(
   };
   const told = () => {
     o.heard?.("onDead");
-    if (info) o.hook("onDead", { ...info, error, record: dead });
+    if (info) o.hook("onDead", { ...info, error, record: dead, released: record.orderingKey });
   };
   if (!o.deadLetter) return settle({ key: record.key, outcome: "dead", attempts: attempt, error: failure }, told);
   const taker = o.deadLetter;

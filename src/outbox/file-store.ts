@@ -16,7 +16,8 @@ import { DIR_MODE } from "./journal/files.js";
 import { inspectFileStore } from "./journal/inspect.js";
 import { type DirectoryLock, lockDirectory } from "./journal/lock.js";
 import { reportLost } from "./journal/lost.js";
-import { createJournalReader, type RecordLine } from "./journal/reader.js";
+import { heldBackBound } from "./journal/ordering.js";
+import { createJournalReader, LETTER_OF, type RecordLine } from "./journal/reader.js";
 import { RecordQueue } from "./journal/record-queue.js";
 import { markSettled, retryMark, type Segment, sealMark, settledMark } from "./journal/segments.js";
 import { loadJournal } from "./journal/startup.js";
@@ -37,6 +38,8 @@ const FILE_STORE_OPTION_KEYS = optionKeys<FileStoreOptions>()(["segmentBytes", "
 
 /** Records read ahead of delivery, at most. */
 const READ_AHEAD = 1024;
+/** Records held in memory behind the head of their ordering key's line, at most. */
+const MAX_HELD_BACK = 64 * READ_AHEAD;
 
 /**
  * The embedded store: an append-only journal in `dir` (created 0700, files 0600), for one process at
@@ -202,12 +205,13 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     await writer.append(
       records.map((r) =>
         JSON.stringify({
-          k: r.kind === "event" ? "e" : "r",
+          k: LETTER_OF[r.kind],
           id: r.id,
           b: r.body,
           t: now,
           ...(r.context === undefined ? {} : { c: r.context }),
           ...(r.traceparent === undefined ? {} : { p: r.traceparent }),
+          ...(r.orderingKey === undefined ? {} : { o: r.orderingKey }),
         } satisfies Omit<RecordLine, "n">),
       ),
     );
@@ -218,7 +222,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     return { segment: byNumber(segment), index };
   };
   const settledOne = (key: string) => {
-    inMemory.delete(key);
+    queue.settled(key); // the next record of its ordering key, if any, takes its turn
     const { segment, index } = parseKey(key);
     if (segment && markSettled(segment, index)) {
       marks.queue(segment, settledMark(index));
@@ -226,6 +230,18 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
     }
     return undefined;
   };
+
+  const heldBackFull = heldBackBound(
+    () => queue.heldBack,
+    MAX_HELD_BACK,
+    (count) =>
+      env.onError(
+        new Enable3OutboxError(
+          "held_back",
+          `${count} records of ${dir} wait behind earlier records of their ordering key: reading ahead pauses until those are delivered or dead`,
+        ),
+      ),
+  );
 
   const session: StoreSession = {
     add: (records) => add(records),
@@ -237,7 +253,7 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
           continue;
         }
         // fresh records are read even while retries are due: retries share delivery, never take it over
-        if (queue.freshCount < Math.min(limit, READ_AHEAD) && (await reader.readMore())) continue;
+        if (queue.freshCount < Math.min(limit, READ_AHEAD) && !heldBackFull() && (await reader.readMore())) continue;
         if (queue.dueCount < limit && (await rescanStep())) continue;
         const records = queue.take(limit);
         if (records.length > 0) return records;
@@ -254,7 +270,14 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
         if (s.outcome === "delivered" || s.outcome === "released" || s.outcome === "retry" || !record) continue;
         const { segment, index } = parseKey(s.key);
         dead.push({
-          entry: { ...deadOf(record), attempts: s.attempts, error: s.error, segment: segment?.number ?? -1, index },
+          entry: {
+            ...deadOf(record),
+            attempts: s.attempts,
+            error: s.error,
+            segment: segment?.number ?? -1,
+            index,
+            ...(record.orderingKey === undefined ? {} : { orderingKey: record.orderingKey }),
+          },
           key: s.key,
         });
       }
@@ -308,7 +331,15 @@ async function recover(dir: string, settings: Settings, env: StoreEnvironment, l
         .take(
           (entry) => !wanted || wanted.has(entry.id),
           (entries) =>
-            add(entries.map((e) => ({ kind: e.kind, id: e.id, body: e.body, ...(e.context === undefined ? {} : { context: e.context }) }))),
+            add(
+              entries.map((e) => ({
+                kind: e.kind,
+                id: e.id,
+                body: e.body,
+                ...(e.context === undefined ? {} : { context: e.context }),
+                ...(e.orderingKey === undefined ? {} : { orderingKey: e.orderingKey }),
+              })),
+            ),
         )
         .catch((error) => {
           if (error instanceof Enable3OutboxError) throw error;

@@ -8,9 +8,9 @@ import type { DeadRecord, JsonValue } from "./contract.js";
 
 /** What every hook is told about an attempt. */
 export interface OutboxAttemptInfo {
-  /** `"sendEvent"` or `"sendRevenue"`. */
-  operation: "sendEvent" | "sendRevenue";
-  /** The event id or revenue requestId. */
+  /** `"sendEvent"`, `"sendRevenue"`, `"assignSegments"` or `"removeSegments"`. */
+  operation: "sendEvent" | "sendRevenue" | "assignSegments" | "removeSegments";
+  /** The event id or revenue requestId; a segment change's own id. */
   id: string;
   /** This attempt's number for the record, from 1, counted across restarts and processes. */
   attempt: number;
@@ -41,6 +41,11 @@ export interface OutboxDeadInfo extends OutboxAttemptInfo {
   error: Enable3Error;
   /** The record as `dead()` lists it. */
   record: DeadRecord;
+  /**
+   * The record's ordering key (a segment change's user id), when it had one: the records of that key
+   * enqueued after it were held back behind it and now go on without it.
+   */
+  released: string | undefined;
 }
 
 /** The outbox's hooks. Each is called after the store recorded the outcome. */

@@ -3,7 +3,7 @@
 import { optionKeys } from "../internal/option-keys.js";
 import type { SqlClient } from "../postgres/sql-client.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
-import type { EventInput, RevenueInput, SendEventResult, SendRevenueResult } from "../types/api.js";
+import type { EventInput, RevenueInput, SegmentAssignments, SendEventResult, SendRevenueResult } from "../types/api.js";
 import type { DeadRecord, JsonValue, OutboxStore } from "./contract.js";
 import type { OutboxMinute } from "./history.js";
 import type { OutboxHooks } from "./hooks.js";
@@ -93,9 +93,26 @@ export interface EnqueueOptions {
    * Refused (Enable3ValidationError) if it is not JSON, or holds a NUL or a lone surrogate.
    */
   context?: JsonValue | undefined;
+  /**
+   * Records with the same key are delivered one at a time, in the order they were added; a record
+   * waiting for a retry holds back the later ones (records of other keys flow on). A dead record
+   * releases those behind it (`onDead` says so in `released`). Unset: no order.
+   */
+  orderingKey?: string | undefined;
 }
 
-export const ENQUEUE_OPTION_KEYS = optionKeys<EnqueueOptions>()(["tx", "context"]);
+export const ENQUEUE_OPTION_KEYS = optionKeys<EnqueueOptions>()(["tx", "context", "orderingKey"]);
+
+/** Options of {@link Outbox.assignSegments} and {@link Outbox.removeSegments}: each user's id is the ordering key. */
+export type SegmentEnqueueOptions = Omit<EnqueueOptions, "orderingKey">;
+
+export const SEGMENT_ENQUEUE_OPTION_KEYS = optionKeys<SegmentEnqueueOptions>()(["tx", "context"]);
+
+/** What {@link Outbox.assignSegments} and {@link Outbox.removeSegments} resolve to. */
+export interface SegmentEnqueueResult {
+  /** One record per user, in the order given: each record's id (what `dead()` and `replay()` name it by). */
+  ids: string[];
+}
 
 /**
  * Where an outbox stands: `"opening"` its store, `"open"`, `"paused"` (the API refuses the key or this
@@ -182,6 +199,21 @@ export interface Outbox {
    * @example const { requestId } = await outbox.enqueueRevenue({ revenue: 1250.5 });
    */
   enqueueRevenue(revenue: RevenueInput, options?: EnqueueOptions): Promise<SendRevenueResult>;
+  /**
+   * Stores a segment assignment durably, validated as `client.assignSegments` validates it: one record
+   * per user, delivered in the order enqueued for that user (after its earlier assigns and removes,
+   * across retries and restarts) while other users' changes flow on. Rejects, storing nothing, for
+   * invalid input (Enable3ValidationError), as `enqueue` does.
+   * @example
+   * await outbox.assignSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+   * await outbox.removeSegments([{ userId: "u1", segmentIds: ["vip"] }]); // reaches Enable3 after the assign
+   */
+  assignSegments(assignments: SegmentAssignments, options?: SegmentEnqueueOptions): Promise<SegmentEnqueueResult>;
+  /**
+   * Stores a segment removal durably, like {@link Outbox.assignSegments} (ordered with it per user).
+   * @example const { ids } = await outbox.removeSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+   */
+  removeSegments(assignments: SegmentAssignments, options?: SegmentEnqueueOptions): Promise<SegmentEnqueueResult>;
   /**
    * Resolves once everything enqueued before the call is delivered or dead (a record waiting out a
    * backoff is waited for), by this outbox or, on a postgresStore, any worker (with `deliver: false`

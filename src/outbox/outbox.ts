@@ -3,7 +3,7 @@
 
 import type { Enable3Client } from "../client/create-client.js";
 import { preparedSendsOf } from "../client/prepared-sends.js";
-import { eventBody, revenueBody } from "../client/request-bodies.js";
+import { eventBody, revenueBody, segmentsBody } from "../client/request-bodies.js";
 import { Enable3AbortError, Enable3TimeoutError, Enable3ValidationError } from "../errors/classes.js";
 import { OUTBOX_DEFAULTS } from "../internal/defaults.js";
 import * as check from "../internal/validate.js";
@@ -11,7 +11,8 @@ import type { SqlClient } from "../postgres/sql-client.js";
 import { outboxMetrics } from "../telemetry/component-metrics.js";
 import { installedOpenTelemetry } from "../telemetry/installed.js";
 import { activeTraceparent } from "../telemetry/queue-trace.js";
-import type { JsonValue, NewRecord, OutboxStore, StoreSession } from "./contract.js";
+import type { SegmentAssignments } from "../types/api.js";
+import type { JsonValue, NewRecord, OutboxKind, OutboxStore, StoreSession } from "./contract.js";
 import { type Delivery, startDelivery } from "./delivery.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createOutboxHistory } from "./history.js";
@@ -28,7 +29,10 @@ import {
   type OutboxState,
   PURGE_OPTION_KEYS,
   type PurgeOptions,
+  SEGMENT_ENQUEUE_OPTION_KEYS,
+  type SegmentEnqueueOptions,
 } from "./outbox-types.js";
+
 import { startUpkeep, type Upkeep } from "./upkeep.js";
 
 /**
@@ -108,28 +112,29 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
 
   // enqueues under way hold a place each: a burst of concurrent calls cannot all pass one count
   let reserved = 0;
-  async function add(record: NewRecord, options: EnqueueOptions | undefined): Promise<void> {
+  async function add(records: NewRecord[], options: EnqueueOptions | undefined): Promise<void> {
     const traceparent = traceOf?.();
-    if (traceparent !== undefined) record.traceparent = traceparent;
+    if (traceparent !== undefined) for (const record of records) record.traceparent = traceparent;
     const s = await session();
-    if (s.counts().pending + reserved >= maxPending)
+    if (s.counts().pending + reserved + records.length > maxPending)
       throw new Enable3OutboxError(
         "full",
         `the outbox on ${store.description} holds ${maxPending} pending records (maxPending): nothing was stored`,
       );
-    reserved++;
+    reserved += records.length;
     try {
-      await s.add([record], options?.tx);
+      await s.add(records, options?.tx);
     } finally {
-      reserved--;
+      reserved -= records.length;
     }
   }
 
-  const enqueueOptions = (value: EnqueueOptions | undefined): EnqueueOptions | undefined => {
+  const enqueueOptions = (value: EnqueueOptions | undefined, keys: readonly string[] = ENQUEUE_OPTION_KEYS): EnqueueOptions | undefined => {
     if (value === undefined) return undefined;
     const e = check.plainObject(value, "options") as EnqueueOptions;
-    check.checkKnownKeys(e, ENQUEUE_OPTION_KEYS, "options");
+    check.checkKnownKeys(e, keys, "options");
     if (e.context !== undefined) e.context = check.jsonValue(e.context, "options.context") as JsonValue;
+    if (e.orderingKey !== undefined) e.orderingKey = check.identifier(e.orderingKey, "options.orderingKey");
     if (e.tx !== undefined) {
       if (!store.transactional) throw new Enable3ValidationError("options.tx", `works with postgresStore only, not ${store.description}`);
       if (typeof (e.tx as Partial<SqlClient>).query !== "function")
@@ -138,19 +143,35 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     return e;
   };
 
+  // one record per user, keyed by the user id: each user's changes are delivered in the order given
+  const addSegments = async (
+    kind: Extract<OutboxKind, "assignSegments" | "removeSegments">,
+    assignments: SegmentAssignments,
+    options: SegmentEnqueueOptions | undefined,
+  ) => {
+    const e = enqueueOptions(options, SEGMENT_ENQUEUE_OPTION_KEYS);
+    const records = segmentsBody(assignments).map(
+      (entry): NewRecord => ({ kind, id: crypto.randomUUID(), body: [{ ...entry }], context: e?.context, orderingKey: entry.userId }),
+    );
+    await add(records, e);
+    return { ids: records.map((r) => r.id) };
+  };
+
   const outbox: Outbox = {
     async enqueue(event, options) {
       const e = enqueueOptions(options);
       const body = eventBody(event);
-      await add({ kind: "event", id: body.id, body, context: e?.context }, e);
+      await add([{ kind: "event", id: body.id, body, context: e?.context, orderingKey: e?.orderingKey }], e);
       return { id: body.id };
     },
     async enqueueRevenue(revenue, options) {
       const e = enqueueOptions(options);
       const body = revenueBody(revenue);
-      await add({ kind: "revenue", id: body.requestId, body, context: e?.context }, e);
+      await add([{ kind: "revenue", id: body.requestId, body, context: e?.context, orderingKey: e?.orderingKey }], e);
       return { requestId: body.requestId };
     },
+    assignSegments: (assignments, options) => addSegments("assignSegments", assignments, options),
+    removeSegments: (assignments, options) => addSegments("removeSegments", assignments, options),
     async flush(options) {
       const f = options === undefined ? {} : (check.plainObject(options, "options") as FlushOptions);
       check.checkKnownKeys(f, FLUSH_OPTION_KEYS, "options");

@@ -147,7 +147,7 @@ describe("enable3 import", () => {
 describe("enable3 import refuses before sending anything", () => {
   it.each([
     ["a missing file", (dir: string) => ["import", "events", path.join(dir, "nope.ndjson")], /cannot read/],
-    ["a bad kind", (dir: string) => ["import", "bets", path.join(dir, "in.ndjson")], /events or revenue/],
+    ["a bad kind", (dir: string) => ["import", "bets", path.join(dir, "in.ndjson")], /events, revenue or segments/],
     [
       "the input as dead-letter file",
       (dir: string) => ["import", "events", path.join(dir, "in.ndjson"), "--dead-letter", path.join(dir, "in.ndjson")],

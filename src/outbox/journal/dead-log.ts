@@ -14,12 +14,14 @@ import { createLineSplitter, frame, salvageIds, unframe } from "./lines.js";
 export interface DeadEntry extends DeadRecord {
   segment: number;
   index: number;
+  /** The record's ordering key, kept so that a replay queues it behind its key's later records. */
+  orderingKey?: string | undefined;
 }
 
 interface Stored {
   k: OutboxKind;
   id: string;
-  b: Record<string, unknown>;
+  b: DeadRecord["body"];
   t: number;
   a: number;
   e: DeadRecord["error"];
@@ -28,6 +30,7 @@ interface Stored {
   i: number;
   /** When it died; absent in entries written before it was kept (they count as dying when enqueued). */
   d?: number;
+  o?: string;
 }
 
 const encode = (e: DeadEntry) =>
@@ -43,6 +46,7 @@ const encode = (e: DeadEntry) =>
       s: e.segment,
       i: e.index,
       d: e.diedAt,
+      ...(e.orderingKey === undefined ? {} : { o: e.orderingKey }),
     } satisfies Stored),
   );
 
@@ -70,6 +74,7 @@ function decode(line: Buffer): Line {
       ...(v.c === undefined ? {} : { context: v.c }),
       segment: v.s,
       index: v.i,
+      ...(typeof v.o === "string" ? { orderingKey: v.o } : {}),
     },
   };
 }

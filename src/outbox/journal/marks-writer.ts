@@ -36,7 +36,9 @@ export function createMarksWriter(syncIntervalMs: number, onError: (error: Error
   const flush = (): Promise<void> => {
     chain = chain.then(async () => {
       let failed = false;
-      for (const segment of [...dirty]) {
+      // oldest segment first: a record's settled mark is never written before that of an earlier
+      // record of its ordering key, so a crash cannot leave the earlier one to be sent again after it
+      for (const segment of [...dirty].sort((a, b) => a.number - b.number)) {
         dirty.delete(segment);
         const data = Buffer.concat(segment.marksQueue);
         segment.marksQueue = [];
@@ -62,7 +64,7 @@ export function createMarksWriter(syncIntervalMs: number, onError: (error: Error
 
   const sync = (): Promise<void> =>
     flush().then(async () => {
-      for (const number of [...unsynced]) {
+      for (const number of [...unsynced].sort((a, b) => a - b)) {
         unsynced.delete(number);
         await handles
           .get(number)

@@ -15,17 +15,20 @@ import type { Segment } from "./segments.js";
 export interface RecordLine {
   /** Its number within its segment (what marks name it by). */
   n: number;
-  k: "e" | "r";
+  k: "e" | "r" | "sa" | "sr";
   id: string;
-  b: Record<string, unknown>;
+  b: StoredRecord["body"];
   /** Enqueued at, ms since the epoch. */
   t: number;
   c?: StoredRecord["context"];
   /** The enqueuing span's W3C traceparent. */
   p?: string;
+  /** Its ordering key, when it has one. */
+  o?: string;
 }
 
-export const KIND_OF: Record<RecordLine["k"], OutboxKind> = { e: "event", r: "revenue" };
+export const KIND_OF: Record<RecordLine["k"], OutboxKind> = { e: "event", r: "revenue", sa: "assignSegments", sr: "removeSegments" };
+export const LETTER_OF: Record<OutboxKind, RecordLine["k"]> = { event: "e", revenue: "r", assignSegments: "sa", removeSegments: "sr" };
 
 /** Records that could not be read: numbers `from` to `to` (excluded) of a segment, and what was salvaged of them. */
 export type LostRecords = (segment: Segment, from: number, to: number, salvaged: { index: number; id: string }[], why: string) => void;
@@ -133,7 +136,7 @@ export function createJournalReader(
     try {
       value = payload === undefined ? undefined : (JSON.parse(payload) as RecordLine);
     } catch {}
-    if (!value || typeof value.id !== "string" || !(value.k in KIND_OF)) {
+    if (!value || typeof value.id !== "string" || !Object.hasOwn(KIND_OF, value.k)) {
       lost(segment, index, index + 1, [], "damaged");
       return;
     }
@@ -148,6 +151,7 @@ export function createJournalReader(
         enqueuedAt: value.t,
         ...(value.c === undefined ? {} : { context: value.c }),
         ...(typeof value.p === "string" ? { traceparent: value.p } : {}),
+        ...(typeof value.o === "string" ? { orderingKey: value.o } : {}),
       },
       retry?.notBefore ?? 0,
     );
