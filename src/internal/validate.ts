@@ -263,9 +263,12 @@ function closest(key: string, allowed: readonly string[]): string | undefined {
 
 /**
  * The fewest insertions, deletions, substitutions and swaps of two neighbours from `a` to `b` (optimal
- * string alignment): a swap is one slip of the fingers, so `prot` is nearer `port` than `proxy`.
+ * string alignment): a swap is one slip of the fingers, so `prot` is nearer `port` than `proxy`. The
+ * one measure of a near miss: the option checks here and the `enable3` command's "did you mean".
+ * @internal Exported for the `enable3` command, which may import only the public entries; not part of the API.
+ * @example editDistance("prot", "port"); // 1
  */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let [before, previous] = [[] as number[], Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
