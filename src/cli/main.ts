@@ -18,51 +18,43 @@ interface Entry {
 }
 
 const loaded = (command: Command): Entry => ({ summary: command.summary, load: async () => command });
+const lazy = <M>(summary: string, load: () => Promise<M>, pick: (module: M) => Omit<Command, "summary">): Entry => ({
+  summary,
+  load: async () => pick(await load()),
+});
 
 const commands: Record<string, Entry> = {
   ...Object.fromEntries(Object.entries(operationCommands).map(([name, command]) => [name, loaded(command)])),
-  import: {
-    summary: "Send events or revenue from an NDJSON file; resumable after any stop, failures to a dead-letter file",
-    load: async () => {
-      const { importHelp, importUsage, runImport } = await import("./import.js");
-      return { usage: importUsage, help: importHelp, run: runImport };
-    },
-  },
-  mock: {
-    summary: "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)",
-    load: async () => {
-      const { mockHelp, mockUsage, runMock } = await import("./mock.js");
-      return { usage: mockUsage, help: mockHelp, run: runMock };
-    },
-  },
-  callback: {
-    summary: "Send a signed withdrawal callback to your own endpoint, as Enable3 would, or verify a saved one",
-    load: async () => {
-      const { callbackHelp, callbackUsage, runCallback } = await import("./callback.js");
-      return { usage: callbackUsage, help: callbackHelp, run: runCallback };
-    },
-  },
-  "verify-callback": {
-    summary: "Deprecated name of `callback verify`",
-    load: async () => {
-      const { callbackHelp, callbackUsage, runVerifyCallbackAlias } = await import("./callback.js");
-      return { usage: callbackUsage, help: callbackHelp, run: runVerifyCallbackAlias };
-    },
-  },
-  doctor: {
-    summary: "Check the way to the API: DNS, TCP, the proxy, TLS, the API and the key, and what to fix",
-    load: async () => {
-      const { doctorHelp, doctorUsage, runDoctor } = await import("./doctor.js");
-      return { usage: doctorUsage, help: doctorHelp, run: (args) => runDoctor(args) };
-    },
-  },
-  mcp: {
-    summary: "Serve balances, widget links, the doctor (and, if allowed, writes) as tools for an AI assistant (MCP)",
-    load: async () => {
-      const { mcpHelp, mcpUsage, runMcp } = await import("./mcp/command.js");
-      return { usage: mcpUsage, help: mcpHelp, run: (args) => runMcp(args) };
-    },
-  },
+  import: lazy(
+    "Send events or revenue from an NDJSON file; resumable after any stop, failures to a dead-letter file",
+    () => import("./import.js"),
+    (m) => ({ usage: m.importUsage, help: m.importHelp, run: m.runImport }),
+  ),
+  mock: lazy(
+    "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)",
+    () => import("./mock.js"),
+    (m) => ({ usage: m.mockUsage, help: m.mockHelp, run: m.runMock }),
+  ),
+  callback: lazy(
+    "Send a signed withdrawal callback to your own endpoint, as Enable3 would, or verify a saved one",
+    () => import("./callback.js"),
+    (m) => ({ usage: m.callbackUsage, help: m.callbackHelp, run: m.runCallback }),
+  ),
+  "verify-callback": lazy(
+    "Deprecated name of `callback verify`",
+    () => import("./callback.js"),
+    (m) => ({ usage: m.callbackUsage, help: m.callbackHelp, run: m.runVerifyCallbackAlias }),
+  ),
+  doctor: lazy(
+    "Check the way to the API: DNS, TCP, the proxy, TLS, the API and the key, and what to fix",
+    () => import("./doctor.js"),
+    (m) => ({ usage: m.doctorUsage, help: m.doctorHelp, run: (args) => m.runDoctor(args) }),
+  ),
+  mcp: lazy(
+    "Serve balances, widget links, the doctor (and, if allowed, writes) as tools for an AI assistant (MCP)",
+    () => import("./mcp/command.js"),
+    (m) => ({ usage: m.mcpUsage, help: m.mcpHelp, run: (args) => m.runMcp(args) }),
+  ),
 };
 
 const COMMON_HELP = `Options for every command:
