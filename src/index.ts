@@ -35,6 +35,8 @@ export {
 export type { components, operations, paths } from "./generated/enable3.js";
 export { formatApiDate, toApiDate } from "./internal/dates.js";
 export { WIDGET_URL_LIFETIME_MS } from "./internal/defaults.js";
+/** @internal For the `enable3` command's "did you mean" (the CLI imports only the public entries); not part of the API. */
+export { editDistance } from "./internal/edit-distance.js";
 export type { CallErrorEvent, CallEvent, ClientHooks, RequestEvent, ResponseEvent, RetryEvent } from "./telemetry/hooks.js";
 export type { Telemetry } from "./telemetry/opentelemetry.js";
 export type { NetworkRoute, ProxyShown, UnusedProxy, UnusedProxyReason } from "./transport/contract.js";

@@ -1,6 +1,6 @@
 // Argument parsing on node:util parseArgs, with usage errors that exit 2 and name what was typed.
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { Enable3ValidationError, toApiDate } from "../index.js";
+import { Enable3ValidationError, editDistance, toApiDate } from "../index.js";
 import { fmt } from "./progress.js";
 
 /** A mistake in how the command was called: exit code 2, with the command's help hint. */
@@ -73,18 +73,6 @@ export function didYouMean(typed: string, known: string[]): string {
     if (!best || distance < best.distance) best = { name, distance };
   }
   return best && best.distance <= Math.max(2, Math.floor(typed.length / 4)) ? ` (did you mean ${best.name}?)` : "";
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 export function positional(positionals: string[], index: number, name: string): string {

@@ -50,7 +50,11 @@ export interface DeadLetterFile {
 
 const { O_RDWR, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
 
-export function openDeadLetterFile(file: string, input: string, onWriteError: (error: Error) => void): DeadLetterFile {
+/**
+ * Opens the dead-letter file for appending, after refusing a symbolic link, anything but a regular file
+ * and the input itself (by device and inode: a hard link or another spelling of its path too).
+ */
+function openForAppend(file: string, input: string): { fd: number; created: boolean; opened: Stats } {
   const refuse = (why: string) =>
     new UsageError(`cannot write the dead-letter file ${file} (${why}): choose another with --dead-letter FILE`);
   const existing = lstatSync(file, { throwIfNoEntry: false });
@@ -82,6 +86,11 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
     if (!opened.isFile()) throw refuse("not a regular file");
     throw new UsageError(`--dead-letter ${file} is the input file: it would be overwritten while it is read`);
   }
+  return { fd, created, opened };
+}
+
+export function openDeadLetterFile(file: string, input: string, onWriteError: (error: Error) => void): DeadLetterFile {
+  const { fd, created, opened } = openForAppend(file, input);
   const heldEarlier = !created && opened.size > 0;
   let size = opened.size;
   let count = 0;
@@ -144,18 +153,7 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
     },
     has: (at) => written.has(at),
     remember(from) {
-      const buffer = Buffer.alloc(Math.max(0, size - from));
-      for (let done = 0; done < buffer.length; ) {
-        const n = readSync(fd, buffer, done, buffer.length - done, from + done);
-        if (n === 0) break;
-        done += n;
-      }
-      for (const text of buffer.toString("utf8").split("\n")) {
-        try {
-          const { line, at } = JSON.parse(text) as DeadLetter;
-          if (Number.isInteger(at ?? line)) written.add((at ?? line) as number);
-        } catch {}
-      }
+      for (const at of linesWritten(fd, from, size)) written.add(at);
     },
     close() {
       if (!open) return;
@@ -165,6 +163,24 @@ export function openDeadLetterFile(file: string, input: string, onWriteError: (e
       if (created && size === 0 && !writeError) unlinkSync(file);
     },
   };
+}
+
+/** The input lines (`at`, else `line`) of the dead letters in the file from byte `from` to `to`. */
+function linesWritten(fd: number, from: number, to: number): number[] {
+  const buffer = Buffer.alloc(Math.max(0, to - from));
+  for (let done = 0; done < buffer.length; ) {
+    const n = readSync(fd, buffer, done, buffer.length - done, from + done);
+    if (n === 0) break;
+    done += n;
+  }
+  const lines: number[] = [];
+  for (const text of buffer.toString("utf8").split("\n")) {
+    try {
+      const { line, at } = JSON.parse(text) as DeadLetter;
+      if (Number.isInteger(at ?? line)) lines.push((at ?? line) as number);
+    } catch {}
+  }
+  return lines;
 }
 
 /** The same file by device and inode: a hard link or another spelling of the path is caught too. */

@@ -19,7 +19,9 @@ import {
 import type { BaseUrlSource } from "./config.js";
 import { tlsHandshakeProbe } from "./doctor-probes.js";
 
-export type CheckName = "dns" | "tcp" | "proxy" | "tls" | "api" | "key";
+/** The doctor's checks, in the order a request passes them: the one list of that order. */
+export const CHECK_ORDER = ["dns", "tcp", "proxy", "tls", "api", "key"] as const;
+export type CheckName = (typeof CHECK_ORDER)[number];
 
 export interface Check {
   name: CheckName;
@@ -37,7 +39,9 @@ export interface Way {
   timeoutMs: number;
 }
 
-type Step = "proxy" | "tls" | "api" | "key";
+type Step = Exclude<CheckName, "dns" | "tcp">;
+/** The checks one call through the SDK reads: those after TCP. */
+const SDK_STEPS = CHECK_ORDER.filter((name): name is Step => name !== "dns" && name !== "tcp");
 type Failure = { step: Step; detail: string; fix: string };
 
 /** The user the key check asks the balance of: a read that creates nothing. */
@@ -74,9 +78,8 @@ function checks(way: Way, failure: Failure | undefined, key?: { detail: string }
       ? { name: "key", status: "ok", detail: key.detail }
       : { name: "key", status: "skipped", detail: "ENABLE3_API_KEY is not set", fix: "set it to check the key" },
   };
-  const steps: Step[] = ["proxy", "tls", "api", "key"];
-  const at = failure ? steps.indexOf(failure.step) : steps.length;
-  return steps.map((step, i): Check => {
+  const at = failure ? SDK_STEPS.indexOf(failure.step) : SDK_STEPS.length;
+  return SDK_STEPS.map((step, i): Check => {
     if (i < at) return passed[step];
     if (i > at) return { name: step, status: "skipped", detail: `the ${failure!.step} check failed` };
     return { name: step, status: "failed", detail: failure!.detail, fix: failure!.fix };

@@ -3,50 +3,63 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { didYouMean, UsageError } from "./args.js";
-import { callbackHelp, callbackUsage, runCallback, runVerifyCallbackAlias } from "./callback.js";
-import { doctorHelp, doctorUsage, runDoctor } from "./doctor.js";
-import { importHelp, importUsage, runImport } from "./import.js";
-import { mcpHelp, mcpUsage, runMcp } from "./mcp/command.js";
-import { mockHelp, mockUsage, runMock } from "./mock.js";
 import { type Command, operationCommands } from "./operations.js";
-import { outboxHelp, outboxSummary, outboxUsage, runOutbox } from "./outbox-command.js";
 import { EXIT, reportError } from "./output.js";
 import { packageJson } from "./package-json.js";
 
-const commands: Record<string, Command> = {
-  ...operationCommands,
-  import: {
-    summary: "Send events, revenue or segment changes from an NDJSON file; resumable after any stop, failures to a dead-letter file",
-    usage: importUsage,
-    help: importHelp,
-    run: runImport,
-  },
-  mock: { summary: "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)", usage: mockUsage, help: mockHelp, run: runMock },
-  callback: {
-    summary: "Send a signed withdrawal callback to your own endpoint, as Enable3 would, or verify a saved one",
-    usage: callbackUsage,
-    help: callbackHelp,
-    run: runCallback,
-  },
-  "verify-callback": {
-    summary: "Deprecated name of `callback verify`",
-    usage: callbackUsage,
-    help: callbackHelp,
-    run: runVerifyCallbackAlias,
-  },
-  doctor: {
-    summary: "Check the way to the API: DNS, TCP, the proxy, TLS, the API and the key, and what to fix",
-    usage: doctorUsage,
-    help: doctorHelp,
-    run: (args) => runDoctor(args),
-  },
-  outbox: { summary: outboxSummary, usage: outboxUsage, help: outboxHelp, run: (args) => runOutbox(args) },
-  mcp: {
-    summary: "Serve balances, widget links, the doctor (and, if allowed, writes) as tools for an AI assistant (MCP)",
-    usage: mcpUsage,
-    help: mcpHelp,
-    run: (args) => runMcp(args),
-  },
+/**
+ * A command by its one-line summary (what `enable3 --help` lists) and the module that runs it, loaded
+ * only when the command runs or shows its own help: `enable3 --help` or `enable3 balance` never load
+ * the MCP server, the import or the mock server.
+ */
+interface Entry {
+  summary: string;
+  load(): Promise<Omit<Command, "summary">>;
+}
+
+const loaded = (command: Command): Entry => ({ summary: command.summary, load: async () => command });
+const lazy = <M>(summary: string, load: () => Promise<M>, pick: (module: M) => Omit<Command, "summary">): Entry => ({
+  summary,
+  load: async () => pick(await load()),
+});
+
+const commands: Record<string, Entry> = {
+  ...Object.fromEntries(Object.entries(operationCommands).map(([name, command]) => [name, loaded(command)])),
+  import: lazy(
+    "Send events, revenue or segment changes from an NDJSON file; resumable after any stop, failures to a dead-letter file",
+    () => import("./import.js"),
+    (m) => ({ usage: m.importUsage, help: m.importHelp, run: m.runImport }),
+  ),
+  mock: lazy(
+    "Serve the bundled spec with Prism on 127.0.0.1 (no key needed)",
+    () => import("./mock.js"),
+    (m) => ({ usage: m.mockUsage, help: m.mockHelp, run: m.runMock }),
+  ),
+  callback: lazy(
+    "Send a signed withdrawal callback to your own endpoint, as Enable3 would, or verify a saved one",
+    () => import("./callback.js"),
+    (m) => ({ usage: m.callbackUsage, help: m.callbackHelp, run: m.runCallback }),
+  ),
+  "verify-callback": lazy(
+    "Deprecated name of `callback verify`",
+    () => import("./callback.js"),
+    (m) => ({ usage: m.callbackUsage, help: m.callbackHelp, run: m.runVerifyCallbackAlias }),
+  ),
+  doctor: lazy(
+    "Check the way to the API: DNS, TCP, the proxy, TLS, the API and the key, and what to fix",
+    () => import("./doctor.js"),
+    (m) => ({ usage: m.doctorUsage, help: m.doctorHelp, run: (args) => m.runDoctor(args) }),
+  ),
+  outbox: lazy(
+    "See and repair an outbox's store: status, dead records, replay, purge, and a PostgreSQL doctor",
+    () => import("./outbox-command.js"),
+    (m) => ({ usage: m.outboxUsage, help: m.outboxHelp, run: (args) => m.runOutbox(args) }),
+  ),
+  mcp: lazy(
+    "Serve balances, widget links, the doctor (and, if allowed, writes) as tools for an AI assistant (MCP)",
+    () => import("./mcp/command.js"),
+    (m) => ({ usage: m.mcpUsage, help: m.mcpHelp, run: (args) => m.runMcp(args) }),
+  ),
 };
 
 const COMMON_HELP = `Options for every command:
@@ -84,11 +97,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
-  const command = commands[name];
+  const entry = commands[name];
   try {
-    if (!command) throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(commands))}`);
+    if (!entry) throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(commands))}`);
+    const command = await entry.load();
     if (args.includes("--help") || args.includes("-h")) {
-      process.stdout.write(`Usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}\n\n${COMMON_HELP}\n`);
+      process.stdout.write(`Usage: ${command.usage}\n\n${entry.summary}.\n\n${command.help}\n\n${COMMON_HELP}\n`);
       return EXIT.ok;
     }
     return await command.run(args);

@@ -1,4 +1,5 @@
-// How near a mistyped name is to an allowed one: what checkKnownKeys (validate.ts) names as "did you mean".
+// How near a mistyped name is to an allowed one: what checkKnownKeys (validate.ts) and the `enable3`
+// command name as "did you mean".
 
 /** The allowed name nearest to `key` by edits (case aside: `apikey` is `apiKey`), if it is near enough to be a typo of it ("timeout" for "timeoutMs"). */
 export function closest(key: string, allowed: readonly string[]): string | undefined {
@@ -15,9 +16,12 @@ export function closest(key: string, allowed: readonly string[]): string | undef
 
 /**
  * The fewest insertions, deletions, substitutions and swaps of two neighbours from `a` to `b` (optimal
- * string alignment): a swap is one slip of the fingers, so `prot` is nearer `port` than `proxy`.
+ * string alignment): a swap is one slip of the fingers, so `prot` is nearer `port` than `proxy`. The
+ * one measure of a near miss: the option checks and the `enable3` command's "did you mean".
+ * @internal Exported for the `enable3` command, which may import only the public entries; not part of the API.
+ * @example editDistance("prot", "port"); // 1
  */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let [before, previous] = [[] as number[], Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

@@ -18,12 +18,21 @@ describe("enable3 arguments", () => {
     expect(await runCli(["--version"])).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
+  it("a whole-number flag is checked one way in every command: mcp --port as import --concurrency", async () => {
+    const port = await runCli(["mcp", "--http", "--port", "70000"]);
+    expect(port).toMatchObject({ code: 2 });
+    expect(port.stderr).toMatch(/^error: --port must be a whole number from 0 to 65,535, got 70000\n/);
+  });
+
   it("suggests the command or flag meant", async () => {
     const command = await runCli(["ballance", "u1"]);
     expect(command).toMatchObject({ code: 2 });
     expect(command.stderr).toBe('error: unknown command "ballance" (did you mean balance?)\nRun with --help for usage.\n');
     const flag = await runCli(["balance", "u1", "--base-ur", "http://127.0.0.1:1"], env("http://127.0.0.1:1"));
     expect(flag.stderr).toMatch(/^error: unknown option --base-ur \(did you mean --base-url\?\)\n/);
+    // two letters swapped are one slip, as the SDK's option checks count them: --hsot is --host, not --json
+    const swapped = await runCli(["mock", "--hsot", "127.0.0.1"]);
+    expect(swapped.stderr).toMatch(/^error: unknown option --hsot \(did you mean --host\?\)\n/);
     const far = await runCli(["balance", "u1", "--bogus"], env("http://127.0.0.1:1"));
     expect(far.stderr).toMatch(/^error: unknown option --bogus\n/);
   });

@@ -3,7 +3,7 @@
 // this command's run only. Every write is told on stderr as an audit line; with --outbox-dir events
 // and revenue go through a durable outbox on a fileStore, as `enable3 import` sends them.
 import { createOutbox, fileStore, type Outbox } from "../../outbox.js";
-import { noMorePositionals, number, parse, UsageError } from "../args.js";
+import { noMorePositionals, parse, UsageError, wholeNumber } from "../args.js";
 import { clientFrom } from "../config.js";
 import { diagnose } from "../doctor.js";
 import { refuseLocked } from "../outbox-lock.js";
@@ -46,9 +46,8 @@ export async function runMcp(args: string[], env: NodeJS.ProcessEnv = process.en
     port: { type: "string" },
   });
   noMorePositionals(positionals, 0);
-  const port = number(values.port, "port");
+  const port = wholeNumber(values.port, "port", 0, 65535);
   if (port !== undefined && !values.http) throw new UsageError("--port is for --http");
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError("--port must be 0 to 65535");
   const tell = (line: string) => process.stderr.write(`${printable(line)}\n`);
   const sdk = await loadMcpSdk();
   const client = clientFrom(values, env);
