@@ -1,7 +1,7 @@
 // The outbox table's statements, as pure builders (pg-boss's plans.js is the model): each function
 // takes the quoted table (and the notify channel) and returns SQL text; no I/O here. postgres-store.ts
 // runs them; the parameters each one takes are listed beside it.
-import { claimStatement, unleased } from "../postgres/leases.js";
+import { ASYNC_COMMIT, claimStatement, unleased } from "../postgres/leases.js";
 
 /** The outbox table as the lease module sees it. */
 export const outboxLeases = (table: string) => ({ table, key: "seq", keyType: "bigint" });
@@ -24,13 +24,15 @@ export const listen = (channel: string) => `LISTEN "${channel}"`;
 /**
  * The one place the claim of due rows is built: [owner, leaseMs, limit, longestWaitMs]. A wait further
  * ahead than the outbox's maxDelayMs (the database's clock stepped back since it was set) is over at
- * once, never an hour-long stall. (An ordered claim, postgres-ordering.ts, replaces this statement.)
+ * once, never an hour-long stall. Committed without waiting for the disk: a claim a PostgreSQL crash
+ * undoes is claimed again. (An ordered claim, postgres-ordering.ts, replaces this statement.)
  */
 export function claimDue(table: string): string {
   return claimStatement({
     ...outboxLeases(table),
     where: "state = 'pending' AND (not_before <= now() OR not_before > now() + make_interval(secs => $4::double precision / 1000))",
     orderBy: "not_before, seq",
+    asyncCommit: true,
   });
 }
 
@@ -50,6 +52,8 @@ export function insertAndNotify(table: string): string {
  * Settles a batch in one statement: [owner, keys, outcomes, attempts, delaysMs, errors], one array entry
  * per record. Delivered rows are deleted; retries wait `delay` on the database's clock; dead rows stay,
  * state 'dead'; released rows are handed back as they were. Only this owner's leases are changed.
+ * Committed without waiting for the disk (the delivery latency's last step): a settlement a PostgreSQL
+ * crash undoes leaves the row pending, and it is sent again with its id.
  */
 export function settleBatch(table: string): string {
   return `WITH s AS (
@@ -64,7 +68,7 @@ export function settleBatch(table: string): string {
     last_error = CASE WHEN s.outcome = 'released' THEN o.last_error ELSE s.error END,
     lease_owner = NULL, lease_until = NULL
   FROM s WHERE o.seq = s.seq AND s.outcome <> 'delivered' AND o.lease_owner = $1 RETURNING 1
-) SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM kept)::int AS kept`;
+) SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM kept)::int AS kept, ${ASYNC_COMMIT} AS async_commit`;
 }
 
 /** How long until the soonest pending row nobody holds is due, in ms (null: none): []. */

@@ -54,13 +54,22 @@ export function unleasedBatch(q: UnleasedBatch): string {
 }
 
 /**
+ * Makes the statement's own transaction commit without waiting for its WAL to reach the disk
+ * (synchronous_commit off, for this transaction only): for writes that a PostgreSQL crash may undo with
+ * no harm but a repeat (a claim, a settlement of delivered rows: the row is claimed and sent again, with
+ * its id). Never for an insert the caller was promised is durable.
+ */
+export const ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true))";
+
+/**
  * The statement that claims up to $3 rows for owner $1 for $2 milliseconds, skipping rows another
  * transaction is claiming right now, and returns them. The parameters: [owner, leaseMs, limit, ...extra]
- * where `extra` fills any further placeholders of `where`.
+ * where `extra` fills any further placeholders of `where`. With `asyncCommit`, see ASYNC_COMMIT.
  */
-export function claimStatement(q: Omit<UnleasedBatch, "limit">): string {
+export function claimStatement(q: Omit<UnleasedBatch, "limit"> & { asyncCommit?: boolean }): string {
+  const returning = q.asyncCommit ? `*, ${ASYNC_COMMIT} AS async_commit` : "*";
   return `UPDATE ${q.table} SET lease_owner = $1, lease_until = ${leaseEnd(2)}
-WHERE ${q.key} IN (${unleasedBatch({ ...q, limit: "$3" })}) RETURNING *`;
+WHERE ${q.key} IN (${unleasedBatch({ ...q, limit: "$3" })}) RETURNING ${returning}`;
 }
 
 /** The statement that extends owner $1's leases on the keys in $3 by $2 ms; returns the keys still held. */
