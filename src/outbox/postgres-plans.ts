@@ -24,7 +24,8 @@ export const listen = (channel: string) => `LISTEN "${channel}"`;
 /**
  * The one place the claim of due rows is built: [owner, leaseMs, limit, longestWaitMs]. A wait further
  * ahead than the outbox's maxDelayMs (the database's clock stepped back since it was set) is over at
- * once, never an hour-long stall. (An ordered claim, postgres-ordering.ts, replaces this statement.)
+ * once, never an hour-long stall. Committed without waiting for the disk: a claim a PostgreSQL crash
+ * undoes is claimed again. (An ordered claim, postgres-ordering.ts, replaces this statement.)
  */
 export function claimDue(table: string): string {
   return claimStatement({
@@ -50,6 +51,8 @@ export function insertAndNotify(table: string): string {
  * Settles a batch in one statement: [owner, keys, outcomes, attempts, delaysMs, errors], one array entry
  * per record. Delivered rows are deleted; retries wait `delay` on the database's clock; dead rows stay,
  * state 'dead'; released rows are handed back as they were. Only this owner's leases are changed.
+ * Committed without waiting for the disk (the delivery latency's last step): a settlement a PostgreSQL
+ * crash undoes leaves the row pending, and it is sent again with its id.
  */
 export function settleBatch(table: string): string {
   return `WITH s AS (

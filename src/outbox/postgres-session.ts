@@ -8,8 +8,9 @@ import { createLeaseHolder, leaseOwnerId } from "../postgres/leases.js";
 import type { SqlClient, SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
 import { createBatcher } from "./batcher.js";
-import type { DeadRecord, NewRecord, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
+import type { NewRecord, StoreEnvironment, StoreSession } from "./contract.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
+import { createClaims } from "./postgres-claims.js";
 import { createTableCounts } from "./postgres-counts.js";
 import { deadRows, publishWorkerStatus, purgeDeadRows } from "./postgres-dead.js";
 import { type Listener, startListener } from "./postgres-listener.js";
@@ -26,26 +27,10 @@ export interface SessionSettings {
   statsIntervalMs: number;
 }
 
-interface Row {
-  seq: string;
-  kind: "event" | "revenue";
-  id: string;
-  body: Record<string, unknown>;
-  context: StoredRecord["context"] | null;
-  traceparent?: string | null;
-  attempts: number;
-  enqueued_at: Date;
-  last_error: StoredRecord["lastError"] | null;
-}
-
-/** One enqueue's records inside a batched insert, and its own failure if the batch had to be split. */
-interface InsertCall {
-  records: NewRecord[];
-  failed?: { error: unknown } | undefined;
-}
-
 /** How often a worker that cannot LISTEN looks for rows (pollIntervalMs when shorter); flush() too. */
 const FALLBACK_POLL_MS = 250;
+/** The shortest time between two of flush()'s looks at the table. */
+const DRAIN_GAP_MS = 20;
 
 export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnvironment): StoreSession {
   const t = s.table;
@@ -57,7 +42,7 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
     settle: plans.settleBatch(t),
     nextDue: plans.nextDue(t),
   };
-  const longestWait = env.maxDelayMs ?? 365 * 86_400_000;
+  const longestWaitMs = env.maxDelayMs ?? 365 * 86_400_000;
   const fallbackPollMs = Math.min(s.pollIntervalMs, FALLBACK_POLL_MS);
   const leases = createLeaseHolder(pool, plans.outboxLeases(t), {
     owner,
@@ -80,54 +65,9 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
     listener ??= startListener(pool, { channel, table: t, fallbackPollMs, onWake: nudge, onError: env.onError });
   };
 
-  const insert = (client: SqlClient, records: NewRecord[]) =>
-    client.query(sql.insert, [
-      records.map((r) => r.kind),
-      records.map((r) => r.id),
-      records.map((r) => JSON.stringify(r.body)),
-      records.map((r) => (r.context === undefined ? null : JSON.stringify(r.context))),
-      channel,
-      records.map((r) => r.traceparent ?? null),
-    ]);
-  // enqueues outside a transaction that arrive together are inserted by one statement; if the database
-  // refuses it, each enqueue is inserted on its own, so one refused record fails its own call only
-  const insertTogether = createBatcher<InsertCall>(0, async (calls) => {
-    try {
-      await insert(
-        pool,
-        calls.flatMap((c) => c.records),
-      );
-    } catch (error) {
-      if (calls.length === 1) throw error;
-      const alone = async (c: InsertCall) => {
-        await insert(pool, c.records).catch((e) => {
-          c.failed = { error: e };
-        });
-      };
-      await Promise.all(calls.map(alone));
-    }
-  });
+  const { insert, insertTogether } = createInserts(pool, sql.insert, channel);
 
-  // Claims: the rows of the last claim not yet handed out, and the next claim, started while the
-  // current batch is in flight when the last one came back full.
-  let buffered: Row[] = [];
-  let ahead: Promise<Row[]> | undefined;
-  let lastFull = false; // the last claim found as many rows as it asked for: more are likely due
-  const claim = async (limit: number): Promise<Row[]> => {
-    const rows = rowsOf<Row>(await pool.query(sql.claim, [owner, s.leaseMs, limit, longestWait]));
-    leases.hold(rows.map((row) => String(row.seq)));
-    lastFull = rows.length === limit;
-    return rows;
-  };
-  const claimAhead = () => {
-    ahead = claim(s.batchSize);
-    ahead.catch(() => {}); // its failure is the next take()'s to report
-  };
-  const handOut = (limit: number): StoredRecord[] => {
-    const out = buffered.splice(0, limit);
-    if (buffered.length === 0 && lastFull && !closed) claimAhead();
-    return out.map(toRecord);
-  };
+  const claims = createClaims(pool, leases, { sql: sql.claim, owner, leaseMs: s.leaseMs, batchSize: s.batchSize, longestWaitMs });
   const idleWait = async (change: Promise<void>, signal: AbortSignal) => {
     const poll = listener?.listening ? s.pollIntervalMs : fallbackPollMs;
     const [row] = rowsOf<{ ms: number | null }>(await pool.query(sql.nextDue));
@@ -165,12 +105,9 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
       listen();
       for (;;) {
         if (closed || signal.aborted) return [];
-        if (buffered.length > 0) return handOut(limit);
         const change = wake.promise; // a notification during the claim below is not missed
-        const next = ahead ?? claim(Math.min(limit, s.batchSize));
-        ahead = undefined;
-        buffered = await next;
-        if (buffered.length > 0) return handOut(limit);
+        const records = await claims.next(limit);
+        if (records.length > 0) return records;
         await idleWait(change, signal);
       }
     },
@@ -200,10 +137,13 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
       if (mark === null) return;
       for (;;) {
         const change = settled.promise;
+        const asked = performance.now();
         const [row] = rowsOf<{ waiting: boolean }>(await pool.query(plans.pendingUpTo(t), [mark]));
         if (!row?.waiting) return;
         if (signal?.aborted) throw signal.reason;
         await waitFor(change, signal, fallbackPollMs);
+        // woken by a settlement: at most one look per DRAIN_GAP_MS, not one per settle statement
+        await waitFor(undefined, signal, DRAIN_GAP_MS - (performance.now() - asked));
       }
     },
     dead: () => deadRows(pool, t),
@@ -222,10 +162,7 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
       leases.stop();
       nudge();
       await listener?.close();
-      const late = ahead;
-      ahead = undefined;
-      buffered = [];
-      await late?.catch(() => {}); // its rows are held: released below
+      await claims.stop(); // the rows of a claim in flight are held: released below
       if (leases.size > 0) {
         // hand back what was claimed and not sent, so another worker need not wait for the lease to run out
         await leases.release().catch((error) => env.onError(asOutboxError(error, "write_failed", `cannot hand back the leases on ${t}`)));
@@ -234,16 +171,42 @@ export function openSession(pool: SqlPool, s: SessionSettings, env: StoreEnviron
   };
 }
 
-function toRecord(row: Row): StoredRecord {
-  return {
-    key: String(row.seq),
-    kind: row.kind,
-    id: row.id,
-    body: row.body,
-    attempts: row.attempts,
-    enqueuedAt: new Date(row.enqueued_at).getTime(),
-    ...(row.context === null ? {} : { context: row.context }),
-    ...(typeof row.traceparent === "string" ? { traceparent: row.traceparent } : {}),
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-  };
+/** One enqueue's records inside a batched insert, and its own failure if the batch had to be split. */
+interface InsertCall {
+  records: NewRecord[];
+  failed?: { error: unknown } | undefined;
+}
+
+/**
+ * Inserts (with their NOTIFY): `insert` on a given client (the caller's transaction), `insertTogether`
+ * on the pool, where enqueues that arrive together share one statement; if the database refuses it,
+ * each enqueue is inserted on its own, so one refused record fails its own call only.
+ */
+function createInserts(pool: SqlPool, sql: string, channel: string) {
+  const insert = (client: SqlClient, records: NewRecord[]) =>
+    client.query(sql, [
+      records.map((r) => r.kind),
+      records.map((r) => r.id),
+      records.map((r) => JSON.stringify(r.body)),
+      records.map((r) => (r.context === undefined ? null : JSON.stringify(r.context))),
+      channel,
+      records.map((r) => r.traceparent ?? null),
+    ]);
+  const insertTogether = createBatcher<InsertCall>(0, async (calls) => {
+    try {
+      await insert(
+        pool,
+        calls.flatMap((c) => c.records),
+      );
+    } catch (error) {
+      if (calls.length === 1) throw error;
+      const alone = async (c: InsertCall) => {
+        await insert(pool, c.records).catch((e) => {
+          c.failed = { error: e };
+        });
+      };
+      await Promise.all(calls.map(alone));
+    }
+  });
+  return { insert, insertTogether };
 }
