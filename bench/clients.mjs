@@ -1,6 +1,7 @@
 // The per-call clients the benchmark compares, each making the same GET (balance) or POST (event) to
 // the same server. Every client is built once, outside the timed loops.
 import http from "node:http";
+import path from "node:path";
 import axios from "axios";
 import ky from "ky";
 import OpenAI from "openai";
@@ -104,7 +105,28 @@ export async function perCallClients(baseUrl) {
   const ax = axios.create({ baseURL: baseUrl, headers });
   const kyClient = ky.create({ prefixUrl: baseUrl, headers, retry: 0 });
   const openai = new OpenAI({ apiKey: "bench-key", baseURL: baseUrl, defaultHeaders: headers });
+  // BENCH_BASELINE: another build's dist/ (e.g. main's), its Node transport measured in the same rounds
+  const baseline = process.env.BENCH_BASELINE
+    ? (await import(path.join(path.resolve(process.env.BENCH_BASELINE), "index.node.js"))).createEnable3Client({
+        apiKey: "bench-key",
+        baseUrl,
+        telemetry: false,
+      })
+    : undefined;
+  const baselineRows = baseline
+    ? {
+        "baseline build, Node transport": {
+          get: () => baseline.getUserBalance("player-42"),
+          post: (i) => baseline.sendEvent(eventBody(i)),
+        },
+        "baseline build, Node transport, .withResponse()": {
+          get: () => baseline.getUserBalance("player-42").withResponse(),
+          post: (i) => baseline.sendEvent(eventBody(i)).withResponse(),
+        },
+      }
+    : {};
   return {
+    ...baselineRows,
     "raw fetch": {
       get: async () => (await fetch(`${baseUrl}${balancePath}`, { headers })).json(),
       post: async (i) => (await fetch(`${baseUrl}/api/v1/event`, post(i))).text(),
@@ -124,6 +146,11 @@ export async function perCallClients(baseUrl) {
       post: (i) => sdkOnFetch.sendEvent(eventBody(i)),
     },
     "enable3-client, Node transport": { get: () => sdkOnNode.getUserBalance("player-42"), post: (i) => sdkOnNode.sendEvent(eventBody(i)) },
+    // the same calls asking what the response said: the method's promise subclass and the info it builds
+    "enable3-client, Node transport, .withResponse()": {
+      get: () => sdkOnNode.getUserBalance("player-42").withResponse(),
+      post: (i) => sdkOnNode.sendEvent(eventBody(i)).withResponse(),
+    },
     "enable3-client, Node transport, OpenTelemetry no-op": {
       get: () => sdkNoopOtel.getUserBalance("player-42"),
       post: (i) => sdkNoopOtel.sendEvent(eventBody(i)),

@@ -241,21 +241,34 @@ export async function measurePostgresRows(url5, o = {}) {
 }
 
 /**
- * The outbox as one of bench/bulk-clients.mjs's bulk senders: each send commits its events to a fresh
- * fileStore and resolves once the outbox has delivered them all (fsyncs and journal included).
+ * The outbox as one of bench/bulk-clients.mjs's bulk senders, delivering events enqueued beforehand:
+ * `prepare` commits them to a fresh fileStore (not timed), `send` opens an outbox on it and resolves
+ * once it delivered them all (reads, settlements and the journal included).
  * @param {string} baseUrl
+ * @param {string} [dist] the build to measure (BENCH_BASELINE: another one's, beside this one's)
  */
-export async function createOutboxSender(baseUrl) {
-  const { createOutbox, fileStore } = await import("../dist/outbox.js");
-  const { createEnable3Client } = await import("../dist/index.node.js");
-  const client = createEnable3Client({ apiKey: KEY, baseUrl });
+export async function createOutboxSender(baseUrl, dist = path.join(root, "dist")) {
+  const { createOutbox, fileStore } = await import(path.join(dist, "outbox.js"));
+  const { createEnable3Client } = await import(path.join(dist, "index.node.js"));
+  const client = createEnable3Client({ apiKey: KEY, baseUrl, telemetry: false });
+  let prepared;
+  const prepare = async (events) => {
+    const s = await scratch("sender");
+    const filling = createOutbox(client, { store: fileStore(s.dir), deliver: false, telemetry: false });
+    await Promise.all(events.map((e) => filling.enqueue(e)));
+    await filling.close();
+    prepared = { ...s, count: events.length };
+  };
   return {
+    prepare,
     async send(events, concurrency) {
-      const s = await scratch("sender");
+      if (prepared?.count !== events.length) await prepare(events);
+      const s = prepared;
+      prepared = undefined;
       const outbox = createOutbox(client, { store: fileStore(s.dir), concurrency, telemetry: false });
       try {
-        await Promise.all(events.map((e) => outbox.enqueue(e)));
         await outbox.flush();
+        if (outbox.stats().delivered !== events.length) throw new Error(`outbox delivered ${outbox.stats().delivered} of ${events.length}`);
       } finally {
         await outbox.close();
         await s.remove();

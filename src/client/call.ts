@@ -2,7 +2,7 @@
 // loop, and the mapping of what the server answered to data or a typed error.
 import { Enable3Error } from "../errors/classes.js";
 import { apiErrorFor, beforeServerError, contextOf, invalidResponseError, withIdempotencyKey } from "../errors/messages.js";
-import { type CallContext, type CallSettings, type NetworkRoute, SILENT_SCOPE } from "../transport/contract.js";
+import { type CallContext, type CallSettings, type NetworkRoute, newCallContext, SILENT_SCOPE } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";
 import { urlPath } from "../transport/retry-loop.js";
 import type { OperationId } from "../types/api.js";
@@ -35,7 +35,7 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     expect: ResponseCheck<T> | undefined,
     idempotencyKey: string | undefined,
   ) => {
-    const ctx = newContext(operation, callSettings, idempotencyKey);
+    const ctx = newCallContext(operation, callSettings, idempotencyKey);
     let answer: ApiAnswer;
     try {
       answer = (await clients.run(ctx, apiCall)).response;
@@ -67,7 +67,7 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     return body as T | undefined;
   };
 
-  async function call(
+  function call(
     operation: OperationId,
     options: RequestOptions | undefined,
     apiCall: ApiCall,
@@ -75,46 +75,31 @@ export function createCaller(settings: ClientSettings, clients: OpenApiClients, 
     expect?: undefined,
     idempotencyKey?: string,
   ): Promise<void>;
-  async function call<T>(
+  function call<T>(
     operation: OperationId,
     options: RequestOptions | undefined,
     apiCall: ApiCall,
     sink: ResponseSink | undefined,
     expect: ResponseCheck<T>,
   ): Promise<T>;
-  async function call<T>(
+  // not async itself: the call's own promise is the one returned (no second promise and its ticks per call)
+  function call<T>(
     operation: OperationId,
     options: RequestOptions | undefined,
     apiCall: ApiCall,
     sink: ResponseSink | undefined,
     expect?: ResponseCheck<T>,
     idempotencyKey?: string,
-  ) {
+  ): Promise<T | undefined> {
     let callSettings: CallSettings;
     try {
       callSettings = resolveCallSettings(settings, options, operation);
     } catch (e) {
-      throw withIdempotencyKey(e, operation, idempotencyKey);
+      return Promise.reject(withIdempotencyKey(e, operation, idempotencyKey));
     }
     return callResolved(operation, callSettings, apiCall, sink, expect, idempotencyKey);
   }
   return { call, callResolved };
-}
-
-/** A call's context with every field it will get written up front: one shape for every call. */
-function newContext(operation: OperationId, settings: CallSettings, idempotencyKey: string | undefined): CallContext {
-  return {
-    operation,
-    settings,
-    attempts: 0,
-    idempotencyKey,
-    method: undefined,
-    url: undefined,
-    path: undefined,
-    host: undefined,
-    retryable: undefined,
-    scope: undefined,
-  };
 }
 
 /**

@@ -6,7 +6,14 @@
 // reads from the carriers and fails the day a new version reads one they lack.
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/enable3.js";
-import type { CallContext, CallSettings, HeaderLookup, OutgoingRequest, TransportResponse } from "../transport/contract.js";
+import {
+  type CallContext,
+  type CallSettings,
+  type HeaderLookup,
+  newCallContext,
+  type OutgoingRequest,
+  type TransportResponse,
+} from "../transport/contract.js";
 import { type Redactor, redactedHeaders } from "../transport/redact.js";
 import type { SendRequest } from "../transport/retry-loop.js";
 
@@ -68,7 +75,7 @@ export function createOpenApiClients(
     redirect: "error",
     // raw calls get the same retries, with settings of their own per request
     fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
-      rawAnswer(send, await outgoingOf(input, init), { operation: "raw", settings: rawSettings, attempts: 0 }, redact),
+      rawAnswer(send, await outgoingOf(input, init), newCallContext("raw", rawSettings), redact),
   });
   return {
     raw,

@@ -73,14 +73,18 @@ class ResponsePromise<T> extends Promise<T> implements Enable3Promise<T>, Respon
   }
 }
 
-/** Built only when asked: the plain call never makes it. */
+/** Built only when asked: the plain call never makes it. The redacted copy of the headers is made when they are read. */
 function responseInfo(sink: ResponseSink): ResponseInfo {
   const redact: Redactor = sink.redact ?? ((value) => value);
-  const headers = redactedHeaders(sink.headers, redact);
   const requestId = sink.headers ? requestIdOf(sink.headers) : undefined;
+  let headers: Headers | undefined;
   return {
     status: sink.status ?? 0,
-    headers,
+    // most callers read the status or the request id: a Headers copy is the costliest part
+    get headers() {
+      headers ??= redactedHeaders(sink.headers, redact);
+      return headers;
+    },
     serverRequestId: requestId === undefined ? undefined : redact(requestId),
     attempts: sink.ctx?.attempts ?? 0,
   };

@@ -41,6 +41,25 @@ export interface CallContext {
 }
 
 /**
+ * A call's context with every field the retry loop and the transport will write declared up front:
+ * one shape for every call (methods and raw alike), so the code that reads it stays monomorphic.
+ */
+export function newCallContext(operation: string, settings: CallSettings, idempotencyKey?: string): CallContext {
+  return {
+    operation,
+    settings,
+    attempts: 0,
+    idempotencyKey,
+    method: undefined,
+    url: undefined,
+    path: undefined,
+    host: undefined,
+    retryable: undefined,
+    scope: undefined,
+  };
+}
+
+/**
  * One call's telemetry, told in order by the retry loop (attempts, retries) and, once, by whoever
  * learns how the call ended: the loop for a failure without a response, the client for a response.
  * Every call passes through this seam; telemetry/ implements it (log lines, hooks, OpenTelemetry).

@@ -1,8 +1,8 @@
 // Bulk runs that must not hurt the process they run in: no listener pile-up, flat memory, an abort
 // that stops reading (endless and huge sources alike), and bad options refused up front.
 import { describe, expect, it, onTestFinished } from "vitest";
-import { Enable3ValidationError, type EventInput } from "../../src/index.js";
-import { clientFor } from "../helpers/client.js";
+import { createEnable3Client, Enable3ValidationError, type EventInput } from "../../src/index.js";
+import { clientFor, countingFetch } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 
 const event = (i: number): EventInput => ({ id: `evt-${i}`, userId: `u${i % 97}`, eventId: "deposit", value: i });
@@ -83,5 +83,14 @@ describe("bulk runs that must not hurt the process", () => {
     const enable3 = clientFor("http://127.0.0.1:1");
     await expect(enable3.sendEvents([], null as never)).rejects.toBeInstanceOf(Enable3ValidationError);
     await expect(enable3.sendEvents([], { signal: "stop" } as never)).rejects.toBeInstanceOf(Enable3ValidationError);
+  });
+
+  it("a bad request option rejects the run before anything is sent (checked once per run, not per item)", async () => {
+    const { fetch, calls } = countingFetch();
+    const enable3 = createEnable3Client({ apiKey: "k", baseUrl: "http://127.0.0.1:1", fetch });
+    const run = enable3.sendEvents([event(1), event(2)], { timeoutMs: -5 });
+    await expect(run).rejects.toBeInstanceOf(Enable3ValidationError);
+    await expect(run).rejects.toThrow(/timeoutMs/);
+    expect(calls).toEqual([]);
   });
 });
