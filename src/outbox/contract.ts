@@ -3,8 +3,11 @@
 // and nothing else. fileStore and postgresStore are the two implementations.
 import type { SqlClient } from "../postgres/sql-client.js";
 
-/** What a record is sent as: an event (sendEvent) or a revenue report (sendRevenue). */
-export type OutboxKind = "event" | "revenue";
+/**
+ * What a record is sent as: an event (sendEvent), a revenue report (sendRevenue), or a segment change
+ * (assignSegments / removeSegments).
+ */
+export type OutboxKind = "event" | "revenue" | "assignSegments" | "removeSegments";
 
 /** A JSON value, as a record's `context` may hold. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -28,6 +31,8 @@ export interface NewRecord {
   id: string;
   body: Record<string, unknown>;
   context?: JsonValue | undefined;
+  /** Records with the same key are delivered one at a time, in the order they were added; a record waiting for a retry holds back the later ones. */
+  orderingKey?: string | undefined;
 }
 
 /** A record a store handed out for delivery. */

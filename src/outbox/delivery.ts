@@ -47,8 +47,13 @@ interface Sending {
 export function startDelivery(o: DeliveryOptions): Delivery {
   const stopTaking = new AbortController();
   const abortCalls = new AbortController();
-  const queues: Record<OutboxKind, StoredRecord[]> = { event: [], revenue: [] };
-  const wakers: Record<OutboxKind, (() => void) | undefined> = { event: undefined, revenue: undefined };
+  const queues: Record<OutboxKind, StoredRecord[]> = { event: [], revenue: [], assignSegments: [], removeSegments: [] };
+  const wakers: Record<OutboxKind, (() => void) | undefined> = {
+    event: undefined,
+    revenue: undefined,
+    assignSegments: undefined,
+    removeSegments: undefined,
+  };
   const runs: Promise<unknown>[] = [];
   const started = new Set<OutboxKind>();
   const readAhead = Math.max(128, o.concurrency * 8);

@@ -85,9 +85,15 @@ export interface EnqueueOptions {
    * Refused (Enable3ValidationError) if it is not JSON, or holds a NUL or a lone surrogate.
    */
   context?: JsonValue | undefined;
+  /**
+   * Records with the same key are delivered one at a time, in the order they were added; a record
+   * waiting for a retry holds back the later ones. Unset: delivered at full concurrency, in no order.
+   * @example await outbox.enqueue({ userId: "u1", eventId: "tier", value: 2 }, { orderingKey: "u1" });
+   */
+  orderingKey?: string | undefined;
 }
 
-export const ENQUEUE_OPTION_KEYS = optionKeys<EnqueueOptions>()(["tx", "context"]);
+export const ENQUEUE_OPTION_KEYS = optionKeys<EnqueueOptions>()(["tx", "context", "orderingKey"]);
 
 /**
  * Where an outbox stands: `"opening"` its store, `"open"`, `"paused"` (the API refuses the key or this

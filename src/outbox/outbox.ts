@@ -104,6 +104,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     const e = check.plainObject(value, "options") as EnqueueOptions;
     check.checkKnownKeys(e, ENQUEUE_OPTION_KEYS, "options");
     if (e.context !== undefined) e.context = check.jsonValue(e.context, "options.context") as JsonValue;
+    if (e.orderingKey !== undefined) check.nonBlankString(e.orderingKey, "options.orderingKey");
     if (e.tx !== undefined) {
       if (!store.transactional) throw new Enable3ValidationError("options.tx", `works with postgresStore only, not ${store.description}`);
       if (typeof (e.tx as Partial<SqlClient>).query !== "function")
@@ -116,13 +117,13 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     async enqueue(event, options) {
       const e = enqueueOptions(options);
       const body = eventBody(event);
-      await add({ kind: "event", id: body.id, body, context: e?.context }, e);
+      await add({ kind: "event", id: body.id, body, context: e?.context, orderingKey: e?.orderingKey }, e);
       return { id: body.id };
     },
     async enqueueRevenue(revenue, options) {
       const e = enqueueOptions(options);
       const body = revenueBody(revenue);
-      await add({ kind: "revenue", id: body.requestId, body, context: e?.context }, e);
+      await add({ kind: "revenue", id: body.requestId, body, context: e?.context, orderingKey: e?.orderingKey }, e);
       return { requestId: body.requestId };
     },
     async flush(options) {

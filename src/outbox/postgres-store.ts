@@ -12,7 +12,16 @@ import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
 import type { SqlClient, SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
 import { createBatcher } from "./batcher.js";
-import type { DeadRecord, NewRecord, OutboxStore, Settlement, StoredRecord, StoreEnvironment, StoreSession } from "./contract.js";
+import type {
+  DeadRecord,
+  NewRecord,
+  OutboxKind,
+  OutboxStore,
+  Settlement,
+  StoredRecord,
+  StoreEnvironment,
+  StoreSession,
+} from "./contract.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createTableCounts } from "./postgres-counts.js";
 
@@ -50,13 +59,14 @@ export interface PostgresOutboxStore extends OutboxStore {
 
 interface Row {
   seq: string;
-  kind: "event" | "revenue";
+  kind: OutboxKind;
   id: string;
   body: Record<string, unknown>;
   context: StoredRecord["context"] | null;
   attempts: number;
   enqueued_at: Date;
   last_error: StoredRecord["lastError"] | null;
+  ordering_key: string | null;
 }
 
 /**
@@ -146,12 +156,13 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
   // ON CONFLICT: an id already in the table stores nothing new, and never aborts the caller's transaction
   const insert = (client: SqlClient, records: NewRecord[]) =>
     client.query(
-      `INSERT INTO ${t} (kind, id, body, context) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) ON CONFLICT (kind, id) DO NOTHING`,
+      `INSERT INTO ${t} (kind, id, body, context, ordering_key) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[]) ON CONFLICT (kind, id) DO NOTHING`,
       [
         records.map((r) => r.kind),
         records.map((r) => r.id),
         records.map((r) => JSON.stringify(r.body)),
         records.map((r) => (r.context === undefined ? null : JSON.stringify(r.context))),
+        records.map((r) => r.orderingKey ?? null), // unnest keeps array order: seq follows the order of add
       ],
     );
 
@@ -170,7 +181,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
           c.failed = { error: e };
         });
       };
-      await Promise.all(calls.map(alone));
+      for (const c of calls) await alone(c); // one after another: a key's records keep the order of their calls
     }
   });
   // deliveries settled within a few milliseconds are deleted by one statement (one commit, not one each)
@@ -187,6 +198,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
     enqueuedAt: new Date(row.enqueued_at).getTime(),
     ...(row.context === null ? {} : { context: row.context }),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    ...(row.ordering_key === null ? {} : { orderingKey: row.ordering_key }),
   });
 
   counts.refresh();
