@@ -5,7 +5,7 @@
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import { schemaName, tableName } from "../postgres/identifiers.js";
-import { claimStatement, leaseOwnerId, renewStatement } from "../postgres/leases.js";
+import { leaseOwnerId, renewStatement } from "../postgres/leases.js";
 import { type MigrateResult, migrate } from "../postgres/migrate.js";
 import { watchPoolErrors } from "../postgres/pool-errors.js";
 import { ENABLE3_MIGRATIONS } from "../postgres/schema.js";
@@ -24,6 +24,7 @@ import type {
 } from "./contract.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createTableCounts } from "./postgres-counts.js";
+import { orderedClaimStatement } from "./postgres-ordering.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -126,13 +127,8 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
   const t = s.table;
   const owner = leaseOwnerId();
   // a wait further ahead than the outbox's maxDelayMs (the database's clock stepped back since it was
-  // set) is over at once, never an hour-long stall
-  const claim = claimStatement({
-    table: t,
-    key: "seq",
-    where: "state = 'pending' AND (not_before <= now() OR not_before > now() + make_interval(secs => $4::double precision / 1000))",
-    orderBy: "not_before, seq",
-  });
+  // set) is over at once, never an hour-long stall; a keyed row waits for its key's earlier rows
+  const claim = orderedClaimStatement(t);
   const longestWait = env.maxDelayMs ?? 365 * 86_400_000;
   const renew = renewStatement(t, "seq");
   const held = new Set<string>();
