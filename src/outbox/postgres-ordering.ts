@@ -37,3 +37,19 @@ WHERE seq = ANY(ARRAY(
   ORDER BY not_before, seq LIMIT $3 FOR UPDATE SKIP LOCKED
 )) RETURNING *`;
 }
+
+/**
+ * After rows went back to wait for a retry ($1: their seqs), the later pending rows of their keys wait
+ * at least as long. Only a speed-up: the claim would skip them anyway, but they sit in the due index
+ * ahead of everything enqueued after them, and each claim would look at every one of them (one stuck
+ * key with 100,000 rows made a claim take seconds); moved behind their head, the claim never meets them
+ * before the head is due again. A row enqueued later behind a waiting head is looked at until the next
+ * retry moves it. A head that dies leaves them due (its wait was over when it was tried and died).
+ */
+export function holdBackStatement(table: string): string {
+  return `UPDATE ${table} AS later SET not_before = head.not_before
+FROM ${table} AS head
+WHERE head.seq = ANY($1::bigint[]) AND head.ordering_key IS NOT NULL AND head.state = 'pending'
+  AND later.ordering_key = head.ordering_key AND later.seq > head.seq AND later.state = 'pending'
+  AND later.not_before < head.not_before`;
+}

@@ -24,7 +24,7 @@ import type {
 } from "./contract.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createTableCounts } from "./postgres-counts.js";
-import { orderedClaimStatement } from "./postgres-ordering.js";
+import { holdBackStatement, orderedClaimStatement } from "./postgres-ordering.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -264,6 +264,10 @@ FROM unnest($1::bigint[], $2::int[], $3::float8[], $4::jsonb[]) AS u(seq, attemp
             owner,
           ],
         );
+      if (retry.length)
+        await pool
+          .query(holdBackStatement(t), [retry.map((x) => x.key)])
+          .catch((error) => env.onError(asOutboxError(error, "write_failed", `cannot move back the rows behind a retry on ${t}`)));
       if (dead.length)
         await pool.query(
           `UPDATE ${t} AS o SET state = 'dead', attempts = u.attempts, last_error = u.error, lease_owner = NULL, lease_until = NULL

@@ -76,4 +76,20 @@ describe("ordered delivery on a postgresStore", () => {
     expect(missing(interleaving(1, 3), delivered)).toEqual([]);
     expect(inversions(arrivals.filter((a) => a.key !== "free"))).toEqual([]);
   });
+
+  it("a retried head moves its key's later rows behind it in the due order, so claims do not look at them while it waits", async () => {
+    const { db, open, arrivals } = await setup((a) => (a.key === "k0" ? 503 : undefined));
+    const worker = open({ concurrency: 2, initialDelayMs: 60_000, maxDelayMs: 60_000 });
+    await enqueueAll(open({ deliver: false }), interleaving(1, 5));
+    await expect.poll(() => arrivals.length, { timeout: 30_000 }).toBe(1);
+    const rows = async () =>
+      (
+        await db.pool.query(
+          `SELECT id, attempts, not_before > now() + interval '30 seconds' AS waits FROM public.enable3_outbox ORDER BY seq`,
+        )
+      ).rows;
+    await expect.poll(async () => (await rows())[0]?.attempts, { timeout: 10_000 }).toBe(1);
+    expect(await rows()).toEqual(["k0-0", "k0-1", "k0-2", "k0-3", "k0-4"].map((id, i) => ({ id, attempts: i === 0 ? 1 : 0, waits: true })));
+    await worker.close({ timeoutMs: 0 });
+  });
 });
