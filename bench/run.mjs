@@ -14,6 +14,7 @@ import { measure } from "../scripts/size.mjs";
 import { bulkRows, measureBulk } from "./bulk.mjs";
 import { bulkEvents, bulkSenders } from "./bulk-clients.mjs";
 import { eventBody, perCallClients } from "./clients.mjs";
+import { measureOrderedClaim } from "./ordered-claim.mjs";
 import { measureOutbox } from "./outbox.mjs";
 import { formatSummary, heldBack, profile, splitRows, summarise } from "./profile.mjs";
 
@@ -176,7 +177,7 @@ const cli = { node: cliRun("node"), fetch: cliRun("fetch") };
 for (const server of [instant, ...Object.values(bulkServers)]) server.stop();
 
 // 5. The outbox (bench/outbox.mjs: its own servers and PostgreSQL; BENCH_OUTBOX_* knobs there)
-const outbox = await measureOutbox();
+const outbox = [...(await measureOutbox()), ...(await measureOrderedClaim())]; // ordered claim: bench/ordered-claim.mjs, BENCH_ORDERED_*
 
 // 6. Bundle sizes, everything each entry can load
 const sizes = {
