@@ -132,6 +132,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
   const longestWait = env.maxDelayMs ?? 365 * 86_400_000;
   const renew = renewStatement(t, "seq");
   const held = new Set<string>();
+  const keyed = new Set<string>(); // held rows with an ordering key: only their retries move rows behind them
   let closed = false;
   let nudge: (() => void) | undefined;
   const counts = createTableCounts(pool, t, s.statsIntervalMs, env.onError);
@@ -180,9 +181,11 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
       for (const c of calls) await alone(c); // one after another: a key's records keep the order of their calls
     }
   });
-  // deliveries settled within a few milliseconds are deleted by one statement (one commit, not one each)
+  // deliveries settled within a few milliseconds are deleted by one statement (one commit, not one each);
+  // a row another worker claimed again (this one's lease ran out) stays: deleted now, it would release
+  // the next row of its key while that worker still sends it, and the two would arrive out of order
   const deleteTogether = createBatcher<string>(DELETE_BATCH_MS, (keys) =>
-    pool.query(`DELETE FROM ${t} WHERE seq = ANY($1::bigint[])`, [keys]),
+    pool.query(`DELETE FROM ${t} WHERE seq = ANY($1::bigint[]) AND lease_owner = $2`, [keys, owner]),
   );
 
   const toRecord = (row: Row): StoredRecord => ({
@@ -229,6 +232,7 @@ function openSession(pool: SqlPool, s: Settings, env: StoreEnvironment): StoreSe
         const { rows } = await pool.query(claim, [owner, s.leaseMs, Math.min(limit, s.batchSize), longestWait]);
         if (rows.length > 0) {
           for (const row of rows as Row[]) held.add(String(row.seq));
+          for (const row of rows as Row[]) if (row.ordering_key !== null) keyed.add(String(row.seq));
           return (rows as Row[]).map(toRecord);
         }
         await new Promise<void>((resolve) => {
@@ -264,9 +268,10 @@ FROM unnest($1::bigint[], $2::int[], $3::float8[], $4::jsonb[]) AS u(seq, attemp
             owner,
           ],
         );
-      if (retry.length)
+      const heads = retry.filter((x) => keyed.has(x.key)).map((x) => x.key);
+      if (heads.length)
         await pool
-          .query(holdBackStatement(t), [retry.map((x) => x.key)])
+          .query(holdBackStatement(t), [heads])
           .catch((error) => env.onError(asOutboxError(error, "write_failed", `cannot move back the rows behind a retry on ${t}`)));
       if (dead.length)
         await pool.query(
@@ -279,7 +284,10 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
           released,
           owner,
         ]);
-      for (const x of settlements) held.delete(x.key);
+      for (const x of settlements) {
+        held.delete(x.key);
+        keyed.delete(x.key);
+      }
       counts.settled(delivered.length, dead.length);
     },
     async watermark() {
@@ -328,6 +336,7 @@ WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
           ])
           .catch((error) => env.onError(error as Error));
         held.clear();
+        keyed.clear();
       }
     },
   };

@@ -21,7 +21,8 @@ async function setup(answer: (arrival: Arrival, request: RecordedRequest) => num
     if (status < 300) delivered.add(`${arrival.key}-${arrival.value}`);
     server.later(Math.floor(Math.random() * 4), () => reply(res, status));
   });
-  const store = () => postgresStore(db.pool, { pollIntervalMs: 20, leaseMs: 2_000, batchSize: 50 });
+  // a lease long enough that no stall of this loaded machine outlives it (order holds while leases do)
+  const store = () => postgresStore(db.pool, { pollIntervalMs: 20, leaseMs: 10_000, batchSize: 50 });
   await store().migrate();
   const open = (options: Partial<OutboxOptions> = {}) => {
     const outbox = createOutbox(clientFor(server.url), { store: store(), initialDelayMs: 20, maxDelayMs: 80, ...options });
@@ -91,5 +92,28 @@ describe("ordered delivery on a postgresStore", () => {
     await expect.poll(async () => (await rows())[0]?.attempts, { timeout: 10_000 }).toBe(1);
     expect(await rows()).toEqual(["k0-0", "k0-1", "k0-2", "k0-3", "k0-4"].map((id, i) => ({ id, attempts: i === 0 ? 1 : 0, waits: true })));
     await worker.close({ timeoutMs: 0 });
+  });
+
+  it("a worker whose lease ran out and was claimed again cannot delete the row on delivery: the key's next row waits for the new holder", async () => {
+    const db = await createTestDatabase();
+    const store = postgresStore(db.pool, { leaseMs: 30_000, pollIntervalMs: 10 });
+    await store.migrate();
+    const env = { onError: (error: Error) => void errors.push(error) };
+    const errors: Error[] = [];
+    const [a, b] = [await store.open(env), await store.open(env)];
+    registerTeardown(() => Promise.all([a.close(), b.close()]));
+    const record = (value: number) => ({ kind: "event" as const, id: `k-${value}`, body: { value }, orderingKey: "k" });
+    await a.add([record(0), record(1)]);
+    const taken = (await a.take(10, new AbortController().signal)).map((r) => r.id);
+    expect(taken).toEqual(["k-0"]);
+    // a stalls past its lease: it runs out
+    await db.pool.query("UPDATE public.enable3_outbox SET lease_until = now() - interval '1 second' WHERE id = 'k-0'");
+    expect((await b.take(10, new AbortController().signal)).map((r) => r.id)).toEqual(["k-0"]); // b sends k-0 again
+    await a.settle([
+      { key: (await db.pool.query("SELECT seq::text FROM public.enable3_outbox WHERE id = 'k-0'")).rows[0].seq, outcome: "delivered" },
+    ]);
+    // k-0 is b's now: a's delivery deleted nothing, so k-1 is not handed out while b's k-0 is in flight
+    expect((await db.pool.query("SELECT id FROM public.enable3_outbox ORDER BY seq")).rows.map((r) => r.id)).toEqual(["k-0", "k-1"]);
+    expect(errors).toEqual([]);
   });
 });
