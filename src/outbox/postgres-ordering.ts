@@ -2,7 +2,11 @@
 // at a time in seq order. A keyed row is claimable only while no row of its key with a lower seq is
 // pending (leased, waiting for a retry, or due): the earlier row leaves that state only once it is
 // delivered (deleted) or dead, so a dead row releases the rows behind it. Rows without a key flow as
-// before. Pure SQL text: nothing here touches a connection.
+// before. Pure SQL text: nothing here touches a connection. Limits: order holds while leases do (a
+// worker stalled past leaseMs with a request not yet written can still send it after the key's next
+// record went out); a replayed dead row takes its old place (seq) and holds back its key's later
+// pending rows; enqueues of one key count as ordered when each starts after the previous resolved (or
+// they share a turn of the event loop, or a transaction).
 import { UNLEASED } from "../postgres/leases.js";
 
 /**
