@@ -15,6 +15,7 @@ import { bulkRows, measureBulk } from "./bulk.mjs";
 import { bulkEvents, bulkSenders } from "./bulk-clients.mjs";
 import { eventBody, perCallClients } from "./clients.mjs";
 import { measureLatency } from "./latency.mjs";
+import { measureOrderedClaim } from "./ordered-claim.mjs";
 import { measureOutbox } from "./outbox.mjs";
 import { measureOrdered, orderedRows } from "./outbox-ordered.mjs";
 import { formatSummary, heldBack, profile, splitRows, summarise } from "./profile.mjs";
@@ -220,7 +221,7 @@ const cli = { node: cliRun("node"), fetch: cliRun("fetch") };
 for (const server of [instant, ...Object.values(bulkServers)]) server.stop();
 
 // 5. The outbox (bench/outbox.mjs: its own servers and PostgreSQL; BENCH_OUTBOX_* knobs there)
-const outbox = [...(await measureOutbox()), ...(await measureLatency())]; // bench/latency.mjs: enqueue → delivered
+const outbox = [...(await measureOutbox()), ...(await measureLatency()), ...(await measureOrderedClaim())]; // bench/latency.mjs: enqueue → delivered; bench/ordered-claim.mjs
 const ordered = await measureOrdered(); // bench/outbox-ordered.mjs: BENCH_ORDERED_* knobs there
 
 // 6. Bundle sizes, everything each entry can load

@@ -14,6 +14,7 @@ export interface Row {
   body: RecordBody;
   context: StoredRecord["context"] | null;
   traceparent?: string | null;
+  ordering_key?: string | null;
   attempts: number;
   enqueued_at: Date;
   last_error: StoredRecord["lastError"] | null;
@@ -78,6 +79,7 @@ function toRecord(row: Row): StoredRecord {
     enqueuedAt: new Date(row.enqueued_at).getTime(),
     ...(row.context === null ? {} : { context: row.context }),
     ...(typeof row.traceparent === "string" ? { traceparent: row.traceparent } : {}),
+    ...(typeof row.ordering_key === "string" ? { orderingKey: row.ordering_key } : {}),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
   };
 }

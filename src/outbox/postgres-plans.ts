@@ -1,7 +1,8 @@
 // The outbox table's statements, as pure builders (pg-boss's plans.js is the model): each function
 // takes the quoted table (and the notify channel) and returns SQL text; no I/O here. postgres-store.ts
 // runs them; the parameters each one takes are listed beside it.
-import { claimStatement, unleased } from "../postgres/leases.js";
+import { unleased } from "../postgres/leases.js";
+import { holdBackBehindRetries, orderedClaimStatement } from "./postgres-ordering.js";
 
 /** The outbox table as the lease module sees it. */
 export const outboxLeases = (table: string) => ({ table, key: "seq", keyType: "bigint" });
@@ -24,25 +25,20 @@ export const listen = (channel: string) => `LISTEN "${channel}"`;
 /**
  * The one place the claim of due rows is built: [owner, leaseMs, limit, longestWaitMs]. A wait further
  * ahead than the outbox's maxDelayMs (the database's clock stepped back since it was set) is over at
- * once, never an hour-long stall. Committed without waiting for the disk: a claim a PostgreSQL crash
- * undoes is claimed again. (An ordered claim, postgres-ordering.ts, replaces this statement.)
+ * once, never an hour-long stall; a keyed row waits for its key's earlier rows (postgres-ordering.ts).
  */
-export function claimDue(table: string): string {
-  return claimStatement({
-    ...outboxLeases(table),
-    where: "state = 'pending' AND (not_before <= now() OR not_before > now() + make_interval(secs => $4::double precision / 1000))",
-    orderBy: "not_before, seq",
-  });
-}
+export const claimDue = (table: string): string => orderedClaimStatement(table);
 
 /**
- * Inserts records and wakes the workers in the same statement: [kinds, ids, bodies, contexts, channel, traceparents].
+ * Inserts records and wakes the workers in the same statement: [kinds, ids, bodies, contexts, channel,
+ * traceparents, orderingKeys]. unnest keeps the arrays' order: seq follows the order records were added.
  * ON CONFLICT: an id already in the table stores nothing new, and never aborts the caller's transaction;
  * the NOTIFY is sent only when a row went in, at commit (inside the caller's transaction, at theirs).
  */
 export function insertAndNotify(table: string): string {
   return `WITH added AS (
-  INSERT INTO ${table} (kind, id, body, context, traceparent) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $6::text[])
+  INSERT INTO ${table} (kind, id, body, context, traceparent, ordering_key)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $6::text[], $7::text[])
   ON CONFLICT (kind, id) DO NOTHING RETURNING 1
 ) SELECT pg_notify($5, '') FROM (SELECT 1 FROM added LIMIT 1) AS one`;
 }
@@ -50,15 +46,18 @@ export function insertAndNotify(table: string): string {
 /**
  * Settles a batch in one statement: [owner, keys, outcomes, attempts, delaysMs, errors], one array entry
  * per record. Delivered rows are deleted; retries wait `delay` on the database's clock; dead rows stay,
- * state 'dead'; released rows are handed back as they were. Only this owner's leases are changed.
- * Committed without waiting for the disk (the delivery latency's last step): a settlement a PostgreSQL
- * crash undoes leaves the row pending, and it is sent again with its id.
+ * state 'dead'; released rows are handed back as they were. Only this owner's leases are changed: a
+ * delivered row another worker claimed again (this one's lease ran out) stays, or deleting it would
+ * release the next row of its key while that worker still sends it. The rows behind a keyed retry wait
+ * as long as it does (postgres-ordering.ts).
  */
 export function settleBatch(table: string): string {
   return `WITH s AS (
   SELECT * FROM unnest($2::bigint[], $3::text[], $4::int[], $5::float8[], $6::jsonb[]) AS s(seq, outcome, attempts, delay, error)
 ), gone AS (
-  DELETE FROM ${table} AS o USING s WHERE o.seq = s.seq AND s.outcome = 'delivered' RETURNING 1
+  DELETE FROM ${table} AS o USING s WHERE o.seq = s.seq AND s.outcome = 'delivered' AND o.lease_owner = $1 RETURNING 1
+), behind AS (
+  ${holdBackBehindRetries(table)}
 ), kept AS (
   UPDATE ${table} AS o SET
     state = CASE WHEN s.outcome = 'dead' THEN 'dead' ELSE o.state END,

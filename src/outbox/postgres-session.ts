@@ -191,6 +191,7 @@ function createInserts(pool: SqlPool, sql: string, channel: string) {
       records.map((r) => (r.context === undefined ? null : JSON.stringify(r.context))),
       channel,
       records.map((r) => r.traceparent ?? null),
+      records.map((r) => r.orderingKey ?? null),
     ]);
   const insertTogether = createBatcher<InsertCall>(0, async (calls) => {
     try {
@@ -205,7 +206,7 @@ function createInserts(pool: SqlPool, sql: string, channel: string) {
           c.failed = { error: e };
         });
       };
-      await Promise.all(calls.map(alone));
+      for (const c of calls) await alone(c); // one after another: a key's records keep the order of their calls
     }
   });
   return { insert, insertTogether };

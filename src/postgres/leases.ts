@@ -56,11 +56,12 @@ export function unleasedBatch(q: UnleasedBatch): string {
 /**
  * The statement that claims up to $3 rows for owner $1 for $2 milliseconds, skipping rows another
  * transaction is claiming right now, and returns them. The parameters: [owner, leaseMs, limit, ...extra]
- * where `extra` fills any further placeholders of `where`.
+ * where `extra` fills any further placeholders of `where`. `= ANY(ARRAY(…))`, not `IN (…)`: a prepared
+ * statement's generic plan turned `IN` into a hash join over a Seq Scan of the whole table.
  */
 export function claimStatement(q: Omit<UnleasedBatch, "limit">): string {
   return `UPDATE ${q.table} SET lease_owner = $1, lease_until = ${leaseEnd(2)}
-WHERE ${q.key} IN (${unleasedBatch({ ...q, limit: "$3" })}) RETURNING *`;
+WHERE ${q.key} = ANY(ARRAY(${unleasedBatch({ ...q, limit: "$3" })})) RETURNING *`;
 }
 
 /** The statement that extends owner $1's leases on the keys in $3 by $2 ms; returns the keys still held. */

@@ -44,4 +44,17 @@ CREATE TABLE {schema}.enable3_outbox_workers (
   updated_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    // Ordered delivery (issue 35): segment changes as records, and an ordering key. A keyed row is claimed
+    // only when no row of its key with a lower seq is pending; the index answers that per row it looks
+    // at, with pending keyed rows only. The widened CHECK is NOT VALID: every row already passed the
+    // narrower one, and validating would read the whole table under the migration's lock.
+    name: "outbox-5-ordering",
+    sql: `ALTER TABLE {schema}.enable3_outbox DROP CONSTRAINT enable3_outbox_kind_check;
+ALTER TABLE {schema}.enable3_outbox ADD CONSTRAINT enable3_outbox_kind_check
+  CHECK (kind IN ('event', 'revenue', 'assignSegments', 'removeSegments')) NOT VALID;
+ALTER TABLE {schema}.enable3_outbox ADD COLUMN ordering_key text;
+CREATE INDEX enable3_outbox_ordering ON {schema}.enable3_outbox (ordering_key, seq)
+  WHERE state = 'pending' AND ordering_key IS NOT NULL;`,
+  },
 ];
