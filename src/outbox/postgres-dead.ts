@@ -31,7 +31,7 @@ const AGE = "make_interval(secs => $1::double precision / 1000)";
  * Removes (or, with `dryRun`, counts) the dead rows of `table` that died more than `olderThanMs` ago;
  * a real purge also forgets the status rows of workers not heard from in a day.
  */
-export async function purgeDeadRows(pool: SqlPool, table: string, workers: string, olderThanMs: number, dryRun: boolean): Promise<number> {
+export async function purgeDeadRows(pool: SqlPool, table: string, olderThanMs: number, dryRun: boolean): Promise<number> {
   const old = `state = 'dead' AND died_at < now() - ${AGE}`;
   if (dryRun) {
     const [row] = rowsOf<{ n: number }>(await pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${old}`, [olderThanMs]));
@@ -46,9 +46,12 @@ export async function purgeDeadRows(pool: SqlPool, table: string, workers: strin
     purged += rowCount ?? 0;
     if ((rowCount ?? 0) < PURGE_BATCH) break;
   }
-  await forgetOldWorkers(pool, workers);
+  await forgetOldWorkers(pool, workersTableOf(table));
   return purged;
 }
+
+/** The workers' status table beside an outbox table: `"schema"."enable3_outbox"` → `"schema"."enable3_outbox_workers"`. */
+const workersTableOf = (table: string) => table.replace(/"enable3_outbox"$/, '"enable3_outbox_workers"');
 
 /** Forgets the status rows of workers not heard from in a day (those that stopped). */
 async function forgetOldWorkers(pool: SqlPool, workers: string): Promise<void> {

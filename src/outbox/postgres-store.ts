@@ -288,7 +288,7 @@ FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS u(seq, attempts, error) WHE
       }
     },
     dead: () => deadRows(pool, t),
-    purgeDead: (olderThanMs, dryRun) => purgeDeadRows(pool, t, s.workers, olderThanMs, dryRun),
+    purgeDead: (olderThanMs, dryRun) => purgeDeadRows(pool, t, olderThanMs, dryRun),
     publishStatus: (status) => publishWorkerStatus(pool, s.workers, owner, status),
     async replay(ids) {
       const { rowCount } = await pool.query(
