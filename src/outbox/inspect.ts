@@ -69,7 +69,10 @@ export interface OutboxInspection {
 export function inspectOutbox(store: OutboxStore, options: { onError?: ((error: Error) => void) | undefined } = {}): OutboxInspection {
   if (!store || typeof store.inspect !== "function")
     throw new Enable3ValidationError("store", "must be fileStore(dir) or postgresStore(pool): this store cannot be read from outside");
-  const onError = options.onError ?? (() => {});
+  const o = check.plainObject(options, "options") as { onError?: ((error: Error) => void) | undefined };
+  check.checkKnownKeys(o, ["onError"], "options");
+  if (o.onError !== undefined && typeof o.onError !== "function") throw new Enable3ValidationError("options.onError", "must be a function");
+  const onError = o.onError ?? (() => {});
   const withSession = async <T>(work: (session: StoreSession) => Promise<T>): Promise<T> => {
     const session = await store.open({ onError });
     try {

@@ -27,7 +27,10 @@ interface DeadRow {
 
 const AGE = "make_interval(secs => $1::double precision / 1000)";
 
-/** Removes (or, with `dryRun`, counts) the dead rows of `table` that died more than `olderThanMs` ago. */
+/**
+ * Removes (or, with `dryRun`, counts) the dead rows of `table` that died more than `olderThanMs` ago;
+ * a real purge also forgets the status rows of workers not heard from in a day.
+ */
 export async function purgeDeadRows(pool: SqlPool, table: string, olderThanMs: number, dryRun: boolean): Promise<number> {
   const old = `state = 'dead' AND died_at < now() - ${AGE}`;
   if (dryRun) {
@@ -41,8 +44,18 @@ export async function purgeDeadRows(pool: SqlPool, table: string, olderThanMs: n
       [olderThanMs],
     );
     purged += rowCount ?? 0;
-    if ((rowCount ?? 0) < PURGE_BATCH) return purged;
+    if ((rowCount ?? 0) < PURGE_BATCH) break;
   }
+  await forgetOldWorkers(pool, workersTableOf(table));
+  return purged;
+}
+
+/** The workers' status table beside an outbox table: `"schema"."enable3_outbox"` → `"schema"."enable3_outbox_workers"`. */
+const workersTableOf = (table: string) => table.replace(/"enable3_outbox"$/, '"enable3_outbox_workers"');
+
+/** Forgets the status rows of workers not heard from in a day (those that stopped). */
+async function forgetOldWorkers(pool: SqlPool, workers: string): Promise<void> {
+  await pool.query(`DELETE FROM ${workers} WHERE updated_at < now() - interval '1 day'`);
 }
 
 /** The dead rows that pass `filter`, a page at a time in `seq` order (memory stays flat). */
@@ -91,11 +104,6 @@ export async function publishWorkerStatus(pool: SqlPool, workers: string, owner:
 ON CONFLICT (owner) DO UPDATE SET status = EXCLUDED.status, updated_at = now()`,
     [owner, JSON.stringify(status)],
   );
-}
-
-/** Forgets the status rows of workers not heard from in a day (those that stopped). */
-export async function forgetOldWorkers(pool: SqlPool, workers: string): Promise<void> {
-  await pool.query(`DELETE FROM ${workers} WHERE updated_at < now() - interval '1 day'`);
 }
 
 /** The table read from outside: counts in one statement, workers heard from in the last hour. */

@@ -130,4 +130,17 @@ describe("enable3 outbox on a postgresStore", () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toContain("migrate()");
   }, 120_000);
+
+  it("without pg installed, a postgresStore is a usage error saying how to install it", async () => {
+    // a resolve hook that finds no "pg", as on a machine where it is not installed
+    const hook = `export async function resolve(s, c, next) { if (s === "pg") { const e = new Error("Cannot find package 'pg'"); e.code = "ERR_MODULE_NOT_FOUND"; throw e; } return next(s, c); }`;
+    const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const result = await runCli(["outbox", "status"], {
+      NODE_OPTIONS: `--import ${JSON.stringify(`data:text/javascript,${encodeURIComponent(register)}`)}`,
+      PGHOST: "127.0.0.1",
+      DATABASE_URL: undefined,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain("a postgresStore needs the pg package, which is not installed here: npm install pg");
+  });
 });

@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { createOutbox, type DeadRecord, fileStore, type OutboxOptions } from "../../src/outbox.js";
+import { createOutbox, type DeadRecord, fileStore, inspectOutbox, type OutboxOptions } from "../../src/outbox.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { registerTeardown } from "../helpers/teardown.js";
@@ -84,8 +84,9 @@ describe("dead records' retention (fileStore)", () => {
       expect(() => createOutbox(client, { store, deadRetentionMs: bad as number })).toThrow(/options\.deadRetentionMs/);
   });
 
-  it("purge refuses bad options", async () => {
-    const { open } = await withDead(1);
+  it("purge refuses bad options, and so does inspectOutbox", async () => {
+    const { open, dir } = await withDead(1);
+    expect(() => inspectOutbox(fileStore(dir), { onErr: () => {} } as never)).toThrow(/options\.onErr/);
     const outbox = open({ deliver: false });
     await expect(outbox.purge({ olderThanMs: -5 })).rejects.toThrow(/options\.olderThanMs/);
     await expect(outbox.purge({ olderThanMs: 0, dry: true } as never)).rejects.toThrow(/options\.dry/);

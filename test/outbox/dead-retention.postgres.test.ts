@@ -93,5 +93,13 @@ describe("dead rows' retention (postgresStore)", () => {
     expect(dead).toHaveLength(4);
     const fresh = dead.find((r) => r.id === id)!;
     expect(fresh.diedAt).toBeGreaterThanOrEqual(before - 5_000);
+    // a purge also forgets the status rows of workers not heard from in a day
+    await db.pool.query(
+      `INSERT INTO public.enable3_outbox_workers (owner, status, updated_at) VALUES ('gone', '{"state":"open"}', now() - interval '2 days')`,
+    );
+    expect(await outbox.purge({ olderThanMs: 1_000 * DAY })).toEqual({ purged: 0 });
+    const owners = (await db.pool.query("SELECT owner FROM public.enable3_outbox_workers")).rows.map((r) => r.owner);
+    expect(owners).not.toContain("gone");
+    expect(owners).toHaveLength(1); // this worker's own row
   });
 });
