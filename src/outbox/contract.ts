@@ -154,7 +154,9 @@ export interface PublishedStatus {
   inFlight: number;
   /** Records it delivered in the last hour (since it started, if that is less). */
   deliveredLastHour: number;
+  /** The process id of the outbox that wrote it. */
   pid: number;
+  /** The host name of the machine it runs on. */
   host: string;
   /** When this was written, ms since the epoch. */
   updatedAt: number;

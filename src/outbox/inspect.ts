@@ -18,6 +18,7 @@ export interface OutboxReport {
   pending: number;
   /** Records being sent now: a postgresStore's rows under a live lease; a fileStore's running outbox's requests. */
   inFlight: number;
+  /** Records given up on, kept until replayed or purged. */
   dead: number;
   /** How long the oldest pending record has waited, ms (0 when none). */
   oldestPendingMs: number;
