@@ -5,10 +5,10 @@
 // round sees the same table) beside the claim without ordering keys, says whether its plan has no Seq
 // Scan; then once one key holds STUCK rows at the front of the due order behind a head waiting for a
 // retry: as inserted (each claim looks at them all) and once the store moved them behind their head.
-// `node bench/ordered-claim.mjs` runs it alone; knobs BENCH_ORDERED_ROWS, _KEYS, _STUCK, _ROUNDS.
+// `node bench/ordered-claim.mjs` runs it alone; knobs BENCH_CLAIM_ROWS, _KEYS, _STUCK, _ROUNDS.
 import { fileURLToPath } from "node:url";
 
-const knob = (name, fallback) => Number(process.env[`BENCH_ORDERED_${name}`] ?? fallback);
+const knob = (name, fallback) => Number(process.env[`BENCH_CLAIM_${name}`] ?? fallback);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => n.toLocaleString("en-US");
 

@@ -39,7 +39,8 @@ export async function importOptions(args: string[]): Promise<ImportOptions> {
     state: { type: "string" },
   });
   const kind = positional(positionals, 0, IMPORT_KINDS.join("|")) as ImportKind;
-  if (!IMPORT_KINDS.includes(kind)) throw new UsageError(`import takes ${IMPORT_KINDS.join(" or ")}, got "${kind}"`);
+  if (!IMPORT_KINDS.includes(kind))
+    throw new UsageError(`import takes ${IMPORT_KINDS.slice(0, -1).join(", ")} or ${IMPORT_KINDS.at(-1)}, got "${kind}"`);
   const file = positional(positionals, 1, "file.ndjson");
   noMorePositionals(positionals, 2);
   const concurrency = wholeNumber(values.concurrency, "concurrency", 1, 1024);

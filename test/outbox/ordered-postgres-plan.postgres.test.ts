@@ -30,7 +30,12 @@ async function fill(pool: pg.Pool) {
   const { rows: indexes } = await pool.query<{ indexname: string; indexdef: string }>(
     "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'enable3_outbox' AND indexname NOT IN (SELECT conname FROM pg_constraint)",
   );
-  expect(indexes.map((i) => i.indexname).sort()).toEqual(["enable3_outbox_dead", "enable3_outbox_due", "enable3_outbox_ordering"]);
+  expect(indexes.map((i) => i.indexname).sort()).toEqual([
+    "enable3_outbox_dead",
+    "enable3_outbox_died",
+    "enable3_outbox_due",
+    "enable3_outbox_ordering",
+  ]);
   for (const index of indexes) await pool.query(`DROP INDEX public.${index.indexname}`);
   await pool.query(
     `INSERT INTO ${table} (kind, id, body, ordering_key, not_before, lease_owner, lease_until)

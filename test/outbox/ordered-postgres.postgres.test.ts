@@ -86,7 +86,7 @@ describe("ordered delivery on a postgresStore", () => {
     const rows = async () =>
       (
         await db.pool.query(
-          `SELECT id, attempts, not_before > now() + interval '30 seconds' AS waits FROM public.enable3_outbox ORDER BY seq`,
+          `SELECT id, attempts, not_before > now() + interval '20 seconds' AS waits FROM public.enable3_outbox ORDER BY seq`,
         )
       ).rows;
     await expect.poll(async () => (await rows())[0]?.attempts, { timeout: 10_000 }).toBe(1);

@@ -76,6 +76,11 @@ const CASES: Record<string, Case> = {
       BENCH_ORDERED_RECORDS: "100",
       BENCH_ORDERED_USERS: "50",
       BENCH_ORDERED_ROUNDS: "1",
+      BENCH_CLAIM_ROWS: "2000",
+      BENCH_CLAIM_KEYS: "200",
+      BENCH_CLAIM_STUCK: "200",
+      BENCH_CLAIM_ROUNDS: "1",
+      BENCH_LATENCY_EVENTS: "20",
     },
     shows: /## Targets/,
   },
@@ -125,7 +130,7 @@ describe("package.json scripts", () => {
       await afterwards?.(copy);
       if (name === "build") builtOnce = true;
     },
-    60_000,
+    120_000,
   );
 
   it.each(RUN_BY_CI)("npm run %s points at files that exist, and .ci/run runs it", async (name) => {

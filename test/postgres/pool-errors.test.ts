@@ -51,7 +51,7 @@ describe("postgresStore and its pool's idle-client errors", () => {
       },
     });
     expect(() => throwing.emit("error", idle())).not.toThrow();
-    expect(() => withdrawalStore(new pg.Pool(), { onError: "log" as never })).toThrow(/^onError must be a function when given$/);
+    expect(() => withdrawalStore(new pg.Pool(), { onError: "log" as never })).toThrow(/^options.onError must be a function when given$/);
     await Promise.all([pool.end(), throwing.end()]);
   });
 });
