@@ -57,12 +57,12 @@ describe("tarball smoke test", () => {
       .map((f) => f.replace(/^package\//, ""));
   }
 
-  it("holds dist, src (for the declaration maps), the merged spec, the docs pages, the examples, README, LICENSE, CHANGELOG and nothing else", async () => {
+  it("holds dist, src (for the declaration maps), the merged spec, the docs pages and the screenshot they show, the examples, README, LICENSE, CHANGELOG and nothing else", async () => {
     const files = await packedFiles();
     const unexpected = files.filter(
       (f) =>
         !/^(dist|src|examples)\/|^docs\/[^/]+\.md$/.test(f) &&
-        !["openapi/enable3.openapi.json", "README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f),
+        !["openapi/enable3.openapi.json", "docs/ops-page.png", "README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f),
     );
     expect(unexpected).toEqual([]);
     for (const f of [
