@@ -5,27 +5,14 @@
 // Only delivery is timed (open to flushed); the records are enqueued first with deliver: false.
 // `node bench/outbox-ordered.mjs` runs it alone (BENCH_ORDERED_* knobs below); run.mjs imports
 // measureOrdered() and orderedRows().
-import { fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startServer } from "./outbox.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const knob = (name, fallback) => Number(process.env[`BENCH_ORDERED_${name}`] ?? fallback);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function startServer(latencyMs) {
-  const child = fork(path.join(root, "bench/server.mjs"), { stdio: "inherit", env: { ...process.env, LATENCY_MS: String(latencyMs) } });
-  const { port } = await new Promise((resolve) => child.once("message", resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => {
-      child.disconnect();
-      child.kill();
-    },
-  };
-}
 
 /** Enqueues `n` records with `add`, then times their delivery at `concurrency`: records/s. */
 async function deliveryRate(url, n, concurrency, add) {

@@ -19,7 +19,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const KEY = "bench-key";
 const event = (i) => ({ userId: `u${i % 100}`, eventId: "deposit", value: i, createdAt: "2024-02-22 10:00:00" });
 
-async function startServer(latencyMs) {
+/** bench/server.mjs in a process of its own, answering after `latencyMs`. */
+export async function startServer(latencyMs) {
   const child = fork(path.join(root, "bench/server.mjs"), { stdio: "inherit", env: { ...process.env, LATENCY_MS: String(latencyMs) } });
   const { port } = await new Promise((resolve) => child.once("message", resolve));
   return {
