@@ -41,7 +41,15 @@ function statusText(r: OutboxReport): string {
     ["oldest pending", r.oldestPendingMs > 0 ? age(r.oldestPendingMs) : "-"],
     ["delivery", delivery],
     ["delivered (1 h)", r.deliveredLastHour === undefined ? "unknown (no outbox published its status)" : String(r.deliveredLastHour)],
+    [
+      "pending by kind",
+      Object.entries(r.pendingByKind)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(", ") || "-",
+    ],
   ];
+  // a key (a user, for segment changes) whose later records wait behind its first pending one
+  const held = r.heldBack.map((k) => `  ${printable(k.key)}: ${k.waiting} waiting behind one pending for ${age(k.pendingForMs)}`);
   const workers = r.workers.map(
     (w) =>
       `  pid ${w.pid} on ${printable(w.host)}: ${w.state}, ${w.inFlight} in flight, ${w.deliveredLastHour} delivered in the last hour (as of ${age(Date.now() - w.updatedAt)} ago)`,
@@ -50,6 +58,7 @@ function statusText(r: OutboxReport): string {
     `enable3 outbox status: ${r.store}`,
     ...rows.map(([k, v]) => `${k.padEnd(16)} ${v}`),
     ...(workers.length ? ["workers:", ...workers] : []),
+    ...(held.length ? ["held back (ordered per key, longest first):", ...held] : []),
   ].join("\n");
 }
 

@@ -2,12 +2,12 @@
 // the first dead records) and the receiver (stats()), at the moment of the request. A store that fails
 // to list its dead records is said so in the figures, never hidden.
 import type { ReceiverStats } from "../callback/history.js";
-import type { DeadRecord, OutboxKind } from "../outbox/contract.js";
+import type { DeadRecord, HeldBackKey, OutboxKind } from "../outbox/contract.js";
 import type { OutboxMinute } from "../outbox/history.js";
 import type { Outbox, OutboxState } from "../outbox/outbox-types.js";
 
 /** The parts of an outbox the page reads and writes through (`createOutbox`'s outbox fits). */
-export type OpsOutbox = Pick<Outbox, "stats" | "history" | "dead" | "replay" | "purge">;
+export type OpsOutbox = Pick<Outbox, "stats" | "history" | "dead" | "replay" | "purge" | "report">;
 /** The part of a withdrawal receiver the page reads (`createWithdrawalReceiver`'s receiver fits). */
 export interface OpsReceiver {
   /** Its deliveries counted in memory: totals, and the last hour per minute. */
@@ -63,6 +63,12 @@ export interface OpsOutboxFigures {
   deadRecords: OpsDeadRecord[];
   /** Why the dead records could not be listed; `null` when they were. */
   deadRecordsError: string | null;
+  /** Pending records of each kind, as the store reads them (`outbox.report()`). */
+  pendingByKind: Partial<Record<OutboxKind, number>>;
+  /** Ordering keys (users, for segment changes) whose later records wait behind a pending one, longest first. */
+  heldBack: HeldBackKey[];
+  /** Why the store could not be read for those two; `null` when it was. */
+  reportError: string | null;
 }
 
 /** What `GET ?format=json` answers. */
@@ -94,6 +100,10 @@ async function outboxFigures(outbox: OpsOutbox): Promise<OpsOutboxFigures> {
   const stats = outbox.stats();
   const minutes = outbox.history();
   const listed = await listDead(outbox);
+  const ordering = await outbox.report().then(
+    (r) => ({ pendingByKind: r.pendingByKind, heldBack: r.heldBack, reportError: null }),
+    (error: unknown) => ({ pendingByKind: {}, heldBack: [], reportError: error instanceof Error ? error.message : String(error) }),
+  );
   return {
     state: stats.state,
     paused: stats.state === "paused",
@@ -106,6 +116,7 @@ async function outboxFigures(outbox: OpsOutbox): Promise<OpsOutboxFigures> {
     delivered: stats.delivered,
     minutes,
     ...listed,
+    ...ordering,
   };
 }
 

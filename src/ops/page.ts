@@ -55,10 +55,27 @@ function outboxSection(o: OpsOutboxFigures, token: string | undefined): string {
     legend("dead", "dead"),
     legend("age", "oldest pending age"),
     `</figcaption>${lastHourChart(o.minutes)}</figure>`,
+    heldBackTable(o),
     deadTable(o, token),
     "</section>",
   ];
   return parts.join("");
+}
+
+/** Pending records by kind, and the keys (users) held back behind a pending record of theirs, and for how long. */
+function heldBackTable(o: OpsOutboxFigures): string {
+  const kinds = Object.entries(o.pendingByKind)
+    .map(([kind, n]) => `${e(kind)} <strong data-figure="outbox.pendingByKind.${e(kind)}">${e(n)}</strong>`)
+    .join(", ");
+  const error = o.reportError
+    ? `<p class="alert" data-figure="outbox.reportError">The store could not be read: ${e(o.reportError)}</p>`
+    : "";
+  const lead = `<h3>Pending by kind and held back</h3>${error}<p class="muted">Pending: ${kinds || "none"}.</p>`;
+  if (o.heldBack.length === 0) return `${lead}<p class="muted" data-figure="outbox.noHeldBack">No key is held back.</p>`;
+  const rows = o.heldBack
+    .map((k) => `<tr data-held-key="${e(k.key)}"><td>${e(k.key)}</td><td>${e(k.waiting)}</td><td>${e(formatAge(k.pendingForMs))}</td></tr>`)
+    .join("");
+  return `${lead}<table><thead><tr><th>Key (user)</th><th>Waiting</th><th>Held back for</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 const legend = (key: keyof typeof COLOURS, label: string) =>

@@ -174,6 +174,19 @@ export interface DeadFilter {
   diedAfter?: number | undefined;
 }
 
+/** An ordering key (a user, for segment changes) whose later records wait behind its first pending one. */
+export interface HeldBackKey {
+  /** The ordering key: a segment change's user id, or the `orderingKey` given to enqueue. */
+  key: string;
+  /** Records of this key waiting behind its first pending one. */
+  waiting: number;
+  /** How long its first pending record has been pending, ms: how long the others have been held back at most. */
+  pendingForMs: number;
+}
+
+/** How many held-back keys a report lists: those pending longest. */
+export const HELD_BACK_LISTED = 20;
+
 /** What a store says about itself when read from outside (another process may be delivering). */
 export interface InspectedCounts {
   pending: number;
@@ -183,6 +196,10 @@ export interface InspectedCounts {
   oldestPendingMs: number;
   /** The outboxes that published their status: one for a fileStore, a row per worker for a postgresStore. */
   workers: PublishedStatus[];
+  /** Pending records of each kind (events, revenue, segment changes). */
+  pendingByKind: Partial<Record<OutboxKind, number>>;
+  /** The keys held back longest (at most HELD_BACK_LISTED), longest first. */
+  heldBack: HeldBackKey[];
 }
 
 /** @internal A store read from outside. */

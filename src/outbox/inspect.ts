@@ -7,7 +7,7 @@
 import { Enable3ValidationError } from "../errors/classes.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
-import type { DeadFilter, DeadRecord, OutboxStore, PublishedStatus, StoreSession } from "./contract.js";
+import type { DeadFilter, DeadRecord, HeldBackKey, OutboxKind, OutboxStore, PublishedStatus, StoreSession } from "./contract.js";
 import { PURGE_OPTION_KEYS, type PurgeOptions, type PurgeResult, type ReplayResult } from "./outbox-types.js";
 
 /** How an outbox's store stands, read from outside: what {@link OutboxInspection.status} resolves to. */
@@ -30,6 +30,10 @@ export interface OutboxReport {
   deliveredLastHour?: number | undefined;
   /** The outboxes that published their status (a fileStore's holder, or each postgresStore worker heard from in the last hour). */
   workers: PublishedStatus[];
+  /** Pending records of each kind: events, revenue, segment changes (`assignSegments`, `removeSegments`). */
+  pendingByKind: Partial<Record<OutboxKind, number>>;
+  /** Ordering keys (users, for segment changes) whose later records wait behind their first pending one, longest first (at most 20). */
+  heldBack: HeldBackKey[];
 }
 
 /** Which dead records {@link OutboxInspection.replay} queues again. */
@@ -99,6 +103,8 @@ export function inspectOutbox(store: OutboxStore, options: { onError?: ((error: 
           ...(paused?.problem ? { pausedBecause: paused.problem } : {}),
           ...(counts.workers.length > 0 ? { deliveredLastHour: counts.workers.reduce((n, w) => n + w.deliveredLastHour, 0) } : {}),
           workers: counts.workers,
+          pendingByKind: counts.pendingByKind,
+          heldBack: counts.heldBack,
         };
       } finally {
         await inspector.close();

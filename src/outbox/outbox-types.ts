@@ -7,6 +7,7 @@ import type { EventInput, RevenueInput, SegmentAssignments, SendEventResult, Sen
 import type { DeadRecord, JsonValue, OutboxStore } from "./contract.js";
 import type { OutboxMinute } from "./history.js";
 import type { OutboxHooks } from "./hooks.js";
+import type { OutboxReport } from "./inspect.js";
 
 /** Options of {@link createOutbox}. The hooks are told every outcome (see {@link OutboxHooks}). */
 export interface OutboxOptions extends OutboxHooks {
@@ -236,6 +237,13 @@ export interface Outbox {
    * @example const { pending, inFlight, dead, oldestPendingMs, delivered } = outbox.stats();
    */
   stats(): OutboxStats;
+  /**
+   * The store read as `enable3 outbox status` reads it: counts, pending records by kind, and the ordering
+   * keys (users, for segment changes) whose later records are held back behind a pending one, and for how
+   * long. Reads the store (a fileStore's journal, the postgresStore's table): for a page or a probe, not a hot path.
+   * @example for (const k of (await outbox.report()).heldBack) console.log(k.key, k.waiting, k.pendingForMs);
+   */
+  report(): Promise<OutboxReport>;
   /**
    * The last hour, a minute at a time (oldest first, 60 entries, quiet minutes included): records this
    * outbox delivered, retried and made dead, and the oldest pending record's age. Kept in memory by this

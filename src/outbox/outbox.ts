@@ -17,6 +17,7 @@ import { type Delivery, startDelivery } from "./delivery.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";
 import { createOutboxHistory } from "./history.js";
 import { createHookCaller } from "./hooks.js";
+import { inspectOutbox } from "./inspect.js";
 import {
   CLOSE_OPTION_KEYS,
   ENQUEUE_OPTION_KEYS,
@@ -32,7 +33,6 @@ import {
   SEGMENT_ENQUEUE_OPTION_KEYS,
   type SegmentEnqueueOptions,
 } from "./outbox-types.js";
-
 import { startUpkeep, type Upkeep } from "./upkeep.js";
 
 /**
@@ -206,6 +206,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
       );
       return closed;
     },
+    report: () => inspectOutbox(store, { onError: (error) => hook("onError", error) }).status(),
     stats() {
       const inFlight = delivery?.inFlight() ?? 0;
       const counts = opened?.counts() ?? { pending: 0, dead: 0, oldestPendingMs: 0 };

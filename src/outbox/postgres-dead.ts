@@ -4,7 +4,18 @@
 // the listing of dead rows with filters, and the table read from outside (`enable3 outbox status`).
 import type { SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
-import type { DeadFilter, DeadRecord, InspectedCounts, PublishedStatus, StoredRecord, StoreInspector } from "./contract.js";
+import {
+  type DeadFilter,
+  type DeadRecord,
+  HELD_BACK_LISTED,
+  type HeldBackKey,
+  type InspectedCounts,
+  type OutboxKind,
+  type PublishedStatus,
+  type StoredRecord,
+  type StoreInspector,
+} from "./contract.js";
+import { heldBackKeys, pendingByKind } from "./postgres-ordering.js";
 
 /** Rows one purge statement deletes, at most. */
 export const PURGE_BATCH = 1_000;
@@ -127,7 +138,17 @@ WHERE updated_at > now() - make_interval(secs => $1::double precision / 1000) OR
       );
       // the database's clock says how old each row is; the reader's clock places it
       const list = seen.map(({ status, age }) => ({ ...status, updatedAt: Date.now() - age }));
-      return { pending: row!.pending, inFlight: row!.leased, dead: row!.dead, oldestPendingMs: row!.oldest, workers: list };
+      const kinds = rowsOf<{ kind: OutboxKind; n: number }>(await pool.query(pendingByKind(table)));
+      const heldBack = rowsOf<HeldBackKey>(await pool.query(heldBackKeys(table), [HELD_BACK_LISTED]));
+      return {
+        pending: row!.pending,
+        inFlight: row!.leased,
+        dead: row!.dead,
+        oldestPendingMs: row!.oldest,
+        workers: list,
+        pendingByKind: Object.fromEntries(kinds.map((k) => [k.kind, k.n])),
+        heldBack: heldBack.map((k) => ({ key: k.key, waiting: k.waiting, pendingForMs: Math.max(0, Number(k.pendingForMs)) })),
+      };
     },
     dead: (filter) => ({ [Symbol.asyncIterator]: () => deadRows(pool, table, filter) }),
     async close() {},

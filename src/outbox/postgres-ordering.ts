@@ -42,6 +42,17 @@ WHERE seq = ANY(ARRAY(
 )) RETURNING *`;
 }
 
+/** The keys held back longest, for a report: [limit]. Only pending keyed rows are read (the partial index). */
+export function heldBackKeys(table: string): string {
+  return `SELECT ordering_key AS key, (count(*) - 1)::int AS waiting,
+  extract(epoch FROM now() - min(enqueued_at)) * 1000 AS "pendingForMs"
+FROM ${table} WHERE state = 'pending' AND ordering_key IS NOT NULL
+GROUP BY ordering_key HAVING count(*) > 1 ORDER BY min(enqueued_at) LIMIT $1`;
+}
+
+/** Pending rows of each kind: []. */
+export const pendingByKind = (table: string) => `SELECT kind, count(*)::int AS n FROM ${table} WHERE state = 'pending' GROUP BY kind`;
+
 /**
  * Part of the settlement (postgres-plans.ts settleBatch, whose CTE `s` lists the batch and $1 is the
  * owner): the later pending rows of a keyed row sent back to wait for a retry wait at least as long.

@@ -51,6 +51,28 @@ describe("the JSON figures", () => {
     });
   });
 
+  it("segment records by kind and the user held back behind a pending change, and for how long, in the JSON and on the page", async () => {
+    let refuse = true;
+    const api = await startScriptedServer((req, res) => reply(res, refuse && req.body.includes('"u1"') ? 503 : 201));
+    const outbox = createOutbox(clientFor(api.url), {
+      store: fileStore(await makeTempDir("enable3-ops-held")),
+      initialDelayMs: 20,
+      maxDelayMs: 60,
+    });
+    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+    await outbox.assignSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+    await outbox.removeSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+    await expect.poll(() => api.requests.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const { url } = await servePage({ outbox });
+    const { outbox: figures } = await getJson(url);
+    expect(figures).toMatchObject({ pendingByKind: { assignSegments: 1, removeSegments: 1 }, reportError: null });
+    expect(figures!.heldBack).toEqual([{ key: "u1", waiting: 1, pendingForMs: expect.any(Number) }]);
+    const page = await (await fetch(url)).text();
+    expect(page).toMatch(/<tr data-held-key="u1"><td>u1<\/td><td>1<\/td><td>[^<]+<\/td><\/tr>/);
+    refuse = false;
+    await outbox.flush({ timeoutMs: 20_000 });
+  });
+
   it("a paused outbox (the API refuses the key): paused, and why, in the JSON and on the page", async () => {
     const api = await startScriptedServer((_req, res) => reply(res, 401, { message: "invalid api key" }));
     const outbox = createOutbox(clientFor(api.url, { maxRetries: 0 }), { store: fileStore(await makeTempDir("enable3-ops")) });

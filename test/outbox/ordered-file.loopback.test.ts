@@ -3,18 +3,15 @@
 // across retries, deaths and restarts, while records of other keys flow on.
 import { describe, expect, it } from "vitest";
 import { Enable3ValidationError } from "../../src/index.js";
-import { createOutbox, fileStore, type OutboxDeadInfo, type OutboxOptions } from "../../src/outbox.js";
+import { createOutbox, fileStore, inspectOutbox, type OutboxDeadInfo, type OutboxOptions } from "../../src/outbox.js";
 import { clientFor } from "../helpers/client.js";
 import { reply, startScriptedServer } from "../helpers/http-server.js";
 import { registerTeardown } from "../helpers/teardown.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 import { expectedMembers, type Op, randomChanges, segmentServer, sorted } from "./ordered-kit.js";
 
-/**
- * How long the one failing user's requests are answered 503. The issue asks for 10 s; 3 s keeps the
- * suite's time (the window also lasts until every other user's changes arrived, so it shows the same).
- */
-const WINDOW_MS = 3_000;
+/** How long the one failing user's requests are answered 503 (and at least until every other user's changes arrived). */
+const WINDOW_MS = 10_000;
 
 async function outboxOn(url: string, options: Partial<OutboxOptions> = {}, dir?: string) {
   const where = dir ?? (await makeTempDir("enable3-ordered"));
@@ -82,6 +79,35 @@ describe("ordered delivery per user (fileStore)", () => {
         ["u2", ["gold"]],
       ]),
     );
+  });
+
+  it("outbox.report() and inspectOutbox show pending segment records by kind and the user held back, and for how long", async () => {
+    let refuseU1 = true;
+    const seg = await segmentServer((u) => u === "u1" && refuseU1);
+    const { outbox, dir } = await outboxOn(seg.server.url);
+    await outbox.assignSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+    await outbox.removeSegments([{ userId: "u1", segmentIds: ["vip"] }]);
+    await outbox.assignSegments([{ userId: "u1", segmentIds: ["gold"] }]);
+    await outbox.assignSegments([{ userId: "u2", segmentIds: ["gold"] }]);
+    await expect.poll(() => seg.applied.get("u2"), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => seg.refused(), { timeout: 20_000 }).toBeGreaterThan(0);
+    for (const report of [await outbox.report(), await inspectOutbox(fileStore(dir)).status()]) {
+      expect(report.pendingByKind).toEqual({ assignSegments: 2, removeSegments: 1 });
+      expect(report.heldBack).toEqual([{ key: "u1", waiting: 2, pendingForMs: expect.any(Number) }]);
+      expect(report.heldBack[0]!.pendingForMs).toBeGreaterThan(0);
+    }
+    refuseU1 = false;
+    await outbox.flush({ timeoutMs: 20_000 });
+    // the journal's settled marks reach the disk a moment after delivery: read until they have
+    await expect
+      .poll(
+        async () => {
+          const after = await outbox.report();
+          return [after.pendingByKind, after.heldBack];
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual([{}, []]);
   });
 
   it("a dead record releases the records behind it, and onDead says which key it released", async () => {

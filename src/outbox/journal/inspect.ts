@@ -5,11 +5,20 @@
 import { constants } from "node:fs";
 import { type FileHandle, open, readdir } from "node:fs/promises";
 import path from "node:path";
-import type { DeadFilter, DeadRecord, InspectedCounts, StoreInspector } from "../contract.js";
+import {
+  type DeadFilter,
+  type DeadRecord,
+  HELD_BACK_LISTED,
+  type HeldBackKey,
+  type InspectedCounts,
+  type OutboxKind,
+  type StoreInspector,
+} from "../contract.js";
 import { Enable3OutboxError, errnoCode } from "../errors.js";
 import { chunks, type DeadEntry, keyOf } from "./dead-log.js";
 import { createLineSplitter, recordNumber, unframe } from "./lines.js";
 import { lockHolder } from "./lock.js";
+import { KIND_OF, type RecordLine } from "./reader.js";
 import { newSegment, readMarks, SEGMENT_NAME } from "./segments.js";
 import { readStatusFile } from "./status-file.js";
 
@@ -23,20 +32,17 @@ export function inspectFileStore(dir: string): StoreInspector {
         throw new Enable3OutboxError("open_failed", `cannot read the outbox directory ${dir} (${code})`, error);
       });
       const numbers = names.flatMap((n) => SEGMENT_NAME.exec(n)?.[1] ?? []).map(Number);
-      let pending = 0;
-      let oldest: number | undefined;
-      for (const number of numbers.sort((a, b) => a - b)) {
-        const found = await pendingIn(dir, number, oldest === undefined);
-        pending += found.pending;
-        oldest ??= found.oldest;
-      }
+      const tally = newTally();
+      for (const number of numbers.sort((a, b) => a - b)) await pendingIn(dir, number, tally);
+      const { pending, oldest } = tally;
       let dead = 0;
       for await (const _ of deadEntries(dir)) dead++;
       const holder = await lockHolder(dir);
       const status = holder ? await readStatusFile(dir) : undefined;
       const workers = status && status.pid === holder?.pid ? [status] : [];
       const inFlight = Math.min(pending, workers[0]?.inFlight ?? 0);
-      return { pending, inFlight, dead, oldestPendingMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest), workers };
+      const oldestPendingMs = oldest === undefined ? 0 : Math.max(0, Date.now() - oldest);
+      return { pending, inFlight, dead, oldestPendingMs, workers, pendingByKind: tally.byKind, heldBack: heldBackOf(tally.keys) };
     },
     dead(filter: DeadFilter): AsyncIterable<DeadRecord> {
       return {
@@ -65,28 +71,53 @@ function recordOf({ segment: _s, index: _i, ...record }: DeadEntry): DeadRecord 
   return record;
 }
 
-/** Pending records of one segment (records not marked settled), and the enqueue time of its first one when `wantOldest`. */
-async function pendingIn(dir: string, number: number, wantOldest: boolean): Promise<{ pending: number; oldest?: number | undefined }> {
+/** What the pending records of a journal add up to, segment after segment in journal order. */
+interface Tally {
+  pending: number;
+  oldest: number | undefined;
+  byKind: Partial<Record<OutboxKind, number>>;
+  /** Each ordering key's pending records and when its first was enqueued. */
+  keys: Map<string, { count: number; first: number }>;
+}
+
+const newTally = (): Tally => ({ pending: 0, oldest: undefined, byKind: {}, keys: new Map() });
+
+/** Counts the pending records of one segment (records not marked settled) into `tally`. */
+async function pendingIn(dir: string, number: number, tally: Tally): Promise<void> {
   const segment = newSegment(dir, number);
   const { settled } = await readMarks(segment);
   const done = new Set(settled);
   const handle = await open(segment.log, constants.O_RDONLY | constants.O_NOFOLLOW).catch(gone);
-  if (!handle) return { pending: 0 };
-  let pending = 0;
-  let oldest: number | undefined;
+  if (!handle) return;
   try {
     const seen = new Set<number>();
     await eachLine(handle, (bytes) => {
       const n = recordNumber(bytes);
       if (n === undefined || n < 0 || done.has(n) || seen.has(n)) return;
       seen.add(n);
-      pending++;
-      if (wantOldest && oldest === undefined) oldest = (JSON.parse(unframe(bytes) ?? "{}") as { t?: number }).t;
+      tally.pending++;
+      const line = JSON.parse(unframe(bytes) ?? "{}") as Partial<RecordLine>;
+      tally.oldest ??= line.t;
+      const kind = line.k === undefined ? undefined : KIND_OF[line.k];
+      if (kind) tally.byKind[kind] = (tally.byKind[kind] ?? 0) + 1;
+      if (typeof line.o !== "string") return;
+      const key = tally.keys.get(line.o);
+      if (key) key.count++;
+      else tally.keys.set(line.o, { count: 1, first: line.t ?? Date.now() });
     });
   } finally {
     await handle.close();
   }
-  return { pending, oldest };
+}
+
+/** The keys with records behind their first pending one, pending longest first, at most HELD_BACK_LISTED. */
+function heldBackOf(keys: Tally["keys"]): HeldBackKey[] {
+  const now = Date.now();
+  return [...keys]
+    .filter(([, k]) => k.count > 1)
+    .sort((a, b) => a[1].first - b[1].first)
+    .slice(0, HELD_BACK_LISTED)
+    .map(([key, k]) => ({ key, waiting: k.count - 1, pendingForMs: Math.max(0, now - k.first) }));
 }
 
 async function eachLine(handle: FileHandle, each: (bytes: Buffer) => void): Promise<void> {
