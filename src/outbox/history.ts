@@ -35,6 +35,10 @@ export function createOutboxHistory(oldestPendingMs: () => number | undefined, n
       minute[OUTCOME[name]]++;
       sample(minute);
     },
+    /** Records delivered in the last hour's minutes, this one included. */
+    deliveredLastHour(): number {
+      return ring.list().reduce((sum, minute) => sum + minute.delivered, 0);
+    },
     list(): OutboxMinute[] {
       sample(ring.current());
       return ring.list();

@@ -92,7 +92,12 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
           heard: history.heard,
           deadLetter: o.takeDead ?? o.deadLetter,
         });
-        upkeep = startUpkeep(session, { deadRetentionMs, stats: () => outbox.stats(), onError: (error) => hook("onError", error) });
+        upkeep = startUpkeep(session, {
+          deadRetentionMs,
+          stats: () => outbox.stats(),
+          deliveredLastHour: history.deliveredLastHour,
+          onError: (error) => hook("onError", error),
+        });
       }
       return session;
     },

@@ -10,7 +10,6 @@ import type { OutboxStats } from "./outbox-types.js";
 
 export const PURGE_EVERY_MS = 60 * 60_000;
 export const PUBLISH_EVERY_MS = 5_000;
-const MINUTE = 60_000;
 
 export interface Upkeep {
   /** Publishes a last status (e.g. `"closed"`) and stops both timers. */
@@ -19,7 +18,13 @@ export interface Upkeep {
 
 export function startUpkeep(
   session: StoreSession,
-  options: { deadRetentionMs: number; stats: () => OutboxStats; onError: (error: Error) => void },
+  options: {
+    deadRetentionMs: number;
+    stats: () => OutboxStats;
+    /** Delivered in the last hour: the outbox's history (history.ts) counts it. */
+    deliveredLastHour: () => number;
+    onError: (error: Error) => void;
+  },
 ): Upkeep {
   const timers: ReturnType<typeof setInterval>[] = [];
   const every = (ms: number, work: () => void) => {
@@ -47,9 +52,6 @@ export function startUpkeep(
     every(PURGE_EVERY_MS, purge);
   }
 
-  // delivered in the last hour: the counter as it stood at each of the last 60 minutes
-  const minutes: number[] = [];
-  const deliveredLastHour = () => options.stats().delivered - (minutes[0] ?? 0);
   let publishing: Promise<void> = Promise.resolve();
   let busy = false;
   const publish = (state?: string) => {
@@ -59,7 +61,7 @@ export function startUpkeep(
       state: state ?? stats.state,
       ...(stats.problem && !state ? { problem: stats.problem.message } : {}),
       inFlight: state ? 0 : stats.inFlight,
-      deliveredLastHour: deliveredLastHour(),
+      deliveredLastHour: options.deliveredLastHour(),
       pid: process.pid,
       host: hostname(),
       updatedAt: Date.now(),
@@ -78,13 +80,8 @@ export function startUpkeep(
       });
   };
   if (session.publishStatus) {
-    minutes.push(0);
     publish();
     every(PUBLISH_EVERY_MS, () => publish());
-    every(MINUTE, () => {
-      minutes.push(options.stats().delivered);
-      if (minutes.length > 60) minutes.shift();
-    });
   }
 
   return {
