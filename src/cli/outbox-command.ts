@@ -3,8 +3,6 @@ import { UsageError } from "./args.js";
 import { runDead, runPurge, runReplay, runStatus } from "./outbox-commands.js";
 import { runOutboxDoctor } from "./outbox-doctor.js";
 
-export const outboxSummary = "See and repair an outbox's store: status, dead records, replay, purge, and a PostgreSQL doctor";
-
 export const outboxUsage = "enable3 outbox status|dead|replay|purge|doctor [--dir DIR | --schema NAME] [--json] [options]";
 
 export const outboxHelp = `The store: --dir DIR for a fileStore; otherwise a postgresStore from the PostgreSQL environment
