@@ -16,6 +16,9 @@ export default defineConfig({
     setupFiles: ["test/setup/teardown.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // a poll waits for work another part finishes (a settlement, a worker's status) on a machine CI
+    // shares with the other suites: it asserts what happens, and 1 s (vitest's default) is not "never"
+    expect: { poll: { timeout: 15_000 } },
     // most of the slow files wait on subprocesses and sockets, not on this process: overlap them
     maxWorkers: 4,
     // pure and loopback files share a worker's loaded modules (isolate: false): none keeps state between
