@@ -1,5 +1,5 @@
-// enable3 mcp --outbox-dir: a sent event or revenue report is stored in a fileStore outbox before the
-// tool answers, and reaches a recording server under the id the tool returned; --http answers the
+// enable3 mcp --outbox-dir: a sent event, revenue report or segment change is stored in a fileStore
+// outbox before the tool answers, and reaches a recording server under the id the tool returned; --http answers the
 // SDK's streamable HTTP client, from this machine's loopback only.
 import { existsSync } from "node:fs";
 import { request } from "node:http";
@@ -64,6 +64,21 @@ describe("enable3 mcp writes through an outbox", () => {
     await expect.poll(() => up.requests.length, { timeout: 15_000, interval: 50 }).toBe(1);
     expect(JSON.parse(up.requests[0]!.body)).toMatchObject({ id, userId: "u1", value: 5 });
     await second.close();
+  });
+
+  it("a player's segment changes go through the outbox in the order given: a remove waits for the assign the API refused once", async () => {
+    const server = await startScriptedServer((_req, res, index) => reply(res, index === 0 ? 503 : 200));
+    const dir = await makeTempDir("enable3-mcp-outbox");
+    const mcp = await connectMcp(["--allow-writes", "--outbox-dir", dir], { ENABLE3_API_KEY: TEST_KEY, ENABLE3_BASE_URL: server.url });
+    const assignments = [{ userId: "u1", segmentIds: ["vip"] }];
+    const assigned = resultOf(await mcp.client.callTool({ name: "enable3_assign_segments", arguments: { assignments } }));
+    const removed = resultOf(await mcp.client.callTool({ name: "enable3_remove_segments", arguments: { assignments } }));
+    expect(assigned.data).toMatchObject({ delivery: "queued in the outbox", ids: [expect.any(String)] });
+    expect(removed.data).toMatchObject({ delivery: "queued in the outbox", ids: [expect.any(String)] });
+    await expect.poll(() => server.requests.length, { timeout: 15_000, interval: 50 }).toBe(3);
+    // the first assign was refused (503): without the order per player the remove would have gone first
+    expect(server.requests.map((r) => r.method)).toEqual(["POST", "POST", "DELETE"]);
+    await mcp.close();
   });
 
   it("a directory another enable3 mcp holds is refused with exit code 2, before serving", async () => {

@@ -1,7 +1,7 @@
 // `enable3 mcp`: the API's reads (and, when the operator allows, its writes) and the doctor as tools
 // for an operator's AI assistant, over stdio or --http on 127.0.0.1. The MCP SDK is loaded here, on
-// this command's run only. Every write is told on stderr as an audit line; with --outbox-dir events
-// and revenue go through a durable outbox on a fileStore, as `enable3 import` sends them.
+// this command's run only. Every write is told on stderr as an audit line; with --outbox-dir events,
+// revenue and segment changes go through a durable outbox on a fileStore, as `enable3 import` sends them.
 import { createOutbox, fileStore, type Outbox } from "../../outbox.js";
 import { noMorePositionals, parse, UsageError, wholeNumber } from "../args.js";
 import { clientFrom } from "../config.js";
@@ -24,8 +24,9 @@ with --http at http://127.0.0.1:PORT/mcp (this machine only). Read-only unless t
                        segments, add websites (each written to stderr as an audit line)
   --allow-widget-urls  return widget URLs and SDK tokens (each signs the player in); without it
                        only their expiry is returned
-  --outbox-dir DIR     send events and revenue through a durable outbox in DIR (a fileStore):
-                       stored before the tool answers, delivered in the background, same id
+  --outbox-dir DIR     send events, revenue and segment changes through a durable outbox in DIR
+                       (a fileStore): stored before the tool answers, delivered in the
+                       background, same id, each player's segment changes in order
   --http               streamable HTTP on 127.0.0.1 instead of stdio; --port N (default: a free one)
 
 Needs the optional peer @modelcontextprotocol/sdk. The key comes from ENABLE3_API_KEY; nothing the
@@ -61,7 +62,7 @@ export async function runMcp(args: string[], env: NodeJS.ProcessEnv = process.en
   };
   const options = { allowWrites: values["allow-writes"], audit: tell, secrets: secretsOf(env) };
   const makeServer = () => createToolServer(sdk, tools, context, options);
-  const mode = `${options.allowWrites ? "writes allowed" : "read-only"}${context.showSignIns ? ", widget URLs and tokens shown" : ""}${outbox ? `, events and revenue through the outbox in ${values["outbox-dir"]}` : ""}`;
+  const mode = `${options.allowWrites ? "writes allowed" : "read-only"}${context.showSignIns ? ", widget URLs and tokens shown" : ""}${outbox ? `, events, revenue and segment changes through the outbox in ${values["outbox-dir"]}` : ""}`;
 
   try {
     await serveUntilStopped(values.http ? (port ?? 0) : undefined, sdk, makeServer, mode, tell);

@@ -101,6 +101,10 @@ function writeTools(spec: Spec, api: (operationId: string) => string): Tool[] {
   };
   const ONCE =
     "Enable3 documents no de-duplication by id: every attempt carries the same id, so to resend after a failure give the id the failure named.";
+  // an assign and a remove for one player must reach Enable3 in the order given: through the outbox
+  // they are one record per player, ordered by the player's id, as enable3 import segments sends them
+  const SEGMENTS_THROUGH_OUTBOX =
+    "Through the outbox when one is configured: one record per player, delivered in the order given per player (ids in the result).";
   return [
     {
       name: "enable3_send_event",
@@ -139,25 +143,29 @@ function writeTools(spec: Spec, api: (operationId: string) => string): Tool[] {
     {
       name: "enable3_assign_segments",
       title: "Put players into segments",
-      description: `Adds each listed player to the listed segments: missions and offers aimed at those segments open to them. The API takes no id for this call: the result's auditId matches the audit line on stderr.${api("assignSegments")}`,
+      description: `Adds each listed player to the listed segments: missions and offers aimed at those segments open to them. The API takes no id for this call: the result's auditId matches the audit line on stderr. ${SEGMENTS_THROUGH_OUTBOX}${api("assignSegments")}`,
       inputSchema: inputSchema(spec, "assignSegments", { bodyName: "assignments" }),
       write: true,
       annotations: { ...write, idempotentHint: true },
-      run: async (args, { client }) => {
-        await client.assignSegments(args.assignments as SegmentAssignments);
-        return { assigned: args.assignments };
+      run: async (args, { client, outbox }) => {
+        const assignments = args.assignments as SegmentAssignments;
+        if (outbox) return { assigned: assignments, ids: (await outbox.assignSegments(assignments)).ids, delivery: "queued in the outbox" };
+        await client.assignSegments(assignments);
+        return { assigned: assignments, delivery: "sent" };
       },
     },
     {
       name: "enable3_remove_segments",
       title: "Take players out of segments",
-      description: `Removes each listed player from the listed segments: missions and offers aimed only at those segments close to them. The API takes no id for this call: the result's auditId matches the audit line on stderr.${api("removeSegments")}`,
+      description: `Removes each listed player from the listed segments: missions and offers aimed only at those segments close to them. The API takes no id for this call: the result's auditId matches the audit line on stderr. ${SEGMENTS_THROUGH_OUTBOX}${api("removeSegments")}`,
       inputSchema: inputSchema(spec, "removeSegments", { bodyName: "assignments" }),
       write: true,
       annotations: { ...write, destructiveHint: true, idempotentHint: true },
-      run: async (args, { client }) => {
-        await client.removeSegments(args.assignments as SegmentAssignments);
-        return { removed: args.assignments };
+      run: async (args, { client, outbox }) => {
+        const assignments = args.assignments as SegmentAssignments;
+        if (outbox) return { removed: assignments, ids: (await outbox.removeSegments(assignments)).ids, delivery: "queued in the outbox" };
+        await client.removeSegments(assignments);
+        return { removed: assignments, delivery: "sent" };
       },
     },
     {
