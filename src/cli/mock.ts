@@ -1,7 +1,7 @@
 // `enable3 mock`: the bundled spec served by Prism on this machine, so a developer integrates without a
 // key; with --proxy, Prism's validating proxy in front of the real API instead.
 import { type MockServer, PRISM_INSTALL_HINT, startMockServer } from "../mock.js";
-import { noMorePositionals, number, parse, UsageError } from "./args.js";
+import { noMorePositionals, parse, UsageError, wholeNumber } from "./args.js";
 import { createOutput, EXIT } from "./output.js";
 
 export const mockUsage = "enable3 mock [--port N] [--host 127.0.0.1] [--proxy https://integration.enable3.io]";
@@ -32,7 +32,7 @@ export async function runMock(args: string[]): Promise<number> {
   const out = createOutput(values.json);
   let mock: MockServer;
   try {
-    mock = await startMockServer({ port: number(values.port, "port"), host: values.host, proxy: values.proxy });
+    mock = await startMockServer({ port: wholeNumber(values.port, "port", 0, 65_535), host: values.host, proxy: values.proxy });
   } catch (error) {
     if ((error as Error).message === PRISM_INSTALL_HINT) {
       process.stderr.write(`${PRISM_INSTALL_HINT}\n`);
