@@ -7,6 +7,7 @@
 import { CALLBACK_CHECK_REASONS, type CallbackCheckReason } from "../errors/classes.js";
 import { sleep } from "../internal/timers.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
+import { type Answer, bodyProblem, failureAnswer, headersOf, REFUSAL_STATUS, RETRY_AFTER_SECONDS, writeNode } from "./answer.js";
 import {
   createReporter,
   type FailureReason,
@@ -14,6 +15,7 @@ import {
   type ReceiverHooks,
   type ReceiverLogger,
   type RefusalReason,
+  type Reporter,
 } from "./events.js";
 import { runUnderClaim } from "./handler-run.js";
 import { createReceiverHistory, type ReceiverStats } from "./history.js";
@@ -21,7 +23,7 @@ import { mismatchLog } from "./mismatch-log.js";
 import { parseVerifiedBody, verifyOrThrow } from "./payload.js";
 import { type BodyLimits, type BodyRead, type NodeRequest, readNodeBody, readRequestBody } from "./raw-body.js";
 import { settingsOf } from "./receiver-settings.js";
-import { purgeSchedule, tooOld } from "./retention.js";
+import { type PurgeSchedule, purgeSchedule, tooOld } from "./retention.js";
 import { Enable3CallbackError, type ParsedWithdrawalCallback, SIGNATURE_HEADER, type SignatureHeader } from "./signature.js";
 import type { WithdrawalClaim, WithdrawalStore } from "./store.js";
 
@@ -113,36 +115,6 @@ export interface WithdrawalReceiver {
   stats(): ReceiverStats;
 }
 
-/** An answer, before an adapter writes it. `close` ends the connection (the body may still be arriving). */
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  headers?: Record<string, string>;
-  close?: boolean;
-}
-
-const REFUSAL_STATUS: Record<RefusalReason, number> = {
-  "method-not-allowed": 405,
-  "body-too-large": 413,
-  "body-timeout": 408,
-  "body-aborted": 400,
-  "missing-signature": 401,
-  "malformed-signature": 401,
-  "signature-mismatch": 401,
-  "invalid-json": 400,
-  "invalid-payload": 400,
-  "too-old": 400,
-};
-const FAILURE_STATUS: Record<FailureReason, number> = {
-  "handler-failed": 500,
-  "store-failed": 503,
-  "lease-lost": 503,
-  "handler-timeout": 503,
-  "body-consumed": 500,
-};
-/** What a 503 suggests to the sender: by then a running delivery has usually finished. */
-const RETRY_AFTER_SECONDS = "5";
-
 /**
  * Receives Enable3's withdrawal callbacks: reads the raw body (capped, with a timeout), verifies the
  * signature against each secret, parses the payload, and calls `onWithdrawal` once per transactionId,
@@ -160,87 +132,17 @@ const RETRY_AFTER_SECONDS = "5";
  */
 export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<Tx>): WithdrawalReceiver {
   const settings = settingsOf(options);
-  const { store, secrets, leaseMs, inFlightWaitMs, retentionMs } = settings;
   const limits: BodyLimits = { maxBytes: settings.maxBodyBytes, timeoutMs: settings.bodyTimeoutMs };
   const reporter = createReporter(options, options.logger === undefined ? console : options.logger, options.telemetry || undefined);
-  const mismatch = mismatchLog(secrets.length, reporter.error);
-  const purges = purgeSchedule(store, retentionMs, reporter.error);
-  const history = createReceiverHistory();
-
-  /** One delivery, from its method, signature and body to its answer; reports the outcome on the way. */
-  async function deliver(method: string | undefined, signature: SignatureHeader, read: () => Promise<BodyRead>): Promise<Answer> {
-    const started = performance.now();
-    const report = (event: Outcome, answer: Answer): Answer => {
-      const told = { ...event, status: answer.status, elapsedMs: performance.now() - started } as ReceiverEvent;
-      history.heard(told);
-      reporter.emit(told);
-      return answer;
-    };
-    const refuse = (reason: RefusalReason, message: string, extra: Partial<Answer> = {}) =>
-      report({ outcome: "refused", reason }, { status: REFUSAL_STATUS[reason], body: { error: reason, message }, ...extra });
-    const fail = (reason: FailureReason, transactionId: string | undefined, error: unknown, extra: Record<string, unknown> = {}) =>
-      report({ outcome: "failed", reason, transactionId, error }, failureAnswer(reason, { error: reason, transactionId, ...extra }));
-
-    purges.start(); // armed by a delivery, never at start-up (a Worker may not arm timers there)
-    if (method !== "POST") return refuse("method-not-allowed", "withdrawal callbacks are POSTed", { headers: { allow: "POST" } });
-    const body = await read();
-    if (!body.ok) {
-      if (body.problem === "body-consumed") {
-        return fail("body-consumed", undefined, new Enable3CallbackError("body-consumed", body.message), { message: body.message });
-      }
-      return refuse(body.problem, bodyProblem(body.problem, limits), { close: body.problem !== "body-aborted" });
-    }
-    let withdrawal: ParsedWithdrawalCallback;
-    try {
-      verifyOrThrow(body.bytes, signature, secrets);
-      withdrawal = parseVerifiedBody(body.bytes);
-    } catch (error) {
-      if (!(error instanceof Enable3CallbackError)) throw error;
-      if (error.reason === "signature-mismatch") mismatch();
-      if (!isCheckReason(error.reason)) throw error; // the inputs were checked when the receiver was made
-      return refuse(error.reason, error.message);
-    }
-    const old = tooOld(withdrawal, retentionMs, reporter.error);
-    if (old) return refuse("too-old", old);
-
-    const transactionId = withdrawal.transactionId;
-    const processed = (duplicate: boolean): Answer => ({ status: 200, body: { status: "processed", transactionId, duplicate } });
-    let claim: WithdrawalClaim<Tx> | "processed" | undefined;
-    try {
-      claim = await claimOrWait(transactionId, withdrawal.createdAtDate);
-    } catch (error) {
-      return fail("store-failed", transactionId, error);
-    }
-    if (claim === "processed") return report({ outcome: "duplicate", transactionId, reason: "already-processed" }, processed(true));
-    if (claim === undefined) {
-      const message = "another delivery of this transaction is being processed: retry later";
-      return report(
-        { outcome: "duplicate", transactionId, reason: "in-flight" },
-        { status: 503, body: { error: "in-flight", transactionId, message }, headers: { "retry-after": RETRY_AFTER_SECONDS } },
-      );
-    }
-    const outcome = await runUnderClaim(withdrawal, claim, settings);
-    if (outcome === "processed") return report({ outcome: "processed", transactionId }, processed(false));
-    return fail(outcome.reason, transactionId, outcome.error);
-  }
-
-  /**
-   * This delivery's claim on the transaction; "processed" when it was processed before (or meanwhile);
-   * undefined when another delivery still holds it after inFlightWaitMs.
-   */
-  async function claimOrWait(transactionId: string, createdAt: Date): Promise<WithdrawalClaim<Tx> | "processed" | undefined> {
-    const waitUntil = performance.now() + inFlightWaitMs;
-    let pollMs = 25;
-    for (;;) {
-      const found = await store.claim(transactionId, { leaseMs, createdAt });
-      if (found.status === "claimed") return found.claim;
-      if (found.status === "processed") return "processed";
-      const left = waitUntil - performance.now();
-      if (left <= 0) return undefined;
-      await (store.waitFor ? store.waitFor(transactionId, left) : sleep(Math.min(pollMs, left)));
-      pollMs = Math.min(pollMs * 2, 1000);
-    }
-  }
+  const purges = purgeSchedule(settings.store, settings.retentionMs, reporter.error);
+  const receiver: Receiver<Tx> = {
+    settings,
+    limits,
+    reporter,
+    purges,
+    mismatch: mismatchLog(settings.secrets.length, reporter.error),
+    history: createReceiverHistory(),
+  };
 
   /** A failure of the receiver itself (a bug): 500, so the sender retries, and a log line. */
   const unexpected = (error: unknown): Answer => {
@@ -251,59 +153,119 @@ export function createWithdrawalReceiver<Tx>(options: WithdrawalReceiverOptions<
   return {
     async fetch(request) {
       const signature = request.headers.get(SIGNATURE_HEADER);
-      const answer = await deliver(request.method, signature, () => readRequestBody(request, limits)).catch(unexpected);
+      const answer = await deliver(receiver, request.method, signature, () => readRequestBody(request, limits)).catch(unexpected);
       return new Response(JSON.stringify(answer.body), { status: answer.status, headers: headersOf(answer) });
     },
     async node(req, res) {
-      const answer = await deliver(req.method, req.headers[SIGNATURE_HEADER], () => readNodeBody(req, limits)).catch(unexpected);
+      const read = () => readNodeBody(req, limits);
+      const answer = await deliver(receiver, req.method, req.headers[SIGNATURE_HEADER], read).catch(unexpected);
       writeNode(req, res, answer);
     },
     purge: purges.purge,
     close: purges.close,
-    stats: history.stats,
+    stats: receiver.history.stats,
   };
+}
+
+/** What one receiver's deliveries share: its settings, and where outcomes are told and counted. */
+interface Receiver<Tx> {
+  settings: ReturnType<typeof settingsOf<Tx>>;
+  limits: BodyLimits;
+  reporter: Reporter;
+  mismatch: () => void;
+  purges: PurgeSchedule;
+  history: ReturnType<typeof createReceiverHistory>;
+}
+
+/** One delivery, from its method, signature and body to its answer; reports the outcome on the way. */
+async function deliver<Tx>(
+  r: Receiver<Tx>,
+  method: string | undefined,
+  signature: SignatureHeader,
+  read: () => Promise<BodyRead>,
+): Promise<Answer> {
+  const { secrets, retentionMs } = r.settings;
+  const started = performance.now();
+  const report = (event: Outcome, answer: Answer): Answer => {
+    const told = { ...event, status: answer.status, elapsedMs: performance.now() - started } as ReceiverEvent;
+    r.history.heard(told);
+    r.reporter.emit(told);
+    return answer;
+  };
+  const refuse = (reason: RefusalReason, message: string, extra: Partial<Answer> = {}) =>
+    report({ outcome: "refused", reason }, { status: REFUSAL_STATUS[reason], body: { error: reason, message }, ...extra });
+  const fail = (reason: FailureReason, transactionId: string | undefined, error: unknown, extra: Record<string, unknown> = {}) =>
+    report({ outcome: "failed", reason, transactionId, error }, failureAnswer(reason, { error: reason, transactionId, ...extra }));
+
+  r.purges.start(); // armed by a delivery, never at start-up (a Worker may not arm timers there)
+  if (method !== "POST") return refuse("method-not-allowed", "withdrawal callbacks are POSTed", { headers: { allow: "POST" } });
+  const body = await read();
+  if (!body.ok) {
+    if (body.problem === "body-consumed") {
+      return fail("body-consumed", undefined, new Enable3CallbackError("body-consumed", body.message), { message: body.message });
+    }
+    return refuse(body.problem, bodyProblem(body.problem, r.limits), { close: body.problem !== "body-aborted" });
+  }
+  let withdrawal: ParsedWithdrawalCallback;
+  try {
+    verifyOrThrow(body.bytes, signature, secrets);
+    withdrawal = parseVerifiedBody(body.bytes);
+  } catch (error) {
+    if (!(error instanceof Enable3CallbackError)) throw error;
+    if (error.reason === "signature-mismatch") r.mismatch();
+    if (!isCheckReason(error.reason)) throw error; // the inputs were checked when the receiver was made
+    return refuse(error.reason, error.message);
+  }
+  const old = tooOld(withdrawal, retentionMs, r.reporter.error);
+  if (old) return refuse("too-old", old);
+
+  const transactionId = withdrawal.transactionId;
+  const processed = (duplicate: boolean): Answer => ({ status: 200, body: { status: "processed", transactionId, duplicate } });
+  let claim: WithdrawalClaim<Tx> | "processed" | undefined;
+  try {
+    claim = await claimOrWait(r.settings, transactionId, withdrawal.createdAtDate);
+  } catch (error) {
+    return fail("store-failed", transactionId, error);
+  }
+  if (claim === "processed") return report({ outcome: "duplicate", transactionId, reason: "already-processed" }, processed(true));
+  if (claim === undefined) {
+    const message = "another delivery of this transaction is being processed: retry later";
+    return report(
+      { outcome: "duplicate", transactionId, reason: "in-flight" },
+      { status: 503, body: { error: "in-flight", transactionId, message }, headers: { "retry-after": RETRY_AFTER_SECONDS } },
+    );
+  }
+  const outcome = await runUnderClaim(withdrawal, claim, r.settings);
+  if (outcome === "processed") return report({ outcome: "processed", transactionId }, processed(false));
+  return fail(outcome.reason, transactionId, outcome.error);
+}
+
+/**
+ * This delivery's claim on the transaction; "processed" when it was processed before (or meanwhile);
+ * undefined when another delivery still holds it after inFlightWaitMs.
+ */
+async function claimOrWait<Tx>(
+  { store, leaseMs, inFlightWaitMs }: Receiver<Tx>["settings"],
+  transactionId: string,
+  createdAt: Date,
+): Promise<WithdrawalClaim<Tx> | "processed" | undefined> {
+  const waitUntil = performance.now() + inFlightWaitMs;
+  let pollMs = 25;
+  for (;;) {
+    const found = await store.claim(transactionId, { leaseMs, createdAt });
+    if (found.status === "claimed") return found.claim;
+    if (found.status === "processed") return "processed";
+    const left = waitUntil - performance.now();
+    if (left <= 0) return undefined;
+    await (store.waitFor ? store.waitFor(transactionId, left) : sleep(Math.min(pollMs, left)));
+    pollMs = Math.min(pollMs * 2, 1000);
+  }
 }
 
 /** An event without the fields the receiver fills in for every outcome (Omit, distributed over the union). */
 type Outcome = ReceiverEvent extends infer E ? (E extends unknown ? Omit<E, "status" | "elapsedMs"> : never) : never;
 
-/** A 5xx: the sender must retry; a 503 says when. */
 /** A check's reason: a refusal the receiver answers as such. */
 function isCheckReason(reason: string): reason is CallbackCheckReason {
   return (CALLBACK_CHECK_REASONS as readonly string[]).includes(reason);
-}
-
-function failureAnswer(reason: FailureReason, body: Record<string, unknown>): Answer {
-  const status = FAILURE_STATUS[reason];
-  return status === 503 ? { status, body, headers: { "retry-after": RETRY_AFTER_SECONDS } } : { status, body };
-}
-
-function headersOf(answer: Answer): Record<string, string> {
-  return { "content-type": "application/json", ...answer.headers, ...(answer.close && { connection: "close" }) };
-}
-
-/** Writes the answer, unless the client is gone or something else already answered. */
-function writeNode(req: NodeRequest, res: NodeResponse, answer: Answer): void {
-  if (res.headersSent) return;
-  try {
-    res.writeHead(answer.status, headersOf(answer));
-    res.end(JSON.stringify(answer.body));
-  } catch {
-    return; // the socket is gone: nobody is left to answer
-  }
-  if (!answer.close) return;
-  // the body may still be arriving: read on and discard it so the client can read the answer, then
-  // close the connection after a grace period, whatever the client does
-  req.resume();
-  res.once("finish", () => {
-    const timer = setTimeout(() => req.destroy(), 1000);
-    (timer as { unref?: () => void }).unref?.();
-    res.once("close", () => clearTimeout(timer));
-  });
-}
-
-function bodyProblem(problem: "body-too-large" | "body-timeout" | "body-aborted", limits: BodyLimits): string {
-  if (problem === "body-too-large") return `the body is over ${limits.maxBytes} bytes`;
-  if (problem === "body-timeout") return `the body did not arrive within ${limits.timeoutMs} ms`;
-  return "the connection closed before the body was complete";
 }

@@ -3,11 +3,10 @@
 // batch at a time, each batch then named in a `replayed` line (so a replay cut short leaves each
 // record either re-queued or dead, never both), and finally rewrites this file without them (a new
 // file, synced, renamed over the old one). A damaged line is reported, kept as it is, never erased.
-import { constants } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { DeadRecord, OutboxKind } from "../contract.js";
-import { FILE_MODE, syncDirectory, writeAll } from "./files.js";
+import { openEmptied, openExisting, openOrCreate, syncDirectory, writeAll, writeSynced } from "./files.js";
 import { createLineSplitter, frame, salvageIds, unframe } from "./lines.js";
 
 /** A dead record and where its record was in the journal (to settle it there, should that mark be lost). */
@@ -97,7 +96,7 @@ export class DeadLog {
    */
   static async open(dir: string, each: (entry: DeadEntry) => void, onDamage: (message: string) => void): Promise<DeadLog> {
     const file = path.join(dir, "dead.log");
-    const handle = await open(file, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, FILE_MODE);
+    const handle = await openOrCreate(file);
     const log = new DeadLog(file, handle);
     let end = 0;
     let entries = 0;
@@ -156,7 +155,7 @@ export class DeadLog {
   take(select: (entry: DeadEntry) => boolean, each: (entries: DeadEntry[]) => Promise<void>): Promise<number> {
     const done = this.writing.then(async () => {
       const temporary = `${this.file}.${process.pid}.tmp`;
-      const out = await open(temporary, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, FILE_MODE);
+      const out = await openEmptied(temporary);
       let bytes = 0;
       let kept = 0;
       let count = 0;
@@ -202,7 +201,7 @@ export class DeadLog {
       await rename(temporary, this.file);
       await syncDirectory(path.dirname(this.file));
       await this.handle.close();
-      this.handle = await open(this.file, constants.O_RDWR | constants.O_NOFOLLOW);
+      this.handle = await openExisting(this.file);
       this.bytes = bytes;
       this.count = kept;
       this.replayed.clear();
@@ -219,8 +218,7 @@ export class DeadLog {
 
   private async write(data: Buffer): Promise<void> {
     try {
-      await writeAll(this.handle, data, this.bytes);
-      await this.handle.datasync();
+      await writeSynced(this.handle, data, this.bytes);
     } catch (error) {
       await this.handle.truncate(this.bytes).catch(() => {});
       throw error;

@@ -1,5 +1,6 @@
 // File operations the journal needs beyond node:fs: whole writes (a short write is continued, never
-// ignored), directory syncs (a new file survives a power loss), files only their owner can read.
+// ignored) and synced ones, directory syncs (a new file survives a power loss), and the four ways a
+// journal file is opened, each for its owner only and never through a symbolic link.
 import { constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 
@@ -17,6 +18,12 @@ export async function writeAll(handle: FileHandle, data: Buffer, position: numbe
   }
 }
 
+/** Writes all of `data` at `position` and makes it durable (fdatasync) before it resolves. */
+export async function writeSynced(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  await writeAll(handle, data, position);
+  await handle.datasync();
+}
+
 /** fsync of a directory: makes the creation, rename or removal of its entries durable. */
 export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
@@ -30,6 +37,16 @@ export async function syncDirectory(dir: string): Promise<void> {
 /** Creates a file that must not exist yet, for its owner only, never through a symbolic link. */
 export function createExclusive(path: string): Promise<FileHandle> {
   return open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE);
+}
+
+/** Opens a file for reading and writing, created for its owner only when missing, never through a symbolic link. */
+export function openOrCreate(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, FILE_MODE);
+}
+
+/** Opens a file emptied (made for its owner only when missing), never through a symbolic link: a temporary to rename over another. */
+export function openEmptied(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, FILE_MODE);
 }
 
 /** Opens an existing file for reading and writing, never through a symbolic link. */

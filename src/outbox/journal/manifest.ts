@@ -3,11 +3,10 @@
 // noticed at open and its records reported, not silently forgotten. Rewritten whole at open (a new
 // file renamed over the old one); appended to while the store runs. A write that fails (a full disk)
 // is kept and tried again with the next one: a missing line can only cause a false report, never a loss.
-import { constants } from "node:fs";
-import { type FileHandle, open, readFile, rename, unlink } from "node:fs/promises";
+import { type FileHandle, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors.js";
-import { FILE_MODE, syncDirectory, writeAll } from "./files.js";
+import { openEmptied, openExisting, openOrCreate, syncDirectory, writeAll, writeSynced } from "./files.js";
 import { createLineSplitter, frame, unframe } from "./lines.js";
 
 /** Segments the manifest lists as existing: number, and count once sealed. */
@@ -36,21 +35,20 @@ export async function openManifest(dir: string, segments: { number: number; coun
   try {
     const temporary = `${file}.tmp`;
     const data = Buffer.concat(segments.flatMap((s) => [frame(`+ ${s.number}`), frame(`s ${s.number} ${s.count}`)]));
-    const out = await open(temporary, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, FILE_MODE);
+    const out = await openEmptied(temporary);
     try {
-      await writeAll(out, data, 0);
-      await out.datasync();
+      await writeSynced(out, data, 0);
     } finally {
       await out.close();
     }
     await rename(temporary, file);
     await syncDirectory(dir);
     bytes = data.length;
-    handle = await open(file, constants.O_RDWR | constants.O_NOFOLLOW);
+    handle = await openExisting(file);
   } catch {
     // no room for a new one (a full disk): append to the old one, cut back to its last whole line
     await unlink(`${file}.tmp`).catch(() => {});
-    handle = await open(file, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, FILE_MODE);
+    handle = await openOrCreate(file);
     const text = await handle.readFile();
     bytes = text.lastIndexOf(10) + 1;
   }

@@ -35,125 +35,146 @@ export type LostRecords = (segment: Segment, from: number, to: number, salvaged:
 
 const CHUNK = 64 * 1024;
 
+/** Where a reader is and what it holds between chunks. */
+interface ReaderState {
+  readonly segments: () => readonly Segment[];
+  readonly found: (record: StoredRecord, notBefore: number) => void;
+  readonly lost: LostRecords;
+  /** The segment read, the next byte to read in it, and the next record number expected there. */
+  at: { segment: number; offset: number; next: number };
+  /** What was salvaged of damaged lines since the last whole one. */
+  salvaged: { index: number; id: string }[];
+  damagedLines: number;
+  handle: { segment: number; file: FileHandle } | undefined;
+  buffer: Buffer;
+}
+
 export function createJournalReader(
   segments: () => readonly Segment[],
   found: (record: StoredRecord, notBefore: number) => void,
   lost: LostRecords,
 ) {
-  let at = { segment: -1, offset: 0, next: 0 };
-  let salvaged: { index: number; id: string }[] = [];
-  let damagedLines = 0;
-  let handle: { segment: number; file: FileHandle } | undefined;
-  let buffer = Buffer.allocUnsafe(CHUNK);
-
-  const fileOf = async (segment: Segment) => {
-    if (handle?.segment === segment.number) return handle.file;
-    await handle?.file.close().catch(() => {});
-    handle = undefined;
-    handle = { segment: segment.number, file: await open(segment.log, "r") };
-    return handle.file;
+  const state: ReaderState = {
+    segments,
+    found,
+    lost,
+    at: { segment: -1, offset: 0, next: 0 },
+    salvaged: [],
+    damagedLines: 0,
+    handle: undefined,
+    buffer: Buffer.allocUnsafe(CHUNK),
   };
-
-  /** The numbers from `at.next` to `to` were not found whole. */
-  const gap = (segment: Segment, to: number, why: string) => {
-    if (to > at.next) lost(segment, at.next, to, salvaged, why);
-    at.next = Math.max(at.next, to);
-    salvaged = [];
-    damagedLines = 0;
-  };
-
-  const line = (segment: Segment, bytes: Buffer) => {
-    let n = recordNumber(bytes);
-    if (n === undefined) {
-      damagedLines++;
-      salvaged.push(...salvage(bytes));
-      return;
-    }
-    if (n === -1) n = at.next; // a line written before records were numbered: its position
-    if (n < at.next || n >= segment.count) return; // seen already, or never committed
-    if (n > at.next || damagedLines > 0) gap(segment, n, "damaged");
-    at.next = n + 1;
-    if (!segment.settled.has(n)) decode(segment, n, bytes);
-  };
-
   return {
     /** Reads the next chunk; false when everything committed has been read. */
-    async readMore(): Promise<boolean> {
-      for (;;) {
-        const segment = segments().find((s) => s.number >= at.segment);
-        if (!segment) return false;
-        if (segment.number !== at.segment) at = { segment: segment.number, offset: 0, next: 0 };
-        if (at.offset >= segment.bytes || at.next >= segment.count) {
-          if (segment.sealed && segments().some((s) => s.number > segment.number)) {
-            gap(segment, segment.count, damagedLines > 0 ? "damaged" : "missing");
-            at = { segment: segment.number + 1, offset: 0, next: 0 };
-            continue;
-          }
-          if (segment.sealed) gap(segment, segment.count, damagedLines > 0 ? "damaged" : "missing");
-          return false;
-        }
-        let file: FileHandle;
-        try {
-          file = await fileOf(segment);
-        } catch (error) {
-          if (errnoCode(error) !== "ENOENT") throw error;
-          gap(segment, segment.count, "deleted");
-          at.offset = segment.bytes;
-          at.next = segment.count;
-          continue;
-        }
-        const want = Math.min(buffer.length, segment.bytes - at.offset);
-        const { bytesRead } = await file.read(buffer, 0, want, at.offset);
-        const data = buffer.subarray(0, bytesRead);
-        let start = 0;
-        for (let end = data.indexOf(10); end !== -1; end = data.indexOf(10, start)) {
-          line(segment, data.subarray(start, end));
-          start = end + 1;
-        }
-        if (start === 0 && at.offset + bytesRead < segment.bytes) {
-          buffer = Buffer.allocUnsafe(buffer.length * 2); // a line longer than the buffer
-          continue;
-        }
-        if (start === 0 || bytesRead === 0) {
-          // the file ends inside a line (cut short), or sooner than it should
-          if (bytesRead > 0) line(segment, Buffer.from(data));
-          at.offset = segment.bytes;
-          continue;
-        }
-        at.offset += start;
-        return true;
-      }
-    },
-    async close(): Promise<void> {
-      await handle?.file.close().catch(() => {});
-      handle = undefined;
-    },
+    readMore: (): Promise<boolean> => readMore(state),
+    close: (): Promise<void> => closeReader(state),
   };
+}
 
-  function decode(segment: Segment, index: number, bytes: Buffer) {
-    const payload = unframe(bytes);
-    let value: RecordLine | undefined;
-    try {
-      value = payload === undefined ? undefined : (JSON.parse(payload) as RecordLine);
-    } catch {}
-    if (!value || typeof value.id !== "string" || !Object.hasOwn(KIND_OF, value.k)) {
-      lost(segment, index, index + 1, [], "damaged");
-      return;
+async function readMore(r: ReaderState): Promise<boolean> {
+  for (;;) {
+    const segment = r.segments().find((s) => s.number >= r.at.segment);
+    if (!segment) return false;
+    if (segment.number !== r.at.segment) r.at = { segment: segment.number, offset: 0, next: 0 };
+    if (r.at.offset >= segment.bytes || r.at.next >= segment.count) {
+      if (segment.sealed && r.segments().some((s) => s.number > segment.number)) {
+        gap(r, segment, segment.count, r.damagedLines > 0 ? "damaged" : "missing");
+        r.at = { segment: segment.number + 1, offset: 0, next: 0 };
+        continue;
+      }
+      if (segment.sealed) gap(r, segment, segment.count, r.damagedLines > 0 ? "damaged" : "missing");
+      return false;
     }
-    const retry = segment.retry.get(index);
-    found(
-      {
-        key: `${segment.number}:${index}`,
-        kind: KIND_OF[value.k],
-        id: value.id,
-        body: value.b,
-        attempts: retry?.attempts ?? 0,
-        enqueuedAt: value.t,
-        ...(value.c === undefined ? {} : { context: value.c }),
-        ...(typeof value.p === "string" ? { traceparent: value.p } : {}),
-        ...(typeof value.o === "string" ? { orderingKey: value.o } : {}),
-      },
-      retry?.notBefore ?? 0,
-    );
+    let file: FileHandle;
+    try {
+      file = await fileOf(r, segment);
+    } catch (error) {
+      if (errnoCode(error) !== "ENOENT") throw error;
+      gap(r, segment, segment.count, "deleted");
+      r.at.offset = segment.bytes;
+      r.at.next = segment.count;
+      continue;
+    }
+    const want = Math.min(r.buffer.length, segment.bytes - r.at.offset);
+    const { bytesRead } = await file.read(r.buffer, 0, want, r.at.offset);
+    const data = r.buffer.subarray(0, bytesRead);
+    let start = 0;
+    for (let end = data.indexOf(10); end !== -1; end = data.indexOf(10, start)) {
+      line(r, segment, data.subarray(start, end));
+      start = end + 1;
+    }
+    if (start === 0 && r.at.offset + bytesRead < segment.bytes) {
+      r.buffer = Buffer.allocUnsafe(r.buffer.length * 2); // a line longer than the buffer
+      continue;
+    }
+    if (start === 0 || bytesRead === 0) {
+      // the file ends inside a line (cut short), or sooner than it should
+      if (bytesRead > 0) line(r, segment, Buffer.from(data));
+      r.at.offset = segment.bytes;
+      continue;
+    }
+    r.at.offset += start;
+    return true;
   }
+}
+
+async function closeReader(r: ReaderState): Promise<void> {
+  await r.handle?.file.close().catch(() => {});
+  r.handle = undefined;
+}
+
+async function fileOf(r: ReaderState, segment: Segment): Promise<FileHandle> {
+  if (r.handle?.segment === segment.number) return r.handle.file;
+  await closeReader(r);
+  r.handle = { segment: segment.number, file: await open(segment.log, "r") };
+  return r.handle.file;
+}
+
+/** The numbers from `at.next` to `to` were not found whole. */
+function gap(r: ReaderState, segment: Segment, to: number, why: string): void {
+  if (to > r.at.next) r.lost(segment, r.at.next, to, r.salvaged, why);
+  r.at.next = Math.max(r.at.next, to);
+  r.salvaged = [];
+  r.damagedLines = 0;
+}
+
+function line(r: ReaderState, segment: Segment, bytes: Buffer): void {
+  let n = recordNumber(bytes);
+  if (n === undefined) {
+    r.damagedLines++;
+    r.salvaged.push(...salvage(bytes));
+    return;
+  }
+  if (n === -1) n = r.at.next; // a line written before records were numbered: its position
+  if (n < r.at.next || n >= segment.count) return; // seen already, or never committed
+  if (n > r.at.next || r.damagedLines > 0) gap(r, segment, n, "damaged");
+  r.at.next = n + 1;
+  if (!segment.settled.has(n)) decode(r, segment, n, bytes);
+}
+
+function decode(r: ReaderState, segment: Segment, index: number, bytes: Buffer): void {
+  const payload = unframe(bytes);
+  let value: RecordLine | undefined;
+  try {
+    value = payload === undefined ? undefined : (JSON.parse(payload) as RecordLine);
+  } catch {}
+  if (!value || typeof value.id !== "string" || !Object.hasOwn(KIND_OF, value.k)) {
+    r.lost(segment, index, index + 1, [], "damaged");
+    return;
+  }
+  const retry = segment.retry.get(index);
+  r.found(
+    {
+      key: `${segment.number}:${index}`,
+      kind: KIND_OF[value.k],
+      id: value.id,
+      body: value.b,
+      attempts: retry?.attempts ?? 0,
+      enqueuedAt: value.t,
+      ...(value.c === undefined ? {} : { context: value.c }),
+      ...(typeof value.p === "string" ? { traceparent: value.p } : {}),
+      ...(typeof value.o === "string" ? { orderingKey: value.o } : {}),
+    },
+    retry?.notBefore ?? 0,
+  );
 }

@@ -3,11 +3,10 @@
 // them: `d I` settled (delivered or dead), `r I ATTEMPTS NOT_BEFORE` waiting to be tried again,
 // `s COUNT` sealed (no more lines). In memory a segment is its counts, one bit per record and the
 // retry states of the records that have one: memory grows by a bit per pending record, not a record.
-import { constants } from "node:fs";
-import { open, readFile, stat, truncate as truncateFile } from "node:fs/promises";
+import { readFile, stat, truncate as truncateFile } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors.js";
-import { FILE_MODE, openExisting, writeAll } from "./files.js";
+import { openExisting, openOrCreate, writeSynced } from "./files.js";
 import { createLineSplitter, frame, recordNumber, salvage, unframe } from "./lines.js";
 
 /** When a record that failed may be tried again, and how often it was tried. */
@@ -173,11 +172,10 @@ async function scanAndSeal(
     await handle.close();
   }
   try {
-    const marks = await open(segment.marks, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, FILE_MODE);
+    const marks = await openOrCreate(segment.marks);
     try {
       await marks.truncate(segment.marksBytes); // a torn last mark would spoil the one written after it
-      await writeAll(marks, sealMark(segment.count), segment.marksBytes);
-      await marks.datasync();
+      await writeSynced(marks, sealMark(segment.count), segment.marksBytes);
       segment.marksBytes += sealMark(segment.count).length;
     } finally {
       await marks.close();

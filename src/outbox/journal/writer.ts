@@ -5,7 +5,7 @@
 // writer carries on once the disk does.
 import { type FileHandle, unlink } from "node:fs/promises";
 import { Enable3OutboxError, errnoCode } from "../errors.js";
-import { createExclusive, syncDirectory, writeAll } from "./files.js";
+import { createExclusive, syncDirectory, writeSynced } from "./files.js";
 import { recordFrame } from "./lines.js";
 import { newSegment, type Segment } from "./segments.js";
 
@@ -34,124 +34,158 @@ export interface WriterOptions {
   sealed(segment: Segment): Promise<void>;
 }
 
+type Batch = ReturnType<typeof newBatch>;
+
+/** A writer's state between commits. */
+interface WriterState {
+  readonly o: WriterOptions;
+  nextNumber: number;
+  active: { segment: Segment; file: FileHandle } | undefined;
+  /** The records waiting for the next commit. */
+  batch: Batch;
+  writing: boolean;
+  /** Resolves when the writing under way ends. */
+  idle: Promise<void>;
+  /**
+   * A segment holding bytes past its last commit (a failed write that could not be cut back): nothing
+   * is written until it is cut back, or sealed at its committed count (its marks say so, durably).
+   */
+  unclean: Segment | undefined;
+}
+
 export function createJournalWriter(o: WriterOptions) {
-  let nextNumber = o.nextNumber;
-  let active: { segment: Segment; file: FileHandle } | undefined;
-  let batch = newBatch();
-  let writing = false;
-  let idle: Promise<void> = Promise.resolve();
-  // A segment holding bytes past its last commit (a failed write that could not be cut back): nothing
-  // is written until it is cut back, or sealed at its committed count (its marks say so, durably).
-  let unclean: Segment | undefined;
-
-  const cleanUp = async () => {
-    const segment = unclean;
-    if (!segment) return;
-    if (active?.segment === segment) {
-      const cut = await active.file.truncate(segment.bytes).then(
-        () => true,
-        () => false,
-      );
-      if (cut) {
-        unclean = undefined;
-        return;
-      }
-      await active.file.close().catch(() => {});
-      active = undefined; // later records go to a new segment
-    }
-    segment.sealed = true;
-    await o.abandoned(segment); // rejects while the disk refuses: tried again before the next write
-    unclean = undefined;
+  const w: WriterState = {
+    o,
+    nextNumber: o.nextNumber,
+    active: undefined,
+    batch: newBatch(),
+    writing: false,
+    idle: Promise.resolve(),
+    unclean: undefined,
   };
-
-  const writeBatches = async () => {
-    writing = true;
-    let finished!: () => void;
-    idle = new Promise((resolve) => (finished = resolve));
-    while (batch.lines.length > 0) {
-      const current = batch;
-      batch = newBatch();
-      try {
-        await o.beforeCommit();
-        await cleanUp();
-        if (!active) {
-          const segment = newSegment(o.dir, nextNumber++);
-          const file = await createExclusive(segment.log);
-          try {
-            await syncDirectory(o.dir); // the new file's name must survive a power loss too
-            await o.made(segment);
-          } catch (error) {
-            await file.close();
-            await unlink(segment.log).catch(() => {});
-            throw error;
-          }
-          o.segments.push(segment);
-          active = { segment, file };
-        }
-        const { segment, file } = active;
-        // numbered here, at the commit, so numbers follow one another in the segment whatever failed before
-        const data = Buffer.concat(current.lines.map((json, i) => recordFrame(segment.count + i, json)));
-        try {
-          await writeAll(file, data, segment.bytes);
-          await file.datasync();
-        } catch (error) {
-          unclean = segment;
-          await cleanUp().catch(() => {});
-          throw error;
-        }
-        segment.bytes += data.length;
-        segment.count += current.lines.length;
-        segment.live += current.lines.length;
-        current.resolve();
-        o.committed();
-        if (segment.bytes >= o.segmentBytes) {
-          segment.sealed = true;
-          active = undefined;
-          await file.close();
-          await o.sealed(segment);
-        }
-      } catch (error) {
-        if (error instanceof Enable3OutboxError) {
-          current.reject(error);
-          continue;
-        }
-        const code = errnoCode(error) ?? (error as Error).message;
-        current.reject(
-          new Enable3OutboxError(
-            "write_failed",
-            `cannot write to the outbox directory ${o.dir} (${code}): the ${current.lines.length} records of this write were not stored`,
-            error,
-          ),
-        );
-      }
-    }
-    writing = false;
-    finished();
-  };
-
   return {
     /** Appends records (each a JSON object's text, numbered and framed at the commit); resolves once they are durable. */
-    async append(records: string[]): Promise<void> {
-      while (batch.bytes > MAX_WAITING_BYTES) await idle; // backpressure: the disk sets the pace
-      for (const json of records) {
-        batch.lines.push(json);
-        batch.bytes += json.length;
-      }
-      const { promise } = batch;
-      if (!writing) void writeBatches();
-      await promise;
-    },
+    append: (records: string[]): Promise<void> => append(w, records),
     /** Resolves once nothing is waiting to be written. */
-    async settled(): Promise<void> {
-      while (writing || batch.lines.length > 0) await idle;
-    },
+    settled: (): Promise<void> => settled(w),
     /** The segment being written, if any (never deleted while it is). */
-    active: () => active?.segment,
-    async close(): Promise<void> {
-      await active?.file.close();
-      active = undefined;
-    },
+    active: (): Segment | undefined => w.active?.segment,
+    close: (): Promise<void> => closeWriter(w),
   };
+}
+
+async function append(w: WriterState, records: string[]): Promise<void> {
+  while (w.batch.bytes > MAX_WAITING_BYTES) await w.idle; // backpressure: the disk sets the pace
+  const batch = w.batch;
+  for (const json of records) {
+    batch.lines.push(json);
+    batch.bytes += json.length;
+  }
+  if (!w.writing) void writeBatches(w);
+  await batch.promise;
+}
+
+async function settled(w: WriterState): Promise<void> {
+  while (w.writing || w.batch.lines.length > 0) await w.idle;
+}
+
+async function closeWriter(w: WriterState): Promise<void> {
+  await w.active?.file.close();
+  w.active = undefined;
+}
+
+/** Commits batch after batch until none is waiting; each batch's records resolve or reject together. */
+async function writeBatches(w: WriterState): Promise<void> {
+  w.writing = true;
+  let finished!: () => void;
+  w.idle = new Promise((resolve) => (finished = resolve));
+  while (w.batch.lines.length > 0) {
+    const current = w.batch;
+    w.batch = newBatch();
+    try {
+      await commit(w, current);
+    } catch (error) {
+      current.reject(writeError(w.o.dir, current.lines.length, error));
+    }
+  }
+  w.writing = false;
+  finished();
+}
+
+/** One write and one fdatasync for the whole batch, in the active segment (a new one when there is none). */
+async function commit(w: WriterState, current: Batch): Promise<void> {
+  await w.o.beforeCommit();
+  await cleanUp(w);
+  const { segment, file } = w.active ?? (await openSegment(w));
+  // numbered here, at the commit, so numbers follow one another in the segment whatever failed before
+  const data = Buffer.concat(current.lines.map((json, i) => recordFrame(segment.count + i, json)));
+  try {
+    await writeSynced(file, data, segment.bytes);
+  } catch (error) {
+    w.unclean = segment;
+    await cleanUp(w).catch(() => {});
+    throw error;
+  }
+  segment.bytes += data.length;
+  segment.count += current.lines.length;
+  segment.live += current.lines.length;
+  current.resolve();
+  w.o.committed();
+  if (segment.bytes >= w.o.segmentBytes) {
+    segment.sealed = true;
+    w.active = undefined;
+    await file.close();
+    await w.o.sealed(segment);
+  }
+}
+
+/** A new segment's file, made durable and recorded (`made`) before any record goes in. */
+async function openSegment(w: WriterState): Promise<{ segment: Segment; file: FileHandle }> {
+  const segment = newSegment(w.o.dir, w.nextNumber++);
+  const file = await createExclusive(segment.log);
+  try {
+    await syncDirectory(w.o.dir); // the new file's name must survive a power loss too
+    await w.o.made(segment);
+  } catch (error) {
+    await file.close();
+    await unlink(segment.log).catch(() => {});
+    throw error;
+  }
+  w.o.segments.push(segment);
+  w.active = { segment, file };
+  return w.active;
+}
+
+/** The unclean segment cut back to its last commit, or else sealed there and abandoned. */
+async function cleanUp(w: WriterState): Promise<void> {
+  const segment = w.unclean;
+  if (!segment) return;
+  if (w.active?.segment === segment) {
+    const cut = await w.active.file.truncate(segment.bytes).then(
+      () => true,
+      () => false,
+    );
+    if (cut) {
+      w.unclean = undefined;
+      return;
+    }
+    await w.active.file.close().catch(() => {});
+    w.active = undefined; // later records go to a new segment
+  }
+  segment.sealed = true;
+  await w.o.abandoned(segment); // rejects while the disk refuses: tried again before the next write
+  w.unclean = undefined;
+}
+
+/** What a batch's records are rejected with: the outbox's own errors as they are, the disk's named. */
+function writeError(dir: string, records: number, error: unknown): Enable3OutboxError {
+  if (error instanceof Enable3OutboxError) return error;
+  const code = errnoCode(error) ?? (error as Error).message;
+  return new Enable3OutboxError(
+    "write_failed",
+    `cannot write to the outbox directory ${dir} (${code}): the ${records} records of this write were not stored`,
+    error,
+  );
 }
 
 function newBatch() {
