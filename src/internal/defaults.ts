@@ -36,7 +36,7 @@ export const RECEIVER_DEFAULTS = {
  */
 export const RETENTION = { marginMs: 24 * 60 * 60 * 1000, purgeEveryMs: 60 * 60 * 1000, purgeBatch: 1000 } as const;
 
-/** The outbox (outbox/outbox.ts; its options repeat them as `@default`). */
+/** The outbox (outbox/outbox-options.ts; its options repeat them as `@default`). */
 export const OUTBOX_DEFAULTS = {
   concurrency: 8,
   initialDelayMs: 1_000,
