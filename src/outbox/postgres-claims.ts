@@ -6,7 +6,7 @@ import type { SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
 import type { OutboxKind, RecordBody, StoredRecord } from "./contract.js";
 
-/** An outbox row as the claim returns it. */
+/** An outbox row as the claim returns it (postgres-ordering.ts CLAIMED_COLUMNS). */
 export interface Row {
   seq: string;
   kind: OutboxKind;
@@ -16,7 +16,8 @@ export interface Row {
   traceparent?: string | null;
   ordering_key?: string | null;
   attempts: number;
-  enqueued_at: Date;
+  /** Epoch ms. */
+  enqueued_ms: number;
   last_error: StoredRecord["lastError"] | null;
 }
 
@@ -76,7 +77,7 @@ function toRecord(row: Row): StoredRecord {
     id: row.id,
     body: row.body,
     attempts: row.attempts,
-    enqueuedAt: new Date(row.enqueued_at).getTime(),
+    enqueuedAt: row.enqueued_ms,
     ...(row.context === null ? {} : { context: row.context }),
     ...(typeof row.traceparent === "string" ? { traceparent: row.traceparent } : {}),
     ...(typeof row.ordering_key === "string" ? { orderingKey: row.ordering_key } : {}),

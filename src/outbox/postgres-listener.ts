@@ -2,7 +2,7 @@
 // schema's channel, so an enqueue anywhere in the fleet wakes it at once (the insert NOTIFYs in the same
 // statement). Polling stays the fallback: when the connection cannot be had, LISTEN fails (PgBouncer
 // in transaction mode), or the connection drops, the worker is told through onError, polls, and
-// listens again after a backoff.
+// listens again after a backoff. The listener's state is one object; each step is a function over it.
 import { backoffDelay } from "../internal/backoff.js";
 import { withTimeout } from "../internal/timers.js";
 import type { SqlPool, SqlPoolClient } from "../postgres/sql-client.js";
@@ -38,107 +38,135 @@ const CONNECT_WARN_MS = 5_000;
 /** Waits between two tries to listen again. */
 const RELISTEN = { initialDelayMs: 250, maxDelayMs: 30_000 } as const;
 
+/** One listener's state, shared by the functions below. */
+interface ListenerState {
+  pool: SqlPool;
+  o: ListenerOptions;
+  client: EventedClient | undefined;
+  listening: boolean;
+  closed: boolean;
+  failures: number;
+  retry: ReturnType<typeof setTimeout> | undefined;
+  /** The handlers hooked on the connection (bound once, so they can be removed). */
+  onNotification: () => void;
+  lost: (error?: unknown) => void;
+}
+
 export function startListener(pool: SqlPool, o: ListenerOptions): Listener {
-  let client: EventedClient | undefined;
-  let listening = false;
-  let closed = false;
-  let failures = 0;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-
-  const warn = (what: string, cause?: unknown) => {
-    const detail = cause instanceof Error ? ` (${cause.message})` : "";
-    const message = `cannot LISTEN for new records on ${o.table}: ${what}${detail}; polling every ${o.fallbackPollMs} ms meanwhile, and listening again once it can`;
-    o.onError(new Enable3OutboxError("listen_unavailable", message, cause));
+  const state: ListenerState = {
+    pool,
+    o,
+    client: undefined,
+    listening: false,
+    closed: false,
+    failures: 0,
+    retry: undefined,
+    onNotification: () => o.onWake(),
+    lost: (error) => lost(state, error),
   };
-  const onNotification = () => o.onWake();
-  const lost = (error?: unknown) => {
-    if (client === undefined) return;
-    const gone = client;
-    unhook(gone);
-    client = undefined;
-    listening = false;
-    gone.release(error instanceof Error ? error : true); // a broken connection is never handed out again
-    if (closed) return;
-    warn("the listening connection was lost", error);
-    again();
-  };
-  const hook = (c: EventedClient) => {
-    c.on("notification", onNotification);
-    c.on("error", lost);
-    c.on("end", lost);
-  };
-  const unhook = (c: EventedClient) => {
-    c.removeListener("notification", onNotification);
-    c.removeListener("error", lost);
-    c.removeListener("end", lost);
-    c.on("error", () => {}); // a late error of a released connection must not crash the process
-  };
-  const again = () => {
-    failures++;
-    retry = setTimeout(connect, backoffDelay(failures, RELISTEN));
-    (retry as { unref?: () => void }).unref?.();
-  };
-
-  const connect = async () => {
-    retry = undefined;
-    if (closed) return;
-    let c: SqlPoolClient;
-    try {
-      const asked = pool.connect();
-      const got = await withTimeout(asked, CONNECT_WARN_MS, undefined);
-      if (got === undefined) warn(`the pool gave no connection within ${CONNECT_WARN_MS} ms (is it exhausted?)`);
-      c = got ?? (await asked);
-    } catch (error) {
-      if (failures === 0) warn("no connection could be had", error);
-      return again();
-    }
-    if (typeof (c as Partial<EventedClient>).on !== "function") {
-      c.release();
-      return warn("the pool's clients do not emit notifications (not a pg Pool)");
-    }
-    const evented = c as EventedClient;
-    if (closed) return evented.release();
-    client = evented;
-    hook(evented);
-    try {
-      await evented.query(listen(o.channel));
-    } catch (error) {
-      if (client !== evented) return; // lost meanwhile: already told, and trying again
-      unhook(evented);
-      client = undefined;
-      evented.release(error instanceof Error ? error : true);
-      if (closed) return;
-      if (failures === 0) warn("LISTEN failed (PgBouncer in transaction mode does not support it)", error);
-      return again();
-    }
-    if (client !== evented) return;
-    if (closed) return void close();
-    listening = true;
-    failures = 0;
-    o.onWake(); // what was enqueued while nobody listened
-  };
-
-  const close = async () => {
-    closed = true;
-    if (retry) clearTimeout(retry);
-    const c = client;
-    if (c === undefined) return;
-    client = undefined;
-    listening = false;
-    unhook(c);
-    try {
-      await c.query("UNLISTEN *");
-      c.release();
-    } catch (error) {
-      c.release(error instanceof Error ? error : true);
-    }
-  };
-
-  void connect();
+  void connect(state);
   return {
     get listening() {
-      return listening;
+      return state.listening;
     },
-    close,
+    close: () => close(state),
   };
+}
+
+function warn(state: ListenerState, what: string, cause?: unknown): void {
+  const detail = cause instanceof Error ? ` (${cause.message})` : "";
+  const message = `cannot LISTEN for new records on ${state.o.table}: ${what}${detail}; polling every ${state.o.fallbackPollMs} ms meanwhile, and listening again once it can`;
+  state.o.onError(new Enable3OutboxError("listen_unavailable", message, cause));
+}
+
+/** The listening connection failed or ended: hand it back broken, say so, and listen again later. */
+function lost(state: ListenerState, error?: unknown): void {
+  if (state.client === undefined) return;
+  const gone = state.client;
+  unhook(state, gone);
+  state.client = undefined;
+  state.listening = false;
+  gone.release(error instanceof Error ? error : true); // a broken connection is never handed out again
+  if (state.closed) return;
+  warn(state, "the listening connection was lost", error);
+  again(state);
+}
+
+function hook(state: ListenerState, c: EventedClient): void {
+  c.on("notification", state.onNotification);
+  c.on("error", state.lost);
+  c.on("end", state.lost);
+}
+
+function unhook(state: ListenerState, c: EventedClient): void {
+  c.removeListener("notification", state.onNotification);
+  c.removeListener("error", state.lost);
+  c.removeListener("end", state.lost);
+  c.on("error", () => {}); // a late error of a released connection must not crash the process
+}
+
+function again(state: ListenerState): void {
+  state.failures++;
+  state.retry = setTimeout(() => void connect(state), backoffDelay(state.failures, RELISTEN));
+  (state.retry as { unref?: () => void }).unref?.();
+}
+
+/** A connection of the pool's, told to wait no longer than CONNECT_WARN_MS before the worker says so. */
+async function connection(state: ListenerState): Promise<SqlPoolClient> {
+  const asked = state.pool.connect();
+  const got = await withTimeout(asked, CONNECT_WARN_MS, undefined);
+  if (got === undefined) warn(state, `the pool gave no connection within ${CONNECT_WARN_MS} ms (is it exhausted?)`);
+  return got ?? (await asked);
+}
+
+async function connect(state: ListenerState): Promise<void> {
+  state.retry = undefined;
+  if (state.closed) return;
+  let c: SqlPoolClient;
+  try {
+    c = await connection(state);
+  } catch (error) {
+    if (state.failures === 0) warn(state, "no connection could be had", error);
+    return again(state);
+  }
+  if (typeof (c as Partial<EventedClient>).on !== "function") {
+    c.release();
+    return warn(state, "the pool's clients do not emit notifications (not a pg Pool)");
+  }
+  const evented = c as EventedClient;
+  if (state.closed) return evented.release();
+  state.client = evented;
+  hook(state, evented);
+  try {
+    await evented.query(listen(state.o.channel));
+  } catch (error) {
+    if (state.client !== evented) return; // lost meanwhile: already told, and trying again
+    unhook(state, evented);
+    state.client = undefined;
+    evented.release(error instanceof Error ? error : true);
+    if (state.closed) return;
+    if (state.failures === 0) warn(state, "LISTEN failed (PgBouncer in transaction mode does not support it)", error);
+    return again(state);
+  }
+  if (state.client !== evented) return;
+  if (state.closed) return void close(state);
+  state.listening = true;
+  state.failures = 0;
+  state.o.onWake(); // what was enqueued while nobody listened
+}
+
+async function close(state: ListenerState): Promise<void> {
+  state.closed = true;
+  if (state.retry) clearTimeout(state.retry);
+  const c = state.client;
+  if (c === undefined) return;
+  state.client = undefined;
+  state.listening = false;
+  unhook(state, c);
+  try {
+    await c.query("UNLISTEN *");
+    c.release();
+  } catch (error) {
+    c.release(error instanceof Error ? error : true);
+  }
 }
