@@ -1,6 +1,6 @@
 // Every error message and call label the SDK writes, in one place beside the classes: how a failed
 // attempt, an HTTP error, an invalid response or an unsent bulk item reads, and what it carries.
-import type { AttemptFailure, CallContext, NetworkRoute, ProxyShown, UnusedProxyReason } from "../transport/contract.js";
+import type { AttemptFailure, CallContext, HeaderLookup, NetworkRoute, ProxyShown, UnusedProxyReason } from "../transport/contract.js";
 import {
   Enable3AbortError,
   Enable3ApiError,
@@ -44,6 +44,18 @@ export function contextOf(ctx: CallContext): ErrorContext {
   };
   if (ctx.idempotencyKey !== undefined) context[idempotencyField(ctx.operation)] = ctx.idempotencyKey;
   return context;
+}
+
+/** The response headers that may hold the server's request id, in the order they are looked for. */
+export const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
+
+/** The server's request id from its headers, if it sent one (not yet redacted): a failure's context and `.withResponse()` carry it. */
+export function requestIdOf(headers: HeaderLookup): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /** The field that names an operation's idempotency key, on its body and on its errors: a revenue report's `requestId`, an event's `id`. */
