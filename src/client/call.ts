@@ -1,6 +1,6 @@
 // Runs one operation: per-call settings, its openapi-fetch call (through the adapter) over the retry
 // loop, and the mapping of what the server answered to data or a typed error.
-import { Enable3Error } from "../errors/classes.js";
+import { Enable3Error } from "../errors/base.js";
 import { apiErrorFor, beforeServerError, contextOf, invalidResponseError, requestIdOf, withIdempotencyKey } from "../errors/messages.js";
 import { type CallContext, type CallSettings, type NetworkRoute, newCallContext, SILENT_SCOPE } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";

@@ -1,6 +1,6 @@
 // The public client: its options resolved, then its parts wired together (the transport, the telemetry,
 // the retry loop, openapi-fetch through the adapter, the caller) under one method per operation (methods.ts).
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { hookFailureReporter } from "../internal/hook-guard.js";
 import type { ScopeSource } from "../telemetry/observe.js";
 import { createObserver } from "../telemetry/observe.js";

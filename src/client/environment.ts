@@ -1,6 +1,6 @@
 // The runtime's environment variables the client reads when an option is left out (ENABLE3_API_KEY,
 // ENABLE3_BASE_URL, ENABLE3_LOG), on every runtime that has one and without a throw on those that do not.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import * as check from "../internal/validate.js";
 import { LOG_LEVELS, type LogLevel } from "../transport/log.js";
 

@@ -1,7 +1,8 @@
 // The client's methods, one per operation: each checks its input, makes its call (call.ts) and shapes
 // what it returns. The client's wiring (settings, transport, telemetry, retry loop) is create-client.ts.
-import { Enable3ConflictError, Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ConflictError } from "../errors/api.js";
 import { idempotencyField, withIdempotencyKey } from "../errors/messages.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import * as check from "../internal/validate.js";
 import type { CallSettings } from "../transport/contract.js";
 import type { WidgetUrlQuery } from "../types/api.js";

@@ -1,7 +1,7 @@
 // Client and per-call options (what a caller passes) and the settings resolved from them (what the
 // client and each call run with): their types, defaults, and the checks that run before any request.
 
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { CLIENT_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";

@@ -2,28 +2,29 @@
 // attempt, an HTTP error, an invalid response or an unsent bulk item reads, and what it carries.
 import type { AttemptFailure, CallContext, HeaderLookup, NetworkRoute, ProxyShown, UnusedProxyReason } from "../transport/contract.js";
 import {
-  Enable3AbortError,
   Enable3ApiError,
   Enable3AuthenticationError,
   Enable3BadRequestError,
   Enable3ConflictError,
-  Enable3ConnectionError,
-  Enable3Error,
   Enable3InvalidResponseError,
   Enable3NotFoundError,
   Enable3PermissionError,
-  Enable3ProtocolError,
-  Enable3ProxyError,
   Enable3RateLimitError,
   Enable3RedirectError,
   Enable3ResponseTooLargeError,
   Enable3ServerError,
+  Enable3UnprocessableEntityError,
+} from "./api.js";
+import { Enable3Error, type ErrorContext } from "./base.js";
+import {
+  Enable3AbortError,
+  Enable3ConnectionError,
+  Enable3ProtocolError,
+  Enable3ProxyError,
   Enable3TimeoutError,
   Enable3TlsError,
-  Enable3UnprocessableEntityError,
-  type ErrorContext,
   type TlsFailureReason,
-} from "./classes.js";
+} from "./network.js";
 
 /** Removes a secret from text or data before it reaches a message (see transport/redact.ts). */
 type Redact = <T>(value: T) => T;

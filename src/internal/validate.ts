@@ -1,5 +1,5 @@
 // Input checks that run before anything is sent. Each throws Enable3ValidationError naming the field.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { closest } from "./edit-distance.js";
 
 /** A UTF-16 half of a pair standing alone: not Unicode text, and no URL or JSON parser downstream agrees on it. */

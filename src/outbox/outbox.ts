@@ -4,7 +4,8 @@
 import type { Enable3Client } from "../client/create-client.js";
 import { preparedSendsOf } from "../client/prepared-sends.js";
 import { eventBody, revenueBody, segmentsBody } from "../client/request-bodies.js";
-import { Enable3AbortError, Enable3TimeoutError, Enable3ValidationError } from "../errors/classes.js";
+import { Enable3AbortError, Enable3TimeoutError } from "../errors/network.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { OUTBOX_DEFAULTS } from "../internal/defaults.js";
 import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";

@@ -1,7 +1,7 @@
 // Typed hooks for operators without OpenTelemetry: told what each call and attempt did, as it happens.
 // A hook that throws changes nothing about the call (internal/hook-guard.ts guards them); the first throw of
 // each hook is reported once.
-import type { Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
 
 /** What every hook is told about the call. */
 export interface CallEvent {

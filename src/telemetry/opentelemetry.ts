@@ -2,7 +2,7 @@
 // stable HTTP client conventions, and the request-duration histogram, retry and bulk counters. Only
 // route templates, methods, hosts and statuses are recorded: never the key, a user id or a body,
 // unless the operator opts in to the one attribute that holds a user id (`url.full`).
-import type { Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
 import { optionKeys } from "../internal/option-keys.js";
 import { checkKnownKeys, plainObject } from "../internal/validate.js";
 import { PACKAGE_VERSION } from "../internal/version.js";
