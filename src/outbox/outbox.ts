@@ -7,6 +7,7 @@ import { eventBody, revenueBody, segmentsBody } from "../client/request-bodies.j
 import { Enable3AbortError, Enable3TimeoutError } from "../errors/network.js";
 import { Enable3ValidationError } from "../errors/validation.js";
 import { OUTBOX_DEFAULTS } from "../internal/defaults.js";
+import { jsonValue } from "../internal/json-value.js";
 import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";
 import { outboxMetrics } from "../telemetry/component-metrics.js";
@@ -139,7 +140,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     if (value === undefined) return undefined;
     const e = check.plainObject(value, "options") as EnqueueOptions;
     check.checkKnownKeys(e, keys, "options");
-    if (e.context !== undefined) e.context = check.jsonValue(e.context, "options.context") as JsonValue;
+    if (e.context !== undefined) e.context = jsonValue(e.context, "options.context") as JsonValue;
     if (e.orderingKey !== undefined) e.orderingKey = check.identifier(e.orderingKey, "options.orderingKey");
     if (e.tx !== undefined) {
       if (!store.transactional) throw new Enable3ValidationError("options.tx", `works with postgresStore only, not ${store.description}`);
