@@ -188,17 +188,17 @@ function hooksOf(value: unknown): ClientHooks {
 }
 
 /** Per-call settings: the client's, overridden by the call's options (getWidgetUrl's own among them). */
-export function resolveCallSettings(client: ClientSettings, options: RequestOptions | undefined, operation?: string): CallSettings {
-  if (options === undefined) return client.call;
+export function resolveCallSettings(settings: ClientSettings, options: RequestOptions | undefined, operation?: string): CallSettings {
+  if (options === undefined) return settings.call;
   const o = check.plainObject(options, "requestOptions") as RequestOptions;
   check.checkKnownKeys(o, operation === "getWidgetUrl" ? WIDGET_URL_OPTION_KEYS : REQUEST_OPTION_KEYS, "requestOptions");
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new Enable3ValidationError("requestOptions.signal", "must be an AbortSignal");
   }
-  const settings = { ...client.call, signal: o.signal };
-  for (const key of PER_CALL) settings[key] = numeric(o, key, "requestOptions", client.call[key]);
-  if (o.headers !== undefined) settings.headers = headersOption(o.headers, "requestOptions.headers");
-  return settings;
+  const callSettings = { ...settings.call, signal: o.signal };
+  for (const key of PER_CALL) callSettings[key] = numeric(o, key, "requestOptions", settings.call[key]);
+  if (o.headers !== undefined) callSettings.headers = headersOption(o.headers, "requestOptions.headers");
+  return callSettings;
 }
 
 /**
