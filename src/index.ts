@@ -8,30 +8,33 @@ export type { ClientOptions, RequestOptions } from "./client/options.js";
 export { DEFAULT_BASE_URL } from "./client/options.js";
 export type { Enable3Promise, ResponseInfo, WithResponse } from "./client/response-promise.js";
 export type { UserToken, WidgetUrl } from "./client/url-expiry.js";
-export type { Enable3ErrorCode, ErrorContext, FieldPathStep, TlsFailureReason } from "./errors/classes.js";
 export {
-  Enable3AbortError,
   Enable3ApiError,
   Enable3AuthenticationError,
   Enable3BadRequestError,
   Enable3ConflictError,
-  Enable3ConnectionError,
-  Enable3Error,
   Enable3InvalidResponseError,
   Enable3NotFoundError,
   Enable3PermissionError,
-  Enable3ProtocolError,
-  Enable3ProxyError,
   Enable3RateLimitError,
   Enable3RedirectError,
   Enable3ResponseTooLargeError,
   Enable3ServerError,
+  Enable3UnprocessableEntityError,
+} from "./errors/api.js";
+export type { Enable3ErrorCode, ErrorContext } from "./errors/base.js";
+export { Enable3Error } from "./errors/base.js";
+export type { TlsFailureReason } from "./errors/network.js";
+export {
+  Enable3AbortError,
+  Enable3ConnectionError,
+  Enable3ProtocolError,
+  Enable3ProxyError,
   Enable3TimeoutError,
   Enable3TlsError,
-  Enable3UnprocessableEntityError,
-  Enable3ValidationError,
-  formatFieldPath,
-} from "./errors/classes.js";
+} from "./errors/network.js";
+export type { FieldPathStep } from "./errors/validation.js";
+export { Enable3ValidationError, formatFieldPath } from "./errors/validation.js";
 export type { components, operations, paths } from "./generated/enable3.js";
 export { formatApiDate, toApiDate } from "./internal/dates.js";
 export { WIDGET_URL_LIFETIME_MS } from "./internal/defaults.js";

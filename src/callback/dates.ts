@@ -1,6 +1,6 @@
 // Withdrawal callbacks, their dates: Enable3 writes `createdAt` as yyyy-MM-dd'T'HH:mm:ss.SSSSSS with
 // no zone (an older version wrote yyyy-MM-dd HH:mm:ss); both are read as UTC, and written as the first.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { utcDate } from "../internal/dates.js";
 
 /**

@@ -2,7 +2,7 @@
 // handed to the hook for that outcome, and failures written to the logger. A hook or logger that
 // throws changes nothing (the answer is already decided) and is reported once. No event, message or
 // line carries a secret, a signature, a header or the body.
-import type { CallbackCheckReason } from "../errors/classes.js";
+import type { CallbackCheckReason } from "../errors/callback.js";
 import { hookFailureReporter, runHook } from "../internal/hook-guard.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import type { Logger } from "../transport/log.js";

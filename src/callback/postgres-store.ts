@@ -4,7 +4,7 @@
 // handler as `tx`; completing marks the row processed inside that transaction, on the condition that
 // this claim still holds the lease, and commits: the operator's credit and the mark commit together
 // or not at all, and of two deliveries that both ran (one after a lease ran out) only one commits.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { RETENTION } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import { tableName } from "../postgres/identifiers.js";

@@ -1,7 +1,7 @@
 // The withdrawal receiver's settings, checked once when it is created: a missing secret (an unset
 // environment variable), one with a trailing newline or of a few characters, fails at start-up, naming
 // the field and never the value.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { RECEIVER_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import { checkKnownKeys, hookOptions, MAX_TIMER_MS, numberIn, secretText, telemetryOption } from "../internal/validate.js";

@@ -4,7 +4,7 @@
 // claim, so concurrent and repeated deliveries run the handler once, and a failed run is released
 // for the next delivery. The two adapters (fetch, node:http) only read the body and write the answer.
 
-import { CALLBACK_CHECK_REASONS, type CallbackCheckReason } from "../errors/classes.js";
+import { CALLBACK_CHECK_REASONS, type CallbackCheckReason } from "../errors/callback.js";
 import { sleep } from "../internal/timers.js";
 import type { Telemetry } from "../telemetry/opentelemetry.js";
 import { type Answer, bodyProblem, failureAnswer, headersOf, REFUSAL_STATUS, RETRY_AFTER_SECONDS, writeNode } from "./answer.js";

@@ -5,11 +5,11 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { md5 } from "@noble/hashes/legacy.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { type CallbackErrorReason, Enable3CallbackError } from "../errors/classes.js";
+import { type CallbackErrorReason, Enable3CallbackError } from "../errors/callback.js";
 import type { WithdrawalCallback } from "../types/api.js";
 import type { CallbackMoney, MoneyField } from "./money.js";
 
-// the class lives with every other in errors/classes.ts; re-exported so that imports of it stay as they were
+// the class lives with every other in errors/ (errors/callback.ts); re-exported so that imports of it stay as they were
 export { type CallbackErrorReason, Enable3CallbackError };
 
 /** The header Enable3 signs callbacks in. */

@@ -1,7 +1,8 @@
 // Bulk sending: reads any (async) iterable lazily, sends with bounded concurrency, and accounts for
 // every input it read exactly once, delivered or failed; on an abort it stops reading and says where.
-import { type Enable3Error, Enable3ValidationError } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
 import { asEnable3Error, notSentError, sourceReadError } from "../errors/messages.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { BULK_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";

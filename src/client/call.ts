@@ -1,7 +1,7 @@
 // Runs one operation: per-call settings, its openapi-fetch call (through the adapter) over the retry
 // loop, and the mapping of what the server answered to data or a typed error.
-import { Enable3Error } from "../errors/classes.js";
-import { apiErrorFor, beforeServerError, contextOf, invalidResponseError, withIdempotencyKey } from "../errors/messages.js";
+import { Enable3Error } from "../errors/base.js";
+import { apiErrorFor, beforeServerError, contextOf, invalidResponseError, requestIdOf, withIdempotencyKey } from "../errors/messages.js";
 import { type CallContext, type CallSettings, type NetworkRoute, newCallContext, SILENT_SCOPE } from "../transport/contract.js";
 import type { Redactor } from "../transport/redact.js";
 import { urlPath } from "../transport/retry-loop.js";
@@ -9,7 +9,7 @@ import type { OperationId } from "../types/api.js";
 import type { ApiAnswer, ApiCall, OpenApiClients } from "./openapi-adapter.js";
 import { type ClientSettings, type RequestOptions, resolveCallSettings } from "./options.js";
 import type { ResponseCheck } from "./response-checks.js";
-import { type ResponseSink, requestIdOf } from "./response-promise.js";
+import type { ResponseSink } from "./response-promise.js";
 
 /** One call's run with its settings resolved (the outbox resolves them once for all its calls). */
 export type ResolvedCall = <T>(

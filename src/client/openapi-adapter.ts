@@ -14,7 +14,7 @@ import {
   type OutgoingRequest,
   type TransportResponse,
 } from "../transport/contract.js";
-import { type Redactor, redactedHeaders } from "../transport/redact.js";
+import { type Redactor, redactedBytes, redactedHeaders } from "../transport/redact.js";
 import type { SendRequest } from "../transport/retry-loop.js";
 
 /** The typed openapi-fetch client `raw` is, for requests the methods do not cover. */
@@ -156,13 +156,6 @@ function bufferedResponse(response: TransportResponse, redact: Redactor): Respon
   const headers = redactedHeaders(response.headers, redact);
   const body = keepBody ? redactedBytes(response.body, redact) : null;
   return new Response(body, { status: response.status, statusText: redact(response.statusText), headers });
-}
-
-/** The body with any secret in its text replaced; the very bytes received when it held none (a binary body stays intact). */
-function redactedBytes(bytes: Uint8Array, redact: Redactor): Uint8Array<ArrayBuffer> {
-  const text = utf8.decode(bytes);
-  const clean = redact(text);
-  return clean === text ? new Uint8Array(bytes) : new TextEncoder().encode(clean);
 }
 
 /** A method's body as JSON: what openapi-fetch's default does for them, without its per-call checks. */

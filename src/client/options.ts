@@ -1,7 +1,7 @@
 // Client and per-call options (what a caller passes) and the settings resolved from them (what the
 // client and each call run with): their types, defaults, and the checks that run before any request.
 
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { CLIENT_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
@@ -14,6 +14,7 @@ import type { ProxyOption } from "../transport/proxy.js";
 import { RetryBudget, type RetryBudgetOptions } from "../transport/retry-budget.js";
 import type { RetryOptions } from "../transport/retry-policy.js";
 import type { WidgetUrlOptions } from "./client-api.js";
+import { environment, fromEnvironment, logLevelFromEnvironment } from "./environment.js";
 import { defaultUserAgent } from "./user-agent.js";
 
 /** Where the client sends requests unless `baseUrl` (or ENABLE3_BASE_URL) says otherwise. */
@@ -187,17 +188,17 @@ function hooksOf(value: unknown): ClientHooks {
 }
 
 /** Per-call settings: the client's, overridden by the call's options (getWidgetUrl's own among them). */
-export function resolveCallSettings(client: ClientSettings, options: RequestOptions | undefined, operation?: string): CallSettings {
-  if (options === undefined) return client.call;
+export function resolveCallSettings(settings: ClientSettings, options: RequestOptions | undefined, operation?: string): CallSettings {
+  if (options === undefined) return settings.call;
   const o = check.plainObject(options, "requestOptions") as RequestOptions;
   check.checkKnownKeys(o, operation === "getWidgetUrl" ? WIDGET_URL_OPTION_KEYS : REQUEST_OPTION_KEYS, "requestOptions");
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new Enable3ValidationError("requestOptions.signal", "must be an AbortSignal");
   }
-  const settings = { ...client.call, signal: o.signal };
-  for (const key of PER_CALL) settings[key] = numeric(o, key, "requestOptions", client.call[key]);
-  if (o.headers !== undefined) settings.headers = headersOption(o.headers, "requestOptions.headers");
-  return settings;
+  const callSettings = { ...settings.call, signal: o.signal };
+  for (const key of PER_CALL) callSettings[key] = numeric(o, key, "requestOptions", settings.call[key]);
+  if (o.headers !== undefined) callSettings.headers = headersOption(o.headers, "requestOptions.headers");
+  return callSettings;
 }
 
 /**
@@ -271,39 +272,4 @@ function budgetOptions(value: RetryBudgetOptions | undefined): RetryBudgetOption
   check.checkKnownKeys(o, RETRY_BUDGET_KEYS, "options.retryBudget");
   for (const [key, v] of Object.entries(o)) if (v !== undefined) check.numberIn(v, `options.retryBudget.${key}`, 0, Infinity, true);
   return o as RetryBudgetOptions;
-}
-
-/**
- * An environment variable where the runtime has an environment (Node, Bun, Deno); never a throw, also
- * where reading it is not permitted (Deno without --allow-env: `denied`) or there is none (workers).
- * An empty variable counts as unset.
- */
-function environment(name: string): { value: string | undefined; denied: boolean } {
-  try {
-    const g = globalThis as {
-      process?: { env?: Record<string, string | undefined> };
-      Deno?: { env: { get(n: string): string | undefined } };
-    };
-    return { value: (g.Deno ? g.Deno.env.get(name) : g.process?.env?.[name]) || undefined, denied: false };
-  } catch {
-    return { value: undefined, denied: true };
-  }
-}
-
-/**
- * ENABLE3_LOG's level, when set. A value it does not know is refused like a bad option (as a bad
- * ENABLE3_BASE_URL is): a typo that silently logged nothing would be found only when the logs were needed.
- */
-function logLevelFromEnvironment(): LogLevel | undefined {
-  const value = fromEnvironment("ENABLE3_LOG");
-  if (value === undefined) return undefined;
-  const level = value.trim().toLowerCase() as LogLevel;
-  if (!LOG_LEVELS.includes(level)) {
-    throw new Enable3ValidationError("ENABLE3_LOG", `must be one of ${LOG_LEVELS.join(", ")}, got ${check.shownValue(value)}`);
-  }
-  return level;
-}
-
-function fromEnvironment(name: string): string | undefined {
-  return environment(name).value;
 }

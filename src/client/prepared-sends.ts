@@ -1,7 +1,7 @@
 // What the outbox reaches through a client besides its public API: each kind's one call, made with a
 // body already checked (at enqueue) and settings resolved once for a whole run. Kept under a symbol
 // that Enable3Client's type does not name, so the public API stays as it is.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import type { components } from "../generated/enable3.js";
 import type { CallSettings } from "../transport/contract.js";
 import type { SegmentAssignments } from "../types/api.js";

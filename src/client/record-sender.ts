@@ -2,7 +2,7 @@
 // the next record from its source, sending it with the kind's send function and telling how it
 // settled, the record carried through. Nothing is checked here: records come prepared (bulk.ts checks
 // the caller's input first; the outbox's bodies were checked at enqueue).
-import type { Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
 import { asEnable3Error } from "../errors/messages.js";
 
 /**

@@ -1,6 +1,7 @@
 // The promise every single-call method returns: a Promise of its data that can also tell what the
 // response said (`.withResponse()`, as Stainless's SDKs do). The call records where that is (its
 // context and its answer, already read); nothing about it is built unless someone asks.
+import { requestIdOf } from "../errors/messages.js";
 import type { CallContext, HeaderLookup } from "../transport/contract.js";
 import { type Redactor, redactedHeaders } from "../transport/redact.js";
 
@@ -22,18 +23,6 @@ export interface ResponseSink {
   status?: number | undefined;
   headers?: HeaderLookup | undefined;
   redact?: Redactor | undefined;
-}
-
-/** The response headers that may hold the server's request id, in the order they are looked for. */
-export const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
-
-/** The server's request id from its headers, if it sent one (not yet redacted). */
-export function requestIdOf(headers: HeaderLookup): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
-    if (value) return value;
-  }
-  return undefined;
 }
 
 /**

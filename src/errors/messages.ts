@@ -1,29 +1,30 @@
 // Every error message and call label the SDK writes, in one place beside the classes: how a failed
 // attempt, an HTTP error, an invalid response or an unsent bulk item reads, and what it carries.
-import type { AttemptFailure, CallContext, NetworkRoute, ProxyShown, UnusedProxyReason } from "../transport/contract.js";
+import type { AttemptFailure, CallContext, HeaderLookup, NetworkRoute, ProxyShown, UnusedProxyReason } from "../transport/contract.js";
 import {
-  Enable3AbortError,
   Enable3ApiError,
   Enable3AuthenticationError,
   Enable3BadRequestError,
   Enable3ConflictError,
-  Enable3ConnectionError,
-  Enable3Error,
   Enable3InvalidResponseError,
   Enable3NotFoundError,
   Enable3PermissionError,
-  Enable3ProtocolError,
-  Enable3ProxyError,
   Enable3RateLimitError,
   Enable3RedirectError,
   Enable3ResponseTooLargeError,
   Enable3ServerError,
+  Enable3UnprocessableEntityError,
+} from "./api.js";
+import { Enable3Error, type ErrorContext } from "./base.js";
+import {
+  Enable3AbortError,
+  Enable3ConnectionError,
+  Enable3ProtocolError,
+  Enable3ProxyError,
   Enable3TimeoutError,
   Enable3TlsError,
-  Enable3UnprocessableEntityError,
-  type ErrorContext,
   type TlsFailureReason,
-} from "./classes.js";
+} from "./network.js";
 
 /** Removes a secret from text or data before it reaches a message (see transport/redact.ts). */
 type Redact = <T>(value: T) => T;
@@ -44,6 +45,18 @@ export function contextOf(ctx: CallContext): ErrorContext {
   };
   if (ctx.idempotencyKey !== undefined) context[idempotencyField(ctx.operation)] = ctx.idempotencyKey;
   return context;
+}
+
+/** The response headers that may hold the server's request id, in the order they are looked for. */
+export const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
+
+/** The server's request id from its headers, if it sent one (not yet redacted): a failure's context and `.withResponse()` carry it. */
+export function requestIdOf(headers: HeaderLookup): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /** The field that names an operation's idempotency key, on its body and on its errors: a revenue report's `requestId`, an event's `id`. */

@@ -1,7 +1,7 @@
 // The API's timestamps are `yyyy-MM-dd HH:mm:ss` with no zone, read as UTC (published example:
 // 2024-02-22 10:00:00). One rule for them, used by the client, the CLI flags and the import alike:
 // a Date, that format, or ISO 8601 with a zone (converted to it); anything else is refused up front.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { shownValue } from "./validate.js";
 
 /**

@@ -15,6 +15,19 @@ export function runHook(hook: (...args: never[]) => unknown, args: readonly unkn
   }
 }
 
+/**
+ * Each hook wrapped so that a throw or a rejected promise is swallowed and told to `report`
+ * (hookFailureReporter below, which tells each hook's first failure only).
+ */
+export function guardHooks<H extends object>(hooks: H, report: (name: string, error: unknown) => void): H {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, hook] of Object.entries(hooks)) {
+    if (typeof hook !== "function") continue;
+    guarded[name] = (...args: unknown[]) => runHook(hook, args, (error) => report(name, error));
+  }
+  return guarded as H;
+}
+
 /** The component whose hook threw, as the line names it. */
 export type HookOwner = "client" | "outbox" | "withdrawal receiver";
 

@@ -1,9 +1,9 @@
 // Input checks that run before anything is sent. Each throws Enable3ValidationError naming the field.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { closest } from "./edit-distance.js";
 
 /** A UTF-16 half of a pair standing alone: not Unicode text, and no URL or JSON parser downstream agrees on it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function nonBlankString(value: unknown, field: string): string {
   if (typeof value !== "string") throw new Enable3ValidationError(field, `must be a string, got ${typeName(value)}`);
@@ -39,41 +39,6 @@ export function identifier(value: unknown, field: string): string {
   const id = nonBlankString(value, field);
   if (CONTROL.test(id)) throw new Enable3ValidationError(field, "must not hold control characters (a terminal or log would act on them)");
   return id;
-}
-
-/** Deepest nesting a JSON value may have: deeper is almost surely a cycle-like mistake, and stacks are finite. */
-const JSON_DEPTH = 64;
-
-/**
- * A JSON value every store can keep (a record's `context`): strings, finite numbers, booleans, null,
- * arrays and plain objects, with no NUL and no lone surrogate in a string or key (PostgreSQL's jsonb
- * refuses both, and the refusal would fail the records inserted with it). Other control characters
- * (a line break in a note) are kept as they are.
- */
-export function jsonValue(value: unknown, field: string, depth = 0): unknown {
-  if (value === null || typeof value === "boolean") return value;
-  if (typeof value === "number") return numberIn(value, field);
-  if (typeof value === "string") return storableText(value, field);
-  if (depth >= JSON_DEPTH) throw new Enable3ValidationError(field, `must not nest deeper than ${JSON_DEPTH} levels`);
-  if (Array.isArray(value)) return value.map((item, i) => jsonValue(item, `${field}[${i}]`, depth + 1));
-  if (!isRecord(value) || (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null))
-    throw new Enable3ValidationError(
-      field,
-      `must be JSON (a string, number, boolean, null, array or plain object), got ${typeName(value)}`,
-    );
-  const copy = plainObject(value, field);
-  for (const key of Object.keys(copy)) {
-    storableText(key, `${field} (a key)`);
-    copy[key] = jsonValue(copy[key], `${field}.${key}`, depth + 1);
-  }
-  return copy;
-}
-
-function storableText(text: string, field: string): string {
-  if (text.includes("\u0000"))
-    throw new Enable3ValidationError(field, "must not hold a NUL character (U+0000): no database keeps it in JSON");
-  if (LONE_SURROGATE.test(text)) throw new Enable3ValidationError(field, "must be well-formed Unicode (it holds a lone surrogate)");
-  return text;
 }
 
 /** A user id goes into a URL path segment: "." and ".." would be resolved away by URL parsing. */

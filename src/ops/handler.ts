@@ -3,7 +3,7 @@
 // with the page's token (csrf.ts). Authentication stays the operator's: mount it behind their own.
 import { readRequestBody } from "../callback/raw-body.js";
 import type { NodeResponse } from "../callback/receiver.js";
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import { createCsrf } from "./csrf.js";

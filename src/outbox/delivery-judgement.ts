@@ -1,7 +1,8 @@
 // What becomes of a record after its attempt (policy.ts judges the error): delivered, retried later,
 // released untouched while the API refuses this server, or dead (to the dead-letter taker if one is
 // given); its settlement goes to the settlement writer, and the hooks hear it once it is recorded.
-import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
+import { Enable3AbortError } from "../errors/network.js";
 import type { DeadRecord, Settlement, StoredRecord } from "./contract.js";
 import type { DeliveryOptions } from "./delivery.js";
 import type { DeliveryQueue } from "./delivery-queue.js";

@@ -6,7 +6,8 @@
 import type { Enable3Client } from "../client/create-client.js";
 import { type PreparedSends, preparedSendsOf } from "../client/prepared-sends.js";
 import { sendRecords } from "../client/record-sender.js";
-import { Enable3AbortError, type Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
+import { Enable3AbortError } from "../errors/network.js";
 import { forgetQueueLink, linkQueuedCall } from "../telemetry/queue-trace.js";
 import type { CallSettings } from "../transport/contract.js";
 import type { DeadRecord, OutboxKind, Settlement, StoredRecord, StoreSession } from "./contract.js";

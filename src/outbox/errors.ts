@@ -1,7 +1,7 @@
 // The outbox's own failures: its store could not be opened or written, or it is closed. API and
 // network failures never surface here: they are retried, or the record becomes dead. The class lives
-// with every other in errors/classes.ts; it is re-exported here so that imports of it stay as they were.
-import { Enable3OutboxError, type OutboxErrorReason } from "../errors/classes.js";
+// with every other in errors/ (errors/outbox.ts); it is re-exported here so that imports of it stay as they were.
+import { Enable3OutboxError, type OutboxErrorReason } from "../errors/outbox.js";
 
 export { Enable3OutboxError, type OutboxErrorReason };
 

@@ -2,7 +2,7 @@
 // time. A hook that throws (or rejects) changes nothing: the outbox goes on, and the first throw of
 // each hook is reported once, as internal/hook-guard.ts words and sends it (a process warning).
 
-import type { Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
 import { hookFailureReporter, runHook } from "../internal/hook-guard.js";
 import type { DeadRecord, JsonValue } from "./contract.js";
 

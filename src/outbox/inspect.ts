@@ -4,7 +4,7 @@
 // the store for delivery (a fileStore's lock is not taken). Replay and purge do open it: a fileStore
 // held by a running outbox refuses them (Enable3OutboxError "locked", naming the holder).
 
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import type { DeadFilter, DeadRecord, HeldBackKey, OutboxKind, OutboxStore, PublishedStatus, StoreSession } from "./contract.js";

@@ -1,7 +1,7 @@
 // One outbox's state and its life: the store opened (and delivery with its upkeep started) at
 // creation, the session every method waits for, flush, close, and the stats read from all of them.
 import type { Enable3Client } from "../client/create-client.js";
-import { Enable3AbortError, Enable3TimeoutError } from "../errors/classes.js";
+import { Enable3AbortError, Enable3TimeoutError } from "../errors/network.js";
 import type { OutboxStore, StoreSession } from "./contract.js";
 import { type Delivery, startDelivery } from "./delivery.js";
 import { asOutboxError, Enable3OutboxError } from "./errors.js";

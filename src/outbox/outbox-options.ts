@@ -2,8 +2,9 @@
 // their defaults (internal/defaults.ts), and each method's options (enqueue, flush, close, purge).
 import type { Enable3Client } from "../client/create-client.js";
 import { preparedSendsOf } from "../client/prepared-sends.js";
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { OUTBOX_DEFAULTS } from "../internal/defaults.js";
+import { jsonValue } from "../internal/json-value.js";
 import * as check from "../internal/validate.js";
 import type { SqlClient } from "../postgres/sql-client.js";
 import { installedOpenTelemetry } from "../telemetry/installed.js";
@@ -60,7 +61,7 @@ export function enqueueOptions(
   if (value === undefined) return undefined;
   const e = check.plainObject(value, "options") as EnqueueOptions;
   check.checkKnownKeys(e, keys, "options");
-  if (e.context !== undefined) e.context = check.jsonValue(e.context, "options.context") as JsonValue;
+  if (e.context !== undefined) e.context = jsonValue(e.context, "options.context") as JsonValue;
   if (e.orderingKey !== undefined) e.orderingKey = check.identifier(e.orderingKey, "options.orderingKey");
   if (e.tx !== undefined) {
     if (!store.transactional) throw new Enable3ValidationError("options.tx", `works with postgresStore only, not ${store.description}`);

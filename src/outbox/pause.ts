@@ -2,7 +2,7 @@
 // egress IP not on the allow-list, a proxy's 407), every record would meet the same refusal: delivery
 // pauses, records stay queued, and one record at a time goes out as a probe, with the outbox's backoff,
 // until an answer other than that refusal resumes delivery by itself.
-import type { Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
 import { backoffDelay } from "../internal/backoff.js";
 import { Enable3OutboxError } from "./errors.js";
 import type { RetryPolicy } from "./policy.js";

@@ -1,6 +1,9 @@
 // The one rule for what a failed delivery means, and how long to wait before the next attempt.
 // Stores keep what this decides; nothing else in the outbox classifies an error.
-import { Enable3ApiError, type Enable3Error, Enable3ProxyError, Enable3RedirectError, Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ApiError, Enable3RedirectError } from "../errors/api.js";
+import type { Enable3Error } from "../errors/base.js";
+import { Enable3ProxyError } from "../errors/network.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { backoffDelay, backoffStep } from "../internal/backoff.js";
 import type { FailureSummary } from "./contract.js";
 

@@ -1,6 +1,6 @@
 // Names of the SDK's tables, in the operator's chosen schema. They are spliced into SQL text (a name
 // cannot be a parameter), so they are checked here once and always quoted.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -1,7 +1,7 @@
 // What both postgresStores (the outbox's and the withdrawal receiver's) take the same way: the pool,
 // checked with one error, and the one options shape { schema, leaseMs } read with one field-path rule.
 
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { POSTGRES_STORE_DEFAULTS } from "../internal/defaults.js";
 import { checkKnownKeys, numberIn, plainObject } from "../internal/validate.js";
 import { schemaName } from "./identifiers.js";

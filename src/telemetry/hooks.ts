@@ -1,7 +1,7 @@
 // Typed hooks for operators without OpenTelemetry: told what each call and attempt did, as it happens.
-// A hook that throws changes nothing about the call; the first throw of each hook is reported once.
-import type { Enable3Error } from "../errors/classes.js";
-import { runHook } from "../internal/hook-guard.js";
+// A hook that throws changes nothing about the call (internal/hook-guard.ts guards them); the first throw of
+// each hook is reported once.
+import type { Enable3Error } from "../errors/base.js";
 
 /** What every hook is told about the call. */
 export interface CallEvent {
@@ -60,17 +60,4 @@ export interface ClientHooks {
   onRetry?: ((event: RetryEvent) => void) | undefined;
   /** When a call fails for good. */
   onError?: ((event: CallErrorEvent) => void) | undefined;
-}
-
-/**
- * Each hook wrapped so that a throw or a rejected promise is swallowed and told to `report`
- * (internal/hook-guard.ts's hookFailureReporter, which tells each hook's first failure only).
- */
-export function guardHooks<H extends object>(hooks: H, report: (name: string, error: unknown) => void): H {
-  const guarded: Record<string, unknown> = {};
-  for (const [name, hook] of Object.entries(hooks)) {
-    if (typeof hook !== "function") continue;
-    guarded[name] = (...args: unknown[]) => runHook(hook, args, (error) => report(name, error));
-  }
-  return guarded as H;
 }

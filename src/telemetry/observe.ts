@@ -2,11 +2,12 @@
 // CallScope per call, joined here into the one scope the retry loop and the client talk to. A new
 // source is one more scope file and one line below. With none of them on, every call gets SILENT_SCOPE.
 import { labelOf } from "../errors/messages.js";
+import { guardHooks } from "../internal/hook-guard.js";
 import type { CallContext, CallScope, Observer, OutgoingRequest } from "../transport/contract.js";
 import { SILENT_OBSERVER } from "../transport/contract.js";
 import type { Log } from "../transport/log.js";
 import { urlPath } from "../transport/retry-loop.js";
-import { type ClientHooks, guardHooks } from "./hooks.js";
+import type { ClientHooks } from "./hooks.js";
 import { templateOf } from "./operation-templates.js";
 
 export interface ObserveOptions {

@@ -2,16 +2,16 @@
 // stable HTTP client conventions, and the request-duration histogram, retry and bulk counters. Only
 // route templates, methods, hosts and statuses are recorded: never the key, a user id or a body,
 // unless the operator opts in to the one attribute that holds a user id (`url.full`).
-import type { Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
 import { optionKeys } from "../internal/option-keys.js";
 import { checkKnownKeys, plainObject } from "../internal/validate.js";
 import { PACKAGE_VERSION } from "../internal/version.js";
 import type { AttemptOutcome, CallContext, CallScope } from "../transport/contract.js";
+import { type CallAttributes, callAttributeCache } from "./call-attributes.js";
 import type { MeteredOutboxStats, ReceiverDelivery } from "./component-metrics.js";
 import type { ScopeSource } from "./observe.js";
-import { templateOf } from "./operation-templates.js";
 import type { Attributes, OpenTelemetryApi, OtelContext, OtelCounter, OtelHistogram, OtelSpan, OtelTracer } from "./otel-api.js";
-import { DURATION_BUCKETS, INSTRUMENTATION_NAME, SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, STATUS_ERROR } from "./otel-api.js";
+import { DURATION_BUCKETS, INSTRUMENTATION_NAME, SPAN_KIND_CLIENT, STATUS_ERROR } from "./otel-api.js";
 import { linkedContext, queueLinkOf } from "./queue-trace.js";
 
 /**
@@ -214,56 +214,6 @@ function statusClassOf(outcome: AttemptOutcome): string {
   return outcome.failure.kind === "aborted" ? "aborted" : "failed";
 }
 
-/** The attributes a call shares with its attempts and its measurements, and its spans' names. */
-interface CallAttributes {
-  spanName: string;
-  spanOptions: { kind: number; attributes: Attributes };
-  attemptSpanName: string;
-  common: Attributes;
-  metric: Attributes;
-  /** each measurement's attributes by the status or the failure it records: built once, as the meter only reads them */
-  measured: Map<number | string, Attributes>;
-}
-
-/**
- * The attributes of each operation and method, built once per server: a client calls one base URL
- * with a few dozen operations, and building them per call was most of the signal's cost when no
- * provider is registered. Another server starts the set anew.
- */
-function callAttributeCache(): (operation: string, method: string, url: string) => CallAttributes {
-  let origin = "";
-  // by operation, then method: constant strings, so no key is built per call
-  let byCall = new Map<string, Map<string, CallAttributes>>();
-  return (operation, method, url) => {
-    if (!(url.startsWith(origin) && "/?#".includes(url.charAt(origin.length)))) {
-      origin = originOf(url);
-      byCall = new Map();
-    }
-    let byMethod = byCall.get(operation);
-    if (byMethod === undefined) {
-      byMethod = new Map();
-      byCall.set(operation, byMethod);
-    }
-    let found = byMethod.get(method);
-    if (found === undefined) {
-      const server = serverOf(origin);
-      const urlTemplate = templateOf(operation);
-      const common: Attributes = { "http.request.method": method, "server.address": server.address, "server.port": server.port };
-      if (urlTemplate !== undefined) common["url.template"] = urlTemplate;
-      found = {
-        spanName: `enable3.${operation}`,
-        spanOptions: { kind: SPAN_KIND_INTERNAL, attributes: { "enable3.operation": operation } },
-        attemptSpanName: urlTemplate === undefined ? method : `${method} ${urlTemplate}`,
-        common,
-        metric: { ...common, "enable3.operation": operation },
-        measured: new Map(),
-      };
-      byMethod.set(method, found);
-    }
-    return found;
-  };
-}
-
 /**
  * W3C `traceparent` and `tracestate` of a span, written as W3CTraceContextPropagator writes them; nothing
  * else. The app's global propagator is not used: it may carry baggage (user ids, emails, tenant names)
@@ -289,17 +239,3 @@ function hasTrace(span: OtelSpan): boolean {
 }
 
 const INVALID_TRACE_ID = "00000000000000000000000000000000";
-
-/** The scheme and authority of a URL, without parsing it. */
-function originOf(url: string): string {
-  const start = url.indexOf("//") + 2;
-  const end = url.slice(start).search(/[/?#]/);
-  return end === -1 ? url : url.slice(0, start + end);
-}
-
-/** `server.address` and `server.port` of an origin (the port its scheme implies when none is written). */
-function serverOf(origin: string): { address: string; port: number } {
-  const parsed = new URL(origin);
-  const port = parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
-  return { address: parsed.hostname.replace(/^\[|\]$/g, ""), port };
-}

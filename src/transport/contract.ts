@@ -2,7 +2,7 @@
 // call's settings and limits) and what it ends with (a response whose body is read, or why there is
 // none). A transport does I/O only: the rules every transport shares are in attempt-policy.ts, and
 // every decision about an outcome (retry it or not) is the retry policy's.
-import type { Enable3Error } from "../errors/classes.js";
+import type { Enable3Error } from "../errors/base.js";
 import type { RetryOptions } from "./retry-policy.js";
 
 /** What one call runs with: the client's settings, overridden by the call's options. */

@@ -17,7 +17,17 @@ import {
   refusesRedirects,
 } from "./attempt-policy.js";
 import { acquirePool, type Pool, ProxyRefused, releasePool } from "./connection-pool.js";
-import type { Attempt, AttemptFailure, AttemptOutcome, HeaderLookup, ProxyRoute, Transport, TransportResponse } from "./contract.js";
+import type {
+  Attempt,
+  AttemptFailure,
+  AttemptOutcome,
+  CallContext,
+  HeaderLookup,
+  OutgoingRequest,
+  ProxyRoute,
+  Transport,
+  TransportResponse,
+} from "./contract.js";
 import { createFetchAttempt } from "./fetch-transport.js";
 
 /** Thrown to end a request with a known failure, from a timer or a listener. */
@@ -37,21 +47,7 @@ const UPGRADE = Object.assign(new Error("the server switched protocols (HTTP 101
  */
 export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch: typeof fetch | undefined): Transport {
   const viaFetch = fallbackFetch ? createFetchAttempt(fallbackFetch) : undefined;
-  // one client talks to one origin (a raw call may name another): a pool per origin it used, the
-  // last one at hand without cutting the URL
-  const held = new Map<string, Pool>();
-  let last: { origin: string; pool: Pool } | undefined;
-  const poolFor = (url: string, cut: number) => {
-    if (last && cut === last.origin.length && url.startsWith(last.origin)) return last.pool;
-    const origin = cut === -1 ? url : url.slice(0, cut);
-    let pool = held.get(origin);
-    if (!pool) {
-      pool = acquirePool(origin, proxy);
-      held.set(origin, pool);
-    }
-    last = { origin, pool };
-    return pool;
-  };
+  const pools = new HeldPools(proxy);
   const attempt: Attempt = (request, ctx, deadlineAt, signal) => {
     if (request.redirect === "follow") {
       // the fallback fetch would go around the proxy: following is for direct routes only
@@ -62,90 +58,140 @@ export function createHttpTransport(proxy: ProxyRoute | undefined, fallbackFetch
     const aborted = abortedAlready(signal);
     if (aborted) return Promise.resolve(aborted);
     const cut = request.url.indexOf("/", request.url.indexOf("//") + 2);
-    const pool = poolFor(request.url, cut);
-    const path = cut === -1 ? "/" : request.url.slice(cut);
-    // raw headers, in the order written: node:http stores them as they are (no Host added: it is ours)
-    const headers: string[] = ["host", pool.host];
-    request.headers.forEach((value, name) => {
-      headers.push(name, value);
-    });
-    // a string body (every method's JSON) goes out in one write with the headers; a Buffer would take two
-    const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : bodyBuffer(request.body);
-    if (body !== undefined) headers.push("content-length", String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength));
-    return new Promise<AttemptOutcome>((resolve) => {
-      let settled = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const finish = (outcome: AttemptOutcome) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        stopWaiting?.();
-        resolve(outcome);
-      };
-      const fail = (failure: AttemptFailure) => {
-        req.destroy(new Ended(failure));
-        finish({ failure });
-      };
-      // listened to only when the caller gave a signal: most calls have none
-      let stopWaiting: (() => void) | undefined;
-      let req: ClientRequest;
-      try {
-        req = pool.request(
-          {
-            hostname: pool.hostname,
-            port: pool.port,
-            path,
-            method: request.method,
-            headers,
-            agent: pool.agent,
-          },
-          (res) => {
-            const status = res.statusCode ?? 0;
-            if (refusesRedirects(request) && isRedirect({ status })) {
-              drain(res);
-              return finish({ failure: { kind: "redirect", status, location: header(res.headers, "location") } });
-            }
-            const limit = ctx.settings.maxResponseBytes;
-            if (declaredTooLarge(res.headers["content-length"], limit)) return fail({ kind: "too-large", status });
-            const chunks = new BodyChunks(limit);
-            res.on("data", (chunk: Buffer) => {
-              if (!chunks.add(chunk)) fail({ kind: "too-large", status });
-            });
-            res.on("end", () => {
-              const encoding = res.headers["content-encoding"];
-              if (encoding === undefined || chunks.empty) return finish({ response: responseOf(res, status, chunks.bytes()) });
-              decode(encoding, chunks.bytes(), limit).then(
-                (decoded) => finish({ response: responseOf(res, status, decoded) }),
-                (failure: AttemptFailure) => finish({ failure: failure.kind === "too-large" ? { kind: "too-large", status } : failure }),
-              );
-            });
-            // a reset mid-body: the response emits an error ("aborted", ECONNRESET)
-            res.on("error", (cause) => finish({ failure: { kind: "network", cause } }));
-          },
-        );
-      } catch (cause) {
-        // node:http refuses some requests synchronously (a path it will not send): nothing was armed yet
-        return finish({ failure: { kind: "invalid-request", cause } });
-      }
-      // armed only once the request exists, so nothing can fire at a request that was never made
-      timer = armAttemptTimer(ctx, deadlineAt, fail);
-      if (signal) stopWaiting = whenAborted(signal, () => fail({ kind: "aborted", cause: signal.reason }));
-      req.on("error", (cause) => finish({ failure: cause instanceof Ended ? cause.failure : failureIn(pool, cause) }));
-      req.on("upgrade", (_res, socket) => {
-        socket.destroy();
-        finish({ failure: { kind: "protocol", cause: UPGRADE } });
-      });
-      req.end(body);
-    });
+    const pool = pools.for(request.url, cut);
+    return new Promise<AttemptOutcome>((resolve) => send(pool, cut, request, ctx, deadlineAt, signal, resolve));
   };
   return {
     attempt,
     async close() {
-      for (const pool of held.values()) releasePool(pool);
-      held.clear();
-      last = undefined;
+      pools.release();
     },
   };
+}
+
+/**
+ * The pools a client holds: one client talks to one origin (a raw call may name another), so a pool
+ * per origin it used, the last one at hand without cutting the URL.
+ */
+class HeldPools {
+  private readonly held = new Map<string, Pool>();
+  private last: { origin: string; pool: Pool } | undefined;
+  constructor(private readonly proxy: ProxyRoute | undefined) {}
+
+  /** The pool for `url`, whose origin ends at `cut` (-1: the whole URL). */
+  for(url: string, cut: number): Pool {
+    const last = this.last;
+    if (last && cut === last.origin.length && url.startsWith(last.origin)) return last.pool;
+    const origin = cut === -1 ? url : url.slice(0, cut);
+    let pool = this.held.get(origin);
+    if (!pool) {
+      pool = acquirePool(origin, this.proxy);
+      this.held.set(origin, pool);
+    }
+    this.last = { origin, pool };
+    return pool;
+  }
+
+  release(): void {
+    for (const pool of this.held.values()) releasePool(pool);
+    this.held.clear();
+    this.last = undefined;
+  }
+}
+
+/** Raw headers, in the order written: node:http stores them as they are (no Host added: it is ours). */
+function rawHeaders(request: OutgoingRequest, host: string, body: string | Buffer | undefined): string[] {
+  const headers: string[] = ["host", host];
+  request.headers.forEach((value, name) => {
+    headers.push(name, value);
+  });
+  if (body !== undefined) headers.push("content-length", String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength));
+  return headers;
+}
+
+/** Sends one attempt (its path from `cut`, where the URL's origin ends) and resolves its outcome once: the answer, the timer, the caller's signal or an error, whichever comes first. */
+function send(
+  pool: Pool,
+  cut: number,
+  request: OutgoingRequest,
+  ctx: CallContext,
+  deadlineAt: number,
+  signal: AbortSignal | undefined,
+  resolve: (outcome: AttemptOutcome) => void,
+): void {
+  const path = cut === -1 ? "/" : request.url.slice(cut);
+  // a string body (every method's JSON) goes out in one write with the headers; a Buffer would take two
+  const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : bodyBuffer(request.body);
+  const headers = rawHeaders(request, pool.host, body);
+  let settled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const finish = (outcome: AttemptOutcome) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    stopWaiting?.();
+    resolve(outcome);
+  };
+  const fail = (failure: AttemptFailure) => {
+    req.destroy(new Ended(failure));
+    finish({ failure });
+  };
+  // listened to only when the caller gave a signal: most calls have none
+  let stopWaiting: (() => void) | undefined;
+  let req: ClientRequest;
+  try {
+    req = pool.request({ hostname: pool.hostname, port: pool.port, path, method: request.method, headers, agent: pool.agent }, (res) =>
+      receive(res, request, ctx, finish, fail),
+    );
+  } catch (cause) {
+    // node:http refuses some requests synchronously (a path it will not send): nothing was armed yet
+    finish({ failure: { kind: "invalid-request", cause } });
+    return;
+  }
+  // armed only once the request exists, so nothing can fire at a request that was never made
+  timer = armAttemptTimer(ctx, deadlineAt, fail);
+  if (signal) stopWaiting = whenAborted(signal, () => fail({ kind: "aborted", cause: signal.reason }));
+  req.on("error", (cause) => finish({ failure: cause instanceof Ended ? cause.failure : failureIn(pool, cause) }));
+  req.on("upgrade", (_res, socket) => {
+    socket.destroy();
+    finish({ failure: { kind: "protocol", cause: UPGRADE } });
+  });
+  req.end(body);
+}
+
+/** Reads a response: a refused redirect, a body over the limit, or the body in full (decoded). */
+function receive(
+  res: IncomingMessage,
+  request: OutgoingRequest,
+  ctx: CallContext,
+  finish: (outcome: AttemptOutcome) => void,
+  fail: (failure: AttemptFailure) => void,
+): void {
+  const status = res.statusCode ?? 0;
+  if (refusesRedirects(request) && isRedirect({ status })) {
+    drain(res);
+    finish({ failure: { kind: "redirect", status, location: header(res.headers, "location") } });
+    return;
+  }
+  const limit = ctx.settings.maxResponseBytes;
+  if (declaredTooLarge(res.headers["content-length"], limit)) {
+    fail({ kind: "too-large", status });
+    return;
+  }
+  const chunks = new BodyChunks(limit);
+  res.on("data", (chunk: Buffer) => {
+    if (!chunks.add(chunk)) fail({ kind: "too-large", status });
+  });
+  res.on("end", () => {
+    const encoding = res.headers["content-encoding"];
+    if (encoding === undefined || chunks.empty) return finish({ response: responseOf(res, status, chunks.bytes()) });
+    decode(encoding, chunks.bytes(), limit).then(
+      (decoded) => finish({ response: responseOf(res, status, decoded) }),
+      (failure: AttemptFailure) => finish({ failure: failure.kind === "too-large" ? { kind: "too-large", status } : failure }),
+    );
+  });
+  // a reset mid-body: the response emits an error ("aborted", ECONNRESET)
+  res.on("error", (cause) => finish({ failure: { kind: "network", cause } }));
 }
 
 /** A failure on the way: a tunnel the proxy would not open is the proxy's; everything else by its code. */

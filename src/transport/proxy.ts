@@ -2,8 +2,9 @@
 // own convention reads it (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, lower case first, only when
 // NODE_USE_ENV_PROXY=1 or --use-env-proxy), the same on every Node version, 20 included. Loaded by
 // the Node entry only; the connections are made in connection-pool.ts.
-import { Enable3ValidationError } from "../errors/classes.js";
+
 import { UNUSED_PROXY } from "../errors/messages.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import type { NetworkRoute, ProxyRoute, UnusedProxyReason } from "./contract.js";
 import { REDACTED } from "./redact.js";
 

@@ -1,5 +1,5 @@
 // Removes the secrets (the API key, a proxy's credentials) from anything the SDK hands back (error
-// bodies, log lines), however they got there.
+// bodies, log lines, a raw call's headers and body), however they got there.
 
 export const REDACTED = "[redacted]";
 
@@ -43,4 +43,13 @@ export function redactedHeaders(
     copy.append(name, redact(value));
   });
   return copy;
+}
+
+const utf8 = new TextDecoder();
+
+/** The body with any secret in its text replaced; the very bytes received when it held none (a binary body stays intact). */
+export function redactedBytes(bytes: Uint8Array, redact: Redactor): Uint8Array<ArrayBuffer> {
+  const text = utf8.decode(bytes);
+  const clean = redact(text);
+  return clean === text ? new Uint8Array(bytes) : new TextEncoder().encode(clean);
 }

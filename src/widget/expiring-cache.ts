@@ -1,6 +1,6 @@
 // An expiring LRU cache with single flight, for widget URLs and SDK tokens: fetched on every page
 // view or app start, yet valid for a day.
-import { Enable3AbortError } from "../errors/classes.js";
+import { Enable3AbortError } from "../errors/network.js";
 import { whenAborted } from "../internal/abort.js";
 import { WIDGET_CACHE_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";

@@ -1,6 +1,6 @@
 // HTML for embedding the widget in an iframe, with every attribute escaped: the URL comes from an
 // API response and must not be able to break out of the attribute.
-import { Enable3ValidationError } from "../errors/classes.js";
+import { Enable3ValidationError } from "../errors/validation.js";
 import { optionKeys } from "../internal/option-keys.js";
 import { checkKnownKeys, httpUrl, plainObject, typeName } from "../internal/validate.js";
 

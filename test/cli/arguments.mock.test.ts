@@ -19,12 +19,17 @@ describe("enable3 arguments", () => {
   });
 
   it("a whole-number flag is checked one way in every command: mcp --port and mock --port as import --concurrency", async () => {
-    for (const args of [["mcp", "--http", "--port", "70000"], ["mock", "--port", "70000"]]) {
+    for (const args of [
+      ["mcp", "--http", "--port", "70000"],
+      ["mock", "--port", "70000"],
+    ]) {
       const port = await runCli(args);
       expect(port).toMatchObject({ code: 2 });
       expect(port.stderr).toMatch(/^error: --port must be a whole number from 0 to 65,535, got 70000\n/);
     }
-    expect((await runCli(["mock", "--port", "4010.5"])).stderr).toMatch(/^error: --port must be a whole number from 0 to 65,535, got 4010.5\n/);
+    expect((await runCli(["mock", "--port", "4010.5"])).stderr).toMatch(
+      /^error: --port must be a whole number from 0 to 65,535, got 4010.5\n/,
+    );
   });
 
   it("suggests the command or flag meant", async () => {

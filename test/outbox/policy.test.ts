@@ -1,8 +1,8 @@
 // The outbox's one rule for what a failed attempt means (src/outbox/policy.ts): the API refusing this
 // server pauses delivery, the API refusing the record kills it, anything else is retried.
 import { describe, expect, it } from "vitest";
-import { Enable3ProxyError, Enable3TimeoutError } from "../../src/errors/classes.js";
 import { apiErrorFor } from "../../src/errors/messages.js";
+import { Enable3ProxyError, Enable3TimeoutError } from "../../src/errors/network.js";
 import { judge, shortestWaits } from "../../src/outbox/policy.js";
 import { createRecordAges } from "../../src/outbox/record-age.js";
 

@@ -76,7 +76,7 @@ describe("source layers", () => {
   it("reads run-time imports and skips type-only ones", () => {
     const at = (rel: string) => path.join(SRC, rel);
     expect(graph.get(at("client/create-client.ts"))).toContain(at("transport/retry-loop.ts"));
-    expect(graph.get(at("client/create-client.ts"))).toContain(at("client/bulk.ts")); // import("./bulk.js")
+    expect(graph.get(at("client/methods.ts"))).toContain(at("client/bulk.ts")); // import("./bulk.js")
     expect(graph.get(at("widget/widget-cache.ts"))).not.toContain(at("client/create-client.ts")); // type only
   });
 });
