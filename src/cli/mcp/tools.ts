@@ -101,10 +101,6 @@ function writeTools(spec: Spec, api: (operationId: string) => string): Tool[] {
   };
   const ONCE =
     "Enable3 documents no de-duplication by id: every attempt carries the same id, so to resend after a failure give the id the failure named.";
-  // an assign and a remove for one player must reach Enable3 in the order given: through the outbox
-  // they are one record per player, ordered by the player's id, as enable3 import segments sends them
-  const SEGMENTS_THROUGH_OUTBOX =
-    "Through the outbox when one is configured: one record per player, delivered in the order given per player (ids in the result).";
   return [
     {
       name: "enable3_send_event",
@@ -140,6 +136,26 @@ function writeTools(spec: Spec, api: (operationId: string) => string): Tool[] {
         return { requestId: (await client.sendRevenue(revenue)).requestId, delivery: "sent" };
       },
     },
+    ...segmentTools(spec, api, write),
+    {
+      name: "enable3_add_websites",
+      title: "Register the operator's websites",
+      description: `Registers websites (http or https URLs) for the operator, where the widget runs. Touches no player. The API takes no id for this call: the result's auditId matches the audit line on stderr.${api("addWebsites")}`,
+      inputSchema: inputSchema(spec, "addWebsites"),
+      write: true,
+      annotations: { ...write, idempotentHint: true },
+      run: (args, { client }) => client.addWebsites(args.websites as string[]),
+    },
+  ];
+}
+
+// an assign and a remove for one player must reach Enable3 in the order given: through the outbox
+// they are one record per player, ordered by the player's id, as enable3 import segments sends them
+const SEGMENTS_THROUGH_OUTBOX =
+  "Through the outbox when one is configured: one record per player, delivered in the order given per player (ids in the result).";
+
+function segmentTools(spec: Spec, api: (operationId: string) => string, write: Tool["annotations"]): Tool[] {
+  return [
     {
       name: "enable3_assign_segments",
       title: "Put players into segments",
@@ -167,15 +183,6 @@ function writeTools(spec: Spec, api: (operationId: string) => string): Tool[] {
         await client.removeSegments(assignments);
         return { removed: assignments, delivery: "sent" };
       },
-    },
-    {
-      name: "enable3_add_websites",
-      title: "Register the operator's websites",
-      description: `Registers websites (http or https URLs) for the operator, where the widget runs. Touches no player. The API takes no id for this call: the result's auditId matches the audit line on stderr.${api("addWebsites")}`,
-      inputSchema: inputSchema(spec, "addWebsites"),
-      write: true,
-      annotations: { ...write, idempotentHint: true },
-      run: (args, { client }) => client.addWebsites(args.websites as string[]),
     },
   ];
 }
