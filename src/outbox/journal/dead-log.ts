@@ -6,8 +6,8 @@
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { DeadRecord, OutboxKind } from "../contract.js";
-import { openEmptied, openExisting, openOrCreate, syncDirectory, writeAll, writeSynced } from "./files.js";
-import { createLineSplitter, frame, salvageIds, unframe } from "./lines.js";
+import { lineChunks, openEmptied, openExisting, openOrCreate, syncDirectory, writeAll, writeSynced } from "./files.js";
+import { frame, salvageIds, unframe } from "./lines.js";
 
 /** A dead record and where its record was in the journal (to settle it there, should that mark be lost). */
 export interface DeadEntry extends DeadRecord {
@@ -229,17 +229,8 @@ export class DeadLog {
 
 /** The lines of a file up to `end`, a chunk at a time: each decoded, with its bytes and where it ends. */
 export async function* chunks(handle: FileHandle, end: number): AsyncGenerator<{ line: Line; bytes: Buffer; end: number }[]> {
-  const splitter = createLineSplitter();
-  const buffer = Buffer.allocUnsafe(256 * 1024);
-  for (let position = 0; position < end; ) {
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
-    if (bytesRead === 0) break;
-    position += bytesRead;
-    const lines: { line: Line; bytes: Buffer; end: number }[] = [];
-    splitter.push(buffer.subarray(0, bytesRead), ({ bytes, offset }) => {
-      lines.push({ line: safeDecode(bytes), bytes: Buffer.from(bytes), end: offset + bytes.length + 1 });
-    });
-    yield lines;
+  for await (const lines of lineChunks(handle, end)) {
+    yield lines.map(({ bytes, offset }) => ({ line: safeDecode(bytes), bytes: Buffer.from(bytes), end: offset + bytes.length + 1 }));
   }
 }
 

@@ -16,7 +16,8 @@ import {
 } from "../contract.js";
 import { Enable3OutboxError, errnoCode } from "../errors.js";
 import { chunks, type DeadEntry, keyOf } from "./dead-log.js";
-import { createLineSplitter, recordNumber, unframe } from "./lines.js";
+import { lineChunks } from "./files.js";
+import { recordNumber, unframe } from "./lines.js";
 import { lockHolder } from "./lock.js";
 import { KIND_OF, type RecordLine } from "./reader.js";
 import { newSegment, readMarks, SEGMENT_NAME } from "./segments.js";
@@ -121,14 +122,7 @@ function heldBackOf(keys: Tally["keys"]): HeldBackKey[] {
 }
 
 async function eachLine(handle: FileHandle, each: (bytes: Buffer) => void): Promise<void> {
-  const splitter = createLineSplitter();
-  const buffer = Buffer.allocUnsafe(256 * 1024);
-  for (let position = 0; ; ) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) return;
-    position += bytesRead;
-    splitter.push(buffer.subarray(0, bytesRead), ({ bytes }) => each(bytes));
-  }
+  for await (const lines of lineChunks(handle)) for (const { bytes } of lines) each(bytes);
 }
 
 /** Every dead record of dir/dead.log as one open file holds it (those a replay re-queued left out), streamed. */

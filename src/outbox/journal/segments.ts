@@ -6,7 +6,7 @@
 import { readFile, stat, truncate as truncateFile } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors.js";
-import { openExisting, openOrCreate, writeSynced } from "./files.js";
+import { lineChunks, openExisting, openOrCreate, writeSynced } from "./files.js";
 import { createLineSplitter, frame, recordNumber, salvage, unframe } from "./lines.js";
 
 /** When a record that failed may be tried again, and how often it was tried. */
@@ -135,22 +135,17 @@ async function scanAndSeal(
 ): Promise<void> {
   const handle = await openExisting(segment.log);
   try {
-    const splitter = createLineSplitter();
     let lines = 0;
     const good = { count: 0, end: 0 };
-    const buffer = Buffer.allocUnsafe(256 * 1024);
-    for (let position = 0; ; ) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      splitter.push(buffer.subarray(0, bytesRead), ({ bytes, offset }) => {
+    for await (const chunk of lineChunks(handle)) {
+      for (const { bytes, offset } of chunk) {
         const n = recordNumber(bytes);
         lines++;
         if (n !== undefined) {
           good.count = Math.max(good.count, (n === -1 ? lines - 1 : n) + 1); // by number: lines may have run together
           good.end = offset + bytes.length + 1;
         }
-      });
-      position += bytesRead;
+      }
     }
     const size = (await handle.stat()).size;
     if (size > good.end) {
