@@ -91,6 +91,10 @@ describe("ordered delivery per user (fileStore)", () => {
     await outbox.assignSegments([{ userId: "u2", segmentIds: ["gold"] }]);
     await expect.poll(() => seg.applied.get("u2"), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => seg.refused(), { timeout: 20_000 }).toBeGreaterThan(0);
+    // u2's record is settled (and its mark on disk) a moment after the server counted it: wait for both
+    const pending = { assignSegments: 2, removeSegments: 1 };
+    await expect.poll(async () => (await outbox.report()).pendingByKind).toEqual(pending);
+    await expect.poll(async () => (await inspectOutbox(fileStore(dir)).status()).pendingByKind).toEqual(pending);
     for (const report of [await outbox.report(), await inspectOutbox(fileStore(dir)).status()]) {
       expect(report.pendingByKind).toEqual({ assignSegments: 2, removeSegments: 1 });
       expect(report.heldBack).toEqual([{ key: "u1", waiting: 2, pendingForMs: expect.any(Number) }]);
