@@ -60,7 +60,7 @@ export function createFileJournal(
 ): FileJournal {
   const { numbers, segments, marks, manifest, deadLog, byNumber } = loaded;
   const queue = new RecordQueue({ maxRetrying: settings.maxRetrying, maxDelayMs: env.maxDelayMs ?? Infinity });
-  // the parts below are told of j only once they run: none runs before it is made
+  // the callbacks below read j when they run, which is never while it is being made
   const j: FileJournal = {
     dir,
     env,

@@ -26,7 +26,6 @@ import type { Outbox, OutboxOptions } from "./outbox-types.js";
 export function createOutbox(client: Enable3Client, options: OutboxOptions): Outbox {
   const settings = resolveOutboxOptions(client, options);
   const { o, store, installed } = settings;
-  // the methods are closures over core, never `this`: an app may pass them around on their own
   const state: Omit<OutboxCore, "opening"> = {
     client,
     store,
@@ -38,6 +37,7 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   };
   const core: OutboxCore = Object.assign(state, { opening: openStore(state) });
 
+  // the methods are closures over core, never `this`: an app may pass them around on their own
   const outbox: Outbox = {
     enqueue: (event, options) => enqueueEvent(core, event, options),
     enqueueRevenue: (revenue, options) => enqueueRevenue(core, revenue, options),
