@@ -1,6 +1,6 @@
 // A postgresStore worker's claims (postgres-session.ts): rows claimed under its lease and not yet handed
 // out, and the next claim, started while the current batch is in flight when the last one came back
-// full (read-ahead), so the next take() has its rows without a round trip.
+// full and less than a batch is left (read-ahead), so the next take() has its rows without a round trip.
 import type { LeaseHolder } from "../postgres/leases.js";
 import type { SqlPool } from "../postgres/sql-client.js";
 import { rowsOf } from "../postgres/sql-client.js";
@@ -32,7 +32,8 @@ export interface ClaimSettings {
 
 export function createClaims(pool: SqlPool, leases: LeaseHolder, c: ClaimSettings) {
   let buffered: Row[] = [];
-  let ahead: Promise<Row[]> | undefined;
+  let ahead: Promise<void> | undefined; // a claim in flight whose rows join `buffered`
+  let aheadFailed: { error: unknown } | undefined; // its failure is the next take()'s to report
   let lastFull = false; // the last claim found as many rows as it asked for: more are likely due
   let stopped = false;
   const claim = async (limit: number): Promise<Row[]> => {
@@ -41,31 +42,42 @@ export function createClaims(pool: SqlPool, leases: LeaseHolder, c: ClaimSetting
     lastFull = rows.length === limit;
     return rows;
   };
-  const handOut = (limit: number): StoredRecord[] => {
-    const out = buffered.splice(0, limit);
-    if (buffered.length === 0 && lastFull && !stopped) {
-      ahead = claim(c.batchSize);
-      ahead.catch(() => {}); // its failure is the next take()'s to report
-    }
-    return out.map(toRecord);
+  // Claimed while less than a batch is left, not once none is: a claim's commit can take longer than
+  // the sending of what is left (a loaded database: hundreds of ms), and delivery would stall on it.
+  const claimAhead = () => {
+    if (ahead !== undefined || aheadFailed !== undefined || stopped || !lastFull || buffered.length >= c.batchSize) return;
+    ahead = claim(c.batchSize).then(
+      (rows) => {
+        ahead = undefined;
+        if (!stopped) buffered.push(...rows); // after stop() they are held: close() releases them
+      },
+      (error) => {
+        ahead = undefined;
+        aheadFailed = { error };
+      },
+    );
   };
   return {
     /** Up to `limit` claimed records: buffered, claimed ahead, or claimed now; none when none is due. */
     async next(limit: number): Promise<StoredRecord[]> {
       if (buffered.length === 0) {
-        const next = ahead ?? claim(Math.min(limit, c.batchSize));
-        ahead = undefined;
-        buffered = await next;
+        if (ahead !== undefined) await ahead;
+        else if (aheadFailed === undefined) buffered = await claim(Math.min(limit, c.batchSize));
+        if (aheadFailed !== undefined) {
+          const { error } = aheadFailed;
+          aheadFailed = undefined;
+          throw error;
+        }
       }
-      return handOut(limit);
+      const out = buffered.splice(0, limit);
+      claimAhead();
+      return out.map(toRecord);
     },
     /** Claims no more; resolves once a claim in flight is done (its rows are held: release them after). */
     async stop(): Promise<void> {
       stopped = true;
-      const late = ahead;
-      ahead = undefined;
       buffered = [];
-      await late?.catch(() => {});
+      await ahead;
     },
   };
 }
