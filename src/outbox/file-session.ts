@@ -97,6 +97,7 @@ async function replay(j: FileJournal, ids: readonly string[] | undefined): Promi
             body: e.body,
             ...(e.context === undefined ? {} : { context: e.context }),
             ...(e.orderingKey === undefined ? {} : { orderingKey: e.orderingKey }),
+            ...(e.traceparent === undefined ? {} : { traceparent: e.traceparent }),
           })),
         ),
     )

@@ -55,6 +55,7 @@ function deadEntries(j: FileJournal, settlements: Settlement[]): { entry: DeadEn
         segment: segment?.number ?? -1,
         index,
         ...(record.orderingKey === undefined ? {} : { orderingKey: record.orderingKey }),
+        ...(record.traceparent === undefined ? {} : { traceparent: record.traceparent }),
       },
       key: s.key,
     });

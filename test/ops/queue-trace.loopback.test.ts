@@ -1,7 +1,7 @@
 // Trace context across the queue, with the real OpenTelemetry SDK: a record enqueued inside a span keeps
 // that span's traceparent in the fileStore's journal, and the call that delivers it (by this outbox, or
 // by a new outbox on the reopened directory) has a span link to it; outside a trace, or with telemetry
-// off, nothing is stored and no link is made.
+// off, nothing is stored and no link is made. A dead record keeps it through a replay.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import * as otel from "@opentelemetry/api";
@@ -70,6 +70,27 @@ describe("trace context across the queue", () => {
     expect(links.filter((l) => l.length === 0)).toHaveLength(1);
     expect(links.find((l) => l.length > 0)).toEqual([{ traceId: app.traceId, spanId: app.spanId, traceFlags: 1, isRemote: true }]);
     expect(second.spans().some((s) => s.spanContext().traceId === app.traceId)).toBe(false); // linked, not joined
+  });
+
+  it("a dead record replayed keeps its enqueuing span: the call that delivers it after the replay links to it", async () => {
+    let refuse = true;
+    const server = await startScriptedServer((_req, res) => reply(res, refuse ? 400 : 201, refuse ? { message: "no" } : undefined));
+    const t = tracing();
+    const outbox = createOutbox(clientFor(server.url, { telemetry: t.telemetry }), {
+      store: fileStore(await makeTempDir("enable3-trace")),
+      telemetry: t.telemetry,
+    });
+    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+    const app = await t.inAppSpan(() => outbox.enqueue({ id: "traced", userId: "u", eventId: "deposit", value: 1 }));
+    await outbox.flush();
+    const dead: string[] = [];
+    for await (const record of outbox.dead()) dead.push(record.id);
+    expect(dead).toEqual(["traced"]);
+    refuse = false;
+    expect(await outbox.replay(["traced"])).toMatchObject({ replayed: 1 });
+    await outbox.flush();
+    const link = { traceId: app.traceId, spanId: app.spanId, traceFlags: 1, isRemote: true };
+    expect(t.callLinks()).toEqual([[link], [link]]); // the refused call and the one after the replay
   });
 
   it("telemetry off: nothing stored with the record, even inside a span", async () => {

@@ -15,6 +15,8 @@ export interface DeadEntry extends DeadRecord {
   index: number;
   /** The record's ordering key, kept so that a replay queues it behind its key's later records. */
   orderingKey?: string | undefined;
+  /** The enqueuing span's traceparent, kept so that the call after a replay still links to it. */
+  traceparent?: string | undefined;
 }
 
 interface Stored {
@@ -30,6 +32,7 @@ interface Stored {
   /** When it died; absent in entries written before it was kept (they count as dying when enqueued). */
   d?: number;
   o?: string;
+  p?: string;
 }
 
 const encode = (e: DeadEntry) =>
@@ -46,6 +49,7 @@ const encode = (e: DeadEntry) =>
       i: e.index,
       d: e.diedAt,
       ...(e.orderingKey === undefined ? {} : { o: e.orderingKey }),
+      ...(e.traceparent === undefined ? {} : { p: e.traceparent }),
     } satisfies Stored),
   );
 
@@ -74,6 +78,7 @@ function decode(line: Buffer): Line {
       segment: v.s,
       index: v.i,
       ...(typeof v.o === "string" ? { orderingKey: v.o } : {}),
+      ...(typeof v.p === "string" ? { traceparent: v.p } : {}),
     },
   };
 }
