@@ -91,11 +91,12 @@ export const deadPage = (table: string) =>
 
 /**
  * Re-queues dead rows (those with these ids, or all when null) and wakes the workers in the same
- * statement: [ids, channel]; answers how many.
+ * statement: [ids, channel]; answers how many. A replayed row takes a new seq: it goes behind its key's
+ * later rows, as a fileStore queues a replayed record (its old place is long released).
  */
 export function replayAndNotify(table: string): string {
   return `WITH back AS (
-  UPDATE ${table} SET state = 'pending', attempts = 0, not_before = now(), enqueued_at = now(), last_error = NULL
+  UPDATE ${table} SET seq = DEFAULT, state = 'pending', attempts = 0, not_before = now(), enqueued_at = now(), last_error = NULL
   WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[])) RETURNING 1
 ), n AS (SELECT count(*)::int AS n FROM back)
 SELECT n, CASE WHEN n > 0 THEN pg_notify($2, '') END AS woken FROM n`;

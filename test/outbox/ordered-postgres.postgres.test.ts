@@ -1,7 +1,8 @@
 // Ordered delivery on a postgresStore (issue 35), on a real PostgreSQL with three workers in this
 // process: 200 keys' events in a random interleaving, one key answered 503 until every other key is
 // through (the others never wait for it), then each key's requests arrived in enqueue order. A dead
-// record releases the ones behind it; keyless events are not held back by a stuck key.
+// record releases the ones behind it, and replayed goes behind its key's later ones; keyless events are not
+// held back by a stuck key.
 import { describe, expect, it } from "vitest";
 import { createOutbox, type OutboxOptions, postgresStore } from "../../src/outbox.js";
 import { clientFor } from "../helpers/client.js";
@@ -61,6 +62,22 @@ describe("ordered delivery on a postgresStore", () => {
     expect(arrivals.filter((a) => a.key === "k0").map((a) => a.value)).toEqual([0, 1, 2, 3]);
     expect(missing(interleaving(3, 4), delivered)).toEqual(["k0-1"]);
     expect(inversions(arrivals)).toEqual([]);
+  });
+
+  it("a replayed dead record goes behind its key's later records, as on a fileStore, not back to its old place", async () => {
+    let refuse = true;
+    const { open, arrivals } = await setup((a) => (refuse && a.value === 0 ? 400 : undefined));
+    const step = (value: number) => ({ id: `k0-${value}`, userId: "k0", eventId: "step", value });
+    const worker = open({ concurrency: 4 });
+    await worker.enqueue(step(0), { orderingKey: "k0" });
+    await worker.flush({ timeoutMs: 30_000 });
+    await worker.close();
+    refuse = false;
+    const enqueuer = open({ deliver: false });
+    await enqueuer.enqueue(step(1), { orderingKey: "k0" });
+    expect(await enqueuer.replay()).toMatchObject({ replayed: 1 });
+    await open({ concurrency: 4 }).flush({ timeoutMs: 30_000 });
+    expect(arrivals.map((a) => a.value)).toEqual([0, 1, 0]); // refused, then the later record, then the replay
   });
 
   it("a key whose head waits for a retry holds back its own records only, never keyless ones", async () => {
