@@ -10,6 +10,7 @@ import {
   type CallContext,
   type CallSettings,
   type HeaderLookup,
+  type HeaderSource,
   newCallContext,
   type OutgoingRequest,
   type TransportResponse,
@@ -59,15 +60,22 @@ export function createOpenApiClients(
   rawSettings: CallSettings,
   redact: Redactor,
 ): OpenApiClients {
+  // the client's own headers, written by the transport from a list made once: handed to openapi-fetch,
+  // they would be merged into a new Headers per call (twice for a body), each set checked and sorted
+  const own = ownHeaders(base.headers);
   const api = createClient<paths>({
-    ...base,
+    baseUrl: base.baseUrl,
+    headers: own.contentType,
     // made once: openapi-fetch otherwise builds a query serializer on every call
     querySerializer: serializeQuery,
     pathSerializer: serializePath,
     // the methods' bodies are JSON objects: no FormData or form-encoding checks per call
     bodySerializer: serializeBody,
     Request: PlainRequest as unknown as typeof Request,
-    fetch: (async (request: PlainRequest) => new PlainResponse(await send(request, request.ctx))) as unknown as typeof fetch,
+    fetch: (async (request: PlainRequest) => {
+      request.headers = new CallHeaders(own.pairs, request.headers as Headers, request.ctx.settings.headers !== undefined);
+      return new PlainResponse(await send(request, request.ctx));
+    }) as unknown as typeof fetch,
   });
   const raw = createClient<paths>({
     ...base,
@@ -87,7 +95,8 @@ export function createOpenApiClients(
 export class PlainRequest implements OutgoingRequest {
   readonly url: string;
   readonly method: string;
-  readonly headers: Headers;
+  /** What openapi-fetch merged (a body's Content-Type, the call's own headers), then with the client's added (CallHeaders). */
+  headers: HeaderSource;
   readonly body: string | undefined;
   /** The SDK's own calls never follow a redirect: it would carry X-API-KEY to wherever it points. */
   readonly redirect = "error";
@@ -101,6 +110,35 @@ export class PlainRequest implements OutgoingRequest {
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     // the methods' bodies are JSON, serialized by openapi-fetch to a string
     this.body = init.body === undefined || init.body === null ? undefined : String(init.body);
+  }
+}
+
+/**
+ * The client's headers, lowercased and de-duplicated as a Headers does, as one list of name, value; a
+ * Content-Type among them stays with openapi-fetch, whose rule puts it over a body's default.
+ */
+function ownHeaders(headers: Record<string, string>) {
+  const pairs: string[] = [];
+  let contentType: Record<string, string> | undefined;
+  new Headers(headers).forEach((value, name) => {
+    if (name === "content-type") contentType = { [name]: value };
+    else pairs.push(name, value);
+  });
+  return { pairs, contentType };
+}
+
+/** A method's request headers: the client's (but those the call sets itself, which win), then what openapi-fetch merged. */
+class CallHeaders implements HeaderSource {
+  constructor(
+    private readonly client: readonly string[],
+    private readonly merged: Headers,
+    /** The call has headers of its own: a client header they name is left out. */
+    private readonly overridden: boolean,
+  ) {}
+  forEach(callback: (value: string, name: string) => void): void {
+    const { client, merged } = this;
+    for (let i = 0; i < client.length; i += 2) if (!this.overridden || !merged.has(client[i]!)) callback(client[i + 1]!, client[i]!);
+    merged.forEach(callback);
   }
 }
 

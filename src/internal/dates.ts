@@ -78,11 +78,23 @@ export function toApiDate(value: Date | string, field = "date"): string {
       `has no time zone: add Z (UTC) or an offset such as +02:00, or write "yyyy-MM-dd HH:mm:ss" (read as UTC), got ${shownValue(value)}`,
     );
   }
-  const local = utcDate(+m[1]!, +m[2]!, +m[3]!, +m[5]!, +m[6]!, +(m[7] ?? 0));
-  if (!local) throw new Enable3ValidationError(field, `is not a real date and time, got ${shownValue(value)}`);
+  // the API's own form is checked on every event sent: by the calendar's rule, without making a Date
+  const real = apiForm ? realDateTime(+m[1]!, +m[2]!, +m[3]!, +m[5]!, +m[6]!, +m[7]!) : undefined;
+  const local = apiForm ? undefined : utcDate(+m[1]!, +m[2]!, +m[3]!, +m[5]!, +m[6]!, +(m[7] ?? 0));
+  if (!real && !local) throw new Enable3ValidationError(field, `is not a real date and time, got ${shownValue(value)}`);
   if (apiForm) return value as string;
   const offset = zone!.length === 1 ? 0 : (zone![0] === "-" ? -1 : 1) * (+zone!.slice(1, 3) * 60 + +zone!.slice(4));
-  return inRange(new Date(local.getTime() - offset * 60_000), field);
+  return inRange(new Date(local!.getTime() - offset * 60_000), field);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** What utcDate says of a four-digit year's fields (no roll-over: 2024-02-30 and 10:60 are not real), without a Date. */
+function realDateTime(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+  // the proleptic Gregorian calendar, as Date's: year 0 is a leap year
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= DAYS_IN_MONTH[mo - 1]! + (leap ? 1 : 0);
 }
 
 function inRange(date: Date, field: string): string {

@@ -110,6 +110,16 @@ describe("requests on the wire", () => {
     expect(last().headers["x-api-key"]).toBe(TEST_KEY);
   });
 
+  it("a call's header replaces the client's of the same name; the client's Content-Type replaces a body's default, a call's replaces both", async () => {
+    const enable3 = clientFor(server.url, { headers: { "X-Client": "a", "X-Tenant": "t1", "Content-Type": "application/vnd.x+json" } });
+    await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 1 }, { headers: { "x-tenant": "t2" } });
+    expect(last().headers).toMatchObject({ "x-client": "a", "x-tenant": "t2", "content-type": "application/vnd.x+json" });
+    await enable3.sendEvent({ userId: "u1", eventId: "deposit", value: 1 }, { headers: { "content-type": "application/json" } });
+    expect(last().headers).toMatchObject({ "x-tenant": "t1", "content-type": "application/json" });
+    await enable3.getUserBalance("u1");
+    expect(last().headers).toMatchObject({ "x-client": "a", "x-tenant": "t1" });
+  });
+
   it("sends User-Agent: enable3-client/<package.json's version> (node <version>; <platform>), on methods and raw alike", async () => {
     const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
     const expected = `enable3-client/${version} (node ${process.versions.node}; ${process.platform})`;
