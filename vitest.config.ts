@@ -4,6 +4,7 @@
 // tarball, a browser or the compiler. The loopback suites run
 // twice, once per transport (fetch, and Node's http). `npm run test:fast` runs pure and both loopback projects. The run fails if any process the suite started outlives it (setup/leftovers.ts).
 import { configDefaults, defineConfig } from "vitest/config";
+import { LongestFirst } from "./test/setup/longest-first.js";
 
 const needsSetup = ["test/**/*.loopback.test.ts", "test/**/*.mock.test.ts", "test/**/*.postgres.test.ts", "test/**/*.package.test.ts"];
 // test/runtimes has its own install, which links this package back in: never look inside it
@@ -21,6 +22,7 @@ export default defineConfig({
     expect: { poll: { timeout: 15_000 } },
     // most of the slow files wait on subprocesses and sockets, not on this process: overlap them
     maxWorkers: 4,
+    sequence: { sequencer: LongestFirst },
     // pure and loopback files share a worker's loaded modules (isolate: false): none keeps state between
     // files, and `--sequence.shuffle` runs pass, so the fast suite skips re-importing per file
     projects: [
