@@ -8,7 +8,11 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 /** Projects, longest files first: the rest of the run's many short files fill in around them. */
 const PROJECTS = ["package", "postgres", "mock", "loopback-node", "loopback", "pure"];
 /** Files that each take minutes of a worker: started before anything else. */
-const LONGEST = ["test/package/scripts.package.test.ts", "test/package/tarball.package.test.ts"];
+const LONGEST = [
+  "test/package/scripts.package.test.ts",
+  "test/package/scripts-compiler.package.test.ts",
+  "test/package/tarball.package.test.ts",
+];
 
 const rank = (spec: TestSpecification): number => {
   const longest = LONGEST.findIndex((file) => spec.moduleId.endsWith(file));
