@@ -44,10 +44,12 @@ async function runtimeDependencies(): Promise<string[]> {
 describe("tarball smoke test", () => {
   let dir: string;
   let tarball: string;
+  // the pack builds (prepack): ~14 s of CPU, started with the run's other longest files (setup/longest-first.ts)
+  // on a 2-core machine, so several times that in wall time; the bound only catches a hang
   beforeAll(async () => {
     dir = await makeTempDir("enable3-pack");
     tarball = await packClean(dir);
-  }, 60_000);
+  }, 300_000);
 
   async function packedFiles(): Promise<string[]> {
     const { stdout } = await exec("tar", ["-tzf", tarball]);
