@@ -26,6 +26,18 @@ function tracing() {
   return { ...t, telemetry: openTelemetry({ api }), callLinks };
 }
 
+/** An outbox on a new fileStore, traced, holding one record ("traced") enqueued inside an app's span. */
+async function tracedRecord(url: string) {
+  const t = tracing();
+  const outbox = createOutbox(clientFor(url, { telemetry: t.telemetry }), {
+    store: fileStore(await makeTempDir("enable3-trace")),
+    telemetry: t.telemetry,
+  });
+  registerTeardown(() => outbox.close({ timeoutMs: 0 }));
+  const app = await t.inAppSpan(() => outbox.enqueue({ id: "traced", userId: "u", eventId: "deposit", value: 1 }));
+  return { t, outbox, app };
+}
+
 async function journalText(dir: string): Promise<string> {
   const names = await readdir(dir, { recursive: true });
   const texts = await Promise.all(names.map((name) => readFile(path.join(dir, String(name)), "utf8").catch(() => "")));
@@ -35,13 +47,7 @@ async function journalText(dir: string): Promise<string> {
 describe("trace context across the queue", () => {
   it("enqueued inside a span, delivered by the same outbox: the call's span links to the enqueuing span", async () => {
     const server = await startScriptedServer((_req, res) => reply(res, 201));
-    const t = tracing();
-    const outbox = createOutbox(clientFor(server.url, { telemetry: t.telemetry }), {
-      store: fileStore(await makeTempDir("enable3-trace")),
-      telemetry: t.telemetry,
-    });
-    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
-    const app = await t.inAppSpan(() => outbox.enqueue({ id: "traced", userId: "u", eventId: "deposit", value: 1 }));
+    const { t, outbox, app } = await tracedRecord(server.url);
     await outbox.flush();
     expect(t.callLinks()).toEqual([[{ traceId: app.traceId, spanId: app.spanId, traceFlags: 1, isRemote: true }]]);
   });
@@ -75,13 +81,7 @@ describe("trace context across the queue", () => {
   it("a dead record replayed keeps its enqueuing span: the call that delivers it after the replay links to it", async () => {
     let refuse = true;
     const server = await startScriptedServer((_req, res) => reply(res, refuse ? 400 : 201, refuse ? { message: "no" } : undefined));
-    const t = tracing();
-    const outbox = createOutbox(clientFor(server.url, { telemetry: t.telemetry }), {
-      store: fileStore(await makeTempDir("enable3-trace")),
-      telemetry: t.telemetry,
-    });
-    registerTeardown(() => outbox.close({ timeoutMs: 0 }));
-    const app = await t.inAppSpan(() => outbox.enqueue({ id: "traced", userId: "u", eventId: "deposit", value: 1 }));
+    const { t, outbox, app } = await tracedRecord(server.url);
     await outbox.flush();
     const dead: string[] = [];
     for await (const record of outbox.dead()) dead.push(record.id);
