@@ -1,7 +1,7 @@
 // enable3-client: the core entry. Runs wherever a global fetch exists (Node, Bun, Deno, browsers, workers).
 // Every public name is listed here by hand: nothing becomes API by accident.
 
-export type { BulkDeliveredItem, BulkFailedItem, BulkOptions, BulkProgress, BulkReport, BulkSettledItem } from "./client/bulk.js";
+export type { BulkDeliveredItem, BulkFailedItem, BulkOptions, BulkProgress, BulkReport, BulkSettledItem } from "./client/bulk-types.js";
 export type { Enable3Client, WidgetUrlOptions } from "./client/create-client.js";
 export { createEnable3Client } from "./client/create-client.js";
 export type { ClientOptions, RequestOptions } from "./client/options.js";

@@ -6,31 +6,9 @@ import { Enable3ValidationError } from "../errors/validation.js";
 import { BULK_DEFAULTS } from "../internal/defaults.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
-import type { CallSettings } from "../transport/contract.js";
-import { REQUEST_OPTION_KEYS, type RequestOptions } from "./options.js";
+import type { BulkItemHandler, BulkOptions, BulkProgress, BulkReport } from "./bulk-types.js";
+import { REQUEST_OPTION_KEYS } from "./options.js";
 import { sendRecords } from "./record-sender.js";
-
-/** Options of sendEvents and sendRevenues; per-call options apply to every item. */
-export interface BulkOptions<I = unknown> extends Omit<RequestOptions, "signal"> {
-  /** Requests in flight at once, from 1 to 1024. @default 8 */
-  concurrency?: number | undefined;
-  /**
-   * Stops the run: nothing more is read, calls in flight are aborted (reported failed with an
-   * Enable3AbortError; their ids are kept so a resend is idempotent), and `unreadFrom` says where reading stopped.
-   */
-  signal?: AbortSignal | undefined;
-  /** Called after every item settles. */
-  onProgress?: ((progress: BulkProgress) => void) | undefined;
-  /** Keep the `delivered` list. Turn off for huge runs where counts are enough. @default true */
-  collectDelivered?: boolean | undefined;
-  /**
-   * Keep the `failed` list. Turn off for huge runs and take each failure from `onSettled` instead:
-   * memory then stays flat however many items fail. @default true
-   */
-  collectFailed?: boolean | undefined;
-  /** Called once per item as it settles, with the item itself: stream failures out as they happen. */
-  onSettled?: ((item: BulkSettledItem<I>) => void) | undefined;
-}
 
 const BULK_OPTION_KEYS = optionKeys<BulkOptions<unknown>>()([
   ...REQUEST_OPTION_KEYS,
@@ -40,87 +18,6 @@ const BULK_OPTION_KEYS = optionKeys<BulkOptions<unknown>>()([
   "collectFailed",
   "onSettled",
 ]);
-
-/** One item as it settled, handed to `onSettled`. */
-export interface BulkSettledItem<I> {
-  /** Position in the input, from 0. */
-  index: number;
-  /** The id it was sent with (or, for an invalid item, the one it carried). */
-  id: string | undefined;
-  /** The item as it was given. */
-  item: I;
-  /** Absent when the item was delivered. */
-  error?: Enable3Error | undefined;
-}
-
-/** Counts of a bulk run so far, handed to `onProgress`. */
-export interface BulkProgress {
-  /** Items read from the input so far. */
-  read: number;
-  /** Items delivered. */
-  delivered: number;
-  /** Items that failed, `notSent` ones included. */
-  failed: number;
-  /** Items read but never sent because the run was aborted first (a subset of `failed`). */
-  notSent: number;
-  /** Requests under way. */
-  inFlight: number;
-}
-
-/** A delivered item in a {@link BulkReport}. */
-export interface BulkDeliveredItem {
-  /** Position in the input, from 0. */
-  index: number;
-  /** The event id or revenue requestId it was sent with. */
-  id: string;
-}
-
-/** A failed item in a {@link BulkReport}. */
-export interface BulkFailedItem {
-  /** Position in the input, from 0. */
-  index: number;
-  /** Missing only when the item was too malformed to carry one. */
-  id: string | undefined;
-  /** Why it failed (an Enable3AbortError with `code: "not_sent"` when it was never sent). */
-  error: Enable3Error;
-}
-
-/** What a bulk run resolves to: every item it read, delivered or failed, and where it stopped. */
-export interface BulkReport {
-  /** Empty when `collectDelivered` is false. */
-  delivered: BulkDeliveredItem[];
-  /** Items delivered (counted also when not collected). */
-  deliveredCount: number;
-  /** Empty when `collectFailed` is false. */
-  failed: BulkFailedItem[];
-  /** Items failed (counted also when not collected). */
-  failedCount: number;
-  /** True when the signal stopped the run. */
-  aborted: boolean;
-  /**
-   * The index of the first item never read, when the run stopped before the end of its input (an
-   * abort, or a source error): resend from there. Undefined when the whole input was read.
-   */
-  unreadFrom?: number | undefined;
-  /** Set when reading the input itself failed; items after that point were never seen. */
-  sourceError?: Enable3Error | undefined;
-}
-
-/** How a bulk run turns an item into a call: made once per run, so nothing is made per item but the body. */
-export interface BulkItemHandler<I, B = unknown> {
-  /** Checks an item and builds the body it is sent as; throws Enable3ValidationError for a bad one. */
-  prepare(item: I, index: number): B;
-  /** The id a body is sent with (an event's id, a revenue report's requestId). */
-  idOf(body: B): string;
-  /** The run's per-call settings from its request options, checked once for every item. */
-  settings(options: RequestOptions | undefined): CallSettings;
-  /** Sends a body as one call. */
-  send(body: B, settings: CallSettings): Promise<unknown>;
-  /** The id an invalid item carried, if any, for the report. */
-  idOfInvalid(item: I): string | undefined;
-  /** Told how each item settled, for the client's telemetry (the bulk counters). */
-  observe(outcome: "delivered" | "failed" | "not_sent"): void;
-}
 
 /** An item read, checked and ready to send: what the record sender carries through to its settlement. */
 interface Prepared<I, B> {
@@ -137,20 +34,7 @@ export async function sendInBulk<I, B>(
   if (items === null || typeof items !== "object" || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
     throw new Enable3ValidationError("items", `must be an array or an (async) iterable, got ${check.typeName(items)}`);
   }
-  const o = (options === undefined ? {} : check.plainObject(options, "options")) as BulkOptions<I>;
-  check.checkKnownKeys(o, BULK_OPTION_KEYS, "options");
-  const concurrency = check.numberIn(o.concurrency ?? BULK_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
-    throw new Enable3ValidationError("options.signal", "must be an AbortSignal");
-  const {
-    concurrency: _c,
-    onProgress,
-    onSettled,
-    collectDelivered = BULK_DEFAULTS.collectDelivered,
-    collectFailed = BULK_DEFAULTS.collectFailed,
-    signal,
-    ...requestOptions
-  } = o;
+  const { concurrency, onProgress, onSettled, collectDelivered, collectFailed, signal, requestOptions } = runOptions(options);
   // checked once for the run: every call shares the run's signal (one listener on it however many are in flight)
   const noRequestOptions = signal === undefined && Object.values(requestOptions).every((value) => value === undefined);
   const settings = handler.settings(noRequestOptions ? undefined : { ...requestOptions, signal });
@@ -158,25 +42,7 @@ export async function sendInBulk<I, B>(
   const progress: BulkProgress = { read: 0, delivered: 0, failed: 0, notSent: 0, inFlight: 0 };
   const read = readItems(items, signal, report, progress);
 
-  const settled = (error: Enable3Error | undefined, entryIndex: number, id: string | undefined, entry: I) => {
-    if (error === undefined) {
-      report.deliveredCount++;
-      progress.delivered++;
-      if (collectDelivered) report.delivered.push({ index: entryIndex, id: id! });
-    } else {
-      report.failedCount++;
-      progress.failed++;
-      if (collectFailed) report.failed.push({ index: entryIndex, id, error });
-    }
-    handler.observe(error === undefined ? "delivered" : error.code === "not_sent" ? "not_sent" : "failed");
-    // a failing callback must not lose items or reject the run
-    try {
-      onSettled?.(error === undefined ? { index: entryIndex, id, item: entry } : { index: entryIndex, id, item: entry, error });
-    } catch {}
-    try {
-      onProgress?.({ ...progress });
-    } catch {}
-  };
+  const settled = settlerFor(report, progress, handler, { onProgress, onSettled, collectDelivered, collectFailed });
 
   /** An item read, checked: ready to send, or (aborted, invalid) settled here and undefined. */
   const accept = (entry: Read<I>): Prepared<I, B> | undefined => {
@@ -219,6 +85,58 @@ export async function sendInBulk<I, B>(
   if (collectFailed) report.failed.sort((a, b) => a.index - b.index);
   if (collectDelivered) report.delivered.sort((a, b) => a.index - b.index);
   return report;
+}
+
+/** A run's options checked once, its own apart from the request options every call shares. */
+function runOptions<I>(options: BulkOptions<I> | undefined) {
+  const o = (options === undefined ? {} : check.plainObject(options, "options")) as BulkOptions<I>;
+  check.checkKnownKeys(o, BULK_OPTION_KEYS, "options");
+  const concurrency = check.numberIn(o.concurrency ?? BULK_DEFAULTS.concurrency, "options.concurrency", 1, 1024, true);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw new Enable3ValidationError("options.signal", "must be an AbortSignal");
+  const {
+    concurrency: _c,
+    onProgress,
+    onSettled,
+    collectDelivered = BULK_DEFAULTS.collectDelivered,
+    collectFailed = BULK_DEFAULTS.collectFailed,
+    signal,
+    ...requestOptions
+  } = o;
+  return { concurrency, onProgress, onSettled, collectDelivered, collectFailed, signal, requestOptions };
+}
+
+/** What a run does as each item settles: counts it, collects it if asked, tells the telemetry and the callbacks. */
+function settlerFor<I, B>(
+  report: BulkReport,
+  progress: BulkProgress,
+  handler: BulkItemHandler<I, B>,
+  {
+    onProgress,
+    onSettled,
+    collectDelivered,
+    collectFailed,
+  }: Pick<BulkOptions<I>, "onProgress" | "onSettled" | "collectDelivered" | "collectFailed">,
+) {
+  return (error: Enable3Error | undefined, entryIndex: number, id: string | undefined, entry: I) => {
+    if (error === undefined) {
+      report.deliveredCount++;
+      progress.delivered++;
+      if (collectDelivered) report.delivered.push({ index: entryIndex, id: id! });
+    } else {
+      report.failedCount++;
+      progress.failed++;
+      if (collectFailed) report.failed.push({ index: entryIndex, id, error });
+    }
+    handler.observe(error === undefined ? "delivered" : error.code === "not_sent" ? "not_sent" : "failed");
+    // a failing callback must not lose items or reject the run
+    try {
+      onSettled?.(error === undefined ? { index: entryIndex, id, item: entry } : { index: entryIndex, id, item: entry, error });
+    } catch {}
+    try {
+      onProgress?.({ ...progress });
+    } catch {}
+  };
 }
 
 /** An item as read, with its index; `body` is filled in once it is checked (one object per item, carried to its settlement). */

@@ -12,7 +12,7 @@ import type {
   UserBalance,
   WidgetUrlQuery,
 } from "../types/api.js";
-import type { BulkOptions, BulkReport } from "./bulk.js";
+import type { BulkOptions, BulkReport } from "./bulk-types.js";
 import type { RawClient } from "./openapi-adapter.js";
 import type { RequestOptions } from "./options.js";
 import type { Enable3Promise } from "./response-promise.js";

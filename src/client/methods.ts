@@ -6,7 +6,7 @@ import { Enable3ValidationError } from "../errors/validation.js";
 import * as check from "../internal/validate.js";
 import type { CallSettings } from "../transport/contract.js";
 import type { WidgetUrlQuery } from "../types/api.js";
-import type { BulkOptions, BulkReport } from "./bulk.js";
+import type { BulkOptions, BulkReport } from "./bulk-types.js";
 import type { createCaller } from "./call.js";
 import type { Enable3Client, WidgetUrlOptions } from "./client-api.js";
 import type { PreparedSends } from "./prepared-sends.js";

@@ -1,6 +1,6 @@
 // Public names renamed before 1.0 (CHANGELOG lists old and new), kept one minor version so code
 // written against the old names still compiles. Nothing inside the SDK uses them.
-import type { BulkDeliveredItem, BulkFailedItem, BulkSettledItem } from "../client/bulk.js";
+import type { BulkDeliveredItem, BulkFailedItem, BulkSettledItem } from "../client/bulk-types.js";
 import type { WidgetCacheOptions } from "../widget/expiring-cache.js";
 
 /** @deprecated Renamed {@link BulkDeliveredItem}. */
