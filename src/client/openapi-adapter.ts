@@ -62,7 +62,7 @@ export function createOpenApiClients(
 ): OpenApiClients {
   // the client's own headers, written by the transport from a list made once: handed to openapi-fetch,
   // they would be merged into a new Headers per call (twice for a body), each set checked and sorted
-  const own = ownHeaders(base.headers);
+  const own = ownHeaders(base);
   const api = createClient<paths>({
     baseUrl: base.baseUrl,
     headers: own.contentType,
@@ -117,10 +117,10 @@ export class PlainRequest implements OutgoingRequest {
  * The client's headers, lowercased and de-duplicated as a Headers does, as one list of name, value; a
  * Content-Type among them stays with openapi-fetch, whose rule puts it over a body's default.
  */
-function ownHeaders(headers: Record<string, string>) {
+function ownHeaders(base: { headers: Record<string, string> }) {
   const pairs: string[] = [];
   let contentType: Record<string, string> | undefined;
-  new Headers(headers).forEach((value, name) => {
+  new Headers(base.headers).forEach((value, name) => {
     if (name === "content-type") contentType = { [name]: value };
     else pairs.push(name, value);
   });
@@ -129,15 +129,18 @@ function ownHeaders(headers: Record<string, string>) {
 
 /** A method's request headers: the client's (but those the call sets itself, which win), then what openapi-fetch merged. */
 class CallHeaders implements HeaderSource {
-  constructor(
-    private readonly client: readonly string[],
-    private readonly merged: Headers,
-    /** The call has headers of its own: a client header they name is left out. */
-    private readonly overridden: boolean,
-  ) {}
+  private readonly own: readonly string[];
+  private readonly merged: Headers;
+  /** The call has headers of its own: a client header they name is left out. */
+  private readonly overridden: boolean;
+  constructor(own: readonly string[], merged: Headers, overridden: boolean) {
+    this.own = own;
+    this.merged = merged;
+    this.overridden = overridden;
+  }
   forEach(callback: (value: string, name: string) => void): void {
-    const { client, merged } = this;
-    for (let i = 0; i < client.length; i += 2) if (!this.overridden || !merged.has(client[i]!)) callback(client[i + 1]!, client[i]!);
+    const { own, merged } = this;
+    for (let i = 0; i < own.length; i += 2) if (!this.overridden || !merged.has(own[i]!)) callback(own[i + 1]!, own[i]!);
     merged.forEach(callback);
   }
 }
