@@ -7,28 +7,11 @@
 // retry: as inserted (each claim looks at them all) and once the store moved them behind their head.
 // `node bench/ordered-claim.mjs` runs it alone; knobs BENCH_CLAIM_ROWS, _KEYS, _STUCK, _ROUNDS.
 import { fileURLToPath } from "node:url";
+import { fillClaimTable } from "../scripts/lib/claim-table.mjs";
 
 const knob = (name, fallback) => Number(process.env[`BENCH_CLAIM_${name}`] ?? fallback);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => n.toLocaleString("en-US");
-
-async function fill(pool, table, rows, keys) {
-  const { rows: indexes } = await pool.query(
-    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'enable3_outbox' AND indexname NOT IN (SELECT conname FROM pg_constraint)",
-  );
-  for (const index of indexes) await pool.query(`DROP INDEX public.${index.indexname}`);
-  await pool.query(
-    `INSERT INTO ${table} (kind, id, body, ordering_key, not_before, lease_owner, lease_until)
-SELECT 'event', 'e' || g, '{}'::jsonb,
-  CASE WHEN g % 10 = 0 THEN NULL ELSE 'u' || ((g::bigint * 7919) % ${keys}) END,
-  CASE WHEN g <= ${rows / 100} THEN now() + interval '1 hour' ELSE now() - interval '1 hour' + g * interval '1 millisecond' END,
-  CASE WHEN g BETWEEN ${rows / 100 + 1} AND ${rows / 100 + 500} THEN 'another-worker' END,
-  CASE WHEN g BETWEEN ${rows / 100 + 1} AND ${rows / 100 + 500} THEN now() + interval '1 hour' END
-FROM generate_series(1, ${rows}) AS g`,
-  );
-  for (const index of indexes) await pool.query(index.indexdef);
-  await pool.query(`VACUUM ANALYZE ${table}`);
-}
 
 /** Median ms of `rounds` claims of 100 by `statement`, each rolled back; and whether its plan (generic and custom) has no Seq Scan. */
 async function timeClaim(pool, statement, rounds) {
@@ -84,7 +67,7 @@ export async function measureOrderedClaim(o = {}) {
   const row = (measure, value, unit, target, holds) => result.push({ measure, value, unit, target, holds });
   try {
     await postgresStore(pool).migrate();
-    await fill(pool, table, rows, keys);
+    await fillClaimTable(pool, table, rows, keys);
     const shape = `${fmt(rows)} rows, 90 % keyed over ${fmt(keys)} keys`;
     const ordered = await timeClaim(pool, orderedClaimStatement(table), rounds);
     const plain = await timeClaim(pool, unordered, rounds);

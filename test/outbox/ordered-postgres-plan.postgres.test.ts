@@ -2,8 +2,8 @@
 // scattered order, some keys' first rows waiting for a retry or leased (their later rows held back).
 // EXPLAIN (ANALYZE) of the claim the store runs shows index scans only, never a Seq Scan of the table,
 // with its parameters bound (as pg sends them) and as a generic plan; and what it claims is each key's head.
-import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fillClaimTable } from "../../scripts/lib/claim-table.mjs";
 import { orderedClaimStatement } from "../../src/outbox/postgres-ordering.js";
 import { postgresStore } from "../../src/outbox.js";
 import { tableName } from "../../src/postgres/identifiers.js";
@@ -24,32 +24,6 @@ interface PlanNode {
 
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
-/** Fills the table in SQL: row g is keyed (to a scattered key) unless g % 10 = 0; rows 1–10,000 wait for a retry, 10,001–10,500 are leased. */
-async function fill(pool: pg.Pool) {
-  // the non-constraint indexes are built after the load (a sort each), as a bulk load would: the test stays fast
-  const { rows: indexes } = await pool.query<{ indexname: string; indexdef: string }>(
-    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'enable3_outbox' AND indexname NOT IN (SELECT conname FROM pg_constraint)",
-  );
-  expect(indexes.map((i) => i.indexname).sort()).toEqual([
-    "enable3_outbox_dead",
-    "enable3_outbox_died",
-    "enable3_outbox_due",
-    "enable3_outbox_ordering",
-  ]);
-  for (const index of indexes) await pool.query(`DROP INDEX public.${index.indexname}`);
-  await pool.query(
-    `INSERT INTO ${table} (kind, id, body, ordering_key, not_before, lease_owner, lease_until)
-SELECT 'event', 'e' || g, '{}'::jsonb,
-  CASE WHEN g % 10 = 0 THEN NULL ELSE 'u' || ((g::bigint * 7919) % ${KEYS}) END,
-  CASE WHEN g <= 10000 THEN now() + interval '1 hour' ELSE now() - interval '1 hour' + g * interval '1 millisecond' END,
-  CASE WHEN g BETWEEN 10001 AND 10500 THEN 'another-worker' END,
-  CASE WHEN g BETWEEN 10001 AND 10500 THEN now() + interval '1 hour' END
-FROM generate_series(1, ${ROWS}) AS g`,
-  );
-  for (const index of indexes) await pool.query(index.indexdef);
-  await pool.query(`VACUUM ANALYZE ${table}`);
-}
-
 async function explain(client: SqlClient, generic: boolean) {
   await client.query(`SET LOCAL plan_cache_mode = ${generic ? "force_generic_plan" : "force_custom_plan"}`);
   await client.query(`PREPARE claim AS ${orderedClaimStatement(table)}`);
@@ -64,7 +38,13 @@ describe("the ordered claim on 1,000,000 rows", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await postgresStore(db.pool).migrate();
-    await fill(db.pool);
+    // the indexes the fill drops and rebuilds after its load: every one the claim may use
+    expect((await fillClaimTable(db.pool, table, ROWS, KEYS)).sort()).toEqual([
+      "enable3_outbox_dead",
+      "enable3_outbox_died",
+      "enable3_outbox_due",
+      "enable3_outbox_ordering",
+    ]);
   }, 120_000);
 
   for (const generic of [false, true]) {
