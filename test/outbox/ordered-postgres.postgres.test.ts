@@ -102,8 +102,10 @@ describe("ordered delivery on a postgresStore", () => {
 
   it("a retried head moves its key's later rows behind it in the due order, so claims do not look at them while it waits", async () => {
     const { db, open, arrivals } = await setup((a) => (a.key === "k0" ? 503 : undefined));
-    const worker = open({ concurrency: 2, initialDelayMs: 60_000, maxDelayMs: 60_000 });
+    // all five stored before the worker starts: a head settled before its key's later rows were inserted
+    // has nothing behind it to move (a loaded CI run saw k0-1… inserted after k0-0's retry)
     await enqueueAll(open({ deliver: false }), interleaving(1, 5));
+    const worker = open({ concurrency: 2, initialDelayMs: 60_000, maxDelayMs: 60_000 });
     await expect.poll(() => arrivals.length, { timeout: 30_000 }).toBe(1);
     const rows = async () =>
       (
