@@ -45,7 +45,9 @@ describe("postgresStore workers, killed", () => {
     const lines: string[] = [];
     for (let round = 0; round < 15; round++) {
       const worker = startFixture("pg-worker.mjs", [connection, server.url, `k${round}`, "100000"]);
-      await worker.waitFor(/^[CR] /);
+      // its first three transactions ended (two committed, one rolled back): a loaded machine cannot
+      // leave the rounds with next to nothing committed, and the kill still lands at a random moment
+      await worker.waitFor(new RegExp(`^R k${round}-2 `));
       await pause(Math.random() * 200);
       await worker.kill9();
       lines.push(...worker.lines);
@@ -54,7 +56,7 @@ describe("postgresStore workers, killed", () => {
     await drain.waitFor(/^PRODUCED$/);
     await expect.poll(() => pendingRows(db.pool), { timeout: 30_000, interval: 100 }).toBe(0);
     const committed = printed(lines, "C");
-    expect(committed.size).toBeGreaterThan(30);
+    expect(committed.size).toBeGreaterThanOrEqual(30);
     check(idsOf, committed, printed(lines, "R"));
   }, 90_000);
 });
