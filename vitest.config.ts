@@ -23,7 +23,9 @@ export default defineConfig({
     exclude,
     globalSetup: ["test/setup/leftovers.ts"],
     setupFiles: ["test/setup/teardown.ts"],
-    testTimeout: 20_000,
+    // a hung test still fails within a minute; 20 s was hit by working tests (a CLI started a dozen
+    // times, a fleet of processes) on a loaded 2-core machine running four suites at once
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // a poll waits for work another part finishes (a settlement, a worker's status) on a machine CI
     // shares with the other suites: it asserts what happens, and 1 s (vitest's default) is not "never"
