@@ -17,7 +17,7 @@ import { ROOT, stopChild } from "../helpers/process.js";
 import { registerTeardown } from "../helpers/teardown.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 
-/** An outbox on `dir` in a process of its own: enqueues `count` events, prints "ready" once its status is published. */
+/** An outbox on `dir` in a process of its own: enqueues `count` events, prints "ready" once its published status says paused. */
 async function runningOutbox(dir: string, baseUrl: string, count: number) {
   const bundleDir = mkdtempSync(path.join(tmpdir(), "enable3-outbox-proc-"));
   registerTeardown(() => rmSync(bundleDir, { recursive: true, force: true }));
@@ -26,12 +26,13 @@ async function runningOutbox(dir: string, baseUrl: string, count: number) {
     script,
     `import { createEnable3Client } from ${JSON.stringify(path.join(ROOT, "src/index.node.ts"))};
 import { createOutbox, fileStore } from ${JSON.stringify(path.join(ROOT, "src/outbox.ts"))};
+import { readStatusFile } from ${JSON.stringify(path.join(ROOT, "src/outbox/journal/status-file.ts"))};
 const outbox = createOutbox(createEnable3Client({ apiKey: ${JSON.stringify(TEST_KEY)}, baseUrl: ${JSON.stringify(baseUrl)}, maxRetries: 0 }), {
   store: fileStore(${JSON.stringify(dir)}), initialDelayMs: 60_000, maxDelayMs: 60_000, onError: () => {},
 });
 for (let i = 0; i < ${count}; i++) await outbox.enqueue({ id: "p" + i, userId: "u", eventId: "deposit", value: i });
-while (outbox.stats().state !== "paused") await new Promise((r) => setTimeout(r, 20));
-await new Promise((r) => setTimeout(r, 5_500)); // one more publication, paused
+// until status.json (rewritten every 5 s) says paused, as enable3 outbox status reads it
+while ((await readStatusFile(${JSON.stringify(dir)}))?.state !== "paused") await new Promise((r) => setTimeout(r, 50));
 console.log("ready");
 process.on("SIGTERM", () => outbox.close({ timeoutMs: 0 }).then(() => process.exit(0)));
 setInterval(() => {}, 1000);

@@ -14,7 +14,9 @@ const event = (i: number) => ({ userId: "u", eventId: "deposit", value: i });
 async function setup(handler: Parameters<typeof startScriptedServer>[0]) {
   const db = await createTestDatabase();
   const server = await startScriptedServer(handler);
-  const store = (more = {}) => postgresStore(db.pool, { pollIntervalMs: 20, leaseMs: 2_000, ...more });
+  // a lease no stall of a loaded machine outlasts: a lapsed one lets the next claim (the same worker's
+  // too) send a row in flight again; no test here is about a lease
+  const store = (more = {}) => postgresStore(db.pool, { pollIntervalMs: 20, leaseMs: 30_000, ...more });
   await store().migrate();
   const open = (options: Partial<OutboxOptions> = {}, storeOptions = {}) => {
     const outbox = createOutbox(clientFor(server.url), { store: store(storeOptions), initialDelayMs: 20, maxDelayMs: 50, ...options });

@@ -10,7 +10,7 @@ import { createTestDatabase } from "../helpers/postgres.js";
 import { registerTeardown } from "../helpers/teardown.js";
 
 const body = (r: { body: string }) => JSON.parse(r.body) as { id: string };
-/** Far longer than any bound below: a delivery within them was woken, not polled. */
+/** Twice any bound below: a delivery within them was woken, not polled. */
 const POLL_MS = 60_000;
 
 async function setup() {
@@ -39,23 +39,23 @@ async function setup() {
 describe("postgresStore woken by NOTIFY", () => {
   it("delivers another process's enqueue at once; after pg_terminate_backend it warns, polls, and listens again", async () => {
     const { db, enqueuer, errors, listeners, sent } = await setup();
-    await expect.poll(listeners, { timeout: 10_000 }).toHaveLength(1); // one connection per worker; none for deliver: false
+    await expect.poll(listeners, { timeout: 30_000 }).toHaveLength(1); // one connection per worker; none for deliver: false
     await new Promise((r) => setTimeout(r, 300)); // the worker is in its idle wait (a minute)
     await enqueuer.enqueue({ id: "e1", userId: "u", eventId: "deposit", value: 1 });
-    await expect.poll(sent, { timeout: 10_000 }).toEqual(["e1"]);
+    await expect.poll(sent, { timeout: 30_000 }).toEqual(["e1"]);
 
     const [first] = await listeners();
     await db.pool.query("SELECT pg_terminate_backend($1)", [first]);
     await expect.poll(() => errors.filter((e) => e instanceof Enable3OutboxError && e.reason === "listen_unavailable").length).toBe(1);
     expect(errors[0]?.message).toMatch(/cannot LISTEN for new records on "public"\."enable3_outbox": the listening connection was lost/);
     await enqueuer.enqueue({ id: "e2", userId: "u", eventId: "deposit", value: 2 }); // while it may not listen: by polling
-    await expect.poll(sent, { timeout: 10_000 }).toEqual(["e1", "e2"]);
+    await expect.poll(sent, { timeout: 30_000 }).toEqual(["e1", "e2"]);
 
     await expect.poll(listeners, { timeout: 20_000 }).toHaveLength(1);
     expect(await listeners()).not.toContain(first);
     await new Promise((r) => setTimeout(r, 600)); // past the fallback poll: back in the minute-long wait
     await enqueuer.enqueue({ id: "e3", userId: "u", eventId: "deposit", value: 3 });
-    await expect.poll(sent, { timeout: 10_000 }).toEqual(["e1", "e2", "e3"]);
+    await expect.poll(sent, { timeout: 30_000 }).toEqual(["e1", "e2", "e3"]);
     expect(errors).toHaveLength(1);
   }, 90_000);
 });

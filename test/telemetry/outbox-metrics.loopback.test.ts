@@ -29,7 +29,7 @@ it("reports pending, in-flight, dead and delivered records, and the oldest pendi
   });
   registerTeardown(() => outbox.close({ timeoutMs: 0 }));
   for (const v of [1, 2, 3]) await outbox.enqueue({ userId: "secret-user", eventId: "deposit", value: v });
-  await new Promise((r) => setTimeout(r, 50));
+  await expect.poll(() => server.requests.length).toBe(1); // the first is in flight: the server holds its reply
   expect(await value("enable3.outbox.in_flight")).toEqual([1]);
   expect(await value("enable3.outbox.pending")).toEqual([2]);
   expect((await value("enable3.outbox.oldest_pending_age"))[0]).toBeGreaterThan(0);
