@@ -76,7 +76,9 @@ describe("bulk runs that must not hurt the process", () => {
     expect(report.aborted).toBe(true);
     expect(report.deliveredCount + report.failedCount).toBe(report.unreadFrom);
     expect(report.unreadFrom).toBeLessThan(items.length);
-    expect(longestGapMs).toBeLessThan(500); // it was 1,466 ms when the rest was drained in one go
+    // it was 1,466 ms on an idle machine when the rest was drained in one go (longer on a loaded one); the
+    // bound leaves a loaded machine's descheduling and GC pauses their room
+    expect(longestGapMs).toBeLessThan(1_000);
   });
 
   it("bad options are a validation error, not a TypeError", async () => {

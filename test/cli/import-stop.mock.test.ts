@@ -49,7 +49,7 @@ describe("stopping an import, and running the same command again", () => {
       const deadLetter = path.join(dir, "big.failed.ndjson");
       const args = ["import", "events", file, "--json", "--concurrency", "16", "--dead-letter", deadLetter];
       const run = startCli(args, env(server.url));
-      await expect.poll(() => server.requests.length, { timeout: 10_000 }).toBeGreaterThan(100);
+      await expect.poll(() => server.requests.length).toBeGreaterThan(100);
       for (const signal of signals) {
         run.child.kill(signal);
         await new Promise((r) => setTimeout(r, 5));
@@ -80,7 +80,7 @@ describe("stopping an import, and running the same command again", () => {
     const dir = await makeTempDir("enable3-once");
     const args = ["import", "events", file, "--concurrency", "8", "--dead-letter", path.join(dir, "once.failed.ndjson")];
     const run = startCli(args, env(server.url));
-    await expect.poll(() => server.requests.length, { timeout: 10_000 }).toBeGreaterThan(50);
+    await expect.poll(() => server.requests.length).toBeGreaterThan(50);
     run.child.kill("SIGINT");
     const result = await run.result;
     expect(result.code).toBe(130);

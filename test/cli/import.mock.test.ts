@@ -89,13 +89,13 @@ describe("enable3 import", () => {
     const server = await startScriptedServer((req, res) => {
       (slow ? firstTry : seen).push(JSON.parse(req.body).id);
       if (slow)
-        server.later(400, () => reply(res, 201)); // processed, but answered after the client gave up
+        server.later(3_000, () => reply(res, 201)); // processed, but answered after the client gave up
       else reply(res, 201);
     });
     const dir = await makeTempDir("enable3-late");
     const file = path.join(dir, "events.ndjson");
     await writeFile(file, `${Array.from({ length: 20 }, (_, i) => event(i)).join("\n")}\n`);
-    const first = await runCli(["import", "events", file, "--json", "--timeout-ms", "100", "--max-retries", "0"], env(server.url));
+    const first = await runCli(["import", "events", file, "--json", "--timeout-ms", "1000", "--max-retries", "0"], env(server.url));
     expect(JSON.parse(first.stdout)).toMatchObject({ delivered: 0, failed: 20 });
     slow = false;
     const replay = await runCli(["import", "events", path.join(dir, "events.failed.ndjson"), "--json"], env(server.url));

@@ -1,6 +1,7 @@
 // enable3 mcp --outbox-dir: a sent event, revenue report or segment change is stored in a fileStore
 // outbox before the tool answers, and reaches a recording server under the id the tool returned; --http answers the
 // SDK's streamable HTTP client, from this machine's loopback only.
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { request } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
@@ -56,6 +57,12 @@ describe("enable3 mcp writes through an outbox", () => {
     );
     const id = sent.data.id as string;
     await expect.poll(first.stderr, { timeout: 15_000, interval: 50 }).toContain(`sendEvent ${id} attempt 1 failed`);
+    // the end of its input stops the CLI; the SDK's close() would SIGTERM it after 2 s and SIGKILL it after
+    // 4, before a loaded machine's CLI printed its last line: wait for the CLI's own exit instead
+    const cli = (first.client.transport as unknown as { _process: ChildProcess })._process;
+    const exited = new Promise((resolve) => cli.once("close", resolve));
+    cli.stdin!.end();
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
     await first.close();
     expect(first.stderr()).toContain(`1 not yet delivered stay in the outbox in ${dir}`);
 
@@ -64,7 +71,7 @@ describe("enable3 mcp writes through an outbox", () => {
     await expect.poll(() => up.requests.length, { timeout: 15_000, interval: 50 }).toBe(1);
     expect(JSON.parse(up.requests[0]!.body)).toMatchObject({ id, userId: "u1", value: 5 });
     await second.close();
-  });
+  }, 60_000);
 
   it("a player's segment changes go through the outbox in the order given: a remove waits for the assign the API refused once", async () => {
     const server = await startScriptedServer((_req, res, index) => reply(res, index === 0 ? 503 : 200));

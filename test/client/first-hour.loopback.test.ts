@@ -50,7 +50,7 @@ describe("one AbortSignal shared by many concurrent calls", () => {
       const calls = Array.from({ length: 30 }, (_, i) =>
         enable3.getUserBalance(`u${i}`, { signal: controller.signal }).catch((e: unknown) => e),
       );
-      await vi.waitFor(() => expect(server.requests.length).toBe(30));
+      await expect.poll(() => server.requests.length).toBe(30);
       controller.abort();
       const errors = await Promise.all(calls);
       expect(errors.every((e) => (e as Error).name === "Enable3AbortError")).toBe(true);

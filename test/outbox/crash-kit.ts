@@ -47,8 +47,10 @@ export function startFixture(name: string, args: string[]): Fixture {
     for (const l of listeners) l();
   });
   child.stderr!.on("data", (data: Buffer) => (stderr += data.toString()));
+  // on "close", not "exit": the lines still in the pipe when the process died are read first (no fixture
+  // starts a process of its own that could hold the pipe open after a kill -9)
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
+    child.once("close", (code, signal) => resolve({ code, signal })),
   );
   function kill9() {
     child.kill("SIGKILL");

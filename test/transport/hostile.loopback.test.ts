@@ -33,12 +33,12 @@ async function rawServer(answer: string): Promise<string> {
 describe("raw calls", () => {
   it("end at once when the caller's signal aborts, not at the client's timeout", async () => {
     const server = await startScriptedServer(() => {}); // never answers
-    const { raw } = clientFor(server.url, { timeoutMs: 3_000 });
+    const { raw } = clientFor(server.url, { timeoutMs: 30_000 });
     const started = Date.now();
     const signal = AbortSignal.timeout(100);
     const error = await raw.GET(balancePath, { params: { path: { operatorUserId: "u1" } }, signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3AbortError);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // far below the 30 s timeout, with a loaded machine's slack
   });
 });
 

@@ -45,7 +45,7 @@ describe("connections", () => {
     await enable3.getUserBalance("u1");
     expect(server.sockets()).toHaveLength(1); // kept alive and reused
     await enable3.close();
-    await vi.waitFor(() => expect(server.sockets()).toHaveLength(0));
+    await expect.poll(() => server.sockets()).toHaveLength(0);
     await expect(enable3.getUserBalance("u1")).resolves.toEqual(BALANCE);
   });
 });

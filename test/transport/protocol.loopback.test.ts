@@ -49,12 +49,12 @@ describe("1xx answers", () => {
   it("101 Switching Protocols ends the attempt at once as a protocol error, not at the timeout", async () => {
     const server = await rawServer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", false);
     const started = Date.now();
-    const error = await clientFor(server.url, { ...retrying, timeoutMs: 10_000 })
+    const error = await clientFor(server.url, { ...retrying, timeoutMs: 30_000 })
       .getUserBalance("u1")
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Enable3ProtocolError);
     expect(error).toMatchObject({ attempts: 1, retryable: false });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // far below the 30 s timeout, with a loaded machine's slack
   });
 
   it("103 Early Hints before the answer is skipped", async () => {
