@@ -154,6 +154,16 @@ function writeTools(spec: Spec, api: (operationId: string) => string): Tool[] {
 const SEGMENTS_THROUGH_OUTBOX =
   "Through the outbox when one is configured: one record per player, delivered in the order given per player (ids in the result).";
 
+/** A segment tool's run: through the outbox when one is configured (its ids in the result), else sent now. */
+function sendSegments(method: "assignSegments" | "removeSegments", resultKey: "assigned" | "removed"): Tool["run"] {
+  return async (args, { client, outbox }) => {
+    const assignments = args.assignments as SegmentAssignments;
+    if (outbox) return { [resultKey]: assignments, ids: (await outbox[method](assignments)).ids, delivery: "queued in the outbox" };
+    await client[method](assignments);
+    return { [resultKey]: assignments, delivery: "sent" };
+  };
+}
+
 function segmentTools(spec: Spec, api: (operationId: string) => string, write: Tool["annotations"]): Tool[] {
   return [
     {
@@ -163,12 +173,7 @@ function segmentTools(spec: Spec, api: (operationId: string) => string, write: T
       inputSchema: inputSchema(spec, "assignSegments", { bodyName: "assignments" }),
       write: true,
       annotations: { ...write, idempotentHint: true },
-      run: async (args, { client, outbox }) => {
-        const assignments = args.assignments as SegmentAssignments;
-        if (outbox) return { assigned: assignments, ids: (await outbox.assignSegments(assignments)).ids, delivery: "queued in the outbox" };
-        await client.assignSegments(assignments);
-        return { assigned: assignments, delivery: "sent" };
-      },
+      run: sendSegments("assignSegments", "assigned"),
     },
     {
       name: "enable3_remove_segments",
@@ -177,12 +182,7 @@ function segmentTools(spec: Spec, api: (operationId: string) => string, write: T
       inputSchema: inputSchema(spec, "removeSegments", { bodyName: "assignments" }),
       write: true,
       annotations: { ...write, destructiveHint: true, idempotentHint: true },
-      run: async (args, { client, outbox }) => {
-        const assignments = args.assignments as SegmentAssignments;
-        if (outbox) return { removed: assignments, ids: (await outbox.removeSegments(assignments)).ids, delivery: "queued in the outbox" };
-        await client.removeSegments(assignments);
-        return { removed: assignments, delivery: "sent" };
-      },
+      run: sendSegments("removeSegments", "removed"),
     },
   ];
 }
