@@ -1,5 +1,5 @@
 // Withdrawal callbacks, their payload: verified first, then parsed and checked field by field.
-import { isRecord } from "../internal/validate.js";
+import { isRecord, LONE_SURROGATE } from "../internal/validate.js";
 import type { WithdrawalCallback } from "../types/api.js";
 import { parseCallbackDate } from "./dates.js";
 import { type CallbackMoney, MONEY_FIELDS, parseExactJson, readMoney, withDoubles } from "./money.js";
@@ -47,7 +47,6 @@ const REQUIRED_STRINGS = ["userId", "transactionId", "createdAt"] as const satis
 const OPTIONAL_STRINGS = ["optionId", "purchaseProductId"] as const satisfies readonly (keyof WithdrawalCallback)[];
 
 /** What a store can keep as a key: no NUL (PostgreSQL text refuses it) and no lone surrogate (not UTF-8). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const storable = (key: string) => !key.includes("\u0000") && !LONE_SURROGATE.test(key);
 
 function checkPayload(payload: unknown): ParsedWithdrawalCallback {
