@@ -79,12 +79,15 @@ export function toApiDate(value: Date | string, field = "date"): string {
     );
   }
   // the API's own form is checked on every event sent: by the calendar's rule, without making a Date
-  const real = apiForm ? realDateTime(+m[1]!, +m[2]!, +m[3]!, +m[5]!, +m[6]!, +m[7]!) : undefined;
-  const local = apiForm ? undefined : utcDate(+m[1]!, +m[2]!, +m[3]!, +m[5]!, +m[6]!, +(m[7] ?? 0));
-  if (!real && !local) throw new Enable3ValidationError(field, `is not a real date and time, got ${shownValue(value)}`);
-  if (apiForm) return value as string;
+  const notReal = () => new Enable3ValidationError(field, `is not a real date and time, got ${shownValue(value)}`);
+  if (apiForm) {
+    if (!realDateTime(+m[1]!, +m[2]!, +m[3]!, +m[5]!, +m[6]!, +m[7]!)) throw notReal();
+    return value as string;
+  }
+  const local = utcDate(+m[1]!, +m[2]!, +m[3]!, +m[5]!, +m[6]!, +(m[7] ?? 0));
+  if (!local) throw notReal();
   const offset = zone!.length === 1 ? 0 : (zone![0] === "-" ? -1 : 1) * (+zone!.slice(1, 3) * 60 + +zone!.slice(4));
-  return inRange(new Date(local!.getTime() - offset * 60_000), field);
+  return inRange(new Date(local.getTime() - offset * 60_000), field);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
