@@ -8,7 +8,8 @@ import { Enable3ValidationError } from "../errors/validation.js";
 import { optionKeys } from "../internal/option-keys.js";
 import * as check from "../internal/validate.js";
 import type { DeadFilter, DeadRecord, HeldBackKey, OutboxKind, OutboxStore, PublishedStatus, StoreSession } from "./contract.js";
-import { PURGE_OPTION_KEYS, type PurgeOptions, type PurgeResult, type ReplayResult } from "./outbox-types.js";
+import { purgeOptions } from "./outbox-options.js";
+import type { PurgeOptions, PurgeResult, ReplayResult } from "./outbox-types.js";
 
 /** How an outbox's store stands, read from outside: what {@link OutboxInspection.status} resolves to. */
 export interface OutboxReport {
@@ -139,10 +140,8 @@ export function inspectOutbox(store: OutboxStore, options: { onError?: ((error: 
       return withSession(async (session) => ({ replayed: await session.replay(chosen) }));
     },
     async purge(options) {
-      const p = check.plainObject(options, "options") as unknown as PurgeOptions;
-      check.checkKnownKeys(p, PURGE_OPTION_KEYS, "options");
-      const olderThanMs = check.numberIn(p.olderThanMs, "options.olderThanMs", 0);
-      return withSession(async (session) => ({ purged: await session.purgeDead(olderThanMs, p.dryRun === true) }));
+      const { olderThanMs, dryRun } = purgeOptions(options);
+      return withSession(async (session) => ({ purged: await session.purgeDead(olderThanMs, dryRun) }));
     },
   };
 }

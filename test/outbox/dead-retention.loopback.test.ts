@@ -90,6 +90,9 @@ describe("dead records' retention (fileStore)", () => {
     const outbox = open({ deliver: false });
     await expect(outbox.purge({ olderThanMs: -5 })).rejects.toThrow(/options\.olderThanMs/);
     await expect(outbox.purge({ olderThanMs: 0, dry: true } as never)).rejects.toThrow(/options\.dry/);
+    // a dryRun that is not a boolean is refused by both, not read as "purge for real"
+    await expect(outbox.purge({ olderThanMs: 0, dryRun: "yes" } as never)).rejects.toThrow(/options\.dryRun/);
+    await expect(inspectOutbox(fileStore(dir)).purge({ olderThanMs: 0, dryRun: "yes" } as never)).rejects.toThrow(/options\.dryRun/);
     expect(await listDead(outbox)).toHaveLength(1);
   });
 
