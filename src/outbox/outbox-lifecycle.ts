@@ -18,8 +18,6 @@ export interface OutboxCore {
   readonly settings: ReturnType<typeof resolveOutboxOptions>;
   readonly history: ReturnType<typeof createOutboxHistory>;
   readonly hook: ReturnType<typeof createHookCaller>;
-  /** The outbox's own stats() (what the upkeep publishes and flush's timeout names). */
-  readonly stats: () => OutboxStats;
   /** The store's opening, from creation on: its session, or the open failure (told to onError already). */
   readonly opening: Promise<StoreSession>;
   opened?: StoreSession | undefined;
@@ -53,7 +51,7 @@ export function openStore(core: Omit<OutboxCore, "opening">): Promise<StoreSessi
         });
         core.upkeep = startUpkeep(session, {
           deadRetentionMs: settings.deadRetentionMs,
-          stats: core.stats,
+          stats: () => statsOf(core),
           deliveredLastHour: history.deliveredLastHour,
           onError: (error) => hook("onError", error),
         });
@@ -88,7 +86,7 @@ export async function flush(core: OutboxCore, options: FlushOptions | undefined)
     if (given?.aborted) throw new Enable3AbortError("flush aborted before everything was delivered", { cause: given.reason });
     if (timeout?.aborted)
       throw new Enable3TimeoutError(
-        `flush gave up after ${timeoutMs} ms: ${core.stats().pending} records are still pending (they stay queued)`,
+        `flush gave up after ${timeoutMs} ms: ${statsOf(core).pending} records are still pending (they stay queued)`,
       );
     throw error;
   });
@@ -109,7 +107,7 @@ export function close(core: OutboxCore, options: CloseOptions | undefined): Prom
   return core.closed;
 }
 
-export function statsOf(core: OutboxCore): OutboxStats {
+export function statsOf(core: Omit<OutboxCore, "opening">): OutboxStats {
   const { delivery, opened, closed, openFailure } = core;
   const inFlight = delivery?.inFlight() ?? 0;
   const counts = opened?.counts() ?? { pending: 0, dead: 0, oldestPendingMs: 0 };

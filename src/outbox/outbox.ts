@@ -32,7 +32,6 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
     settings,
     history: createOutboxHistory(() => state.opened?.counts().oldestPendingMs),
     hook: createHookCaller(o),
-    stats: () => outbox.stats(),
     reserved: 0,
   };
   const core: OutboxCore = Object.assign(state, { opening: openStore(state) });
@@ -69,6 +68,6 @@ export function createOutbox(client: Enable3Client, options: OutboxOptions): Out
   };
   // the app's metric reader reads stats() when it collects; closing the outbox stops that
   const metrics = o.telemetry === false ? undefined : (o.telemetry?.outboxStats ?? (installed ? outboxMetrics(installed) : undefined));
-  core.stopMetrics = metrics?.(store.description, () => outbox.stats());
+  core.stopMetrics = metrics?.(store.description, () => statsOf(core));
   return outbox;
 }
