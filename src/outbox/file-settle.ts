@@ -12,13 +12,14 @@ export async function settle(j: FileJournal, settlements: Settlement[]): Promise
   const inMemory = j.queue.records;
   const touched = new Set<Segment>();
   for (const s of settlements) {
-    const record = inMemory.get(s.key);
     if (s.outcome === "delivered") {
       const segment = settledOne(j, s.key);
       if (segment) touched.add(segment);
     } else if (s.outcome === "released") {
+      const record = inMemory.get(s.key);
       if (record) j.queue.release(record);
     } else if (s.outcome === "retry") {
+      const record = inMemory.get(s.key);
       const { segment, index } = parseKey(j, s.key);
       if (!segment || !record || segment.settled.has(index)) continue;
       const state = { attempts: s.attempts, notBefore: Date.now() + s.delayMs };
@@ -44,8 +45,9 @@ export async function settle(j: FileJournal, settlements: Settlement[]): Promise
 function deadEntries(j: FileJournal, settlements: Settlement[]): { entry: DeadEntry; key: string }[] {
   const dead: { entry: DeadEntry; key: string }[] = [];
   for (const s of settlements) {
+    if (s.outcome !== "dead") continue;
     const record = j.queue.records.get(s.key);
-    if (s.outcome === "delivered" || s.outcome === "released" || s.outcome === "retry" || !record) continue;
+    if (!record) continue;
     const { segment, index } = parseKey(j, s.key);
     dead.push({
       entry: {
