@@ -3,7 +3,7 @@
 // given); its settlement goes to the settlement writer, and the hooks hear it once it is recorded.
 import type { Enable3Error } from "../errors/base.js";
 import { Enable3AbortError } from "../errors/network.js";
-import type { DeadRecord, Settlement, StoredRecord } from "./contract.js";
+import type { DeadRecord, FailureSummary, Settlement, StoredRecord } from "./contract.js";
 import type { DeliveryOptions } from "./delivery.js";
 import type { DeliveryQueue } from "./delivery-queue.js";
 import type { OutboxAttemptInfo } from "./hooks.js";
@@ -86,7 +86,7 @@ export function judgement(o: DeliveryOptions, p: JudgementParts) {
           o.hook("onRetry", info);
         });
       }
-      buried(o, record, attempt, error, hooks.onDead ? infoOf(record, attempt, error) : undefined, settle);
+      buried(o, record, attempt, error, failure, hooks.onDead ? infoOf(record, attempt, error) : undefined, settle);
     } finally {
       startedAt?.delete(record);
     }
@@ -99,10 +99,10 @@ function buried(
   record: StoredRecord,
   attempt: number,
   error: Enable3Error,
+  failure: FailureSummary,
   info: OutboxAttemptInfo | undefined,
   settle: (settlement: Settlement, after?: () => void) => void,
 ) {
-  const failure = summarize(error);
   const dead: DeadRecord = {
     kind: record.kind,
     id: record.id,
