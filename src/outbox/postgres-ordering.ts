@@ -4,8 +4,8 @@
 // delivered (deleted) or dead, so a dead row releases the rows behind it. Rows without a key flow as
 // before. Pure SQL text: nothing here touches a connection. Limits: order holds while leases do (a
 // worker stalled past leaseMs with a request not yet written can still send it after the key's next
-// record went out); a replayed dead row takes its old place (seq) and holds back its key's later
-// pending rows; enqueues of one key count as ordered when each starts after the previous resolved (or
+// record went out); a replayed dead row takes a new seq, behind its key's rows enqueued after it died
+// (as a fileStore queues it); enqueues of one key count as ordered when each starts after the previous resolved (or
 // they share a turn of the event loop, or a transaction).
 import { unleased } from "../postgres/leases.js";
 
