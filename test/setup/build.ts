@@ -8,21 +8,28 @@ import path from "node:path";
 
 const BUILT = Symbol.for("enable3-client.test.dist-built");
 
-/** The modification times (ms) of every file under `dir`. */
-function mtimes(dir: string): number[] {
+/** Every file under `dir`, as full paths. */
+function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
-/** True when dist/ exists and its oldest file is newer than the newest of src/ and the tsconfigs. */
+const mtime = (file: string) => statSync(file).mtimeMs;
+
+/**
+ * True when each source's dist/ output exists and the oldest of them is newer than the newest of src/
+ * and the tsconfigs. Only the current sources' outputs count: the build never empties dist/, so a
+ * deleted source's old output stays there, and would otherwise make every run build again.
+ */
 function distIsCurrent(root: string): boolean {
-  if (!existsSync(path.join(root, "dist/index.js"))) return false;
-  const inputs = [
-    ...mtimes(path.join(root, "src")),
-    ...["tsconfig.json", "tsconfig.build.json"].map((f) => statSync(path.join(root, f)).mtimeMs),
-  ];
-  return Math.min(...mtimes(path.join(root, "dist"))) > Math.max(...inputs);
+  const sources = filesUnder(path.join(root, "src"));
+  const outputs = sources
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
+    .map((file) => path.join(root, "dist", path.relative(path.join(root, "src"), file)).replace(/\.ts$/, ".js"));
+  if (!outputs.every((file) => existsSync(file))) return false;
+  const inputs = [...sources, ...["tsconfig.json", "tsconfig.build.json"].map((f) => path.join(root, f))];
+  return Math.min(...outputs.map(mtime)) > Math.max(...inputs.map(mtime));
 }
 
 export default function setup() {
